@@ -1,0 +1,51 @@
+package workflow
+
+import "fmt"
+
+// Status is the state of a case in its lifecycle.
+type Status string
+
+// Case states. See docs/workflow.md for the lifecycle.
+const (
+	StatusDraft               Status = "draft"
+	StatusSubmitted           Status = "submitted"
+	StatusAccepted            Status = "accepted"
+	StatusSupplementRequested Status = "supplement_requested"
+	StatusApproved            Status = "approved"
+	StatusRejected            Status = "rejected"
+	StatusDelivering          Status = "delivering"
+	StatusDelivered           Status = "delivered"
+	StatusVerifying           Status = "verifying"
+	StatusClosed              Status = "closed"
+	StatusRevoked             Status = "revoked"
+	StatusWithdrawn           Status = "withdrawn"
+)
+
+// Statuses lists every state, in lifecycle order.
+func Statuses() []Status {
+	return []Status{
+		StatusDraft, StatusSubmitted, StatusAccepted, StatusSupplementRequested,
+		StatusApproved, StatusRejected, StatusDelivering, StatusDelivered,
+		StatusVerifying, StatusClosed, StatusRevoked, StatusWithdrawn,
+	}
+}
+
+// ParseStatus checks that s names a state.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses() {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("%w: unknown status %q", ErrInvalidInput, s)
+}
+
+// Terminal reports whether no event can move a case out of s
+// (timers and the outbox may still act on it).
+func (s Status) Terminal() bool {
+	switch s {
+	case StatusRejected, StatusClosed, StatusRevoked, StatusWithdrawn:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,107 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// EventRecord is one entry of a case's history: who did what, when, from
+// which state to which, why, and the data it carried. Seq equals the case
+// version the event produced. Hash and PrevHash are filled by the store,
+// which chains every event of a case to the one before it.
+type EventRecord struct {
+	CaseID   string          `json:"case_id"`
+	Seq      int64           `json:"seq"`
+	Name     string          `json:"name"`
+	Actor    Actor           `json:"actor"`
+	At       time.Time       `json:"at"`
+	From     Status          `json:"from"`
+	To       Status          `json:"to"`
+	Reason   string          `json:"reason,omitempty"`
+	Data     json.RawMessage `json:"data,omitempty"`
+	PrevHash string          `json:"prev_hash,omitempty"`
+	Hash     string          `json:"hash,omitempty"`
+}
+
+// Idempotency records the answer given to a request carrying an
+// Idempotency-Key, so that a retry gets the same answer and changes nothing.
+type Idempotency struct {
+	Scope       string    `json:"scope"` // who may reuse the key, e.g. "citizen:42"
+	Key         string    `json:"key"`
+	RequestHash string    `json:"request_hash"`
+	Status      int       `json:"status"`
+	Response    []byte    `json:"response"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Change is one transition made durable: the case after it, the event that
+// made it, the effects it asks for and, when the request carried one, its
+// idempotency record. A store applies all of it in one transaction or none.
+type Change struct {
+	Case        Case
+	Event       EventRecord
+	Effects     []Effect
+	Idempotency *Idempotency
+}
+
+// Store keeps cases durable. Implementations live in models.
+type Store interface {
+	// CreateCase stores a new case (Version 1). ErrDuplicate if the id or number exists.
+	CreateCase(ctx context.Context, ch Change) error
+	// ApplyChange stores ch if the stored case still has version ch.Case.Version-1,
+	// and returns ErrConflict otherwise.
+	ApplyChange(ctx context.Context, ch Change) error
+	// GetCase returns the case or ErrNotFound.
+	GetCase(ctx context.Context, id string) (Case, error)
+	// Events returns a case's history in order.
+	Events(ctx context.Context, caseID string) ([]EventRecord, error)
+	// Idempotency returns the stored answer for scope and key, or ErrNotFound.
+	Idempotency(ctx context.Context, scope, key string) (Idempotency, error)
+	// CountFalseCommitments counts the applicant's cases marked FalseCommitment.
+	CountFalseCommitments(ctx context.Context, applicantID string) (int64, error)
+	// DueTimers returns up to limit non-terminal cases whose NextTimerAt is set and not after now.
+	DueTimers(ctx context.Context, now time.Time, limit int) ([]Case, error)
+}
+
+// OutboxState is the delivery state of an outbox entry.
+type OutboxState string
+
+// Outbox entry states.
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxDone    OutboxState = "done"
+	OutboxDead    OutboxState = "dead"
+)
+
+// OutboxEntry is one effect waiting to leave the system. ID doubles as the
+// idempotency key the receiving party sees, so a redelivery is recognisable.
+type OutboxEntry struct {
+	ID        int64           `json:"id"`
+	CaseID    string          `json:"case_id"`
+	Kind      EffectKind      `json:"kind"`
+	Payload   json.RawMessage `json:"payload"`
+	State     OutboxState     `json:"state"`
+	Attempts  int             `json:"attempts"`
+	NextAt    time.Time       `json:"next_at"`
+	LastError string          `json:"last_error,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// Outbox is the durable queue of effects. Claims are leases, so several
+// dispatchers (one per replica) never hold one entry at the same time.
+type Outbox interface {
+	// Claim leases up to limit pending entries due at now until now+lease.
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxEntry, error)
+	// Complete marks a claimed entry done.
+	Complete(ctx context.Context, id int64, now time.Time) error
+	// Retry records a failed attempt and makes the entry due again at next.
+	Retry(ctx context.Context, id int64, next time.Time, errMsg string) error
+	// Bury parks an entry as dead after its last failed attempt.
+	Bury(ctx context.Context, id int64, now time.Time, errMsg string) error
+	// Redrive makes a dead entry pending again, due at now.
+	Redrive(ctx context.Context, id int64, now time.Time) error
+	// List returns entries in a state, newest first, after the given id (0 = from the newest).
+	List(ctx context.Context, state OutboxState, beforeID int64, limit int) ([]OutboxEntry, error)
+}
