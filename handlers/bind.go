@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// bindJSON decodes the request body into dst strictly: the body must be one
+// JSON value of the right shape with no unknown fields, within the size limit.
+func bindJSON(c *gin.Context, dst any) error {
+	if ct := c.ContentType(); ct != "application/json" {
+		return &APIError{http.StatusUnsupportedMediaType, "unsupported_media_type", "请求内容类型须为 application/json", nil}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge(tooBig.Limit)
+		}
+		return &APIError{http.StatusBadRequest, "unreadable_body", "请求内容无法读取", nil}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return &APIError{http.StatusBadRequest, "malformed_json", "请求内容不是合法的 JSON", "trailing data after the JSON value"}
+	}
+	return nil
+}
+
+func errTooLarge(limit int64) *APIError {
+	return &APIError{http.StatusRequestEntityTooLarge, "payload_too_large", "请求内容过大", map[string]int64{"limit_bytes": limit}}
+}
+
+// jsonError says which field was wrong without echoing the value, which may
+// be personal data.
+func jsonError(err error) *APIError {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		return &APIError{http.StatusBadRequest, "invalid_field_type", "字段类型不正确",
+			map[string]string{"field": typeErr.Field, "expected": typeErr.Type.String()}}
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return &APIError{http.StatusBadRequest, "malformed_json", "请求内容不是合法的 JSON", nil}
+	case errors.Is(err, io.EOF):
+		return &APIError{http.StatusBadRequest, "empty_body", "请求内容为空", nil}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &APIError{http.StatusBadRequest, "unknown_field", "包含无法识别的字段", map[string]string{"field": field}}
+	default:
+		return &APIError{http.StatusBadRequest, "malformed_json", "请求内容不是合法的 JSON", fmt.Sprintf("%T", err)}
+	}
+}

@@ -1,0 +1,81 @@
+// Package handlers is the HTTP face of zerovisit: routing, middleware, the
+// error shape, and the endpoints for citizens, clerks, couriers and operators.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Options are the dependencies and settings of the HTTP layer.
+type Options struct {
+	Log     *slog.Logger
+	Metrics *Metrics
+	// Checks are the readiness checks by name (database, redis …).
+	Checks map[string]Check
+	// Version is reported by /healthz.
+	Version string
+	// MaxBodyBytes bounds every request body.
+	MaxBodyBytes int64
+}
+
+// Handler holds what the endpoints need. Build it with New.
+type Handler struct {
+	log     *slog.Logger
+	metrics *Metrics
+	checks  map[string]Check
+	version string
+	maxBody int64
+	openapi []byte
+}
+
+// New builds the handler set. It fails only if the embedded API document is broken.
+func New(opts Options) (*Handler, error) {
+	doc, err := loadOpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics()
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{
+		log:     opts.Log,
+		metrics: opts.Metrics,
+		checks:  opts.Checks,
+		version: opts.Version,
+		maxBody: opts.MaxBodyBytes,
+		openapi: doc,
+	}, nil
+}
+
+// Router returns a gin engine in release mode with the middleware chain and
+// every route registered.
+func (h *Handler) Router() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(withRequestID(), withRecovery(h.log), withAccessLog(h.log), withMetrics(h.metrics), withBodyLimit(h.maxBody))
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, APIError{Status: http.StatusNotFound, Code: "route_not_found", Message: "请求的接口不存在"})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, APIError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "接口不支持该请求方法"})
+	})
+	h.Register(r)
+	return r
+}
+
+// Register lists every route of the service in one place. The OpenAPI
+// document describes the same set; a test keeps the two in step.
+func (h *Handler) Register(r gin.IRouter) {
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
+	r.GET("/metrics", gin.WrapH(h.metrics.Handler()))
+	r.GET("/openapi.json", h.openAPI)
+}
