@@ -21,6 +21,9 @@ type Config struct {
 	RedisURL string `env:"REDIS_URL" secret:"url"`
 	// MigrateOnStart applies pending schema migrations when serve starts.
 	MigrateOnStart bool `env:"MIGRATE_ON_START"`
+	// AdminToken is the bearer token of the operator API (/api/v1/admin/…);
+	// empty disables that API.
+	AdminToken string `env:"ADMIN_TOKEN" secret:"true"`
 	// CataloguePath replaces the embedded service catalogue when set.
 	CataloguePath string `env:"CATALOGUE_PATH"`
 	// CalendarPath replaces the embedded working-day calendar when set.
@@ -117,6 +120,9 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL == "" {
 		bad("DATABASE_URL", "must not be empty")
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 32 {
+		bad("ADMIN_TOKEN", "must be at least 32 characters")
 	}
 	if c.HTTP.MaxBodyBytes < 1024 || c.HTTP.MaxBodyBytes > 64<<20 {
 		bad("HTTP_MAX_BODY_BYTES", "must be between 1024 and 67108864")

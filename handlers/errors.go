@@ -88,3 +88,5 @@ func writeError(c *gin.Context, api APIError) {
 		Code: api.Code, Message: api.Message, RequestID: requestID(c), Detail: api.Detail,
 	}})
 }
+
+func isNotFound(err error) bool { return errors.Is(err, workflow.ErrNotFound) }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"zerovisit/workflow"
 )
 
 // Options are the dependencies and settings of the HTTP layer.
@@ -19,6 +21,10 @@ type Options struct {
 	Version string
 	// MaxBodyBytes bounds every request body.
 	MaxBodyBytes int64
+	// Outbox is the effect queue operators inspect and re-drive.
+	Outbox workflow.Outbox
+	// AdminToken guards the operator API; empty disables it.
+	AdminToken string
 }
 
 // Handler holds what the endpoints need. Build it with New.
@@ -29,6 +35,9 @@ type Handler struct {
 	version string
 	maxBody int64
 	openapi []byte
+
+	outbox     workflow.Outbox
+	adminToken string
 }
 
 // New builds the handler set. It fails only if the embedded API document is broken.
@@ -50,6 +59,9 @@ func New(opts Options) (*Handler, error) {
 		version: opts.Version,
 		maxBody: opts.MaxBodyBytes,
 		openapi: doc,
+
+		outbox:     opts.Outbox,
+		adminToken: opts.AdminToken,
 	}, nil
 }
 
@@ -78,4 +90,8 @@ func (h *Handler) Register(r gin.IRouter) {
 	r.GET("/readyz", h.readyz)
 	r.GET("/metrics", gin.WrapH(h.metrics.Handler()))
 	r.GET("/openapi.json", h.openAPI)
+
+	admin := r.Group("/api/v1/admin", h.requireAdmin)
+	admin.GET("/outbox", h.listOutbox)
+	admin.POST("/outbox/redrive", h.redriveOutbox)
 }

@@ -1,11 +1,15 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"zerovisit/workflow"
 )
 
 // Metrics is the service's Prometheus registry and the HTTP instruments.
@@ -14,6 +18,7 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	dispatch *prometheus.CounterVec
 }
 
 // NewMetrics creates a registry with Go runtime and process collectors and
@@ -31,13 +36,49 @@ func NewMetrics() *Metrics {
 			Help:    "HTTP request latency by method and route template.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"method", "route"}),
+		dispatch: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "zerovisit_outbox_attempts_total",
+			Help: "Outbox delivery attempts by effect kind and outcome (done, retry, dead).",
+		}, []string{"kind", "outcome"}),
 	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency,
+		m.requests, m.latency, m.dispatch,
 	)
 	return m
+}
+
+// ObserveDispatch counts one outbox delivery attempt; it is the dispatcher's observer.
+func (m *Metrics) ObserveDispatch(kind workflow.EffectKind, outcome workflow.DispatchOutcome) {
+	m.dispatch.WithLabelValues(string(kind), string(outcome)).Inc()
+}
+
+// WatchOutbox exports the number of outbox entries in each state, read from
+// count at every scrape, so dead effects show on a dashboard.
+func (m *Metrics) WatchOutbox(count func(ctx context.Context) (map[workflow.OutboxState]int64, error)) {
+	m.Registry.MustRegister(&outboxCollector{count: count, desc: prometheus.NewDesc(
+		"zerovisit_outbox_entries", "Outbox entries by state.", []string{"state"}, nil)})
+}
+
+type outboxCollector struct {
+	count func(ctx context.Context) (map[workflow.OutboxState]int64, error)
+	desc  *prometheus.Desc
+}
+
+func (o *outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- o.desc }
+
+func (o *outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := o.count(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(o.desc, err)
+		return
+	}
+	for _, st := range []workflow.OutboxState{workflow.OutboxPending, workflow.OutboxDone, workflow.OutboxDead} {
+		ch <- prometheus.MustNewConstMetric(o.desc, prometheus.GaugeValue, float64(counts[st]), string(st))
+	}
 }
 
 // Handler serves the registry in the Prometheus text format.

@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zerovisit/workflow"
+)
+
+// maxRedrive bounds one redrive request.
+const maxRedrive = 100
+
+// requireAdmin guards the operator API with the configured bearer token.
+func (h *Handler) requireAdmin(c *gin.Context) {
+	if h.adminToken == "" {
+		writeError(c, APIError{Status: http.StatusUnauthorized, Code: "admin_disabled", Message: "运维接口未启用"})
+		return
+	}
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(h.adminToken)) != 1 {
+		h.fail(c, workflow.ErrUnauthorized)
+		return
+	}
+	c.Next()
+}
+
+// outboxEntryView is an outbox entry as operators see it; the payload stays
+// out, since it may carry personal data.
+type outboxEntryView struct {
+	ID        int64                `json:"id"`
+	CaseID    string               `json:"case_id"`
+	Kind      workflow.EffectKind  `json:"kind"`
+	State     workflow.OutboxState `json:"state"`
+	Attempts  int                  `json:"attempts"`
+	NextAt    time.Time            `json:"next_at"`
+	LastError string               `json:"last_error,omitempty"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
+}
+
+// listOutbox pages through outbox entries in one state, newest first.
+func (h *Handler) listOutbox(c *gin.Context) {
+	state := workflow.OutboxState(c.DefaultQuery("state", string(workflow.OutboxDead)))
+	switch state {
+	case workflow.OutboxPending, workflow.OutboxDone, workflow.OutboxDead:
+	default:
+		h.fail(c, &APIError{http.StatusBadRequest, "invalid_query", "state 须为 pending、done 或 dead", map[string]string{"field": "state"}})
+		return
+	}
+	limit, err := queryInt(c, "limit", 50, 1, 200)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	before, err := queryInt(c, "before_id", 0, 0, 1<<62)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	entries, err := h.outbox.List(c, state, int64(before), limit)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	items := make([]outboxEntryView, len(entries))
+	for i, e := range entries {
+		items[i] = outboxEntryView{e.ID, e.CaseID, e.Kind, e.State, e.Attempts, e.NextAt, e.LastError, e.CreatedAt, e.UpdatedAt}
+	}
+	resp := gin.H{"items": items}
+	if len(entries) == limit {
+		resp["next_before_id"] = entries[len(entries)-1].ID
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+type redriveRequest struct {
+	IDs []int64 `json:"ids"`
+}
+
+// redriveOutbox makes dead entries pending again, for after the party they
+// were for has been mended.
+func (h *Handler) redriveOutbox(c *gin.Context) {
+	var req redriveRequest
+	if err := bindJSON(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if len(req.IDs) == 0 || len(req.IDs) > maxRedrive {
+		h.fail(c, &APIError{http.StatusUnprocessableEntity, "invalid_field", "ids 须包含 1 至 100 个编号", map[string]string{"field": "ids"}})
+		return
+	}
+	redriven, notFound := []int64{}, []int64{}
+	for _, id := range req.IDs {
+		err := h.outbox.Redrive(c, id, time.Now())
+		switch {
+		case err == nil:
+			redriven = append(redriven, id)
+		case isNotFound(err):
+			notFound = append(notFound, id)
+		default:
+			h.fail(c, err)
+			return
+		}
+	}
+	h.log.InfoContext(c, "outbox entries redriven", "request_id", requestID(c), "ids", redriven)
+	c.JSON(http.StatusOK, gin.H{"redriven": redriven, "not_found": notFound})
+}
+
+// queryInt reads an integer query parameter within bounds.
+func queryInt(c *gin.Context, name string, def, lo, hi int) (int, error) {
+	raw, ok := c.GetQuery(name)
+	if !ok || raw == "" {
+		return def, nil
+	}
+	v, err := strconv.Atoi(raw)
+	if err != nil || v < lo || v > hi {
+		return 0, &APIError{http.StatusBadRequest, "invalid_query", "查询参数不正确",
+			map[string]any{"field": name, "min": lo, "max": hi}}
+	}
+	return v, nil
+}
