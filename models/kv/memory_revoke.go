@@ -1,0 +1,75 @@
+package kv
+
+import (
+	"context"
+	"time"
+)
+
+// Revoke implements Revocations.
+func (m *Memory) Revoke(_ context.Context, id string, until time.Time) error {
+	if m.closed.Load() {
+		return ErrClosed
+	}
+	until = time.UnixMicro(ceilMicro(until))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.now().Before(until) {
+		return nil // the token has expired: nothing to reject
+	}
+	if cur, ok := m.revoked[id]; !ok || cur.Before(until) {
+		m.revoked[id] = until
+	}
+	return nil
+}
+
+// Revoked implements Revocations.
+func (m *Memory) Revoked(_ context.Context, id string) (bool, error) {
+	if m.closed.Load() {
+		return false, ErrClosed
+	}
+	m.mu.RLock()
+	until, ok := m.revoked[id]
+	m.mu.RUnlock()
+	return ok && m.now().Before(until), nil
+}
+
+// RevokeSubject implements Revocations.
+func (m *Memory) RevokeSubject(_ context.Context, subject string, before time.Time) error {
+	if m.closed.Load() {
+		return ErrClosed
+	}
+	e := subjectEntry{before: time.UnixMicro(ceilMicro(before))}
+	if d := m.opts.subjectRetention; d > 0 {
+		e.exp = before.Add(d)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cur, ok := m.subjectLocked(subject); ok && !cur.before.Before(e.before) {
+		return nil
+	}
+	if !e.exp.IsZero() && !m.now().Before(e.exp) {
+		return nil // every token it would reject has expired
+	}
+	m.subjects[subject] = e
+	return nil
+}
+
+// SubjectRevokedAt implements Revocations.
+func (m *Memory) SubjectRevokedAt(_ context.Context, subject string) (time.Time, error) {
+	if m.closed.Load() {
+		return time.Time{}, ErrClosed
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	e, _ := m.subjectLocked(subject)
+	return e.before, nil
+}
+
+// subjectLocked returns subject's live record; m.mu must be held.
+func (m *Memory) subjectLocked(subject string) (subjectEntry, bool) {
+	e, ok := m.subjects[subject]
+	if !ok || (!e.exp.IsZero() && !m.now().Before(e.exp)) {
+		return subjectEntry{}, false
+	}
+	return e, true
+}

@@ -1,0 +1,72 @@
+package kv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// raiseScript stores ARGV[1] (a Unix time in microseconds) under KEYS[1]
+// unless a later time is already there, and then makes the key expire at
+// ARGV[2] (Unix milliseconds), or never when ARGV[2] is empty. Both kinds of
+// revocation only ever move forward, so two replicas racing cannot undo a
+// ban.
+var raiseScript = redis.NewScript(`
+local cur = redis.call("GET", KEYS[1])
+if cur and tonumber(cur) >= tonumber(ARGV[1]) then
+	return 0
+end
+redis.call("SET", KEYS[1], ARGV[1])
+if ARGV[2] ~= "" then
+	redis.call("PEXPIREAT", KEYS[1], ARGV[2])
+end
+return 1
+`)
+
+// Revoke implements Revocations. The record expires at until by Redis's
+// clock.
+func (r *Redis) Revoke(ctx context.Context, id string, until time.Time) error {
+	args := []any{ceilMicro(until), strconv.FormatInt(ceilMilli(until), 10)}
+	if err := raiseScript.Run(ctx, r.c, []string{r.key("v", id)}, args...).Err(); err != nil {
+		return fmt.Errorf("kv: revoke token: %w", err)
+	}
+	return nil
+}
+
+// Revoked implements Revocations.
+func (r *Redis) Revoked(ctx context.Context, id string) (bool, error) {
+	n, err := r.c.Exists(ctx, r.key("v", id)).Result()
+	if err != nil {
+		return false, fmt.Errorf("kv: check revoked token: %w", err)
+	}
+	return n > 0, nil
+}
+
+// RevokeSubject implements Revocations.
+func (r *Redis) RevokeSubject(ctx context.Context, subject string, before time.Time) error {
+	expireAt := ""
+	if d := r.opts.subjectRetention; d > 0 {
+		expireAt = strconv.FormatInt(ceilMilli(before.Add(d)), 10)
+	}
+	args := []any{ceilMicro(before), expireAt}
+	if err := raiseScript.Run(ctx, r.c, []string{r.key("s", subject)}, args...).Err(); err != nil {
+		return fmt.Errorf("kv: revoke subject: %w", err)
+	}
+	return nil
+}
+
+// SubjectRevokedAt implements Revocations.
+func (r *Redis) SubjectRevokedAt(ctx context.Context, subject string) (time.Time, error) {
+	us, err := r.c.Get(ctx, r.key("s", subject)).Int64()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("kv: check revoked subject: %w", err)
+	}
+	return time.UnixMicro(us), nil
+}
