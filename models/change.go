@@ -1,0 +1,195 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zerovisit/workflow"
+)
+
+// outboxNew is an outbox row about to be inserted.
+type outboxNew struct {
+	Kind    string
+	Payload string
+}
+
+// idemRow is a row of the idempotency_keys table.
+type idemRow struct {
+	Scope       string
+	Key         string
+	RequestHash string
+	Status      int
+	Response    []byte
+	CreatedAt   time.Time
+}
+
+// changeRows is a workflow.Change turned into the rows one transaction writes.
+type changeRows struct {
+	c       caseRow
+	ev      eventRow
+	effects []outboxNew
+	idem    *idemRow
+}
+
+// toChangeRows validates ch and converts it. The event takes the case's id
+// and version as its case id and seq, as workflow.EventRecord documents.
+func toChangeRows(ch workflow.Change) (changeRows, error) {
+	if ch.Case.ID == "" || ch.Case.Version < 1 {
+		return changeRows{}, fmt.Errorf("%w: case needs an id and a version >= 1", workflow.ErrInvalidInput)
+	}
+	if ch.Event.CaseID == "" {
+		ch.Event.CaseID = ch.Case.ID
+	}
+	if ch.Event.Seq == 0 {
+		ch.Event.Seq = ch.Case.Version
+	}
+	if ch.Event.CaseID != ch.Case.ID || ch.Event.Seq != ch.Case.Version {
+		return changeRows{}, fmt.Errorf("%w: event %s#%d does not match case %s version %d",
+			workflow.ErrInvalidInput, ch.Event.CaseID, ch.Event.Seq, ch.Case.ID, ch.Case.Version)
+	}
+	if ch.Event.At.IsZero() || ch.Event.Name == "" {
+		return changeRows{}, fmt.Errorf("%w: event needs a name and a time", workflow.ErrInvalidInput)
+	}
+	var (
+		out changeRows
+		err error
+	)
+	if out.c, err = toCaseRow(ch.Case); err != nil {
+		return changeRows{}, err
+	}
+	if out.ev, err = toEventRow(ch.Event); err != nil {
+		return changeRows{}, err
+	}
+	for _, eff := range ch.Effects {
+		if eff == nil {
+			return changeRows{}, fmt.Errorf("%w: nil effect", workflow.ErrInvalidInput)
+		}
+		payload, err := json.Marshal(eff)
+		if err != nil {
+			return changeRows{}, fmt.Errorf("encode effect %s: %w", eff.EffectKind(), err)
+		}
+		out.effects = append(out.effects, outboxNew{Kind: string(eff.EffectKind()), Payload: string(payload)})
+	}
+	if k := ch.Idempotency; k != nil {
+		if k.Scope == "" || k.Key == "" {
+			return changeRows{}, fmt.Errorf("%w: idempotency record needs a scope and a key", workflow.ErrInvalidInput)
+		}
+		created := k.CreatedAt
+		if created.IsZero() {
+			created = ch.Event.At
+		}
+		out.idem = &idemRow{Scope: k.Scope, Key: k.Key, RequestHash: k.RequestHash,
+			Status: k.Status, Response: k.Response, CreatedAt: normTime(created)}
+	}
+	return out, nil
+}
+
+// chain links the event to prevHash and records its hash as the case's head.
+func (cr *changeRows) chain(prevHash string) {
+	cr.ev.PrevHash = prevHash
+	cr.ev.Hash = eventHash(prevHash, cr.ev)
+	cr.c.LastHash = cr.ev.Hash
+}
+
+// CreateCase stores a new case at version 1 with its first event, effects
+// and idempotency record in one transaction. workflow.ErrDuplicate if the
+// id or number exists.
+func (r *Repo) CreateCase(ctx context.Context, ch workflow.Change) error {
+	op := "create case " + ch.Case.ID
+	if ch.Case.Version != 1 {
+		return fmt.Errorf("%s: %w: a new case has version 1, not %d", op, workflow.ErrInvalidInput, ch.Case.Version)
+	}
+	cr, err := toChangeRows(ch)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	cr.chain("")
+	if r.db.isPostgres() {
+		err = r.createPostgres(ctx, cr)
+	} else {
+		err = r.createSQLite(ctx, cr)
+	}
+	if err != nil {
+		return translate(op, err)
+	}
+	r.heads.put(cr.c.ID, head{version: cr.c.Version, hash: cr.c.LastHash})
+	return nil
+}
+
+// ApplyChange stores ch in one transaction if the stored case still has
+// version ch.Case.Version-1: the case, its event chained to the previous
+// one, its effects and its idempotency record. workflow.ErrConflict if the
+// case moved on (or the idempotency key is already stored),
+// workflow.ErrNotFound if there is no such case.
+func (r *Repo) ApplyChange(ctx context.Context, ch workflow.Change) error {
+	op := fmt.Sprintf("apply change to case %s", ch.Case.ID)
+	if ch.Case.Version < 2 {
+		return fmt.Errorf("%s: %w: a change produces version 2 or later, not %d", op, workflow.ErrInvalidInput, ch.Case.Version)
+	}
+	cr, err := toChangeRows(ch)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if r.db.isPostgres() {
+		err = r.applyPostgres(ctx, &cr)
+	} else {
+		err = r.applySQLite(ctx, &cr)
+	}
+	if err != nil {
+		return translate(op, err)
+	}
+	r.heads.put(cr.c.ID, head{version: cr.c.Version, hash: cr.c.LastHash})
+	return nil
+}
+
+// errVersionConflict is returned when the stored version is not the expected one.
+func errVersionConflict(stored, want int64) error {
+	return fmt.Errorf("%w: stored version %d, expected %d", workflow.ErrConflict, stored, want)
+}
+
+// applyChained chains the event to the case's current head and runs write,
+// which must change the case only if it still has the expected version and
+// that head hash, and report whether it did. The head comes from the head
+// cache when that knows the expected version (saving a read), from the
+// database otherwise. write is retried once when only a stale cached hash
+// stopped it; any other miss is a conflict or a missing case.
+func (r *Repo) applyChained(db *gorm.DB, cr *changeRows, write func(h head) (bool, error)) error {
+	prev := cr.c.Version - 1
+	h, ok := r.heads.get(cr.c.ID)
+	if ok && h.version > prev {
+		return errVersionConflict(h.version, prev)
+	}
+	if !ok || h.version != prev {
+		var err error
+		if h, err = readHead(db, cr.c.ID); err != nil {
+			return err
+		}
+		if h.version != prev {
+			r.heads.put(cr.c.ID, h)
+			return errVersionConflict(h.version, prev)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		cr.chain(h.hash)
+		done, err := write(h)
+		if err != nil || done {
+			return err
+		}
+		stored, err := readHead(db, cr.c.ID)
+		if err != nil {
+			return err
+		}
+		r.heads.put(cr.c.ID, stored)
+		if stored.version != prev {
+			return errVersionConflict(stored.version, prev)
+		}
+		if attempt > 0 || stored.hash == h.hash {
+			return fmt.Errorf("%w: case %s changed during the write", workflow.ErrConflict, cr.c.ID)
+		}
+		h = stored
+	}
+}

@@ -1,0 +1,99 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// On PostgreSQL a change is one statement: data-modifying CTEs write the
+// case, the event, the outbox rows and the idempotency row, all keyed off
+// the case CTE's RETURNING, so when the case write matches nothing, nothing
+// else is written. One statement is one transaction and one round trip.
+
+// stmt accumulates SQL text and its parameters.
+type stmt struct {
+	sql  strings.Builder
+	args []any
+}
+
+// p appends placeholders for vs, comma-separated, with an optional cast.
+func (s *stmt) p(cast string, vs ...any) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = "?" + cast
+		s.args = append(s.args, v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// pgTail appends the CTEs that hang off the case CTE "c" and the final
+// SELECT that reports how many cases were written.
+func (r *Repo) pgTail(s *stmt, cr *changeRows) {
+	ev := r.db.eventArgs(cr.ev)
+	fmt.Fprintf(&s.sql, `, e AS (
+	INSERT INTO case_events (%s)
+	SELECT c.id, %s::bigint, %s, %s::timestamptz, %s, %s::json, %s FROM c)`, eventColumns,
+		s.p("", ev[1]), s.p("::text", ev[2:5]...), s.p("", ev[5]), s.p("::text", ev[6:9]...), s.p("", ev[9]),
+		s.p("::text", ev[10:]...))
+	if len(cr.effects) > 0 {
+		at := r.db.ts(cr.ev.At)
+		// Placeholders bind in text order: the times come before the VALUES.
+		times := s.p("::timestamptz", at, at, at)
+		vals := make([]string, len(cr.effects))
+		for i, e := range cr.effects {
+			vals[i] = fmt.Sprintf("(%d, %s)", i, s.p("::text", e.Kind, e.Payload))
+		}
+		fmt.Fprintf(&s.sql, `, o AS (
+	INSERT INTO outbox (case_id, kind, payload, state, next_at, created_at, updated_at)
+	SELECT c.id, v.kind, v.payload::jsonb, 'pending', %s
+	FROM c, (VALUES %s) AS v(ord, kind, payload) ORDER BY v.ord)`, times, strings.Join(vals, ", "))
+	}
+	if k := cr.idem; k != nil {
+		fmt.Fprintf(&s.sql, `, i AS (
+	INSERT INTO idempotency_keys (scope, "key", request_hash, status, response, created_at)
+	SELECT %s, %s::integer, %s::bytea, %s::timestamptz FROM c)`,
+			s.p("::text", k.Scope, k.Key, k.RequestHash), s.p("", k.Status), s.p("", k.Response), s.p("", r.db.ts(k.CreatedAt)))
+	}
+	s.sql.WriteString(`
+SELECT count(*) FROM c`)
+}
+
+func (r *Repo) createPostgres(ctx context.Context, cr changeRows) error {
+	var s stmt
+	fmt.Fprintf(&s.sql, `WITH c AS (
+	INSERT INTO cases (%s) VALUES (%s) RETURNING id)`, caseColumns, s.p("", r.db.caseArgs(cr.c)...))
+	r.pgTail(&s, &cr)
+	var n int64
+	if err := r.db.gorm.WithContext(ctx).Raw(s.sql.String(), s.args...).Row().Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("inserted %d cases", n)
+	}
+	return nil
+}
+
+// applyPostgres writes the change as one statement whose UPDATE requires
+// both the expected version and the head hash the event is chained to.
+func (r *Repo) applyPostgres(ctx context.Context, cr *changeRows) error {
+	db := r.db.gorm.WithContext(ctx)
+	prev := cr.c.Version - 1
+	return r.applyChained(db, cr, func(h head) (bool, error) {
+		var s stmt
+		args := r.db.caseArgs(cr.c)
+		fmt.Fprintf(&s.sql, `WITH c AS (
+	UPDATE cases SET number = %s, item_code = %s, department = %s, applicant_id = %s, status = %s,
+		version = %s, trust_first = %s, false_commitment = %s, card = %s, deadline = %s,
+		next_timer_at = %s, created_at = %s, updated_at = %s, last_hash = %s, data = %s
+	WHERE id = %s AND version = %s AND last_hash = %s RETURNING id)`,
+			s.p("", args[1]), s.p("", args[2]), s.p("", args[3]), s.p("", args[4]), s.p("", args[5]),
+			s.p("", args[6]), s.p("", args[7]), s.p("", args[8]), s.p("", args[9]), s.p("::timestamptz", args[10]),
+			s.p("::timestamptz", args[11]), s.p("", args[12]), s.p("", args[13]), s.p("", args[14]), s.p("", args[15]),
+			s.p("", args[0]), s.p("", prev), s.p("", h.hash))
+		r.pgTail(&s, cr)
+		var n int64
+		err := db.Raw(s.sql.String(), s.args...).Row().Scan(&n)
+		return n == 1, err
+	})
+}

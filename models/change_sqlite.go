@@ -1,0 +1,74 @@
+package models
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// On SQLite a change is a short transaction on the single connection
+// (BEGIN IMMEDIATE, see openSQLite): statements cost no network round trip,
+// so plain INSERTs and UPDATEs are as fast as anything cleverer.
+
+func (r *Repo) createSQLite(ctx context.Context, cr changeRows) error {
+	return r.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		args := r.db.caseArgs(cr.c)
+		if err := tx.Exec(`INSERT INTO cases (`+caseColumns+`) VALUES (`+placeholders(len(args))+`)`, args...).Error; err != nil {
+			return err
+		}
+		return r.sqliteTail(tx, &cr)
+	})
+}
+
+func (r *Repo) applySQLite(ctx context.Context, cr *changeRows) error {
+	return r.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return r.applyChained(tx, cr, func(h head) (bool, error) {
+			a := r.db.caseArgs(cr.c)
+			res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
+				status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
+				next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
+				WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.c.Version-1, h.hash)...)
+			if res.Error != nil || res.RowsAffected != 1 {
+				return false, res.Error
+			}
+			return true, r.sqliteTail(tx, cr)
+		})
+	})
+}
+
+// sqliteTail inserts the event, the outbox rows and the idempotency row.
+func (r *Repo) sqliteTail(tx *gorm.DB, cr *changeRows) error {
+	ev := r.db.eventArgs(cr.ev)
+	if err := tx.Exec(`INSERT INTO case_events (`+eventColumns+`) VALUES (`+placeholders(len(ev))+`)`, ev...).Error; err != nil {
+		return err
+	}
+	if len(cr.effects) > 0 {
+		at := r.db.ts(cr.ev.At)
+		rows := make([]string, len(cr.effects))
+		args := make([]any, 0, 6*len(cr.effects))
+		for i, e := range cr.effects {
+			rows[i] = "(?, ?, ?, 'pending', ?, ?, ?)"
+			args = append(args, cr.c.ID, e.Kind, e.Payload, at, at, at)
+		}
+		if err := tx.Exec(`INSERT INTO outbox (case_id, kind, payload, state, next_at, created_at, updated_at) VALUES `+
+			strings.Join(rows, ", "), args...).Error; err != nil {
+			return err
+		}
+	}
+	if k := cr.idem; k != nil {
+		if err := tx.Exec(`INSERT INTO idempotency_keys (scope, "key", request_hash, status, response, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, k.Scope, k.Key, k.RequestHash, k.Status, k.Response, r.db.ts(k.CreatedAt)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placeholders returns n comma-separated "?".
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

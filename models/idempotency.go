@@ -1,0 +1,52 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"zerovisit/workflow"
+)
+
+// Idempotency returns the stored answer for scope and key, or workflow.ErrNotFound.
+func (r *Repo) Idempotency(ctx context.Context, scope, key string) (workflow.Idempotency, error) {
+	var (
+		row     idemRow
+		created sqlTime
+	)
+	err := r.db.gorm.WithContext(ctx).Raw(`SELECT scope, "key", request_hash, status, response, created_at
+		FROM idempotency_keys WHERE scope = ? AND "key" = ?`, scope, key).Row().
+		Scan(&row.Scope, &row.Key, &row.RequestHash, &row.Status, &row.Response, &created)
+	if err != nil {
+		return workflow.Idempotency{}, translate(fmt.Sprintf("get idempotency key %s/%s", scope, key), err)
+	}
+	row.CreatedAt = created.T
+	return toIdemDomain(row), nil
+}
+
+func toIdemDomain(r idemRow) workflow.Idempotency {
+	return workflow.Idempotency{Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash,
+		Status: r.Status, Response: r.Response, CreatedAt: r.CreatedAt}
+}
+
+// idempotencyDeleteBatch bounds one DELETE, so an expiry sweep over a large
+// backlog never holds locks (or SQLite's only connection) for long.
+const idempotencyDeleteBatch = 5000
+
+// DeleteExpiredIdempotency deletes idempotency records created before
+// before, in batches, and returns how many it deleted.
+func (r *Repo) DeleteExpiredIdempotency(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res := r.db.gorm.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE (scope, "key") IN (
+			SELECT scope, "key" FROM idempotency_keys WHERE created_at < ? LIMIT ?)`,
+			r.db.ts(before), idempotencyDeleteBatch)
+		if res.Error != nil {
+			return total, translate("delete expired idempotency keys", res.Error)
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < idempotencyDeleteBatch {
+			return total, nil
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package models
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+// TestTimerIndexMatchesQuery keeps the partial index predicate of
+// cases_timer_idx equal to the text DueTimers queries with; if a terminal
+// state is added to workflow, a new migration must rebuild the index.
+func TestTimerIndexMatchesQuery(t *testing.T) {
+	for _, dir := range []string{"migrations/postgres", "migrations/sqlite"} {
+		files, err := fs.Glob(migrationFiles, dir+"/*.sql")
+		if err != nil || len(files) == 0 {
+			t.Fatalf("glob %s: %v", dir, err)
+		}
+		var all strings.Builder
+		for _, f := range files {
+			b, err := fs.ReadFile(migrationFiles, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all.Write(b)
+		}
+		if !strings.Contains(strings.Join(strings.Fields(all.String()), " "), "WHERE "+timerPredicate()+";") {
+			t.Errorf("%s: no index with WHERE %s", dir, timerPredicate())
+		}
+	}
+}
+
+func TestEventHashCanonical(t *testing.T) {
+	ev := eventRow{CaseID: "c", Seq: 1, Name: "submit", ActorKind: "citizen", ActorID: "u"}
+	h := eventHash("", ev)
+	if len(h) != 64 {
+		t.Fatalf("hash %q is not hex SM3", h)
+	}
+	// Moving a byte from one field to the next must change the hash.
+	shifted := ev
+	shifted.Name, shifted.ActorKind = "submitc", "itizen"
+	if eventHash("", shifted) == h {
+		t.Errorf("field boundaries are ambiguous")
+	}
+	if eventHash(h, ev) == h {
+		t.Errorf("prev hash does not enter the hash")
+	}
+}
+
+func TestHeadCacheKeepsNewest(t *testing.T) {
+	c := newHeadCache(2)
+	c.put("a", head{version: 3, hash: "h3"})
+	c.put("a", head{version: 2, hash: "h2"})
+	if h, _ := c.get("a"); h.version != 3 {
+		t.Errorf("older head replaced a newer one: %+v", h)
+	}
+	c.put("b", head{version: 1})
+	c.put("c", head{version: 1})
+	if len(c.m) != 2 {
+		t.Errorf("cache holds %d entries, want its bound 2", len(c.m))
+	}
+}
