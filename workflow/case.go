@@ -53,4 +53,132 @@ type Case struct {
 	NextTimerAt time.Time `json:"next_timer_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+
+	// The fields below live only in the stored document.
+
+	Channel Channel `json:"channel,omitempty"`
+	// Terms are the item's terms as they stood when the case was submitted;
+	// later catalogue edits do not change a case in flight.
+	Terms Terms `json:"terms"`
+	// Credit is the applicant's standing at submission.
+	Credit CreditStatus `json:"credit,omitempty"`
+	// Priority flags a red-list applicant for faster handling.
+	Priority bool `json:"priority,omitempty"`
+	// PathReason says why the case took the trust-first or the ordinary path;
+	// PathNote is the same in Chinese for applicants and clerks.
+	PathReason   PathReason         `json:"path_reason,omitempty"`
+	PathNote     string             `json:"path_note,omitempty"`
+	Signature    *Signature         `json:"signature,omitempty"`
+	Delivery     Delivery           `json:"delivery,omitzero"`
+	Materials    []CaseMaterial     `json:"materials,omitempty"`
+	Supplement   *SupplementRequest `json:"supplement,omitempty"`
+	SLA          SLA                `json:"sla,omitzero"`
+	Payment      *Payment           `json:"payment,omitempty"`
+	Decision     *Decision          `json:"decision,omitempty"`
+	Verification Verification       `json:"verification,omitzero"`
+	// Ending says how and why the case reached a terminal state.
+	Ending      *Ending   `json:"ending,omitempty"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+}
+
+// Terms are the parts of an item a case keeps for its whole life.
+type Terms struct {
+	ItemName             string   `json:"item_name"`
+	DepartmentName       string   `json:"department_name"`
+	LegalDays            int      `json:"legal_days"`
+	PromisedDays         int      `json:"promised_days"`
+	YellowDays           int      `json:"yellow_days"`
+	SupplementDays       int      `json:"supplement_days"`
+	VerifyDays           int      `json:"verify_days"`
+	FeeFen               int64    `json:"fee_fen,omitempty"`
+	ResultLicence        string   `json:"result_licence,omitempty"`
+	NeedsOriginalsPickup bool     `json:"needs_originals_pickup,omitempty"`
+	CommitmentVersion    string   `json:"commitment_version,omitempty"`
+	VerifyMaterials      []string `json:"verify_materials,omitempty"`
+}
+
+func termsOf(it Item) Terms {
+	t := Terms{
+		ItemName:             it.Name,
+		DepartmentName:       it.DepartmentName,
+		LegalDays:            it.LegalDays,
+		PromisedDays:         it.PromisedDays,
+		YellowDays:           it.YellowDays,
+		SupplementDays:       it.SupplementDays,
+		VerifyDays:           it.VerifyDays,
+		FeeFen:               it.FeeFen(),
+		ResultLicence:        it.ResultLicence,
+		NeedsOriginalsPickup: it.NeedsOriginalsPickup,
+		CommitmentVersion:    it.Commitment.TemplateVersion,
+	}
+	for _, m := range it.Materials {
+		if m.VerifyOnCompletion {
+			t.VerifyMaterials = append(t.VerifyMaterials, m.Code)
+		}
+	}
+	return t
+}
+
+// Delivery is the applicant's choice of how to receive the result.
+// AddressRef points at the address kept encrypted by the store; the case
+// itself holds no personal data.
+type Delivery struct {
+	Method     DeliveryMethod `json:"method"`
+	AddressRef string         `json:"address_ref,omitempty"`
+}
+
+// SupplementItem is one thing a correction request (补正) asks for:
+// a material of the item, or (Material empty) something described in Reason.
+type SupplementItem struct {
+	Material string `json:"material,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+// SupplementRequest is the latest correction request. It is pending while
+// SuppliedAt is zero; Round counts the requests of the case.
+type SupplementRequest struct {
+	Round       int              `json:"round"`
+	Items       []SupplementItem `json:"items"`
+	Note        string           `json:"note,omitempty"`
+	By          Actor            `json:"by"`
+	RequestedAt time.Time        `json:"requested_at"`
+	DueAt       time.Time        `json:"due_at"`
+	SuppliedAt  time.Time        `json:"supplied_at,omitzero"`
+}
+
+// Payment is the confirmed payment of the case's fees.
+type Payment struct {
+	Channel   Channel   `json:"channel"`
+	TradeNo   string    `json:"trade_no"`
+	AmountFen int64     `json:"amount_fen"`
+	PaidAt    time.Time `json:"paid_at"`
+}
+
+// Decision is the approval or rejection of a case.
+type Decision struct {
+	Approved   bool      `json:"approved"`
+	Opinion    string    `json:"opinion,omitempty"`
+	LegalBasis string    `json:"legal_basis,omitempty"`
+	By         Actor     `json:"by"`
+	At         time.Time `json:"at"`
+}
+
+// EndCode says why a case reached its terminal state.
+type EndCode string
+
+// End codes.
+const (
+	EndClosed             EndCode = "closed"              // 办结
+	EndRejected           EndCode = "rejected"            // 不予许可 / 不予受理
+	EndWithdrawn          EndCode = "withdrawn"           // 申请人撤回
+	EndSupplementOverdue  EndCode = "supplement_overdue"  // 逾期未补正，视为撤回
+	EndPromiseOverdue     EndCode = "promise_overdue"     // 容缺材料逾期未补齐
+	EndVerificationFailed EndCode = "verification_failed" // 核验不通过，承诺不实
+)
+
+// Ending is how and why a case ended. Reason is Chinese, for the applicant.
+type Ending struct {
+	Code   EndCode   `json:"code"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }

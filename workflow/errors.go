@@ -25,4 +25,6 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable means a dependency the request cannot do without is down.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrNotDue means a timer looked at a case before anything on it fell due.
+	ErrNotDue = errors.New("nothing due")
 )

@@ -1,0 +1,111 @@
+package workflow_test
+
+import (
+	"testing"
+	"time"
+
+	"zerovisit/workflow"
+)
+
+// fixtureStart is Monday 2025-09-01 09:00. The trust-first fixture case is
+// accepted at 10:00 with 5 promised working days: due at the end of Monday
+// 2025-09-08, yellow from Friday 2025-09-05 00:00; material "d" is promised
+// for 2025-09-10.
+const fixtureStart = "2025-09-01 09:00"
+
+// fixtures returns one case in every state, each reached through the engine.
+func fixtures(tb testing.TB, e *workflow.Engine) map[workflow.Status]workflow.Case {
+	tb.Helper()
+	t0 := at(tb, fixtureStart)
+	h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+	f := make(map[workflow.Status]workflow.Case)
+
+	draft := newDraft(tb, e, "tf", t0)
+	f[workflow.StatusDraft] = draft
+	f[workflow.StatusSubmitted] = mustApply(tb, e, draft, ordinarySubmit(h(1)))
+	f[workflow.StatusRejected] = mustApply(tb, e, f[workflow.StatusSubmitted],
+		workflow.Reject{Meta: meta(clerk, h(2)), Reason: "经营场所不符合要求", LegalBasis: "《食品经营许可和备案管理办法》第十七条"})
+	f[workflow.StatusWithdrawn] = mustApply(tb, e, f[workflow.StatusSubmitted], workflow.Withdraw{Meta: meta(citizen, h(2))})
+
+	accepted := mustApply(tb, e, draft, trustSubmit(tb, h(1)))
+	f[workflow.StatusAccepted] = accepted
+	f[workflow.StatusSupplementRequested] = mustApply(tb, e, accepted, workflow.RequestSupplement{
+		Meta: meta(clerk, h(2)), Items: []workflow.SupplementItem{{Material: "b", Reason: "申请书缺少签字"}},
+	})
+	approved := mustApply(tb, e, accepted, workflow.Approve{Meta: meta(clerk, h(3))})
+	f[workflow.StatusApproved] = approved
+	f[workflow.StatusDelivering] = mustApply(tb, e, approved, payEvent(h(3)), workflow.Dispatch{Meta: meta(clerk, h(4))})
+	f[workflow.StatusDelivered] = mustApply(tb, e, f[workflow.StatusDelivering], workflow.Deliver{Meta: meta(courier, h(5)), Waybill: "SF100"})
+	verifying := mustApply(tb, e, f[workflow.StatusDelivered], workflow.StartVerification{Meta: meta(system, h(6))})
+	f[workflow.StatusVerifying] = verifying
+	f[workflow.StatusClosed] = mustApply(tb, e, verifying,
+		workflow.ProvideMaterial{Meta: meta(citizen, h(7)), Material: provided("d")[0]},
+		workflow.RecordVerification{Meta: meta(clerk, h(8)), Results: []workflow.VerificationResult{{Material: "c", Passed: true}}},
+	)
+	f[workflow.StatusRevoked] = mustApply(tb, e, verifying, workflow.RecordVerification{
+		Meta: meta(courier, h(7)), Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "平面布局图与现场不符"}},
+	})
+	for _, st := range workflow.Statuses() {
+		if got, ok := f[st]; !ok || got.Status != st {
+			tb.Fatalf("fixture for %s is missing or in %s", st, got.Status)
+		}
+	}
+	return f
+}
+
+// sampleEvent returns an event of the given name that is valid for a case
+// in the fixture state c (and merely well formed otherwise).
+func sampleEvent(tb testing.TB, name workflow.EventName, c workflow.Case) workflow.Event {
+	tb.Helper()
+	next := c.UpdatedAt.Add(time.Hour)
+	switch name {
+	case workflow.EventSubmit:
+		return trustSubmit(tb, next)
+	case workflow.EventAccept:
+		return workflow.Accept{Meta: meta(clerk, next)}
+	case workflow.EventRequestSupplement:
+		return workflow.RequestSupplement{Meta: meta(clerk, next), Items: []workflow.SupplementItem{{Material: "c", Reason: "图纸不清晰"}}}
+	case workflow.EventSupplySupplement:
+		return workflow.SupplySupplement{Meta: meta(citizen, next), Materials: provided("b")}
+	case workflow.EventApprove:
+		return workflow.Approve{Meta: meta(clerk, next), Opinion: "准予许可"}
+	case workflow.EventReject:
+		return workflow.Reject{Meta: meta(clerk, next), Reason: "不符合条件", LegalBasis: "《中华人民共和国行政许可法》第三十八条"}
+	case workflow.EventWithdraw:
+		return workflow.Withdraw{Meta: meta(citizen, next)}
+	case workflow.EventPay:
+		return payEvent(next)
+	case workflow.EventProvideMaterial:
+		return workflow.ProvideMaterial{Meta: meta(citizen, next), Material: provided("d")[0]}
+	case workflow.EventDispatch:
+		return workflow.Dispatch{Meta: meta(clerk, next)}
+	case workflow.EventDeliver:
+		return workflow.Deliver{Meta: meta(courier, next), Waybill: "SF100"}
+	case workflow.EventStartVerification:
+		return workflow.StartVerification{Meta: meta(system, next)}
+	case workflow.EventRecordVerification:
+		return workflow.RecordVerification{Meta: meta(courier, next), Results: []workflow.VerificationResult{{Material: "c", Passed: true}}}
+	case workflow.EventTick:
+		return workflow.Tick{Meta: meta(system, tickTime(tb, c))}
+	}
+	tb.Fatalf("no sample for event %s", name)
+	return nil
+}
+
+// payEvent pays the 500 fen of item "tf".
+func payEvent(t time.Time) workflow.Pay {
+	return workflow.Pay{Meta: meta(system, t), Channel: workflow.ChannelWeChat, TradeNo: "wx-1", AmountFen: 500}
+}
+
+// tickTime is a moment something is due on the fixture case: the yellow
+// threshold while accepted, the start of verification once delivered, and
+// otherwise well past every deadline.
+func tickTime(tb testing.TB, c workflow.Case) time.Time {
+	switch c.Status {
+	case workflow.StatusAccepted:
+		return at(tb, "2025-09-05 08:00")
+	case workflow.StatusDelivered:
+		return c.UpdatedAt
+	}
+	return at(tb, "2025-12-01 09:00")
+}

@@ -1,0 +1,241 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// IdempotencyRequest is the Idempotency-Key of a request: who may reuse the
+// key (Scope, e.g. "citizen:42"), the key, and a hash of the request that
+// identifies it (method, path and body). Status is the status the caller
+// answers with, kept for replays (0 means 200).
+type IdempotencyRequest struct {
+	Scope       string
+	Key         string
+	RequestHash string
+	Status      int
+}
+
+// Service runs the engine against the store: load, apply, save in one
+// atomic change with the outbox effects, the audit record and the
+// idempotency record. Handlers and background workers call it.
+type Service struct {
+	store  Store
+	engine *Engine
+	now    func() time.Time
+}
+
+// NewService returns a service. now is the clock that stamps events.
+func NewService(store Store, engine *Engine, now func() time.Time) *Service {
+	return &Service{store: store, engine: engine, now: now}
+}
+
+// Engine returns the service's engine (for its catalogue and calendar).
+func (s *Service) Engine() *Engine { return s.engine }
+
+// Get returns a case, or ErrNotFound.
+func (s *Service) Get(ctx context.Context, id string) (Case, error) {
+	c, err := s.store.GetCase(ctx, id)
+	if err != nil {
+		return Case{}, fmt.Errorf("get case %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// History returns a case's events in order.
+func (s *Service) History(ctx context.Context, id string) ([]EventRecord, error) {
+	evs, err := s.store.Events(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history of case %s: %w", id, err)
+	}
+	return evs, nil
+}
+
+// Eligibility tells which path a submission of itemCode by the applicant
+// would take with the given signature and credit standing.
+func (s *Service) Eligibility(ctx context.Context, itemCode, applicantID string, sig *Signature, credit CreditStatus) (TrustDecision, error) {
+	it, err := s.engine.cat.Lookup(itemCode)
+	if err != nil {
+		return TrustDecision{}, fmt.Errorf("eligibility: %w", err)
+	}
+	n, err := s.store.CountFalseCommitments(ctx, applicantID)
+	if err != nil {
+		return TrustDecision{}, fmt.Errorf("eligibility: count false commitments: %w", err)
+	}
+	return DecideTrust(it, sig, credit, n), nil
+}
+
+// Create opens a draft case. d.At is stamped with the service clock when
+// zero. With idem, a retry with the same request returns the first answer
+// and changes nothing; the same key with another request fails with
+// ErrIdempotencyMismatch.
+func (s *Service) Create(ctx context.Context, d Draft, idem *IdempotencyRequest) (Case, error) {
+	if c, ok, err := s.replay(ctx, idem); ok || err != nil {
+		return c, err
+	}
+	if d.At.IsZero() {
+		d.At = s.now()
+	}
+	c, rec, err := s.engine.New(d)
+	if err != nil {
+		return Case{}, err
+	}
+	ch, err := s.change(c, rec, nil, idem)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := s.store.CreateCase(ctx, ch); err != nil {
+		return s.lost(ctx, idem, fmt.Errorf("create case %s: %w", d.ID, err))
+	}
+	return c, nil
+}
+
+// Do applies ev to the case and saves the result. The event's At is
+// stamped with the service clock when zero; a Submit gets the applicant's
+// count of false commitments from the store. Idempotency works as in
+// Create. ErrConflict means another change won the race: the caller may
+// reload and retry.
+func (s *Service) Do(ctx context.Context, caseID string, ev Event, idem *IdempotencyRequest) (Case, error) {
+	if ev == nil {
+		return Case{}, invalid("event", "is nil", "缺少操作")
+	}
+	if c, ok, err := s.replay(ctx, idem); ok || err != nil {
+		return c, err
+	}
+	c, err := s.store.GetCase(ctx, caseID)
+	if err != nil {
+		return Case{}, fmt.Errorf("%s case %s: %w", ev.EventName(), caseID, err)
+	}
+	if ev.EventMeta().At.IsZero() {
+		ev = ev.withAt(s.now())
+	}
+	if sub, ok := ev.(Submit); ok {
+		n, err := s.store.CountFalseCommitments(ctx, c.ApplicantID)
+		if err != nil {
+			return Case{}, fmt.Errorf("submit case %s: count false commitments: %w", caseID, err)
+		}
+		sub.PriorFalseCommitments = n
+		ev = sub
+	}
+	return s.apply(ctx, c, ev, idem)
+}
+
+// RunTimers ticks up to limit cases whose timers are due and returns how
+// many changed. A case another replica changed first, or with nothing due
+// any more, is skipped, so every replica may run timers at once.
+func (s *Service) RunTimers(ctx context.Context, limit int) (int, error) {
+	now := s.now()
+	due, err := s.store.DueTimers(ctx, now, limit)
+	if err != nil {
+		return 0, fmt.Errorf("run timers: %w", err)
+	}
+	var errs []error
+	n := 0
+	for _, c := range due {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		at := now
+		if at.Before(c.UpdatedAt) {
+			at = c.UpdatedAt
+		}
+		_, err := s.apply(ctx, c, Tick{Meta: Meta{Actor: Actor{Kind: ActorSystem, ID: "timer"}, At: at}}, nil)
+		switch {
+		case err == nil:
+			n++
+		case errIs(err, ErrConflict, ErrNotDue):
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+func (s *Service) apply(ctx context.Context, c Case, ev Event, idem *IdempotencyRequest) (Case, error) {
+	next, rec, effects, err := s.engine.Apply(c, ev)
+	if err != nil {
+		return Case{}, err
+	}
+	ch, err := s.change(next, rec, effects, idem)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := s.store.ApplyChange(ctx, ch); err != nil {
+		return s.lost(ctx, idem, fmt.Errorf("%s case %s: %w", ev.EventName(), c.ID, err))
+	}
+	return next, nil
+}
+
+func (s *Service) change(c Case, rec EventRecord, effects []Effect, idem *IdempotencyRequest) (Change, error) {
+	ch := Change{Case: c, Event: rec, Effects: effects}
+	if idem == nil {
+		return ch, nil
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		return Change{}, fmt.Errorf("encode answer of case %s: %w", c.ID, err)
+	}
+	status := idem.Status
+	if status == 0 {
+		status = 200
+	}
+	ch.Idempotency = &Idempotency{
+		Scope: idem.Scope, Key: idem.Key, RequestHash: idem.RequestHash,
+		Status: status, Response: body, CreatedAt: rec.At,
+	}
+	return ch, nil
+}
+
+// replay returns the stored answer to an idempotent request already made.
+// ok is false when the key is new (or there is none).
+func (s *Service) replay(ctx context.Context, idem *IdempotencyRequest) (c Case, ok bool, err error) {
+	if idem == nil {
+		return Case{}, false, nil
+	}
+	if idem.Scope == "" || idem.Key == "" {
+		return Case{}, false, invalid("idempotency_key", "scope and key are required", "幂等键不正确")
+	}
+	rec, err := s.store.Idempotency(ctx, idem.Scope, idem.Key)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Case{}, false, nil
+	case err != nil:
+		return Case{}, false, fmt.Errorf("idempotency key %q: %w", idem.Key, err)
+	case rec.RequestHash != idem.RequestHash:
+		return Case{}, true, fmt.Errorf("idempotency key %q: %w", idem.Key, ErrIdempotencyMismatch)
+	}
+	if err := json.Unmarshal(rec.Response, &c); err != nil {
+		return Case{}, true, fmt.Errorf("idempotency key %q: decode stored answer: %w", idem.Key, err)
+	}
+	return c, true, nil
+}
+
+// lost handles a failed save: when a concurrent retry of the same request
+// saved first (its idempotency record now exists), answer as a replay;
+// otherwise return err.
+func (s *Service) lost(ctx context.Context, idem *IdempotencyRequest, err error) (Case, error) {
+	if idem == nil || !errIs(err, ErrDuplicate, ErrConflict) {
+		return Case{}, err
+	}
+	if c, ok, rerr := s.replay(ctx, idem); ok || rerr != nil {
+		if rerr != nil {
+			return Case{}, rerr
+		}
+		return c, nil
+	}
+	return Case{}, err
+}
+
+// errIs reports whether err is one of targets.
+func errIs(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,340 @@
+package workflow_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"zerovisit/workflow"
+)
+
+// fakeStore is an in-memory workflow.Store for the service's unit tests;
+// the real stores are tested in models.
+type fakeStore struct {
+	mu      sync.Mutex
+	cases   map[string]workflow.Case
+	events  map[string][]workflow.EventRecord
+	idem    map[[2]string]workflow.Idempotency
+	outbox  []workflow.Effect
+	applied int
+	// beforeApply runs inside ApplyChange before the version check, to
+	// simulate a concurrent writer.
+	beforeApply func(s *fakeStore)
+}
+
+var _ workflow.Store = (*fakeStore)(nil)
+
+func newFakeStore() *fakeStore {
+	return &fakeStore{
+		cases:  make(map[string]workflow.Case),
+		events: make(map[string][]workflow.EventRecord),
+		idem:   make(map[[2]string]workflow.Idempotency),
+	}
+}
+
+func (s *fakeStore) save(ch workflow.Change) error {
+	if ch.Idempotency != nil {
+		k := [2]string{ch.Idempotency.Scope, ch.Idempotency.Key}
+		if _, dup := s.idem[k]; dup {
+			return workflow.ErrDuplicate
+		}
+		s.idem[k] = *ch.Idempotency
+	}
+	s.cases[ch.Case.ID] = ch.Case
+	s.events[ch.Case.ID] = append(s.events[ch.Case.ID], ch.Event)
+	s.outbox = append(s.outbox, ch.Effects...)
+	return nil
+}
+
+func (s *fakeStore) CreateCase(_ context.Context, ch workflow.Change) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.cases[ch.Case.ID]; dup {
+		return workflow.ErrDuplicate
+	}
+	for _, c := range s.cases {
+		if c.Number == ch.Case.Number {
+			return workflow.ErrDuplicate
+		}
+	}
+	return s.save(ch)
+}
+
+func (s *fakeStore) ApplyChange(_ context.Context, ch workflow.Change) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.beforeApply != nil {
+		s.beforeApply(s)
+	}
+	cur, ok := s.cases[ch.Case.ID]
+	if !ok {
+		return workflow.ErrNotFound
+	}
+	if cur.Version != ch.Case.Version-1 {
+		return workflow.ErrConflict
+	}
+	s.applied++
+	return s.save(ch)
+}
+
+func (s *fakeStore) GetCase(_ context.Context, id string) (workflow.Case, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return workflow.Case{}, workflow.ErrNotFound
+	}
+	return c, nil
+}
+
+func (s *fakeStore) Events(_ context.Context, id string) ([]workflow.EventRecord, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.events[id]), nil
+}
+
+func (s *fakeStore) Idempotency(_ context.Context, scope, key string) (workflow.Idempotency, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.idem[[2]string{scope, key}]
+	if !ok {
+		return workflow.Idempotency{}, workflow.ErrNotFound
+	}
+	return r, nil
+}
+
+func (s *fakeStore) CountFalseCommitments(_ context.Context, applicantID string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, c := range s.cases {
+		if c.ApplicantID == applicantID && c.FalseCommitment {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *fakeStore) DueTimers(_ context.Context, now time.Time, limit int) ([]workflow.Case, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []workflow.Case
+	for _, c := range s.cases {
+		if !c.Status.Terminal() && !c.NextTimerAt.IsZero() && !c.NextTimerAt.After(now) && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// newService returns a service over a fake store whose clock reads *now.
+func newService(t *testing.T) (*workflow.Service, *fakeStore, *time.Time) {
+	t.Helper()
+	store := newFakeStore()
+	now := at(t, "2025-09-01 09:00")
+	return workflow.NewService(store, newEngine(t), func() time.Time { return now }), store, &now
+}
+
+func draft(id, number string) workflow.Draft {
+	return workflow.Draft{ID: id, Number: number, ItemCode: "tf", ApplicantID: "u1", Channel: workflow.ChannelWeChat, Actor: citizen}
+}
+
+func TestServiceCreateAndDo(t *testing.T) {
+	ctx := context.Background()
+	svc, store, now := newService(t)
+	c, err := svc.Create(ctx, draft("c1", "N1"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.CreatedAt, *now; !got.Equal(want) {
+		t.Errorf("created at = %s, want the service clock %s", got, want)
+	}
+	*now = now.Add(time.Hour)
+	sub := trustSubmit(t, time.Time{})
+	c, err = svc.Do(ctx, "c1", sub, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Status, workflow.StatusAccepted; got != want {
+		t.Errorf("status = %s, want %s", got, want)
+	}
+	if got, want := c.UpdatedAt, *now; !got.Equal(want) {
+		t.Errorf("updated at = %s, want the service clock %s", got, want)
+	}
+	evs, err := svc.History(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range evs {
+		names = append(names, r.Name)
+	}
+	if diff := cmp.Diff([]string{"create", "submit"}, names); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if got, want := kinds(store.outbox), k(notify, push, report); !cmp.Equal(got, want) {
+		t.Errorf("outbox = %v, want %v", got, want)
+	}
+	if _, err := svc.Do(ctx, "nope", workflow.Accept{Meta: meta(clerk, time.Time{})}, nil); !errors.Is(err, workflow.ErrNotFound) {
+		t.Errorf("unknown case: err = %v, want ErrNotFound", err)
+	}
+	if _, err := svc.Create(ctx, draft("c2", "N1"), nil); !errors.Is(err, workflow.ErrDuplicate) {
+		t.Errorf("duplicate number: err = %v, want ErrDuplicate", err)
+	}
+}
+
+func TestServiceIdempotency(t *testing.T) {
+	ctx := context.Background()
+	svc, store, now := newService(t)
+	idem := &workflow.IdempotencyRequest{Scope: "citizen:u1", Key: "k-1", RequestHash: "h1", Status: 201}
+	first, err := svc.Create(ctx, draft("c1", "N1"), idem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Minute)
+	t.Run("Replay", func(t *testing.T) {
+		again, err := svc.Create(ctx, draft("c1", "N1"), idem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(first, again, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+			t.Errorf("replayed answer (-first +again):\n%s", diff)
+		}
+		if got, want := store.idem[[2]string{"citizen:u1", "k-1"}].Status, 201; got != want {
+			t.Errorf("stored status = %d, want %d", got, want)
+		}
+	})
+	t.Run("ErrIdempotencyMismatch", func(t *testing.T) {
+		other := *idem
+		other.RequestHash = "h2"
+		if _, err := svc.Create(ctx, draft("c9", "N9"), &other); !errors.Is(err, workflow.ErrIdempotencyMismatch) {
+			t.Errorf("err = %v, want ErrIdempotencyMismatch", err)
+		}
+	})
+	t.Run("DoAppliesOnce", func(t *testing.T) {
+		key := &workflow.IdempotencyRequest{Scope: "citizen:u1", Key: "k-2", RequestHash: "submit-1"}
+		a, err := svc.Do(ctx, "c1", trustSubmit(t, time.Time{}), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := store.applied
+		b, err := svc.Do(ctx, "c1", trustSubmit(t, time.Time{}), key)
+		if err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+		if got, want := store.applied, applied; got != want {
+			t.Errorf("retry applied again: %d changes, want %d", got, want)
+		}
+		if got, want := b.Version, a.Version; got != want {
+			t.Errorf("replayed version = %d, want %d", got, want)
+		}
+	})
+	t.Run("LostRaceAnswersAsReplay", func(t *testing.T) {
+		key := &workflow.IdempotencyRequest{Scope: "clerk:k1", Key: "k-3", RequestHash: "approve-1"}
+		store.beforeApply = func(s *fakeStore) {
+			// Another replica handled the same request first.
+			c := s.cases["c1"]
+			c.Version++
+			c.Status = workflow.StatusApproved
+			s.cases["c1"] = c
+			s.idem[[2]string{key.Scope, key.Key}] = workflow.Idempotency{Scope: key.Scope, Key: key.Key, RequestHash: key.RequestHash, Status: 200, Response: []byte(`{"id":"c1","status":"approved"}`)}
+			s.beforeApply = nil
+		}
+		got, err := svc.Do(ctx, "c1", workflow.Approve{Meta: meta(clerk, time.Time{})}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != workflow.StatusApproved {
+			t.Errorf("status = %s, want the winner's answer", got.Status)
+		}
+	})
+}
+
+func TestServiceConflict(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := newService(t)
+	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Do(ctx, "c1", trustSubmit(t, time.Time{}), nil); err != nil {
+		t.Fatal(err)
+	}
+	store.beforeApply = func(s *fakeStore) {
+		c := s.cases["c1"]
+		c.Version++ // another clerk decided first
+		s.cases["c1"] = c
+	}
+	_, err := svc.Do(ctx, "c1", workflow.Approve{Meta: meta(clerk, time.Time{})}, nil)
+	if !errors.Is(err, workflow.ErrConflict) {
+		t.Errorf("err = %v, want ErrConflict", err)
+	}
+}
+
+func TestServiceSubmitCountsFalseCommitments(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := newService(t)
+	store.cases["old"] = workflow.Case{ID: "old", Number: "N0", ApplicantID: "u1", Status: workflow.StatusRevoked, FalseCommitment: true}
+	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.Eligibility(ctx, "tf", "u1", signature(time.Time{}), workflow.CreditNormal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Reason, workflow.PathPriorFalseCommitment; got != want {
+		t.Errorf("eligibility = %s, want %s", got, want)
+	}
+	// The caller says 0; the service asks the store and finds 1.
+	sub := withoutPromise(trustSubmit(t, time.Time{}))
+	sub.PriorFalseCommitments = 0
+	c, err := svc.Do(ctx, "c1", sub, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != workflow.StatusSubmitted || c.PathReason != workflow.PathPriorFalseCommitment {
+		t.Errorf("status = %s path = %s, want the ordinary path for an earlier false commitment", c.Status, c.PathReason)
+	}
+}
+
+func TestServiceRunTimers(t *testing.T) {
+	ctx := context.Background()
+	svc, store, now := newService(t)
+	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Do(ctx, "c1", trustSubmit(t, time.Time{}), nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.RunTimers(ctx, 10); err != nil || n != 0 {
+		t.Errorf("nothing due: n = %d err = %v", n, err)
+	}
+	*now = at(t, "2025-09-05 08:00") // yellow card
+	if n, err := svc.RunTimers(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("n = %d err = %v, want 1 case ticked", n, err)
+	}
+	c, err := svc.Get(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Card, workflow.CardYellow; got != want {
+		t.Errorf("card = %q, want %q", got, want)
+	}
+	if got, want := kinds(store.outbox)[len(store.outbox)-1], warn; got != want {
+		t.Errorf("last effect = %s, want %s", got, want)
+	}
+	// Another replica got there first: skipped, not an error.
+	*now = at(t, "2025-09-09 08:00")
+	store.beforeApply = func(s *fakeStore) {
+		c := s.cases["c1"]
+		c.Version++
+		s.cases["c1"] = c
+	}
+	if n, err := svc.RunTimers(ctx, 10); err != nil || n != 0 {
+		t.Errorf("lost race: n = %d err = %v, want 0 and no error", n, err)
+	}
+}
