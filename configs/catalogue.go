@@ -3,9 +3,11 @@ package configs
 import (
 	"bytes"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"os"
 
+	"github.com/emmansun/gmsm/sm3"
 	"gopkg.in/yaml.v3"
 
 	"zerovisit/workflow"
@@ -29,11 +31,24 @@ func LoadCatalogue(path string) (workflow.Catalogue, error) {
 	if err := decodeStrict(data, &doc); err != nil {
 		return workflow.Catalogue{}, fmt.Errorf("load catalogue %s: %w", name, err)
 	}
+	for i := range doc.Items {
+		if t := doc.Items[i].Commitment.Text; t != "" {
+			doc.Items[i].Commitment.TextHash = CommitmentHash(t)
+		}
+	}
 	cat, err := workflow.NewCatalogue(doc.Items)
 	if err != nil {
 		return workflow.Catalogue{}, fmt.Errorf("load catalogue %s: %w", name, err)
 	}
 	return cat, nil
+}
+
+// CommitmentHash is the lower-case hex SM3 digest of a commitment letter's
+// text: the value a citizen's signature must carry to show they signed the
+// exact wording of the current template.
+func CommitmentHash(text string) string {
+	sum := sm3.Sum([]byte(text))
+	return hex.EncodeToString(sum[:])
 }
 
 // readData returns the file at path, or the embedded default when path is

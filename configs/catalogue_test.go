@@ -86,7 +86,7 @@ func TestEmbeddedCatalogueWorksWithTheEngine(t *testing.T) {
 			}
 			if it.TrustFirst {
 				ev.Signature = &workflow.Signature{TemplateVersion: it.Commitment.TemplateVersion,
-					TextHash: workflow.CommitmentHash(it.Commitment.Text), SignedAt: t0, Channel: workflow.ChannelWeChat}
+					TextHash: configs.CommitmentHash(it.Commitment.Text), SignedAt: t0, Channel: workflow.ChannelWeChat}
 			}
 			got, _, _, err := e.Apply(c, ev)
 			if err != nil {

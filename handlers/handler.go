@@ -21,6 +21,8 @@ type Options struct {
 	Version string
 	// MaxBodyBytes bounds every request body.
 	MaxBodyBytes int64
+	// Service runs the case workflow.
+	Service *workflow.Service
 	// Outbox is the effect queue operators inspect and re-drive.
 	Outbox workflow.Outbox
 	// AdminToken guards the operator API; empty disables it.
@@ -36,6 +38,7 @@ type Handler struct {
 	maxBody int64
 	openapi []byte
 
+	svc        *workflow.Service
 	outbox     workflow.Outbox
 	adminToken string
 }
@@ -60,6 +63,7 @@ func New(opts Options) (*Handler, error) {
 		maxBody: opts.MaxBodyBytes,
 		openapi: doc,
 
+		svc:        opts.Service,
 		outbox:     opts.Outbox,
 		adminToken: opts.AdminToken,
 	}, nil
@@ -94,4 +98,6 @@ func (h *Handler) Register(r gin.IRouter) {
 	admin := r.Group("/api/v1/admin", h.requireAdmin)
 	admin.GET("/outbox", h.listOutbox)
 	admin.POST("/outbox/redrive", h.redriveOutbox)
+	admin.GET("/cases/:id", h.adminCase)
+	admin.GET("/cases/:id/events", h.adminCaseEvents)
 }

@@ -51,6 +51,10 @@ type Fee struct {
 type Commitment struct {
 	TemplateVersion string `yaml:"template_version" json:"template_version"`
 	Text            string `yaml:"text" json:"text"`
+	// TextHash is the lower-case hex SM3 digest of Text: what a Signature's
+	// TextHash must carry. The catalogue loader computes it (workflow itself
+	// imports no cryptography beyond the standard library).
+	TextHash string `yaml:"-" json:"text_hash,omitempty"`
 }
 
 // SourceKind is where a material comes from.

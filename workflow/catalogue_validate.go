@@ -122,6 +122,9 @@ func (it Item) validateTrust(bad reporter) {
 	if strings.TrimSpace(it.Commitment.Text) == "" {
 		bad("commitment.text", "is required for a trust-first item")
 	}
+	if it.Commitment.TextHash == "" {
+		bad("commitment.text_hash", "is not set (the catalogue loader computes it from the text)")
+	}
 }
 
 func (it Item) validateMaterials(bad reporter) {

@@ -64,6 +64,10 @@ func calendar2025(tb testing.TB) *workflow.Calendar {
 
 const commitmentText = "本人郑重承诺：所填信息和所交材料真实有效，如有不实，愿承担撤销审批决定的后果。"
 
+// commitmentHash stands for the SM3 digest of commitmentText, which the
+// catalogue loader computes in production.
+const commitmentHash = "5d1c0e7a3f0b8e2c4a6d9f1e3b5c7a9d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c"
+
 // testItems are three items: "tf" (trust first, with a fee, a result
 // licence and a material verified on completion), "aoc" (approve on
 // commit) and "ord" (ordinary).
@@ -73,7 +77,7 @@ func testItems() []workflow.Item {
 		LegalDays: 20, PromisedDays: 5, YellowDays: 2, SupplementDays: 10, VerifyDays: 5,
 		Fees:       []workflow.Fee{{Code: "gbf", Name: "工本费", AmountFen: 500}},
 		Delivery:   []workflow.DeliveryMethod{workflow.DeliveryCourier, workflow.DeliveryElectronic, workflow.DeliveryPickup},
-		TrustFirst: true, Commitment: workflow.Commitment{TemplateVersion: "v2", Text: commitmentText},
+		TrustFirst: true, Commitment: workflow.Commitment{TemplateVersion: "v2", Text: commitmentText, TextHash: commitmentHash},
 		ResultLicence: "spjyxkz",
 		Materials: []workflow.Material{
 			{Code: "a", Name: "营业执照", Source: "elicense:yyzz", Core: true},
@@ -120,7 +124,7 @@ func newDraft(tb testing.TB, e *workflow.Engine, item string, t time.Time) workf
 
 func signature(t time.Time) *workflow.Signature {
 	return &workflow.Signature{
-		TemplateVersion: "v2", TextHash: workflow.CommitmentHash(commitmentText),
+		TemplateVersion: "v2", TextHash: commitmentHash,
 		SignedAt: t, Channel: workflow.ChannelWeChat,
 	}
 }

@@ -91,7 +91,7 @@ func checkSignature(it Item, ev Submit) error {
 	case !sig.Channel.Valid():
 		return invalid("signature.channel", fmt.Sprintf("unknown channel %q", sig.Channel), "签署渠道不正确")
 	case it.TrustFirst && sig.TemplateVersion == it.Commitment.TemplateVersion &&
-		sig.TextHash != CommitmentHash(it.Commitment.Text):
+		sig.TextHash != it.Commitment.TextHash:
 		return invalid("signature.text_hash", "does not match the commitment template "+sig.TemplateVersion,
 			"所签承诺书内容与现行版本不一致")
 	}

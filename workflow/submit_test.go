@@ -161,7 +161,7 @@ func TestSubmitRefusals(t *testing.T) {
 		}, "materials[0]"},
 		{"NoRef", func(ev workflow.Submit) workflow.Submit { ev.Materials[1].Ref = ""; return ev }, "materials[1]"},
 		{"AlteredCommitmentText", func(ev workflow.Submit) workflow.Submit {
-			ev.Signature.TextHash = workflow.CommitmentHash("另一份承诺书")
+			ev.Signature.TextHash = "0000000000000000000000000000000000000000000000000000000000000000"
 			return ev
 		}, "signature.text_hash"},
 		{"SignedAfterSubmission", func(ev workflow.Submit) workflow.Submit {

@@ -1,8 +1,6 @@
 package workflow
 
 import (
-	"crypto/sha3"
-	"encoding/hex"
 	"time"
 )
 
@@ -52,20 +50,13 @@ func (ch Channel) Valid() bool {
 }
 
 // Signature is the applicant's signature of a commitment letter. TextHash
-// is CommitmentHash of the text the applicant was shown, so a signature of
+// is the catalogue's Commitment.TextHash of the text the applicant was shown, so a signature of
 // altered wording is recognisable.
 type Signature struct {
 	TemplateVersion string    `json:"template_version"`
 	TextHash        string    `json:"text_hash"`
 	SignedAt        time.Time `json:"signed_at"`
 	Channel         Channel   `json:"channel"`
-}
-
-// CommitmentHash returns the lower-case hex SHA3-256 of a commitment text,
-// the value a Signature's TextHash must carry.
-func CommitmentHash(text string) string {
-	sum := sha3.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:])
 }
 
 // PathReason says why a case took its path.

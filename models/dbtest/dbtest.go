@@ -50,6 +50,25 @@ func SQLite(tb testing.TB) *models.DB {
 // TEST_DATABASE_URL it skips the test, or fails it when CI is "true".
 func Postgres(tb testing.TB) *models.DB {
 	tb.Helper()
+	ctx := context.Background()
+	db, err := models.Open(ctx, PostgresURL(tb), models.Options{MaxOpenConns: 8, MaxIdleConns: 8})
+	if err != nil {
+		tb.Fatalf("open postgres schema: %v", err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate postgres schema: %v", err)
+	}
+	return db
+}
+
+// PostgresURL creates a fresh, empty, randomly named schema in the
+// TEST_DATABASE_URL database and returns a URL whose connections use it, for
+// tests that open the database themselves (the binary's own start-up, say).
+// The schema is dropped when the test ends. Without TEST_DATABASE_URL it
+// skips the test, or fails it when CI is "true".
+func PostgresURL(tb testing.TB) string {
+	tb.Helper()
 	base := os.Getenv(EnvDatabaseURL)
 	if base == "" {
 		if os.Getenv("CI") == "true" {
@@ -68,7 +87,7 @@ func Postgres(tb testing.TB) *models.DB {
 	if err := admin.Gorm().WithContext(ctx).Exec(`CREATE SCHEMA ` + schema).Error; err != nil {
 		tb.Fatalf("create schema %s: %v", schema, err)
 	}
-	// Cleanups run last-in first-out: the test's pool closes before the drop.
+	// Cleanups run last-in first-out: the test's pools close before the drop.
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -84,15 +103,7 @@ func Postgres(tb testing.TB) *models.DB {
 	q := u.Query()
 	q.Set("search_path", schema) // pgx sends unknown URL parameters as run-time parameters
 	u.RawQuery = q.Encode()
-	db, err := models.Open(ctx, u.String(), models.Options{MaxOpenConns: 8, MaxIdleConns: 8})
-	if err != nil {
-		tb.Fatalf("open postgres schema %s: %v", schema, err)
-	}
-	tb.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate postgres schema %s: %v", schema, err)
-	}
-	return db
+	return u.String()
 }
 
 func randomHex(tb testing.TB, n int) string {

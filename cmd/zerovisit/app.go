@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"zerovisit/configs"
+	"zerovisit/handlers"
+	"zerovisit/models"
+	"zerovisit/models/kv"
+	"zerovisit/workflow"
+)
+
+// App is the assembled service: stores, HTTP server and background workers.
+// Open starts it; Close drains requests, stops workers and closes the stores,
+// in that order. Tests run it on :0 against a temporary database.
+type App struct {
+	cfg configs.Config
+	log *slog.Logger
+
+	db      *models.DB
+	repo    *models.Repo
+	svc     *workflow.Service
+	effects *workflow.EffectRouter
+	metrics *handlers.Metrics
+	kv      kv.Store
+	redis   io.Closer // the Redis client, when one is configured
+	ln      net.Listener
+	srv     *http.Server
+	errs    chan error
+	stop    context.CancelFunc
+	workers sync.WaitGroup
+	closed  bool
+}
+
+// NewApp prepares an App; nothing is opened until Open.
+func NewApp(cfg configs.Config, log *slog.Logger) *App {
+	return &App{cfg: cfg, log: log, errs: make(chan error, 1)}
+}
+
+// Open connects the stores, migrates if configured, opens the listener
+// (so a taken port fails here, before anything serves) and starts serving.
+func (a *App) Open(ctx context.Context) error {
+	db, err := openDB(ctx, a.cfg)
+	if err != nil {
+		return err
+	}
+	a.db = db
+	if a.cfg.MigrateOnStart {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range applied {
+			a.log.Info("migration applied", "migration", m)
+		}
+	}
+
+	if err := a.openKV(); err != nil {
+		return err
+	}
+	if err := a.openWorkflow(); err != nil {
+		return err
+	}
+
+	h, err := handlers.New(handlers.Options{
+		Log:          a.log,
+		Metrics:      a.metrics,
+		Version:      version,
+		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
+		Service:      a.svc,
+		Outbox:       a.repo,
+		AdminToken:   a.cfg.AdminToken,
+		Checks: map[string]handlers.Check{
+			"database": a.db.Ping,
+			"redis":    a.kv.Ping,
+		},
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	a.ln = ln
+	a.srv = &http.Server{
+		Handler:           h.Router(),
+		ReadHeaderTimeout: a.cfg.HTTP.ReadHeaderTimeout,
+		ReadTimeout:       a.cfg.HTTP.ReadTimeout,
+		WriteTimeout:      a.cfg.HTTP.WriteTimeout,
+		IdleTimeout:       a.cfg.HTTP.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.errs <- err
+		}
+	}()
+
+	workerCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stop = stop
+	if a.cfg.Workers.Enabled {
+		a.startWorkers(workerCtx)
+	}
+	return nil
+}
+
+// openWorkflow loads the catalogue and calendar and assembles the engine,
+// the service over the store, and the effect router the dispatcher uses.
+func (a *App) openWorkflow() error {
+	cat, err := configs.LoadCatalogue(a.cfg.CataloguePath)
+	if err != nil {
+		return err
+	}
+	cal, err := configs.LoadCalendar(a.cfg.CalendarPath)
+	if err != nil {
+		return err
+	}
+	a.repo = models.NewRepo(a.db)
+	a.svc = workflow.NewService(a.repo, workflow.NewEngine(cat, cal), time.Now)
+	a.effects = workflow.NewEffectRouter()
+	a.metrics = handlers.NewMetrics()
+	a.metrics.WatchOutbox(a.repo.OutboxCounts)
+	return nil
+}
+
+// Errors reports a server that stopped on its own.
+func (a *App) Errors() <-chan error { return a.errs }
+
+// Addr is the address the listener is bound to (useful with :0).
+func (a *App) Addr() string {
+	if a.ln == nil {
+		return ""
+	}
+	return a.ln.Addr().String()
+}
+
+// DisplayAddr is Addr with an unspecified host replaced by 127.0.0.1, for
+// the start-up line a person reads.
+func (a *App) DisplayAddr() string {
+	host, port, err := net.SplitHostPort(a.Addr())
+	if err != nil {
+		return a.Addr()
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// DatabaseKind names the database in use, without credentials.
+func (a *App) DatabaseKind() string {
+	if a.db == nil {
+		return "none"
+	}
+	if a.db.Dialect() == "sqlite" {
+		return "sqlite " + a.cfg.DatabaseURL
+	}
+	return a.db.Dialect()
+}
+
+// RedisKind says whether Redis or the in-process equivalent is in use.
+func (a *App) RedisKind() string {
+	if a.cfg.RedisURL == "" {
+		return "in-process"
+	}
+	return "redis"
+}
+
+// Close drains in-flight requests (bounded by the shutdown timeout), stops
+// the workers and waits for them, then closes Redis and the database.
+func (a *App) Close() error {
+	if a.closed {
+		return nil
+	}
+	a.closed = true
+	var errs []error
+	if a.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+		if err := a.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown http: %w", err))
+		}
+		cancel()
+	}
+	if a.stop != nil {
+		a.stop()
+	}
+	a.workers.Wait()
+	if a.kv != nil {
+		if err := a.kv.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close kv store: %w", err))
+		}
+	}
+	if a.redis != nil {
+		if err := a.redis.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close redis: %w", err))
+		}
+	}
+	if a.db != nil {
+		if err := a.db.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close database: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func openDB(ctx context.Context, cfg configs.Config) (*models.DB, error) {
+	db, err := models.Open(ctx, cfg.DatabaseURL, models.Options{
+		MaxOpenConns:    cfg.DB.MaxOpenConns,
+		MaxIdleConns:    cfg.DB.MaxIdleConns,
+		ConnMaxLifetime: cfg.DB.ConnMaxLifetime,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database (%s): %w", strings.SplitN(cfg.Fields()["ZEROVISIT_DATABASE_URL"], "?", 2)[0], err)
+	}
+	return db, nil
+}
+
+// openKV opens Redis when configured, and the in-process equivalent otherwise.
+func (a *App) openKV() error {
+	if a.cfg.RedisURL == "" {
+		a.kv = kv.NewMemory(time.Now)
+		return nil
+	}
+	client, err := kv.OpenRedis(a.cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("open redis: %w", err)
+	}
+	a.redis = client
+	// A Redis that is down at start is not fatal: readiness reports it and
+	// the client reconnects on its own when it returns.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		a.log.Warn("redis not reachable at start", "err", err)
+	}
+	a.kv = kv.NewRedis(client, "zv:")
+	return nil
+}

@@ -1,0 +1,65 @@
+// Command zerovisit is the one binary of the service: it serves the API and
+// console, migrates the schema, and carries the operator's tools.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "zerovisit:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `zerovisit — 零上门政务服务后端
+
+Usage:
+  zerovisit [serve]        run the HTTP service and background workers (default)
+  zerovisit migrate        apply pending schema migrations and exit
+  zerovisit audit verify   walk every case's hash chain; name the first broken link
+  zerovisit version        print the version
+  zerovisit probe URL      exit 0 if URL answers 200 (the container health check)
+
+Configuration comes from ZEROVISIT_* environment variables; see README.md.
+`
+
+// run is main without the process: it takes its arguments, environment and
+// output streams explicitly so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args, getenv, stdout, stderr)
+	case "probe":
+		return runProbe(ctx, args, stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "zerovisit", version)
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
