@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func (h *Handler) redriveOutbox(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusUnprocessableEntity, "invalid_field", "ids 须包含 1 至 100 个编号", map[string]string{"field": "ids"}})
 		return
 	}
-	redriven, notFound := []int64{}, []int64{}
+	redriven, notFound, notDead := []int64{}, []int64{}, []int64{}
 	for _, id := range req.IDs {
 		err := h.outbox.Redrive(c, id, time.Now())
 		switch {
@@ -102,13 +103,16 @@ func (h *Handler) redriveOutbox(c *gin.Context) {
 			redriven = append(redriven, id)
 		case isNotFound(err):
 			notFound = append(notFound, id)
+		case errors.Is(err, workflow.ErrConflict):
+			// Pending or done: there is nothing to re-drive.
+			notDead = append(notDead, id)
 		default:
 			h.fail(c, err)
 			return
 		}
 	}
 	h.log.InfoContext(c, "outbox entries redriven", "request_id", requestID(c), "ids", redriven)
-	c.JSON(http.StatusOK, gin.H{"redriven": redriven, "not_found": notFound})
+	c.JSON(http.StatusOK, gin.H{"redriven": redriven, "not_found": notFound, "not_dead": notDead})
 }
 
 // queryInt reads an integer query parameter within bounds.

@@ -32,6 +32,9 @@ func (f *fakeOutbox) List(_ context.Context, state workflow.OutboxState, before 
 }
 
 func (f *fakeOutbox) Redrive(_ context.Context, id int64, _ time.Time) error {
+	if id == 7 {
+		return workflow.ErrConflict // exists, but is pending
+	}
 	if !f.dead[id] {
 		return workflow.ErrNotFound
 	}
@@ -119,18 +122,20 @@ func TestAdminOutboxListPagesWithoutPayload(t *testing.T) {
 func TestAdminOutboxRedrive(t *testing.T) {
 	box := &fakeOutbox{dead: map[int64]bool{3: true, 5: true}}
 	r := adminRouter(t, box)
-	w := adminDo(t, r, http.MethodPost, "/api/v1/admin/outbox/redrive", adminToken, `{"ids":[3,4]}`)
+	w := adminDo(t, r, http.MethodPost, "/api/v1/admin/outbox/redrive", adminToken, `{"ids":[3,4,7]}`)
 	if w.Code != http.StatusOK {
 		t.Fatalf("status = %d: %s", w.Code, w.Body)
 	}
 	var resp struct {
 		Redriven []int64 `json:"redriven"`
 		NotFound []int64 `json:"not_found"`
+		NotDead  []int64 `json:"not_dead"`
 	}
 	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Redriven) != 1 || resp.Redriven[0] != 3 || len(resp.NotFound) != 1 || resp.NotFound[0] != 4 {
+	if len(resp.Redriven) != 1 || resp.Redriven[0] != 3 || len(resp.NotFound) != 1 || resp.NotFound[0] != 4 ||
+		len(resp.NotDead) != 1 || resp.NotDead[0] != 7 {
 		t.Fatalf("response = %+v, want redriven [3] not_found [4]", resp)
 	}
 	if box.dead[3] || !box.dead[5] {
