@@ -13,6 +13,7 @@ import (
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
+	"zerovisit/workflow/workflowtest"
 )
 
 // These tests run the real engine (with the shipped catalogue and calendar)
@@ -37,33 +38,14 @@ var (
 	clerkActor   = workflow.Actor{Kind: workflow.ActorClerk, ID: "clerk-1"}
 )
 
-// submitFor builds a submission of item that provides every required
-// material (from its source where that is a library, as an upload otherwise),
-// signing the commitment when sign is set.
+// submitFor builds a well-formed submission of an item of the shipped catalogue.
 func submitFor(tb testing.TB, svc *workflow.Service, itemCode string, sign bool, at time.Time) workflow.Submit {
 	tb.Helper()
 	it, err := svc.Engine().Catalogue().Lookup(itemCode)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ev := workflow.Submit{
-		Meta:     workflow.Meta{Actor: citizenActor, At: at},
-		Credit:   workflow.CreditNormal,
-		Delivery: workflow.Delivery{Method: it.Delivery[0]},
-	}
-	for _, m := range it.Materials {
-		if m.Optional {
-			continue
-		}
-		ev.Materials = append(ev.Materials, workflow.ProvidedMaterial{Code: m.Code, Source: m.Source.Kind(), Ref: "ref-" + m.Code})
-	}
-	if sign {
-		ev.Signature = &workflow.Signature{
-			TemplateVersion: it.Commitment.TemplateVersion, TextHash: it.Commitment.TextHash,
-			SignedAt: at.Add(-time.Minute), Channel: workflow.ChannelWeChat,
-		}
-	}
-	return ev
+	return workflowtest.Submit(it, citizenActor, sign, at)
 }
 
 func createCase(tb testing.TB, svc *workflow.Service, id, itemCode string, at time.Time) workflow.Case {

@@ -23,6 +23,7 @@ import (
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
+	"zerovisit/workflow/workflowtest"
 )
 
 // syncBuffer is an io.Writer safe to read while run writes to it.
@@ -346,5 +347,104 @@ func TestAuditVerifyNamesTamperedEvent(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "first broken link: case case-b seq 2") {
 		t.Errorf("audit output does not name the altered event:\n%s", out.String())
+	}
+}
+
+// TestDeadEffectsVisibleAndRedriven runs the real dispatcher with no
+// integration configured: the effects are parked as dead, show in the
+// operator API and metrics, and a redrive makes them pending again.
+func TestDeadEffectsVisibleAndRedriven(t *testing.T) {
+	const token = "admin-token-for-tests-0123456789abcdef"
+	env := map[string]string{
+		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
+		"ZEROVISIT_DATABASE_URL":               filepath.Join(t.TempDir(), "zv.db"),
+		"ZEROVISIT_ADMIN_TOKEN":                token,
+		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "20ms",
+		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1",
+		"ZEROVISIT_LOG_LEVEL":                  "error",
+	}
+	cfg, err := configs.Load(envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(cfg, discardLogger())
+	if err := app.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	base := "http://" + app.Addr()
+	ctx := context.Background()
+	citizen := workflow.Actor{Kind: workflow.ActorCitizen, ID: "u-9"}
+	if _, err := app.svc.Create(ctx, workflow.Draft{ID: "case-x", Number: "ZV-X", ItemCode: "gaj-hjzmkj", ApplicantID: "u-9", Channel: workflow.ChannelAlipay, Actor: citizen}, nil); err != nil {
+		t.Fatal(err)
+	}
+	it, err := app.svc.Engine().Catalogue().Lookup("gaj-hjzmkj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.svc.Do(ctx, "case-x", workflowtest.Submit(it, citizen, false, time.Now()), nil); err != nil {
+		t.Fatal(err)
+	}
+
+	authGet := func(path string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	var page struct {
+		Items []struct {
+			ID        int64  `json:"id"`
+			CaseID    string `json:"case_id"`
+			LastError string `json:"last_error"`
+		} `json:"items"`
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(page.Items) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no dead outbox entry appeared")
+		}
+		time.Sleep(50 * time.Millisecond)
+		code, b := authGet("/api/v1/admin/outbox?state=dead")
+		if code != http.StatusOK {
+			t.Fatalf("list dead = %d %s", code, b)
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e := page.Items[0]; e.CaseID != "case-x" || !strings.Contains(e.LastError, "no integration configured") {
+		t.Errorf("dead entry = %+v", e)
+	}
+	if code, b := authGet("/metrics"); code != http.StatusOK || !strings.Contains(string(b), `zerovisit_outbox_entries{state="dead"}`) ||
+		!strings.Contains(string(b), `zerovisit_outbox_attempts_total{kind="notify_applicant",outcome="dead"}`) {
+		t.Errorf("metrics lack the outbox series:\n%s", b)
+	}
+
+	body := fmt.Sprintf(`{"ids":[%d]}`, page.Items[0].ID)
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/admin/outbox/redrive", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), fmt.Sprintf(`"redriven":[%d]`, page.Items[0].ID)) {
+		t.Fatalf("redrive = %d %s", resp.StatusCode, b)
+	}
+
+	code, b := authGet("/api/v1/admin/cases/case-x/events")
+	if code != http.StatusOK || !strings.Contains(string(b), `"to":"submitted"`) {
+		t.Errorf("case history = %d %s", code, b)
+	}
+	if code, _ := authGet("/api/v1/admin/cases/nope"); code != http.StatusNotFound {
+		t.Errorf("unknown case = %d, want 404", code)
 	}
 }
