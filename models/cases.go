@@ -133,26 +133,31 @@ func timerPredicate() string {
 // DueTimers returns up to limit non-terminal cases whose NextTimerAt is set
 // and not after now, earliest first.
 func (r *Repo) DueTimers(ctx context.Context, now time.Time, limit int) ([]workflow.Case, error) {
-	rows, err := r.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumns+` FROM cases
+	return r.queryCases(ctx, "due timers", `SELECT `+caseColumns+` FROM cases
 		WHERE `+timerPredicate()+` AND next_timer_at <= ?
-		ORDER BY next_timer_at LIMIT ?`, r.db.ts(now), limit).Rows()
+		ORDER BY next_timer_at LIMIT ?`, r.db.ts(now), limit)
+}
+
+// queryCases runs a SELECT of caseColumns and decodes every row.
+func (r *Repo) queryCases(ctx context.Context, op, query string, args ...any) ([]workflow.Case, error) {
+	rows, err := r.db.gorm.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
-		return nil, translate("due timers", err)
+		return nil, translate(op, err)
 	}
 	defer rows.Close()
 	var out []workflow.Case
 	for rows.Next() {
 		row, err := scanCase(rows)
 		if err != nil {
-			return nil, translate("due timers", err)
+			return nil, translate(op, err)
 		}
 		c, err := toCaseDomain(row)
 		if err != nil {
-			return nil, fmt.Errorf("due timers: %w", err)
+			return nil, fmt.Errorf("%s: %w", op, err)
 		}
 		out = append(out, c)
 	}
-	return out, translate("due timers", rows.Err())
+	return out, translate(op, rows.Err())
 }
 
 // CountFalseCommitments counts the applicant's cases marked FalseCommitment.

@@ -79,6 +79,18 @@ type Case struct {
 	// Ending says how and why the case reached a terminal state.
 	Ending      *Ending   `json:"ending,omitempty"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	// Reported is the last version and status reported to the provincial
+	// platform: what it should hold once the outbox has delivered. The
+	// reconciler compares the platform against this, not the current
+	// version, since not every change is reported (a card, say).
+	Reported *ReportedState `json:"reported,omitempty"`
+}
+
+// ReportedState is a version of a case reported to the provincial platform.
+type ReportedState struct {
+	Version int64     `json:"version"`
+	Status  Status    `json:"status"`
+	At      time.Time `json:"at"`
 }
 
 // Terms are the parts of an item a case keeps for its whole life.

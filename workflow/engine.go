@@ -205,6 +205,7 @@ func (s *step) finish() {
 			CaseID: c.ID, Number: c.Number, ItemCode: c.ItemCode, Department: c.Department,
 			DataVersion: c.Version, Status: s.to, At: s.at,
 		})
+		c.Reported = &ReportedState{Version: c.Version, Status: s.to, At: s.at}
 	}
 }
 
@@ -266,6 +267,7 @@ func (c Case) clone() Case {
 	x.Payment = clonePtr(c.Payment)
 	x.Decision = clonePtr(c.Decision)
 	x.Ending = clonePtr(c.Ending)
+	x.Reported = clonePtr(c.Reported)
 	if c.Supplement != nil {
 		sr := *c.Supplement
 		sr.Items = slices.Clone(sr.Items)
