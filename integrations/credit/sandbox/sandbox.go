@@ -1,0 +1,138 @@
+// Package sandbox is a stand-in for the public credit library behind the
+// exchange: a stateful http.Handler speaking its protocol (signed requests,
+// envelopes, the same paths and status codes). Tests put subjects on the
+// red and black lists and read the false-commitment records it holds.
+// Tests serve it with httptest.NewServer; the binary mounts it in the
+// default configuration.
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"zerovisit/integrations/credit"
+	"zerovisit/integrations/exchange"
+	"zerovisit/integrations/sandboxkit"
+	"zerovisit/workflow"
+)
+
+// Config configures a Sandbox.
+type Config struct {
+	// Apps maps the app IDs the sandbox accepts to their secrets.
+	Apps map[string]string
+	// Now is the sandbox's clock (time.Now if nil).
+	Now func() time.Time
+	// Skew is the accepted timestamp skew (exchange.DefaultSkew if zero).
+	Skew time.Duration
+}
+
+// Record is a false commitment the library holds.
+type Record struct {
+	ID string
+	credit.FalseCommitment
+	ReceivedAt time.Time
+}
+
+// Sandbox is the stand-in library. Faults injects failures before a request
+// reaches it; Recorder keeps every request that arrived.
+type Sandbox struct {
+	Faults   *sandboxkit.Faults
+	Recorder *sandboxkit.Recorder
+
+	handler http.Handler
+	now     func() time.Time
+
+	mu      sync.Mutex
+	lists   map[string][]credit.ListEntry // subject -> lists
+	records []Record
+	byCase  map[string]int // case number -> index in records
+}
+
+// New returns a Sandbox where everyone is normal (see SeedDefaults).
+func New(cfg Config) *Sandbox {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Sandbox{
+		Faults:   &sandboxkit.Faults{},
+		Recorder: sandboxkit.NewRecorder(),
+		now:      now,
+		lists:    make(map[string][]credit.ListEntry),
+		byCase:   make(map[string]int),
+	}
+	guard := exchange.NewGuard(cfg.Apps, now, cfg.Skew)
+	s.handler = s.Recorder.Wrap(s.Faults.Wrap(guard.Wrap(s.routes())))
+	return s
+}
+
+// ServeHTTP serves the library's protocol.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Blacklist puts a subject on a joint-punishment list named list.
+func (s *Sandbox) Blacklist(subjectID, list string) {
+	s.add(subjectID, credit.ListEntry{Kind: credit.KindBlack, Name: list, Authority: "杭州市信用办", Since: workflow.DateOf(s.now())})
+}
+
+// Redlist puts a subject on a red list named list.
+func (s *Sandbox) Redlist(subjectID, list string) {
+	s.add(subjectID, credit.ListEntry{Kind: credit.KindRed, Name: list, Authority: "杭州市信用办", Since: workflow.DateOf(s.now())})
+}
+
+// Clear takes a subject off every list.
+func (s *Sandbox) Clear(subjectID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.lists, subjectID)
+}
+
+func (s *Sandbox) add(subjectID string, e credit.ListEntry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lists[subjectID] = append(s.lists[subjectID], e)
+}
+
+// Records returns the false commitments held, oldest first.
+func (s *Sandbox) Records() []Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.records)
+}
+
+// standing computes a subject's standing.
+func (s *Sandbox) standing(subjectID string) credit.Standing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := credit.Standing{SubjectID: subjectID, Status: workflow.CreditNormal, Lists: slices.Clone(s.lists[subjectID])}
+	for _, l := range st.Lists {
+		switch {
+		case l.Kind == credit.KindBlack:
+			st.Status = workflow.CreditBlack
+		case l.Kind == credit.KindRed && st.Status == workflow.CreditNormal:
+			st.Status = workflow.CreditRed
+		}
+	}
+	for _, r := range s.records {
+		if r.SubjectID == subjectID {
+			st.FalseCommitments++
+		}
+	}
+	return st
+}
+
+// record keeps fc once per case number; created is false for a redelivery.
+func (s *Sandbox) record(fc credit.FalseCommitment) (Record, bool, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i, ok := s.byCase[fc.CaseNumber]; ok {
+		old := s.records[i]
+		return old, false, old.SubjectID == fc.SubjectID
+	}
+	r := Record{ID: fmt.Sprintf("FC%08d", len(s.records)+1), FalseCommitment: fc, ReceivedAt: s.now().UTC()}
+	s.byCase[fc.CaseNumber] = len(s.records)
+	s.records = append(s.records, r)
+	return r, true, true
+}
