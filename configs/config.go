@@ -28,11 +28,41 @@ type Config struct {
 	CataloguePath string `env:"CATALOGUE_PATH"`
 	// CalendarPath replaces the embedded working-day calendar when set.
 	CalendarPath string `env:"CALENDAR_PATH"`
+	// DepartmentsPath replaces the embedded list of approving departments when set.
+	DepartmentsPath string `env:"DEPARTMENTS_PATH"`
 
 	HTTP    HTTP    `envPrefix:"HTTP_"`
 	DB      DB      `envPrefix:"DB_"`
 	Log     Log     `envPrefix:"LOG_"`
 	Workers Workers `envPrefix:"WORKER_"`
+	Parties Parties `envPrefix:"PARTY_"`
+}
+
+// Parties configures the external government systems. With Sandbox on (the
+// default) each is an in-process sandbox on a loopback port that speaks its
+// protocol, and the endpoints below are ignored; production turns Sandbox
+// off and points the same clients at the real systems.
+type Parties struct {
+	Sandbox  bool     `env:"SANDBOX"`
+	ELicense Endpoint `envPrefix:"ELICENSE_"`
+	BaseData Endpoint `envPrefix:"BASEDATA_"`
+	Credit   Endpoint `envPrefix:"CREDIT_"`
+	Province Endpoint `envPrefix:"PROVINCE_"`
+	// DepartmentEndpoints is a JSON list of department systems:
+	// [{"department":"scjgj","url":"https://…","secret":"…","enabled":true}].
+	DepartmentEndpoints string `env:"DEPARTMENT_ENDPOINTS" secret:"true"`
+	// Timeout bounds one call to a party.
+	Timeout time.Duration `env:"TIMEOUT"`
+	// BreakerCoolDown is how long a party's circuit stays open after it
+	// failed repeatedly, before a probe is let through.
+	BreakerCoolDown time.Duration `env:"BREAKER_COOLDOWN"`
+}
+
+// Endpoint is where a party is and how we authenticate to it.
+type Endpoint struct {
+	URL    string `env:"URL"`
+	AppID  string `env:"APP_ID"`
+	Secret string `env:"SECRET" secret:"true"`
 }
 
 // HTTP configures the HTTP server.
@@ -74,6 +104,9 @@ type Workers struct {
 	OutboxLease time.Duration `env:"OUTBOX_LEASE"`
 	// OutboxMaxAttempts is how many failed attempts park an effect as dead.
 	OutboxMaxAttempts int `env:"OUTBOX_MAX_ATTEMPTS"`
+	// OutboxBaseDelay and OutboxMaxDelay bound the backoff between attempts.
+	OutboxBaseDelay time.Duration `env:"OUTBOX_BASE_DELAY"`
+	OutboxMaxDelay  time.Duration `env:"OUTBOX_MAX_DELAY"`
 	// TimerInterval is how often the timers look for due deadlines.
 	TimerInterval time.Duration `env:"TIMER_INTERVAL"`
 }
@@ -105,8 +138,11 @@ func Default() Config {
 			OutboxBatch:       64,
 			OutboxLease:       30 * time.Second,
 			OutboxMaxAttempts: 12,
+			OutboxBaseDelay:   2 * time.Second,
+			OutboxMaxDelay:    time.Hour,
 			TimerInterval:     30 * time.Second,
 		},
+		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
 	}
 }
 
@@ -136,6 +172,8 @@ func (c Config) Validate() error {
 		"WORKER_OUTBOX_INTERVAL":   c.Workers.OutboxInterval,
 		"WORKER_OUTBOX_LEASE":      c.Workers.OutboxLease,
 		"WORKER_TIMER_INTERVAL":    c.Workers.TimerInterval,
+		"WORKER_OUTBOX_BASE_DELAY": c.Workers.OutboxBaseDelay,
+		"WORKER_OUTBOX_MAX_DELAY":  c.Workers.OutboxMaxDelay,
 	} {
 		if d <= 0 {
 			bad(name, "must be a positive duration such as 5s")
@@ -162,6 +200,22 @@ func (c Config) Validate() error {
 	}
 	if c.Workers.OutboxMaxAttempts < 1 {
 		bad("WORKER_OUTBOX_MAX_ATTEMPTS", "must be at least 1")
+	}
+	if c.Parties.Timeout <= 0 {
+		bad("PARTY_TIMEOUT", "must be a positive duration such as 10s")
+	}
+	if c.Parties.BreakerCoolDown <= 0 {
+		bad("PARTY_BREAKER_COOLDOWN", "must be a positive duration such as 30s")
+	}
+	if !c.Parties.Sandbox {
+		for name, ep := range map[string]Endpoint{
+			"ELICENSE": c.Parties.ELicense, "BASEDATA": c.Parties.BaseData,
+			"CREDIT": c.Parties.Credit, "PROVINCE": c.Parties.Province,
+		} {
+			if ep.URL == "" || ep.AppID == "" || ep.Secret == "" {
+				bad("PARTY_"+name+"_URL", "with _APP_ID and _SECRET is required when PARTY_SANDBOX is false")
+			}
+		}
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)

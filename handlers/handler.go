@@ -27,6 +27,13 @@ type Options struct {
 	Outbox workflow.Outbox
 	// AdminToken guards the operator API; empty disables it.
 	AdminToken string
+	// DepartmentCallback takes decisions from department systems.
+	DepartmentCallback DepartmentCallback
+
+	// Each area's dependencies; see citizen.go, staff.go and courier.go.
+	Citizen CitizenDeps
+	Staff   StaffDeps
+	Courier CourierDeps
 }
 
 // Handler holds what the endpoints need. Build it with New.
@@ -41,6 +48,12 @@ type Handler struct {
 	svc        *workflow.Service
 	outbox     workflow.Outbox
 	adminToken string
+
+	deptCallback DepartmentCallback
+
+	citizen CitizenDeps
+	staff   StaffDeps
+	courier CourierDeps
 }
 
 // New builds the handler set. It fails only if the embedded API document is broken.
@@ -66,6 +79,12 @@ func New(opts Options) (*Handler, error) {
 		svc:        opts.Service,
 		outbox:     opts.Outbox,
 		adminToken: opts.AdminToken,
+
+		deptCallback: opts.DepartmentCallback,
+
+		citizen: opts.Citizen,
+		staff:   opts.Staff,
+		courier: opts.Courier,
 	}, nil
 }
 
@@ -100,4 +119,10 @@ func (h *Handler) Register(r gin.IRouter) {
 	admin.POST("/outbox/redrive", h.redriveOutbox)
 	admin.GET("/cases/:id", h.adminCase)
 	admin.GET("/cases/:id/events", h.adminCaseEvents)
+
+	r.POST("/api/v1/callbacks/department", h.departmentCallback)
+
+	h.registerCitizen(r)
+	h.registerStaff(r)
+	h.registerCourier(r)
 }

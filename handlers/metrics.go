@@ -19,6 +19,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	dispatch *prometheus.CounterVec
+	parties  *prometheus.HistogramVec
 }
 
 // NewMetrics creates a registry with Go runtime and process collectors and
@@ -40,11 +41,16 @@ func NewMetrics() *Metrics {
 			Name: "zerovisit_outbox_attempts_total",
 			Help: "Outbox delivery attempts by effect kind and outcome (done, retry, dead).",
 		}, []string{"kind", "outcome"}),
+		parties: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "zerovisit_party_call_duration_seconds",
+			Help:    "Calls to external parties by party and outcome (ok, client_error, server_error, unavailable, circuit_open …).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"party", "outcome"}),
 	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.dispatch,
+		m.requests, m.latency, m.dispatch, m.parties,
 	)
 	return m
 }
@@ -52,6 +58,12 @@ func NewMetrics() *Metrics {
 // ObserveDispatch counts one outbox delivery attempt; it is the dispatcher's observer.
 func (m *Metrics) ObserveDispatch(kind workflow.EffectKind, outcome workflow.DispatchOutcome) {
 	m.dispatch.WithLabelValues(string(kind), string(outcome)).Inc()
+}
+
+// ObservePartyCall records one call to an external party; it is the party
+// clients' OnCall hook.
+func (m *Metrics) ObservePartyCall(party, outcome string, d time.Duration) {
+	m.parties.WithLabelValues(party, outcome).Observe(d.Seconds())
 }
 
 // WatchOutbox exports the number of outbox entries in each state, read from

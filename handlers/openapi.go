@@ -2,22 +2,31 @@ package handlers
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"path"
+	"sort"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
+	"gopkg.in/yaml.v3"
 )
 
-//go:embed openapi.yaml
-var openapiYAML []byte
+//go:embed openapi/*.yaml
+var openapiFS embed.FS
 
-// loadOpenAPI parses and validates the embedded API document once, at start,
-// and returns it as JSON.
+// loadOpenAPI assembles the API document from its parts (00-base.yaml, then
+// one fragment per area, each with its own paths and components), validates
+// it once, at start, and returns it as JSON.
 func loadOpenAPI() ([]byte, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(openapiYAML)
+	merged, err := mergeOpenAPI(openapiFS, "openapi")
+	if err != nil {
+		return nil, fmt.Errorf("assemble openapi document: %w", err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(merged)
 	if err != nil {
 		return nil, fmt.Errorf("load openapi document: %w", err)
 	}
@@ -33,4 +42,76 @@ func loadOpenAPI() ([]byte, error) {
 
 func (h *Handler) openAPI(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json", h.openapi)
+}
+
+// mergeOpenAPI reads every YAML file of dir in name order: the first is the
+// base document, the others add paths and components. A path or component
+// defined twice is an error, so two areas cannot silently shadow each other.
+func mergeOpenAPI(fsys fs.FS, dir string) ([]byte, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	if err != nil || len(names) == 0 {
+		return nil, fmt.Errorf("no documents in %s: %v", dir, err)
+	}
+	sort.Strings(names)
+	var base map[string]any
+	for i, name := range names {
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var part map[string]any
+		if err := yaml.Unmarshal(raw, &part); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if i == 0 {
+			base = part
+			continue
+		}
+		for key, val := range part {
+			switch key {
+			case "paths":
+				if err := mergeMap(base, "paths", val, name); err != nil {
+					return nil, err
+				}
+			case "components":
+				comps, _ := val.(map[string]any)
+				baseComps, _ := base["components"].(map[string]any)
+				if baseComps == nil {
+					baseComps = map[string]any{}
+					base["components"] = baseComps
+				}
+				for section, entries := range comps {
+					if err := mergeMap(baseComps, section, entries, name); err != nil {
+						return nil, err
+					}
+				}
+			case "tags":
+				tags, _ := base["tags"].([]any)
+				more, _ := val.([]any)
+				base["tags"] = append(tags, more...)
+			default:
+				return nil, fmt.Errorf("%s: a fragment may only add paths, components and tags, not %q", name, key)
+			}
+		}
+	}
+	return json.Marshal(base)
+}
+
+func mergeMap(into map[string]any, key string, add any, from string) error {
+	entries, ok := add.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s: %s is not a map", from, key)
+	}
+	dst, _ := into[key].(map[string]any)
+	if dst == nil {
+		dst = map[string]any{}
+		into[key] = dst
+	}
+	for k, v := range entries {
+		if _, dup := dst[k]; dup {
+			return fmt.Errorf("%s: %s %q is defined twice", from, key, k)
+		}
+		dst[k] = v
+	}
+	return nil
 }

@@ -33,6 +33,12 @@ type App struct {
 	metrics *handlers.Metrics
 	kv      kv.Store
 	redis   io.Closer // the Redis client, when one is configured
+	parties *parties
+
+	departments []configs.Department
+	// holders resolves applicants to the identities licences and credit
+	// records are written against.
+	holders holderDirectory
 	ln      net.Listener
 	srv     *http.Server
 	errs    chan error
@@ -49,6 +55,15 @@ func NewApp(cfg configs.Config, log *slog.Logger) *App {
 // Open connects the stores, migrates if configured, opens the listener
 // (so a taken port fails here, before anything serves) and starts serving.
 func (a *App) Open(ctx context.Context) error {
+	if err := a.openCore(ctx); err != nil {
+		return err
+	}
+	return a.serve(ctx)
+}
+
+// openCore opens everything but the HTTP server and the workers: the
+// stores, the workflow and the parties. Operator commands use it alone.
+func (a *App) openCore(ctx context.Context) error {
 	db, err := openDB(ctx, a.cfg)
 	if err != nil {
 		return err
@@ -70,7 +85,15 @@ func (a *App) Open(ctx context.Context) error {
 	if err := a.openWorkflow(); err != nil {
 		return err
 	}
+	if a.parties, err = a.openParties(ctx); err != nil {
+		return err
+	}
+	a.routeEffects()
+	return nil
+}
 
+// serve starts the HTTP server and, if enabled, the background workers.
+func (a *App) serve(ctx context.Context) error {
 	h, err := handlers.New(handlers.Options{
 		Log:          a.log,
 		Metrics:      a.metrics,
@@ -79,6 +102,8 @@ func (a *App) Open(ctx context.Context) error {
 		Service:      a.svc,
 		Outbox:       a.repo,
 		AdminToken:   a.cfg.AdminToken,
+
+		DepartmentCallback: a.departmentCallback,
 		Checks: map[string]handlers.Check{
 			"database": a.db.Ping,
 			"redis":    a.kv.Ping,
@@ -124,6 +149,12 @@ func (a *App) openWorkflow() error {
 	}
 	cal, err := configs.LoadCalendar(a.cfg.CalendarPath)
 	if err != nil {
+		return err
+	}
+	if a.departments, err = configs.LoadDepartments(a.cfg.DepartmentsPath); err != nil {
+		return err
+	}
+	if err := checkDepartments(cat, a.departments); err != nil {
 		return err
 	}
 	a.repo = models.NewRepo(a.db)
@@ -196,6 +227,9 @@ func (a *App) Close() error {
 		a.stop()
 	}
 	a.workers.Wait()
+	if err := a.parties.close(); err != nil {
+		errs = append(errs, fmt.Errorf("close sandboxes: %w", err))
+	}
 	if a.kv != nil {
 		if err := a.kv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close kv store: %w", err))

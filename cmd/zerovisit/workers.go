@@ -24,8 +24,8 @@ func (a *App) startWorkers(ctx context.Context) {
 		Lease:       w.OutboxLease,
 		Interval:    w.OutboxInterval,
 		MaxAttempts: w.OutboxMaxAttempts,
-		BaseDelay:   2 * time.Second,
-		MaxDelay:    time.Hour,
+		BaseDelay:   w.OutboxBaseDelay,
+		MaxDelay:    w.OutboxMaxDelay,
 		CallTimeout: w.OutboxLease / 3,
 	}, time.Now, a.metrics.ObserveDispatch)
 
