@@ -6,6 +6,7 @@ package configs
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,18 @@ type Config struct {
 	// AdminToken is the bearer token of the operator API (/api/v1/admin/…);
 	// empty disables that API.
 	AdminToken string `env:"ADMIN_TOKEN" secret:"true"`
+	// TokenSecret signs access and refresh tokens (HMAC-SHA256); every
+	// replica needs the same one. Empty with SQLite: kept in a key file
+	// beside the database.
+	TokenSecret string `env:"TOKEN_SECRET" secret:"true"`
+	// PIIKey is the SM4 key (32 hex digits) that encrypts personal data at
+	// rest, and PIIIndexKey (at least 32 hex digits) keys its blind indexes.
+	// Empty with SQLite: kept in the key file beside the database.
+	PIIKey      string `env:"PII_KEY" secret:"true"`
+	PIIIndexKey string `env:"PII_INDEX_KEY" secret:"true"`
+	// BlobDir is the folder uploaded files are kept in, by content hash.
+	// Empty: "blobs" beside the SQLite database, or ./data/blobs with PostgreSQL.
+	BlobDir string `env:"BLOB_DIR"`
 	// CataloguePath replaces the embedded service catalogue when set.
 	CataloguePath string `env:"CATALOGUE_PATH"`
 	// CalendarPath replaces the embedded working-day calendar when set.
@@ -157,6 +170,15 @@ func (c Config) Validate() error {
 	if c.DatabaseURL == "" {
 		bad("DATABASE_URL", "must not be empty")
 	}
+	if c.TokenSecret != "" && len(c.TokenSecret) < 32 {
+		bad("TOKEN_SECRET", "must be at least 32 characters")
+	}
+	if c.PIIKey != "" && !isHex(c.PIIKey, 32, 32) {
+		bad("PII_KEY", "must be 32 hex digits (an SM4 key)")
+	}
+	if c.PIIIndexKey != "" && !isHex(c.PIIIndexKey, 32, 128) {
+		bad("PII_INDEX_KEY", "must be 32 to 128 hex digits")
+	}
 	if c.AdminToken != "" && len(c.AdminToken) < 32 {
 		bad("ADMIN_TOKEN", "must be at least 32 characters")
 	}
@@ -235,4 +257,16 @@ func (e *InvalidError) Error() string {
 		msg += "\n  - " + p
 	}
 	return msg
+}
+
+func isHex(s string, minLen, maxLen int) bool {
+	if len(s) < minLen || len(s) > maxLen || len(s)%2 != 0 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/models/kv"
 	"zerovisit/workflow"
 )
 
@@ -27,6 +28,10 @@ type Options struct {
 	Outbox workflow.Outbox
 	// AdminToken guards the operator API; empty disables it.
 	AdminToken string
+	// Tokens issues and checks the tokens of citizens, staff and couriers.
+	Tokens *Tokens
+	// Limiter enforces rate limits (shared through Redis across replicas).
+	Limiter kv.Limiter
 	// DepartmentCallback takes decisions from department systems.
 	DepartmentCallback DepartmentCallback
 
@@ -50,6 +55,8 @@ type Handler struct {
 	adminToken string
 
 	deptCallback DepartmentCallback
+	tokens       *Tokens
+	limiter      kv.Limiter
 
 	citizen CitizenDeps
 	staff   StaffDeps
@@ -81,6 +88,8 @@ func New(opts Options) (*Handler, error) {
 		adminToken: opts.AdminToken,
 
 		deptCallback: opts.DepartmentCallback,
+		tokens:       opts.Tokens,
+		limiter:      opts.Limiter,
 
 		citizen: opts.Citizen,
 		staff:   opts.Staff,

@@ -8,14 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"zerovisit/configs"
 	"zerovisit/handlers"
 	"zerovisit/models"
+	"zerovisit/models/blob"
 	"zerovisit/models/kv"
+	"zerovisit/models/pii"
 	"zerovisit/workflow"
 )
 
@@ -34,6 +39,11 @@ type App struct {
 	kv      kv.Store
 	redis   io.Closer // the Redis client, when one is configured
 	parties *parties
+	sealer  *pii.Sealer
+	tokens  *handlers.Tokens
+	blobs   blob.Store
+	// localLimits is the per-replica rate limiter used while Redis is down.
+	localLimits *kv.Memory
 
 	departments []configs.Department
 	// holders resolves applicants to the identities licences and credit
@@ -69,6 +79,11 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.db = db
+	// Keys first: a server that cannot read personal data must not touch the schema.
+	keys, sealer, err := loadSecrets(a.cfg, db.Dialect() == models.DialectSQLite)
+	if err != nil {
+		return err
+	}
 	if a.cfg.MigrateOnStart {
 		applied, err := db.Migrate(ctx)
 		if err != nil {
@@ -80,6 +95,20 @@ func (a *App) openCore(ctx context.Context) error {
 	}
 
 	if err := a.openKV(); err != nil {
+		return err
+	}
+	a.sealer = sealer
+	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL, a.kv, time.Now); err != nil {
+		return err
+	}
+	blobDir := a.cfg.BlobDir
+	if blobDir == "" {
+		blobDir = filepath.Join("data", "blobs")
+		if db.Dialect() == models.DialectSQLite {
+			blobDir = filepath.Join(filepath.Dir(models.SQLitePath(a.cfg.DatabaseURL)), "blobs")
+		}
+	}
+	if a.blobs, err = blob.NewDir(blobDir); err != nil {
 		return err
 	}
 	if err := a.openWorkflow(); err != nil {
@@ -94,6 +123,19 @@ func (a *App) openCore(ctx context.Context) error {
 
 // serve starts the HTTP server and, if enabled, the background workers.
 func (a *App) serve(ctx context.Context) error {
+	a.localLimits = kv.NewMemory(time.Now)
+	citizen, err := a.citizenDeps()
+	if err != nil {
+		return err
+	}
+	staff, err := a.staffDeps()
+	if err != nil {
+		return err
+	}
+	courier, err := a.courierDeps()
+	if err != nil {
+		return err
+	}
 	h, err := handlers.New(handlers.Options{
 		Log:          a.log,
 		Metrics:      a.metrics,
@@ -104,6 +146,11 @@ func (a *App) serve(ctx context.Context) error {
 		AdminToken:   a.cfg.AdminToken,
 
 		DepartmentCallback: a.departmentCallback,
+		Tokens:             a.tokens,
+		Limiter:            kv.TolerantLimiter(a.kv, a.localLimits, a.log),
+		Citizen:            citizen,
+		Staff:              staff,
+		Courier:            courier,
 		Checks: map[string]handlers.Check{
 			"database": a.db.Ping,
 			"redis":    a.kv.Ping,
@@ -136,6 +183,7 @@ func (a *App) serve(ctx context.Context) error {
 	a.stop = stop
 	if a.cfg.Workers.Enabled {
 		a.startWorkers(workerCtx)
+		a.startAreaWorkers(workerCtx)
 	}
 	return nil
 }
@@ -230,6 +278,9 @@ func (a *App) Close() error {
 	if err := a.parties.close(); err != nil {
 		errs = append(errs, fmt.Errorf("close sandboxes: %w", err))
 	}
+	if a.localLimits != nil {
+		_ = a.localLimits.Close()
+	}
 	if a.kv != nil {
 		if err := a.kv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close kv store: %w", err))
@@ -262,6 +313,7 @@ func openDB(ctx context.Context, cfg configs.Config) (*models.DB, error) {
 
 // openKV opens Redis when configured, and the in-process equivalent otherwise.
 func (a *App) openKV() error {
+	redis.SetLogger(redisLogger{a.log})
 	if a.cfg.RedisURL == "" {
 		a.kv = kv.NewMemory(time.Now)
 		return nil
@@ -280,4 +332,12 @@ func (a *App) openKV() error {
 	}
 	a.kv = kv.NewRedis(client, "zv:")
 	return nil
+}
+
+// redisLogger sends the Redis client's own messages (dial failures while
+// Redis is down, say) to the service log instead of stderr.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client", "msg", fmt.Sprintf(format, v...))
 }

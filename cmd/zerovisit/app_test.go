@@ -167,6 +167,13 @@ func TestMigrateAndServeOnPostgresAndRedis(t *testing.T) {
 		t.Skip("TEST_REDIS_URL is not set")
 	}
 	env := map[string]string{"ZEROVISIT_DATABASE_URL": dbURL, "ZEROVISIT_REDIS_URL": redisURL, "ZEROVISIT_ADDR": "127.0.0.1:0", "ZEROVISIT_LOG_LEVEL": "warn"}
+	err := run(context.Background(), []string{"serve"}, envOf(env), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "ZEROVISIT_PII_KEY") {
+		t.Fatalf("serve on PostgreSQL without keys: err = %v, want it to ask for ZEROVISIT_PII_KEY", err)
+	}
+	for k, v := range testKeys {
+		env[k] = v
+	}
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"migrate"}, envOf(env), &out, io.Discard); err != nil {
 		t.Fatalf("migrate: %v", err)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,12 +108,11 @@ func (p *parties) close() error {
 	return p.sandboxes.close()
 }
 
-// randomSecret returns a fresh secret for a sandbox's app credentials.
-func randomSecret() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+// randomSecret returns a fresh 48-hex-digit secret.
+func randomSecret() string { return randomHex(24) }
+
+// randRead fills b from the system's secure random source.
+func randRead(b []byte) (int, error) { return rand.Read(b) }
 
 // listenLoopback opens a listener on a free loopback port.
 func listenLoopback() (net.Listener, error) {

@@ -50,6 +50,9 @@ func openTestApp(t *testing.T, holders holderDirectory, env map[string]string) *
 		"ZEROVISIT_WORKER_OUTBOX_MAX_DELAY":    "200ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1000",
 	}
+	for k, v := range testKeys {
+		base[k] = v
+	}
 	for k, v := range env {
 		base[k] = v
 	}

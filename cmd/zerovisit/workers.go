@@ -64,3 +64,17 @@ func (a *App) runTimers(ctx context.Context) {
 		}
 	}
 }
+
+// Lifetimes of the tokens citizens, staff and couriers hold.
+const (
+	accessTokenTTL  = 15 * time.Minute
+	refreshTokenTTL = 30 * 24 * time.Hour
+)
+
+// startAreaWorkers starts the background work of the citizen, staff and
+// courier areas (each in its own wire_*.go).
+func (a *App) startAreaWorkers(ctx context.Context) {
+	a.startCitizenWorkers(ctx)
+	a.startStaffWorkers(ctx)
+	a.startCourierWorkers(ctx)
+}

@@ -1,0 +1,211 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"zerovisit/models/kv"
+	"zerovisit/workflow"
+)
+
+// SubjectKind is who a token speaks for.
+type SubjectKind string
+
+// Subject kinds.
+const (
+	SubjectCitizen SubjectKind = "citizen"
+	SubjectStaff   SubjectKind = "staff"
+	SubjectCourier SubjectKind = "courier"
+)
+
+// Subject is the authenticated caller of a request.
+type Subject struct {
+	Kind SubjectKind `json:"kind"`
+	ID   string      `json:"id"`
+	// Roles and Department apply to staff.
+	Roles      []string `json:"roles,omitempty"`
+	Department string   `json:"department,omitempty"`
+}
+
+// Key is the subject's identity across kinds, e.g. "citizen:42"; bans and
+// revocations are kept against it.
+func (s Subject) Key() string { return string(s.Kind) + ":" + s.ID }
+
+// HasRole reports whether the subject holds role.
+func (s Subject) HasRole(role string) bool {
+	for _, r := range s.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// TokenPair is what a login or a refresh answers with.
+type TokenPair struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"`
+}
+
+// Tokens issues and checks short-lived access tokens and rotating refresh
+// tokens (JWT, HMAC-SHA256). Logout, bans and refresh rotation revoke
+// through the shared revocation store, so every replica honours them.
+type Tokens struct {
+	secret     []byte
+	accessTTL  time.Duration
+	refreshTTL time.Duration
+	revoked    kv.Revocations
+	now        func() time.Time
+}
+
+// NewTokens builds the token service. secret must be at least 32 bytes.
+func NewTokens(secret []byte, accessTTL, refreshTTL time.Duration, revoked kv.Revocations, now func() time.Time) (*Tokens, error) {
+	if len(secret) < 32 {
+		return nil, errors.New("token secret must be at least 32 bytes")
+	}
+	return &Tokens{secret: secret, accessTTL: accessTTL, refreshTTL: refreshTTL, revoked: revoked, now: now}, nil
+}
+
+type claims struct {
+	jwt.RegisteredClaims
+	Use        string   `json:"use"` // access or refresh
+	Kind       string   `json:"knd"`
+	Roles      []string `json:"rol,omitempty"`
+	Department string   `json:"dep,omitempty"`
+}
+
+const issuer = "zerovisit"
+
+// Issue returns a new access and refresh token for s.
+func (t *Tokens) Issue(s Subject) (TokenPair, error) {
+	access, err := t.sign(s, "access", t.accessTTL)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	refresh, err := t.sign(s, "refresh", t.refreshTTL)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(t.accessTTL.Seconds())}, nil
+}
+
+func (t *Tokens) sign(s Subject, use string, ttl time.Duration) (string, error) {
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return "", fmt.Errorf("token id: %w", err)
+	}
+	now := t.now()
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: issuer, Subject: s.ID, ID: hex.EncodeToString(id),
+			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+		},
+		Use: use, Kind: string(s.Kind), Roles: s.Roles, Department: s.Department,
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
+}
+
+// parse checks signature, expiry and use, then revocation: of the token
+// itself (logout, rotation) and of every token of the subject issued
+// before a ban. A revocation store that cannot answer refuses the token.
+func (t *Tokens) parse(ctx context.Context, raw, use string) (Subject, claims, error) {
+	var c claims
+	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithIssuer(issuer),
+		jwt.WithTimeFunc(t.now), jwt.WithExpirationRequired())
+	if err != nil || c.Use != use || c.ID == "" {
+		return Subject{}, claims{}, fmt.Errorf("%w: invalid %s token", workflow.ErrUnauthorized, use)
+	}
+	s := Subject{Kind: SubjectKind(c.Kind), ID: c.Subject, Roles: c.Roles, Department: c.Department}
+	revoked, err := t.revoked.Revoked(ctx, c.ID)
+	if err != nil {
+		return Subject{}, claims{}, fmt.Errorf("%w: check token revocation: %w", workflow.ErrUnavailable, err)
+	}
+	if revoked {
+		return Subject{}, claims{}, fmt.Errorf("%w: %s token revoked", workflow.ErrUnauthorized, use)
+	}
+	bannedAt, err := t.revoked.SubjectRevokedAt(ctx, s.Key())
+	if err != nil {
+		return Subject{}, claims{}, fmt.Errorf("%w: check subject revocation: %w", workflow.ErrUnavailable, err)
+	}
+	if !bannedAt.IsZero() && !c.IssuedAt.After(bannedAt) {
+		return Subject{}, claims{}, fmt.Errorf("%w: subject's tokens revoked", workflow.ErrUnauthorized)
+	}
+	return s, c, nil
+}
+
+// Verify checks an access token and returns its subject.
+func (t *Tokens) Verify(ctx context.Context, raw string) (Subject, error) {
+	s, _, err := t.parse(ctx, raw, "access")
+	return s, err
+}
+
+// Refresh exchanges a refresh token for a new pair and revokes the old
+// refresh token: each one works once. A refresh token presented again
+// after its rotation was stolen or replayed, so every token of the subject
+// is revoked.
+func (t *Tokens) Refresh(ctx context.Context, raw string) (TokenPair, Subject, error) {
+	s, c, err := t.parse(ctx, raw, "refresh")
+	if err != nil {
+		if errors.Is(err, workflow.ErrUnauthorized) && strings.Contains(err.Error(), "refresh token revoked") {
+			if sub, ok := t.peek(raw); ok {
+				_ = t.revoked.RevokeSubject(ctx, sub.Key(), t.now())
+			}
+		}
+		return TokenPair{}, Subject{}, err
+	}
+	if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
+		return TokenPair{}, Subject{}, fmt.Errorf("%w: rotate refresh token: %w", workflow.ErrUnavailable, err)
+	}
+	pair, err := t.Issue(s)
+	return pair, s, err
+}
+
+// peek reads the subject of a correctly signed token without the other checks.
+func (t *Tokens) peek(raw string) (Subject, bool) {
+	var c claims
+	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithoutClaimsValidation())
+	if err != nil {
+		return Subject{}, false
+	}
+	return Subject{Kind: SubjectKind(c.Kind), ID: c.Subject}, true
+}
+
+// Logout revokes the access token and, if given, the refresh token.
+func (t *Tokens) Logout(ctx context.Context, access, refresh string) error {
+	for raw, use := range map[string]string{access: "access", refresh: "refresh"} {
+		if raw == "" {
+			continue
+		}
+		_, c, err := t.parse(ctx, raw, use)
+		if err != nil {
+			if errors.Is(err, workflow.ErrUnauthorized) {
+				continue // already unusable
+			}
+			return err
+		}
+		if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
+			return fmt.Errorf("%w: revoke token: %w", workflow.ErrUnavailable, err)
+		}
+	}
+	return nil
+}
+
+// Ban revokes every token the subject holds now; later logins work again
+// unless the caller also blocks them.
+func (t *Tokens) Ban(ctx context.Context, s Subject) error {
+	if err := t.revoked.RevokeSubject(ctx, s.Key(), t.now()); err != nil {
+		return fmt.Errorf("%w: ban %s: %w", workflow.ErrUnavailable, s.Key(), err)
+	}
+	return nil
+}

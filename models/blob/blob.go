@@ -1,0 +1,138 @@
+// Package blob keeps uploaded files (materials, scans, photos) by content:
+// an object's key is the SHA-256 of its bytes, so one file uploaded twice is
+// stored once and a key always names the same bytes. Each object also
+// carries its SM3 digest, which the case records as evidence.
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/emmansun/gmsm/sm3"
+)
+
+// ErrTooLarge means the content passed the size limit.
+var ErrTooLarge = errors.New("blob: content too large")
+
+// ErrNotFound means no object has that key.
+var ErrNotFound = errors.New("blob: not found")
+
+// Object describes stored content.
+type Object struct {
+	Key         string `json:"key"` // hex SHA-256
+	Size        int64  `json:"size"`
+	SM3         string `json:"sm3"`
+	ContentType string `json:"content_type"` // sniffed from the bytes, not taken from the client
+}
+
+// Store keeps objects. Implementations: Dir (a local folder, the default);
+// an S3-compatible store can stand behind the same interface.
+type Store interface {
+	Put(ctx context.Context, r io.Reader, maxBytes int64) (Object, error)
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
+var validKey = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Dir stores objects as files under a folder, fanned out by key prefix.
+type Dir struct {
+	root string
+}
+
+var _ Store = (*Dir)(nil)
+
+// NewDir returns a store under root, creating it.
+func NewDir(root string) (*Dir, error) {
+	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o700); err != nil {
+		return nil, fmt.Errorf("blob: create %s: %w", root, err)
+	}
+	return &Dir{root: root}, nil
+}
+
+func (d *Dir) path(key string) string { return filepath.Join(d.root, key[:2], key) }
+
+// Put stores what r yields, up to maxBytes, and returns its description.
+// The content is written to a temporary file and renamed into place, so a
+// reader never sees a partial object.
+func (d *Dir) Put(ctx context.Context, r io.Reader, maxBytes int64) (Object, error) {
+	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "up-*")
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+
+	sha, sm := sha256.New(), sm3.New()
+	head := &headBuffer{max: 512}
+	n, err := io.Copy(io.MultiWriter(tmp, sha, sm, head), io.LimitReader(contextReader{ctx, r}, maxBytes+1))
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: write: %w", err)
+	}
+	if n > maxBytes {
+		return Object{}, ErrTooLarge
+	}
+	if err := tmp.Sync(); err != nil {
+		return Object{}, fmt.Errorf("blob: sync: %w", err)
+	}
+	obj := Object{
+		Key: hex.EncodeToString(sha.Sum(nil)), Size: n, SM3: hex.EncodeToString(sm.Sum(nil)),
+		ContentType: http.DetectContentType(head.b),
+	}
+	if err := os.MkdirAll(filepath.Dir(d.path(obj.Key)), 0o700); err != nil {
+		return Object{}, fmt.Errorf("blob: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), d.path(obj.Key)); err != nil {
+		return Object{}, fmt.Errorf("blob: store: %w", err)
+	}
+	return obj, nil
+}
+
+// Open returns the object's content.
+func (d *Dir) Open(_ context.Context, key string) (io.ReadCloser, error) {
+	if !validKey.MatchString(key) {
+		return nil, ErrNotFound
+	}
+	f, err := os.Open(d.path(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("blob: open: %w", err)
+	}
+	return f, nil
+}
+
+// headBuffer keeps the first bytes written, for content sniffing.
+type headBuffer struct {
+	b   []byte
+	max int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if room := h.max - len(h.b); room > 0 {
+		h.b = append(h.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// contextReader stops a long upload when the request is cancelled.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
