@@ -24,7 +24,7 @@ func (h *Handler) authenticate(kinds ...SubjectKind) gin.HandlerFunc {
 			h.fail(c, workflow.ErrUnauthorized)
 			return
 		}
-		s, err := h.tokens.Verify(c, raw)
+		s, err := h.tokens.Verify(c.Request.Context(), raw)
 		if err != nil {
 			h.fail(c, err)
 			return
@@ -56,9 +56,9 @@ func (h *Handler) rateLimit(name string, limit kv.Limit, key func(*gin.Context) 
 			c.Next()
 			return
 		}
-		res, err := h.limiter.Allow(c, "rl:"+name+":"+key(c), limit)
+		res, err := h.limiter.Allow(c.Request.Context(), "rl:"+name+":"+key(c), limit)
 		if err != nil {
-			h.log.WarnContext(c, "rate limiter unavailable", "limit", name, "err", err)
+			h.log.WarnContext(c.Request.Context(), "rate limiter unavailable", "limit", name, "err", err)
 			c.Next()
 			return
 		}

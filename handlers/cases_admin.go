@@ -16,7 +16,7 @@ func (h *Handler) adminCase(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_path", "办件编号格式不正确", map[string]string{"field": "id"}})
 		return
 	}
-	cs, err := h.svc.Get(c, id)
+	cs, err := h.svc.Get(c.Request.Context(), id)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -32,11 +32,11 @@ func (h *Handler) adminCaseEvents(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_path", "办件编号格式不正确", map[string]string{"field": "id"}})
 		return
 	}
-	if _, err := h.svc.Get(c, id); err != nil {
+	if _, err := h.svc.Get(c.Request.Context(), id); err != nil {
 		h.fail(c, err)
 		return
 	}
-	evs, err := h.svc.History(c, id)
+	evs, err := h.svc.History(c.Request.Context(), id)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -63,7 +63,7 @@ func (h *Handler) listOutbox(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	entries, err := h.outbox.List(c, state, int64(before), limit)
+	entries, err := h.outbox.List(c.Request.Context(), state, int64(before), limit)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -97,7 +97,7 @@ func (h *Handler) redriveOutbox(c *gin.Context) {
 	}
 	redriven, notFound, notDead := []int64{}, []int64{}, []int64{}
 	for _, id := range req.IDs {
-		err := h.outbox.Redrive(c, id, time.Now())
+		err := h.outbox.Redrive(c.Request.Context(), id, time.Now())
 		switch {
 		case err == nil:
 			redriven = append(redriven, id)
@@ -111,7 +111,7 @@ func (h *Handler) redriveOutbox(c *gin.Context) {
 			return
 		}
 	}
-	h.log.InfoContext(c, "outbox entries redriven", "request_id", requestID(c), "ids", redriven)
+	h.log.InfoContext(c.Request.Context(), "outbox entries redriven", "request_id", requestID(c), "ids", redriven)
 	c.JSON(http.StatusOK, gin.H{"redriven": redriven, "not_found": notFound, "not_dead": notDead})
 }
 
