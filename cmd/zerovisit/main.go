@@ -30,6 +30,8 @@ Usage:
   zerovisit [serve]        run the HTTP service and background workers (default)
   zerovisit migrate        apply pending schema migrations and exit
   zerovisit audit verify   walk every case's hash chain; name the first broken link
+  zerovisit backup [--out FILE]
+                           consistent online backup of the embedded SQLite store
   zerovisit reconcile province [--dry-run]
                            re-send to the provincial platform what it lacks
   zerovisit version        print the version
@@ -50,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "reconcile":
 		return runReconcile(ctx, args, getenv, stdout, stderr)
 	case "audit":
