@@ -57,6 +57,9 @@ type Case struct {
 	// The fields below live only in the stored document.
 
 	Channel Channel `json:"channel,omitempty"`
+	// ApplicantType says whether the applicant is a natural person or a
+	// business; empty counts as a person.
+	ApplicantType ApplicantType `json:"applicant_type,omitempty"`
 	// Terms are the item's terms as they stood when the case was submitted;
 	// later catalogue edits do not change a case in flight.
 	Terms Terms `json:"terms"`
@@ -72,10 +75,14 @@ type Case struct {
 	Delivery     Delivery           `json:"delivery,omitzero"`
 	Materials    []CaseMaterial     `json:"materials,omitempty"`
 	Supplement   *SupplementRequest `json:"supplement,omitempty"`
+	Special      *SpecialProcedure  `json:"special,omitempty"` // the latest special procedure (特别程序)
 	SLA          SLA                `json:"sla,omitzero"`
 	Payment      *Payment           `json:"payment,omitempty"`
 	Decision     *Decision          `json:"decision,omitempty"`
 	Verification Verification       `json:"verification,omitzero"`
+	// Originals is the collection of the originals by courier, for items
+	// that need them before a decision (courier.go).
+	Originals *Originals `json:"originals,omitempty"`
 	// Ending says how and why the case reached a terminal state.
 	Ending      *Ending   `json:"ending,omitempty"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`

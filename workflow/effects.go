@@ -43,6 +43,9 @@ const (
 	TplResultDelivered     = "result_delivered"
 	TplClosed              = "case_closed"
 	TplRevoked             = "case_revoked"
+	// TplSpecialProcedure tells the applicant in writing which special
+	// procedure (特别程序) the case needs and how long it may take.
+	TplSpecialProcedure = "special_procedure"
 )
 
 // NotifyApplicant sends the applicant a message from a template.

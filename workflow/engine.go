@@ -43,6 +43,9 @@ type Draft struct {
 	Channel     Channel   `json:"channel"`
 	Actor       Actor     `json:"-"`
 	At          time.Time `json:"-"`
+
+	// ApplicantType is person (the default when empty) or business.
+	ApplicantType ApplicantType `json:"applicant_type,omitempty"`
 }
 
 // New opens a case in the draft state at version 1, with the record of its
@@ -56,6 +59,7 @@ func (e *Engine) New(d Draft) (Case, EventRecord, error) {
 		ID: d.ID, Number: d.Number, ItemCode: it.Code, Department: it.Department,
 		ApplicantID: d.ApplicantID, Status: StatusDraft, Version: 1,
 		CreatedAt: d.At, UpdatedAt: d.At, Channel: d.Channel, Terms: termsOf(it),
+		ApplicantType: d.ApplicantType,
 	}
 	data, err := json.Marshal(d)
 	if err != nil {
@@ -78,6 +82,8 @@ func (e *Engine) checkDraft(d Draft) error {
 		return invalid("applicant_id", "is empty", "缺少申请人")
 	case !d.Channel.Valid():
 		return invalid("channel", fmt.Sprintf("unknown channel %q", d.Channel), "申请渠道不正确")
+	case !d.ApplicantType.Valid():
+		return invalid("applicant_type", fmt.Sprintf("unknown applicant type %q", d.ApplicantType), "申请人类型不正确")
 	case d.At.IsZero():
 		return invalid("at", "is zero", "缺少时间")
 	}
@@ -213,7 +219,7 @@ func (s *step) finish() {
 // decision, the verification after it.
 func cardOf(c Case, at time.Time) Card {
 	switch c.Status {
-	case StatusSubmitted, StatusAccepted, StatusSupplementRequested:
+	case StatusSubmitted, StatusAccepted, StatusSupplementRequested, StatusSpecialProcedure:
 		return c.SLA.Card(at)
 	case StatusVerifying:
 		if c.Verification.Overdue {
@@ -268,6 +274,7 @@ func (c Case) clone() Case {
 	x.Decision = clonePtr(c.Decision)
 	x.Ending = clonePtr(c.Ending)
 	x.Reported = clonePtr(c.Reported)
+	x.Special = clonePtr(c.Special)
 	if c.Supplement != nil {
 		sr := *c.Supplement
 		sr.Items = slices.Clone(sr.Items)

@@ -22,6 +22,10 @@ const (
 	EventStartVerification  EventName = "start_verification"
 	EventRecordVerification EventName = "record_verification"
 	EventTick               EventName = "tick"
+	// Special procedures and transfers between departments (special.go).
+	EventStartSpecialProcedure EventName = "start_special_procedure"
+	EventEndSpecialProcedure   EventName = "end_special_procedure"
+	EventTransfer              EventName = "transfer"
 )
 
 // Meta is what every event carries: who and when. Workflow never reads the
@@ -210,6 +214,7 @@ func EventNames() []EventName {
 		EventSubmit, EventAccept, EventRequestSupplement, EventSupplySupplement,
 		EventApprove, EventReject, EventWithdraw, EventPay, EventProvideMaterial,
 		EventDispatch, EventDeliver, EventStartVerification, EventRecordVerification,
-		EventTick,
+		EventTick, EventStartSpecialProcedure, EventEndSpecialProcedure, EventTransfer,
+		EventCollectOriginals, EventDeliveryFailed,
 	}
 }

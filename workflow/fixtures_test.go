@@ -32,6 +32,9 @@ func fixtures(tb testing.TB, e *workflow.Engine) map[workflow.Status]workflow.Ca
 	f[workflow.StatusSupplementRequested] = mustApply(tb, e, accepted, workflow.RequestSupplement{
 		Meta: meta(clerk, h(2)), Items: []workflow.SupplementItem{{Material: "b", Reason: "申请书缺少签字"}},
 	})
+	f[workflow.StatusSpecialProcedure] = mustApply(tb, e, accepted, workflow.StartSpecialProcedure{
+		Meta: meta(clerk, h(2)), Kind: workflow.ProcedureHearing, Reason: "利害关系人申请听证", Days: 10,
+	})
 	approved := mustApply(tb, e, accepted, workflow.Approve{Meta: meta(clerk, h(3))})
 	f[workflow.StatusApproved] = approved
 	f[workflow.StatusDelivering] = mustApply(tb, e, approved, payEvent(h(3)), workflow.Dispatch{Meta: meta(clerk, h(4))})
@@ -87,6 +90,16 @@ func sampleEvent(tb testing.TB, name workflow.EventName, c workflow.Case) workfl
 		return workflow.RecordVerification{Meta: meta(courier, next), Results: []workflow.VerificationResult{{Material: "c", Passed: true}}}
 	case workflow.EventTick:
 		return workflow.Tick{Meta: meta(system, tickTime(tb, c))}
+	case workflow.EventCollectOriginals:
+		return workflow.CollectOriginals{Meta: meta(courier, next), Stage: workflow.OriginalsPickedUp, Waybill: "SF200"}
+	case workflow.EventDeliveryFailed:
+		return workflow.DeliveryFailed{Meta: meta(courier, next), Waybill: "SF100", Reason: workflow.LegRefused}
+	case workflow.EventStartSpecialProcedure:
+		return workflow.StartSpecialProcedure{Meta: meta(clerk, next), Kind: workflow.ProcedureExpertReview, Reason: "需组织专家评审", Days: 5}
+	case workflow.EventEndSpecialProcedure:
+		return workflow.EndSpecialProcedure{Meta: meta(clerk, next), Outcome: "专家评审通过"}
+	case workflow.EventTransfer:
+		return workflow.Transfer{Meta: meta(clerk, next), Department: "gaj", Reason: "属公安机关职权范围"}
 	}
 	tb.Fatalf("no sample for event %s", name)
 	return nil

@@ -64,7 +64,7 @@ func runSequence(t *testing.T, e *workflow.Engine, data []byte, reached map[work
 	}
 	for i := 1; i+2 < len(data); i += 3 {
 		now = now.Add(time.Duration(data[i+2]) * 23 * time.Minute)
-		if data[i]%15 == 14 && c.NextTimerAt.After(now) {
+		if data[i]%18 == 17 && c.NextTimerAt.After(now) {
 			now = c.NextTimerAt
 		}
 		ev := randomEvent(data[i], data[i+1], c, now)
@@ -113,6 +113,9 @@ func checkInvariants(t *testing.T, prev, c workflow.Case, rec workflow.EventReco
 	}
 	if c.Status == workflow.StatusSupplementRequested && (c.SLA.Running() || !c.SLA.Paused()) {
 		t.Fatal("the SLA clock runs while a correction is pending")
+	}
+	if c.Status == workflow.StatusSpecialProcedure && (c.SLA.Running() || !c.SLA.Paused() || c.Special == nil || !c.Special.EndedAt.IsZero()) {
+		t.Fatal("a special procedure is not under way with the clock paused")
 	}
 	if c.SLA.Running() && c.Status != workflow.StatusAccepted {
 		t.Fatalf("the SLA clock runs in %s", c.Status)
@@ -180,7 +183,7 @@ func randomEvent(op, arg byte, c workflow.Case, now time.Time) workflow.Event {
 		return right
 	}
 	m := func(a workflow.Actor) workflow.Meta { return workflow.Meta{Actor: actor(a), At: now} }
-	switch op % 15 {
+	switch op % 18 {
 	case 0:
 		return randomSubmit(arg, c, m(citizen), now)
 	case 1:
@@ -222,6 +225,17 @@ func randomEvent(op, arg byte, c workflow.Case, now time.Time) workflow.Event {
 		return workflow.StartVerification{Meta: m(system)}
 	case 12:
 		return workflow.RecordVerification{Meta: m(clerk), Results: []workflow.VerificationResult{{Material: "c", Passed: !(bit(3) && bit(4)), Note: "核验"}}}
+	case 13:
+		kinds := workflow.ProcedureKinds()
+		return workflow.StartSpecialProcedure{Meta: m(clerk), Kind: kinds[int(arg)%len(kinds)], Reason: "需特别程序", Days: 1 + int(arg>>5)}
+	case 14:
+		return workflow.EndSpecialProcedure{Meta: m(clerk), Outcome: "程序结束"}
+	case 15:
+		dept := "gaj"
+		if c.Department == "gaj" {
+			dept = "scjgj"
+		}
+		return workflow.Transfer{Meta: m(clerk), Department: dept, Reason: "转办"}
 	default:
 		return workflow.Tick{Meta: m(system)}
 	}

@@ -13,6 +13,9 @@ type ProvidedMaterial struct {
 	Code   string     `json:"code"`
 	Source SourceKind `json:"source"`
 	Ref    string     `json:"ref"`
+	// Note says why an upload stands in for a material the item names a
+	// library for (the library was unavailable or held none), for clerks.
+	Note string `json:"note,omitempty"`
 }
 
 // PromisedMaterial is a non-core material the applicant promises to hand in
@@ -31,6 +34,8 @@ type CaseMaterial struct {
 	ProvidedAt time.Time  `json:"provided_at,omitzero"`
 	Promised   bool       `json:"promised,omitempty"`
 	DueAt      time.Time  `json:"due_at,omitzero"`
+	// Note is the ProvidedMaterial's Note.
+	Note string `json:"note,omitempty"`
 }
 
 // Outstanding reports whether the material was promised and not yet handed in.
@@ -89,7 +94,7 @@ func (e *Engine) checkMaterials(it Item, ev Submit, trust TrustDecision) ([]Case
 			return nil, invalid(field, "material "+p.Code+" given twice", "材料重复提交")
 		}
 		seen[p.Code] = true
-		out = append(out, CaseMaterial{Code: p.Code, Source: p.Source, Ref: p.Ref, ProvidedAt: ev.At})
+		out = append(out, CaseMaterial{Code: p.Code, Source: p.Source, Ref: p.Ref, ProvidedAt: ev.At, Note: p.Note})
 	}
 	if len(ev.Promised) > 0 && !trust.TrustFirst {
 		return nil, invalid("promised", "promised materials need the trust-first path: "+string(trust.Reason),
@@ -130,6 +135,6 @@ func (c *Case) supply(ps []ProvidedMaterial, at time.Time) {
 			c.Materials = append(c.Materials, CaseMaterial{Code: p.Code})
 			m = &c.Materials[len(c.Materials)-1]
 		}
-		m.Source, m.Ref, m.ProvidedAt = p.Source, p.Ref, at
+		m.Source, m.Ref, m.ProvidedAt, m.Note = p.Source, p.Ref, at, p.Note
 	}
 }

@@ -87,6 +87,9 @@ func supplySupplement(s *step, ev SupplySupplement) error {
 
 // approve grants the application.
 func approve(s *step, ev Approve) error {
+	if err := s.requireOriginals(); err != nil {
+		return err
+	}
 	s.to = StatusApproved
 	opinion := ev.Opinion
 	if opinion == "" {

@@ -11,6 +11,7 @@ const (
 	StatusSubmitted           Status = "submitted"
 	StatusAccepted            Status = "accepted"
 	StatusSupplementRequested Status = "supplement_requested"
+	StatusSpecialProcedure    Status = "special_procedure"
 	StatusApproved            Status = "approved"
 	StatusRejected            Status = "rejected"
 	StatusDelivering          Status = "delivering"
@@ -25,7 +26,7 @@ const (
 func Statuses() []Status {
 	return []Status{
 		StatusDraft, StatusSubmitted, StatusAccepted, StatusSupplementRequested,
-		StatusApproved, StatusRejected, StatusDelivering, StatusDelivered,
+		StatusSpecialProcedure, StatusApproved, StatusRejected, StatusDelivering, StatusDelivered,
 		StatusVerifying, StatusClosed, StatusRevoked, StatusWithdrawn,
 	}
 }

@@ -27,7 +27,7 @@ func tick(s *step, _ Tick) error {
 	}
 	if m, ok := overduePromise(*c, s.at); ok {
 		switch c.Status {
-		case StatusAccepted, StatusSupplementRequested:
+		case StatusAccepted, StatusSupplementRequested, StatusSpecialProcedure:
 			reason := "容缺材料（" + m.Code + "）逾期未补齐，终止办理"
 			s.to = StatusWithdrawn
 			s.end(EndPromiseOverdue, reason)

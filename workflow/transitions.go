@@ -35,6 +35,7 @@ func transitions() []Transition {
 		checker    = []ActorKind{ActorCourier, ActorClerk}
 		dispatcher = []ActorKind{ActorClerk, ActorSystem}
 		deliverer  = []ActorKind{ActorCourier, ActorSystem}
+		clerk      = []ActorKind{ActorClerk}
 	)
 	S := func(s ...Status) []Status { return s }
 	const (
@@ -42,6 +43,7 @@ func transitions() []Transition {
 		submitted  = StatusSubmitted
 		accepted   = StatusAccepted
 		supplement = StatusSupplementRequested
+		special    = StatusSpecialProcedure
 		approved   = StatusApproved
 		rejected   = StatusRejected
 		delivering = StatusDelivering
@@ -59,11 +61,17 @@ func transitions() []Transition {
 		{Event: EventSupplySupplement, From: S(supplement), To: S(accepted), Actors: applicant, run: handle(supplySupplement)},
 		{Event: EventApprove, From: S(accepted), To: S(approved), Actors: official, run: handle(approve)},
 		{Event: EventReject, From: S(submitted, accepted), To: S(rejected), Actors: official, run: handle(reject)},
-		{Event: EventWithdraw, From: S(draft, submitted, accepted, supplement), To: S(withdrawn), Actors: applicant, run: handle(withdraw)},
-		{Event: EventPay, From: S(submitted, accepted, supplement, approved), Stays: true, Actors: system, run: handle(pay)},
+		{Event: EventWithdraw, From: S(draft, submitted, accepted, supplement, special), To: S(withdrawn), Actors: applicant, run: handle(withdraw)},
+		{Event: EventPay, From: S(submitted, accepted, supplement, special, approved), Stays: true, Actors: system, run: handle(pay)},
+
+		// Special procedures (特别程序) pause the clock; transfers (转办) move an
+		// undecided case to another department.
+		{Event: EventStartSpecialProcedure, From: S(accepted), To: S(special), Actors: official, run: handle(startSpecialProcedure)},
+		{Event: EventEndSpecialProcedure, From: S(special), To: S(accepted), Actors: official, run: handle(endSpecialProcedure)},
+		{Event: EventTransfer, From: S(submitted, accepted, supplement, special), Stays: true, Actors: clerk, run: handle(transfer)},
 
 		// Promised materials (容缺) handed in later.
-		{Event: EventProvideMaterial, From: S(accepted, supplement, approved, delivering, delivered), Stays: true, Actors: applicant, run: handle(provideMaterial)},
+		{Event: EventProvideMaterial, From: S(accepted, supplement, special, approved, delivering, delivered), Stays: true, Actors: applicant, run: handle(provideMaterial)},
 		{Event: EventProvideMaterial, From: S(verifying), To: S(closed), Stays: true, Actors: applicant, run: handle(provideMaterial)},
 
 		// Result delivery and verification on completion.
@@ -72,8 +80,13 @@ func transitions() []Transition {
 		{Event: EventStartVerification, From: S(delivered), To: S(verifying, closed, revoked), Actors: dispatcher, run: handle(startVerification)},
 		{Event: EventRecordVerification, From: S(verifying), To: S(closed, revoked), Stays: true, Actors: checker, run: handle(recordVerification)},
 
+		// Courier legs (courier.go): originals collected for the decision, and
+		// results that could not be handed over.
+		{Event: EventCollectOriginals, From: S(accepted, supplement, approved, delivering, delivered, verifying), Stays: true, Actors: []ActorKind{ActorCourier, ActorClerk, ActorSystem}, run: handle(collectOriginals)},
+		{Event: EventDeliveryFailed, From: S(delivering), To: S(approved), Actors: []ActorKind{ActorCourier, ActorClerk, ActorSystem}, run: handle(deliveryFailed)},
+
 		// Timers: cards, correction periods, promised materials, verification.
-		{Event: EventTick, From: S(accepted, supplement), To: S(withdrawn), Stays: true, Actors: system, run: handle(tick)},
+		{Event: EventTick, From: S(accepted, supplement, special), To: S(withdrawn), Stays: true, Actors: system, run: handle(tick)},
 		{Event: EventTick, From: S(approved, delivering, verifying), To: S(revoked), Stays: true, Actors: system, run: handle(tick)},
 		{Event: EventTick, From: S(delivered), To: S(verifying, closed, revoked), Stays: true, Actors: system, run: handle(tick)},
 	}
