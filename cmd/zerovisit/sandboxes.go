@@ -28,6 +28,8 @@ type sandboxes struct {
 	credit   *creditsb.Sandbox
 	province *provincesb.Sandbox
 	depts    *departmentsb.Sandbox
+	// channels are the WeChat and Alipay sandboxes (wire_citizen.go).
+	channels *channelSandboxes
 
 	endpoints   map[string]configs.Endpoint
 	departments []department.Endpoint
@@ -77,6 +79,10 @@ func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Departm
 	p := app("province")
 	s.province = provincesb.New(provincesb.Config{AppID: p.AppID, Secret: p.Secret})
 	s.depts = departmentsb.New(departmentsb.Config{Departments: deptSecrets})
+	if s.channels, err = newChannelSandboxes(); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
 	for _, d := range depts {
 		s.departments = append(s.departments, department.Endpoint{
 			Department: d.Code, URL: s.baseURL + "/department" + departmentsb.PushPath,
@@ -88,6 +94,7 @@ func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Departm
 	for prefix, h := range map[string]http.Handler{
 		"/elicense": s.elicense, "/basedata": s.basedata, "/credit": s.credit,
 		"/province": s.province, "/department": s.depts,
+		"/wechat": s.channels.wechat, "/alipay": s.channels.alipay,
 	} {
 		mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
 	}

@@ -1,0 +1,69 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"zerovisit/workflow"
+)
+
+// CasePage is one page of a citizen's cases, newest first. Next is the
+// cursor of the following page, empty on the last.
+type CasePage struct {
+	Cases []workflow.Case
+	Next  string
+}
+
+// CasesOfApplicants pages through the cases of the given applicants (a
+// person and the businesses they act for), newest first, optionally in one
+// status. after is the cursor a previous page returned ("" for the first).
+// It walks the cases_applicant_idx index.
+func (r *Repo) CasesOfApplicants(ctx context.Context, applicants []string, status workflow.Status, after string, limit int) (CasePage, error) {
+	if len(applicants) == 0 || limit <= 0 {
+		return CasePage{}, nil
+	}
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE applicant_id IN (?` + strings.Repeat(", ?", len(applicants)-1) + `)`
+	args := make([]any, 0, len(applicants)+4)
+	for _, a := range applicants {
+		args = append(args, a)
+	}
+	if status != "" {
+		q += ` AND status = ?`
+		args = append(args, string(status))
+	}
+	if after != "" {
+		at, id, ok := parseCursor(after)
+		if !ok {
+			return CasePage{}, fmt.Errorf("cases of applicants: %w: malformed cursor", workflow.ErrInvalidInput)
+		}
+		q += ` AND (created_at < ? OR (created_at = ? AND id < ?))`
+		args = append(args, r.db.ts(at), r.db.ts(at), id)
+	}
+	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
+	args = append(args, limit+1)
+	cs, err := r.queryCases(ctx, "cases of applicants", q, args...)
+	if err != nil {
+		return CasePage{}, err
+	}
+	page := CasePage{Cases: cs}
+	if len(cs) > limit {
+		page.Cases = cs[:limit]
+		last := page.Cases[limit-1]
+		page.Next = last.CreatedAt.UTC().Format(time.RFC3339Nano) + "|" + last.ID
+	}
+	return page, nil
+}
+
+func parseCursor(s string) (time.Time, string, bool) {
+	ts, id, ok := strings.Cut(s, "|")
+	if !ok || id == "" {
+		return time.Time{}, "", false
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	return t, id, true
+}
