@@ -1,0 +1,276 @@
+package handlers
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"time"
+
+	"zerovisit/integrations/ident"
+	"zerovisit/models"
+	"zerovisit/workflow"
+)
+
+// statusName is a state's Chinese name, as the console shows it.
+func statusName(s workflow.Status) string {
+	return map[workflow.Status]string{
+		workflow.StatusDraft: "草稿", workflow.StatusSubmitted: "待受理", workflow.StatusAccepted: "审查中",
+		workflow.StatusSupplementRequested: "待补正", workflow.StatusSpecialProcedure: "特别程序",
+		workflow.StatusApproved: "已准予", workflow.StatusRejected: "不予许可", workflow.StatusDelivering: "送达中",
+		workflow.StatusDelivered: "已送达", workflow.StatusVerifying: "办结核验", workflow.StatusClosed: "已办结",
+		workflow.StatusRevoked: "已撤销", workflow.StatusWithdrawn: "已撤回",
+	}[s]
+}
+
+// claimView is a claim as a member of staff sees it.
+type claimView struct {
+	StaffID   string    `json:"staff_id"`
+	StaffName string    `json:"staff_name,omitempty"`
+	Mine      bool      `json:"mine"`
+	ClaimedAt time.Time `json:"claimed_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func viewClaim(cl *models.Claim, me string) *claimView {
+	if cl == nil {
+		return nil
+	}
+	return &claimView{StaffID: cl.StaffID, Mine: cl.StaffID == me, ClaimedAt: cl.ClaimedAt, ExpiresAt: cl.ExpiresAt}
+}
+
+// nameClaims fills in the names of the staff holding the claims of items.
+func (h *Handler) nameClaims(ctx context.Context, items []caseSummary) error {
+	var ids []string
+	for _, it := range items {
+		if it.Claim != nil && !slices.Contains(ids, it.Claim.StaffID) {
+			ids = append(ids, it.Claim.StaffID)
+		}
+	}
+	names, err := h.staff.Store.StaffNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if cl := items[i].Claim; cl != nil {
+			cl.StaffName = names[cl.StaffID]
+		}
+	}
+	return nil
+}
+
+// caseSummary is a case in a queue. Cases hold no personal data, only the
+// applicant's opaque id.
+type caseSummary struct {
+	ID             string                  `json:"id"`
+	Number         string                  `json:"number"`
+	ItemCode       string                  `json:"item_code"`
+	ItemName       string                  `json:"item_name"`
+	Department     string                  `json:"department"`
+	Status         workflow.Status         `json:"status"`
+	StatusName     string                  `json:"status_name"`
+	Card           workflow.Card           `json:"card"`
+	Deadline       time.Time               `json:"deadline,omitzero"`
+	VerifyDue      time.Time               `json:"verify_due,omitzero"`
+	RemainingDays  int                     `json:"remaining_days"`
+	TrustFirst     bool                    `json:"trust_first"`
+	Priority       bool                    `json:"priority"`
+	ApplicantType  workflow.ApplicantType  `json:"applicant_type"`
+	Channel        workflow.Channel        `json:"channel"`
+	Version        int64                   `json:"version"`
+	SubmittedAt    time.Time               `json:"submitted_at,omitzero"`
+	UpdatedAt      time.Time               `json:"updated_at"`
+	Claim          *claimView              `json:"claim"`
+	DeliveryMethod workflow.DeliveryMethod `json:"delivery_method,omitempty"`
+}
+
+func (h *Handler) summarize(cs workflow.Case, cl *models.Claim, me string) caseSummary {
+	at := cs.ApplicantType
+	if at == "" {
+		at = workflow.ApplicantPerson
+	}
+	return caseSummary{
+		ID: cs.ID, Number: cs.Number, ItemCode: cs.ItemCode, ItemName: cs.Terms.ItemName, Department: cs.Department,
+		Status: cs.Status, StatusName: statusName(cs.Status), Card: cs.Card, Deadline: cs.Deadline,
+		VerifyDue: cs.Verification.DueAt, RemainingDays: cs.SLA.Remaining(h.svc.Engine().Calendar(), h.staffNow()),
+		TrustFirst: cs.TrustFirst, Priority: cs.Priority, ApplicantType: at, Channel: cs.Channel, Version: cs.Version,
+		SubmittedAt: cs.SubmittedAt, UpdatedAt: cs.UpdatedAt, Claim: viewClaim(cl, me), DeliveryMethod: cs.Delivery.Method,
+	}
+}
+
+// materialView is one material of a case with what the item says of it.
+type materialView struct {
+	Code               string              `json:"code"`
+	Name               string              `json:"name"`
+	Source             workflow.SourceKind `json:"source,omitempty"`
+	Ref                string              `json:"ref,omitempty"`
+	Core               bool                `json:"core"`
+	VerifyOnCompletion bool                `json:"verify_on_completion"`
+	ProvidedAt         time.Time           `json:"provided_at,omitzero"`
+	Promised           bool                `json:"promised"`
+	DueAt              time.Time           `json:"due_at,omitzero"`
+	Preview            bool                `json:"preview"`
+}
+
+var blobKey = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// maskRef hides a reference that may be a resident ID number (a base-data
+// material named by the applicant's number).
+func maskRef(m workflow.CaseMaterial) string {
+	if m.Source == workflow.SourceBaseData && len(m.Ref) == 18 {
+		return ident.MaskResidentID(m.Ref)
+	}
+	return m.Ref
+}
+
+// caseDetail is a case as the console's detail page shows it.
+type caseDetail struct {
+	caseSummary
+	PathNote     string                      `json:"path_note,omitempty"`
+	ApplicantID  string                      `json:"applicant_id"`
+	Materials    []materialView              `json:"materials"`
+	Supplement   *workflow.SupplementRequest `json:"supplement,omitempty"`
+	Special      *workflow.SpecialProcedure  `json:"special,omitempty"`
+	SLA          workflow.SLA                `json:"sla"`
+	Decision     *workflow.Decision          `json:"decision,omitempty"`
+	Verification verificationView            `json:"verification"`
+	Ending       *workflow.Ending            `json:"ending,omitempty"`
+	Paid         bool                        `json:"paid"`
+	FeeFen       int64                       `json:"fee_fen"`
+	Actions      []string                    `json:"actions"`
+}
+
+type verificationView struct {
+	Required []string                      `json:"required"`
+	Pending  []string                      `json:"pending"`
+	DueAt    time.Time                     `json:"due_at,omitzero"`
+	Overdue  bool                          `json:"overdue"`
+	Results  []workflow.VerificationResult `json:"results"`
+}
+
+func (h *Handler) detail(cs workflow.Case, cl *models.Claim, sub Subject) caseDetail {
+	d := caseDetail{
+		caseSummary: h.summarize(cs, cl, sub.ID), PathNote: cs.PathNote, ApplicantID: cs.ApplicantID,
+		Supplement: cs.Supplement, Special: cs.Special, SLA: cs.SLA, Decision: cs.Decision, Ending: cs.Ending,
+		Paid: cs.Payment != nil, FeeFen: cs.Terms.FeeFen, Materials: []materialView{},
+		Verification: verificationView{Required: orEmpty(cs.Verification.Required), Pending: orEmpty(cs.Verification.Pending()),
+			DueAt: cs.Verification.DueAt, Overdue: cs.Verification.Overdue, Results: cs.Verification.Results},
+	}
+	if d.Verification.Results == nil {
+		d.Verification.Results = []workflow.VerificationResult{}
+	}
+	it, _ := h.svc.Engine().Catalogue().Lookup(cs.ItemCode)
+	for _, m := range cs.Materials {
+		im, _ := it.Material(m.Code)
+		d.Materials = append(d.Materials, materialView{
+			Code: m.Code, Name: im.Name, Source: m.Source, Ref: maskRef(m), Core: im.Core,
+			VerifyOnCompletion: im.VerifyOnCompletion, ProvidedAt: m.ProvidedAt, Promised: m.Promised, DueAt: m.DueAt,
+			Preview: m.Source == workflow.SourceUpload && blobKey.MatchString(m.Ref),
+		})
+	}
+	d.Actions = h.allowedActions(cs, cl, sub)
+	return d
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// staffEvents are the workflow events a member of staff causes, by the
+// action name of the console.
+var staffEvents = []struct {
+	action string
+	event  workflow.EventName
+}{
+	{"accept", workflow.EventAccept},
+	{"supplement", workflow.EventRequestSupplement},
+	{"approve", workflow.EventApprove},
+	{"reject", workflow.EventReject},
+	{"special_procedure", workflow.EventStartSpecialProcedure},
+	{"end_special_procedure", workflow.EventEndSpecialProcedure},
+	{"transfer", workflow.EventTransfer},
+	{"dispatch", workflow.EventDispatch},
+	{"verify", workflow.EventRecordVerification},
+}
+
+// allowedActions lists what the caller may do on the case now: the
+// workflow events the transition table lets a clerk cause in the case's
+// state (once the caller holds the case), and the claim actions.
+func (h *Handler) allowedActions(cs workflow.Case, cl *models.Claim, sub Subject) []string {
+	out := []string{}
+	handles := sub.HasRole(string(models.RoleClerk)) || sub.HasRole(string(models.RoleReviewer))
+	inQueue := slices.Contains(models.QueueStatuses(), cs.Status) || cs.Status == workflow.StatusVerifying
+	switch {
+	case !handles || !inQueue:
+	case cl == nil:
+		out = append(out, "claim")
+	case cl.StaffID == sub.ID:
+		out = append(out, "renew", "release", "hand_over")
+		for _, se := range staffEvents {
+			if clerkMay(se.event, cs.Status) {
+				out = append(out, se.action)
+			}
+		}
+	}
+	if inQueue && (sub.HasRole(string(models.RoleSupervisor)) || sub.HasRole(string(models.RoleAdministrator))) {
+		out = append(out, "reassign")
+	}
+	return out
+}
+
+// clerkMay reports whether the transition table lets a clerk cause ev in st.
+func clerkMay(ev workflow.EventName, st workflow.Status) bool {
+	for _, t := range workflow.Transitions() {
+		if t.Event == ev && slices.Contains(t.From, st) && slices.Contains(t.Actors, workflow.ActorClerk) {
+			return true
+		}
+	}
+	return false
+}
+
+// timelineEntry is one line of a case's history: a workflow event or a
+// staff action (claim, hand-over…), oldest first.
+type timelineEntry struct {
+	At     time.Time       `json:"at"`
+	Kind   string          `json:"kind"` // event or staff
+	Name   string          `json:"name"`
+	Label  string          `json:"label"`
+	Actor  workflow.Actor  `json:"actor"`
+	From   workflow.Status `json:"from,omitempty"`
+	To     workflow.Status `json:"to,omitempty"`
+	Reason string          `json:"reason,omitempty"`
+	Note   string          `json:"note,omitempty"`
+	Detail map[string]any  `json:"detail,omitempty"`
+	Hash   string          `json:"hash"`
+}
+
+// eventLabel is the Chinese label of an event or staff action.
+func eventLabel(name string) string {
+	return map[string]string{
+		"create": "创建办件", "submit": "提交申请", "accept": "受理", "request_supplement": "要求补正",
+		"supply_supplement": "提交补正", "approve": "准予许可", "reject": "不予许可", "withdraw": "撤回",
+		"pay": "缴费", "provide_material": "补齐容缺材料", "dispatch": "发放结果", "deliver": "送达",
+		"start_verification": "开始办结核验", "record_verification": "记录核验结果", "tick": "时限检查",
+		"start_special_procedure": "启动特别程序", "end_special_procedure": "特别程序结束", "transfer": "转办",
+		string(models.ActionClaim): "领取办件", string(models.ActionRelease): "退回队列",
+		string(models.ActionHandOver): "移交同事", string(models.ActionReassign): "督办改派",
+	}[name]
+}
+
+// reasonNote is the Chinese reading of a machine reason the workflow
+// records (a path, a timer's finding, an ending), or "" for free text.
+func reasonNote(reason string) string {
+	if n := workflow.PathReason(reason).Note(); n != "" {
+		return n
+	}
+	return map[string]string{
+		"card": "监察亮牌", "start_verification": "开始办结核验", "verification_overdue": "办结核验超期",
+		string(workflow.EndClosed): "办结", string(workflow.EndRejected): "不予许可", string(workflow.EndWithdrawn): "申请人撤回",
+		string(workflow.EndSupplementOverdue): "逾期未补正，视为撤回", string(workflow.EndPromiseOverdue): "容缺材料逾期未补齐",
+		string(workflow.EndVerificationFailed): "办结核验不通过",
+		string(workflow.ProcedureHearing):      "听证", string(workflow.ProcedureExpertReview): "专家评审",
+		string(workflow.ProcedureInspection): "现场核查",
+	}[reason]
+}

@@ -1,0 +1,340 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"zerovisit/workflow"
+)
+
+// QueueKind picks a queue: the work queue of cases to handle, or the
+// verification queue of trust-first cases a clerk verifies on completion.
+type QueueKind string
+
+// Queues.
+const (
+	WorkQueue         QueueKind = "work"
+	VerificationQueue QueueKind = "verification"
+)
+
+// QueueStatuses are the states of the cases in the work queue: waiting to be
+// accepted, under review, waiting for a correction, in a special procedure,
+// and approved with the result still to be sent out.
+func QueueStatuses() []workflow.Status {
+	return []workflow.Status{workflow.StatusSubmitted, workflow.StatusAccepted, workflow.StatusSupplementRequested,
+		workflow.StatusSpecialProcedure, workflow.StatusApproved}
+}
+
+// Claim filters of a queue.
+const (
+	ClaimedAny    = ""       // every case
+	ClaimedMine   = "mine"   // claimed by QueueQuery.StaffID
+	ClaimedFree   = "free"   // not claimed (or the claim lapsed)
+	ClaimedOthers = "others" // claimed by someone else
+)
+
+// QueueQuery selects a page of a queue. Departments empty means every
+// department (administrators); the other filters are optional. Now decides
+// which claims are live.
+type QueueQuery struct {
+	Kind          QueueKind
+	Departments   []string
+	Status        workflow.Status
+	ItemCode      string
+	TrustFirst    *bool
+	ApplicantType workflow.ApplicantType
+	Cards         []workflow.Card
+	Claimed       string
+	StaffID       string
+	Now           time.Time
+	Cursor        string
+	Limit         int
+
+	skipTotal bool
+}
+
+// QueueEntry is a case in a queue with its live claim, if any.
+type QueueEntry struct {
+	Case  workflow.Case
+	Claim *Claim
+}
+
+// QueuePage is a page of a queue in urgency order. NextCursor is empty on
+// the last page; Total counts every case the filters select.
+type QueuePage struct {
+	Items      []QueueEntry
+	NextCursor string
+	Total      int64
+}
+
+// Ordering of the queues: red card first, then yellow, then by when the case
+// falls due. The text is the index expressions of cases_worklist_idx and
+// cases_verifying_idx in the 00003 migrations.
+const (
+	rankExpr   = `CASE c.card WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`
+	workDue    = `COALESCE(c.deadline, c.created_at)`
+	verifyDue  = `COALESCE(c.next_timer_at, c.updated_at)`
+	workStates = `c.status IN ('submitted', 'accepted', 'supplement_requested', 'special_procedure', 'approved')`
+	verifyStat = `c.status = 'verifying'`
+)
+
+// queueCursor is where a page ends: the ordering key of its last case.
+type queueCursor struct {
+	Rank int       `json:"r"`
+	Due  time.Time `json:"d"`
+	ID   string    `json:"i"`
+}
+
+func rankOf(card workflow.Card) int {
+	switch card {
+	case workflow.CardRed:
+		return 0
+	case workflow.CardYellow:
+		return 1
+	}
+	return 2
+}
+
+// keyOf is the ordering key of a case in a queue, as the SQL computes it.
+func keyOf(kind QueueKind, c workflow.Case) queueCursor {
+	due := c.Deadline
+	if due.IsZero() {
+		due = c.CreatedAt
+	}
+	if kind == VerificationQueue {
+		due = c.NextTimerAt
+		if due.IsZero() {
+			due = c.UpdatedAt
+		}
+	}
+	return queueCursor{Rank: rankOf(c.Card), Due: normTime(due), ID: c.ID}
+}
+
+func encodeCursor(k queueCursor) string {
+	b, _ := json.Marshal(k)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ErrBadCursor means a queue cursor was not one this store handed out.
+var ErrBadCursor = fmt.Errorf("%w: malformed cursor", workflow.ErrInvalidInput)
+
+func decodeCursor(s string) (queueCursor, error) {
+	var k queueCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 512 || json.Unmarshal(b, &k) != nil || k.ID == "" || k.Rank < 0 || k.Rank > 2 {
+		return queueCursor{}, ErrBadCursor
+	}
+	return k, nil
+}
+
+// applicantTypeExpr reads the applicant type from the case document; a
+// case without one counts as a person's.
+func (db *DB) applicantTypeExpr() string {
+	if db.isPostgres() {
+		return `COALESCE(c.data->>'applicant_type', 'person')`
+	}
+	return `COALESCE(json_extract(c.data, '$.applicant_type'), 'person')`
+}
+
+// cast is a PostgreSQL type cast for a parameter whose type the planner
+// cannot infer; SQLite needs none.
+func (db *DB) cast(typ string) string {
+	if db.isPostgres() {
+		return "::" + typ
+	}
+	return ""
+}
+
+// queueSQL builds the FROM and WHERE of a queue query (without the cursor)
+// and its arguments.
+func (s *StaffStore) queueSQL(q QueueQuery) (string, []any, error) {
+	var (
+		where = []string{workStates}
+		args  = []any{s.db.ts(q.Now)}
+	)
+	if q.Kind == VerificationQueue {
+		where[0] = verifyStat
+	}
+	if len(q.Departments) > 0 {
+		where = append(where, "c.department IN ("+placeholders(len(q.Departments))+")")
+		for _, d := range q.Departments {
+			args = append(args, d)
+		}
+	}
+	if q.Status != "" {
+		if q.Kind == VerificationQueue || !slices.Contains(QueueStatuses(), q.Status) {
+			return "", nil, fmt.Errorf("%w: state %q is not in this queue", workflow.ErrInvalidInput, q.Status)
+		}
+		where, args = append(where, "c.status = ?"), append(args, string(q.Status))
+	}
+	if q.ItemCode != "" {
+		where, args = append(where, "c.item_code = ?"), append(args, q.ItemCode)
+	}
+	if q.TrustFirst != nil {
+		where, args = append(where, "c.trust_first = ?"), append(args, *q.TrustFirst)
+	}
+	if q.ApplicantType != "" {
+		where, args = append(where, s.db.applicantTypeExpr()+" = ?"), append(args, string(q.ApplicantType))
+	}
+	if len(q.Cards) > 0 {
+		where = append(where, "c.card IN ("+placeholders(len(q.Cards))+")")
+		for _, c := range q.Cards {
+			args = append(args, string(c))
+		}
+	}
+	switch q.Claimed {
+	case ClaimedAny:
+	case ClaimedMine:
+		where, args = append(where, "cl.staff_id = ?"), append(args, q.StaffID)
+	case ClaimedFree:
+		where = append(where, "cl.case_id IS NULL")
+	case ClaimedOthers:
+		where, args = append(where, "cl.case_id IS NOT NULL AND cl.staff_id <> ?"), append(args, q.StaffID)
+	default:
+		return "", nil, fmt.Errorf("%w: unknown claim filter %q", workflow.ErrInvalidInput, q.Claimed)
+	}
+	from := ` FROM cases c LEFT JOIN case_claims cl ON cl.case_id = c.id AND cl.expires_at > ?
+		WHERE ` + strings.Join(where, " AND ")
+	return from, args, nil
+}
+
+// Queue returns a page of a queue in urgency order, with keyset paging: the
+// cursor is the ordering key of the last case of the previous page, so a
+// page costs the same however deep it is.
+func (s *StaffStore) Queue(ctx context.Context, q QueueQuery) (QueuePage, error) {
+	op := "queue"
+	if q.Kind == "" {
+		q.Kind = WorkQueue
+	}
+	if q.Limit < 1 {
+		q.Limit = 20
+	}
+	from, args, err := s.queueSQL(q)
+	if err != nil {
+		return QueuePage{}, fmt.Errorf("%s: %w", op, err)
+	}
+	var page QueuePage
+	if !q.skipTotal {
+		if err := s.db.gorm.WithContext(ctx).Raw(`SELECT count(*)`+from, args...).Row().Scan(&page.Total); err != nil {
+			return QueuePage{}, translate(op, err)
+		}
+	}
+	due := workDue
+	if q.Kind == VerificationQueue {
+		due = verifyDue
+	}
+	where := ""
+	if q.Cursor != "" {
+		k, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return QueuePage{}, fmt.Errorf("%s: %w", op, err)
+		}
+		where = fmt.Sprintf(" AND (%s, %s, c.id) > (?%s, ?%s, ?%s)", rankExpr, due, s.db.cast("integer"), s.db.cast("timestamptz"), s.db.cast("text"))
+		args = append(args, k.Rank, s.db.ts(k.Due), k.ID)
+	}
+	query := `SELECT ` + prefixColumns(caseColumns, "c.") + `, cl.staff_id, cl.department, cl.claimed_at, cl.expires_at` +
+		from + where + fmt.Sprintf(` ORDER BY %s, %s, c.id LIMIT ?`, rankExpr, due)
+	rows, err := s.db.gorm.WithContext(ctx).Raw(query, append(args, q.Limit)...).Rows()
+	if err != nil {
+		return QueuePage{}, translate(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanQueueEntry(rows)
+		if err != nil {
+			return QueuePage{}, translate(op, err)
+		}
+		page.Items = append(page.Items, e)
+	}
+	if err := rows.Err(); err != nil {
+		return QueuePage{}, translate(op, err)
+	}
+	if len(page.Items) == q.Limit {
+		page.NextCursor = encodeCursor(keyOf(q.Kind, page.Items[len(page.Items)-1].Case))
+	}
+	return page, nil
+}
+
+func scanQueueEntry(rows interface{ Scan(...any) error }) (QueueEntry, error) {
+	var (
+		r                                                caseRow
+		deadline, timer, created, updated, claimed, expi sqlTime
+		staffID, dept                                    *string
+	)
+	err := rows.Scan(&r.ID, &r.Number, &r.ItemCode, &r.Department, &r.ApplicantID, &r.Status, &r.Version,
+		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data,
+		&staffID, &dept, &claimed, &expi)
+	if err != nil {
+		return QueueEntry{}, err
+	}
+	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt = deadline.T, timer.T, created.T, updated.T
+	c, err := toCaseDomain(r)
+	if err != nil {
+		return QueueEntry{}, err
+	}
+	e := QueueEntry{Case: c}
+	if staffID != nil {
+		e.Claim = &Claim{CaseID: c.ID, StaffID: *staffID, Department: *dept, ClaimedAt: claimed.T, ExpiresAt: expi.T}
+	}
+	return e, nil
+}
+
+// prefixColumns qualifies a comma-separated column list with a table alias.
+func prefixColumns(cols, alias string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// claimNextRounds bounds how often ClaimNext reads a fresh page of
+// candidates when others keep winning the race for them.
+const claimNextRounds = 8
+
+// ClaimNext claims the most urgent unclaimed case the query selects for
+// staffID: it reads a few candidates in urgency order and claims the first
+// it wins, moving on when another member of staff was faster. When the
+// first candidate was just taken, the rest are tried from a random one on,
+// so that clerks racing for the head of a busy queue spread out instead of
+// colliding on every candidate. workflow.ErrNotFound when no case is free.
+func (s *StaffStore) ClaimNext(ctx context.Context, q QueueQuery, staffID string, lease time.Duration) (QueueEntry, error) {
+	q.Claimed, q.Cursor, q.StaffID, q.skipTotal = ClaimedFree, "", staffID, true
+	if q.Limit < 1 || q.Limit > 16 {
+		q.Limit = 8
+	}
+	for range claimNextRounds {
+		page, err := s.Queue(ctx, q)
+		if err != nil {
+			return QueueEntry{}, err
+		}
+		if len(page.Items) == 0 {
+			return QueueEntry{}, fmt.Errorf("claim next case: %w", workflow.ErrNotFound)
+		}
+		order := page.Items
+		if n := len(order); n > 2 {
+			// The most urgent first; the rest from a random one on.
+			k := 1 + rand.IntN(n-1)
+			order = append(append([]QueueEntry{order[0]}, order[k:]...), order[1:k]...)
+		}
+		for _, e := range order {
+			cl, err := s.Claim(ctx, e.Case.ID, e.Case.Department, staffID, q.Now, lease)
+			if errors.Is(err, workflow.ErrConflict) {
+				continue
+			}
+			if err != nil {
+				return QueueEntry{}, err
+			}
+			e.Claim = &cl
+			return e, nil
+		}
+	}
+	return QueueEntry{}, fmt.Errorf("claim next case: every candidate was taken first: %w", workflow.ErrConflict)
+}

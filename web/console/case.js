@@ -1,0 +1,182 @@
+// case.js: a case's detail page: summary, materials with previews, the
+// timeline, and the actions the server says the caller may take now.
+"use strict";
+(function (ZV) {
+  var h = ZV.h;
+  var renewTimer = null;
+
+  function base(id) { return "/api/v1/staff/cases/" + encodeURIComponent(id); }
+
+  ZV.showCase = function (id) {
+    if (renewTimer) { clearInterval(renewTimer); renewTimer = null; }
+    Promise.all([ZV.get(base(id)), ZV.get(base(id) + "/timeline")]).then(function (r) {
+      draw(r[0], r[1].items);
+    }, ZV.showError);
+  };
+
+  function reload(c) {
+    ZV.get(base(c.id) + "/timeline").then(function (t) { draw(c, t.items); }, ZV.showError);
+  }
+
+  // act posts an action and redraws the page with the case it answers.
+  function act(c, path, body, okMsg) {
+    return ZV.post(base(c.id) + path, body, { idempotencyKey: ZV.newKey() }).then(function (after) {
+      ZV.flash(okMsg);
+      if (after && after.id) reload(after); else ZV.showCase(c.id);
+    }, ZV.showError);
+  }
+
+  function summary(c) {
+    return h("section", { class: "panel", "aria-labelledby": "case-title" },
+      h("h1", { id: "case-title" }, c.number, " ", ZV.card(c.card)),
+      h("div", { class: "row" },
+        h("div", {}, h("div", { class: "muted" }, "事项"), c.item_name),
+        h("div", {}, h("div", { class: "muted" }, "状态"),
+          h("span", { id: "case-status", class: "status", dataset: { status: c.status } }, c.status_name)),
+        h("div", {}, h("div", { class: "muted" }, "办结期限"), ZV.fmtTime(c.deadline) || "未起算"),
+        h("div", {}, h("div", { class: "muted" }, "剩余工作日"), c.deadline ? String(c.remaining_days) : "—"),
+        h("div", {}, h("div", { class: "muted" }, "办理路径"), c.trust_first ? "告知承诺" : "一般程序"),
+        h("div", {}, h("div", { class: "muted" }, "渠道"), c.channel === "counter" ? "窗口" : "网上"),
+        h("div", {}, h("div", { class: "muted" }, "领取"), h("span", { id: "case-claim" },
+          c.claim ? (c.claim.mine ? "我（至 " + ZV.fmtTime(c.claim.expires_at) + "）" : c.claim.staff_name || c.claim.staff_id) : "未领取"))),
+      c.path_note ? h("p", { class: "muted" }, c.path_note) : null,
+      c.supplement && !c.supplement.supplied_at ? h("p", {}, "补正中：", c.supplement.items.map(function (i) { return (i.material || "") + " " + i.reason; }).join("；")) : null,
+      c.special && !c.special.ended_at ? h("p", {}, "特别程序：", c.special.kind, "，预计 ", String(c.special.days), " 个工作日") : null,
+      c.ending ? h("p", {}, "结束：", c.ending.reason) : null);
+  }
+
+  function materials(c) {
+    var view = h("div", { id: "preview" });
+    var rows = c.materials.map(function (m) {
+      var btn = m.preview ? h("button", { type: "button", onclick: function () { preview(c, m, view); } }, "预览") : null;
+      return h("tr", {}, h("td", {}, m.name || m.code), h("td", {}, { elicense: "电子证照", basedata: "基础数据", upload: "上传" }[m.source] || "—"),
+        h("td", {}, m.promised && !m.provided_at ? "容缺，承诺 " + ZV.fmtTime(m.due_at) + " 前补齐" : ZV.fmtTime(m.provided_at)),
+        h("td", {}, m.verify_on_completion ? "办结核验" : ""), h("td", {}, btn));
+    });
+    return h("section", { class: "panel" }, h("h2", {}, "申请材料"),
+      h("table", {}, h("thead", {}, h("tr", {}, ["材料", "来源", "提交", "核验", ""].map(function (t) { return h("th", {}, t); }))), h("tbody", {}, rows)), view);
+  }
+
+  function preview(c, m, view) {
+    ZV.call("GET", base(c.id) + "/materials/" + encodeURIComponent(m.code), undefined, { raw: true }).then(function (b) {
+      var url = URL.createObjectURL(b);
+      ZV.clear(view);
+      if (b.type.indexOf("image/") === 0) view.appendChild(h("img", { class: "preview", src: url, alt: m.name }));
+      else if (b.type === "application/pdf") view.appendChild(h("iframe", { class: "preview", src: url, title: m.name }));
+      else view.appendChild(h("a", { href: url, download: m.code }, "下载 " + m.name));
+    }, ZV.showError);
+  }
+
+  function timeline(items) {
+    return h("section", { class: "panel" }, h("h2", {}, "办理记录"),
+      h("ol", { class: "timeline", id: "timeline" }, items.map(function (e) {
+        var who = e.actor ? ({ citizen: "申请人", clerk: "工作人员", courier: "快递员", department: "部门系统", system: "系统" }[e.actor.kind] || "") + " " + (e.actor.kind === "citizen" ? "" : e.actor.id) : "";
+        return h("li", { class: e.kind }, h("div", {}, h("strong", {}, e.label || e.name), " ", h("span", { class: "muted" }, ZV.fmtTime(e.at), " · ", who)),
+          e.reason ? h("div", {}, e.note || e.reason) : null,
+          e.detail && e.detail.reason ? h("div", {}, e.detail.reason) : null);
+      })));
+  }
+
+  function textarea(id, label) { return ZV.field(label, h("textarea", { id: id, maxlength: 500 })); }
+  function val(id) { var el = document.getElementById(id); return el ? el.value.trim() : ""; }
+
+  function actions(c) {
+    var has = function (a) { return c.actions.indexOf(a) >= 0; };
+    var box = h("section", { class: "panel", id: "actions" }, h("h2", {}, "办理"));
+    var add = function () { for (var i = 0; i < arguments.length; i++) ZV.append(box, arguments[i]); };
+    if (!c.actions.length) add(h("p", { class: "muted" }, "当前无可办理的操作。"));
+    if (has("claim")) add(h("button", { type: "button", class: "primary", id: "act-claim", autofocus: true, onclick: function () {
+      ZV.post(base(c.id) + "/claim").then(function () { ZV.flash("已领取"); ZV.showCase(c.id); }, ZV.showError);
+    } }, "领取办件"));
+    if (has("renew")) {
+      renewTimer = setInterval(function () { ZV.post(base(c.id) + "/claim").catch(function () {}); }, 5 * 60 * 1000);
+      add(h("div", { class: "row" },
+        h("button", { type: "button", id: "act-renew", onclick: function () {
+          ZV.post(base(c.id) + "/claim").then(function () { ZV.flash("已续期"); ZV.showCase(c.id); }, ZV.showError);
+        } }, "续期"),
+        h("button", { type: "button", id: "act-release", onclick: function () {
+          ZV.call("DELETE", base(c.id) + "/claim").then(function () { ZV.flash("已退回队列"); ZV.showCase(c.id); }, ZV.showError);
+        } }, "退回队列")));
+    }
+    if (has("accept")) add(h("h2", {}, "受理"), h("div", { class: "row" }, textarea("accept-note", "受理意见"),
+      h("button", { type: "button", class: "primary", id: "act-accept", onclick: function () { act(c, "/accept", { note: val("accept-note") }, "已受理"); } }, "受理")));
+    if (has("supplement")) {
+      var mats = [["", "（其他事项）"]].concat(c.materials.map(function (m) { return [m.code, m.name || m.code]; }));
+      add(h("h2", {}, "一次性告知补正"), h("div", { class: "row" },
+        ZV.field("补正材料", ZV.select({ id: "supp-material" }, mats, "")), textarea("supp-reason", "补正原因"),
+        h("button", { type: "button", id: "act-supplement", onclick: function () {
+          act(c, "/supplement", { items: [{ material: val("supp-material"), reason: val("supp-reason") }] }, "已发出补正告知");
+        } }, "要求补正")));
+    }
+    if (has("approve")) add(h("h2", {}, "准予许可"), h("div", { class: "row" }, textarea("approve-opinion", "审查意见"),
+      h("button", { type: "button", class: "primary", id: "act-approve", onclick: function () { act(c, "/approve", { opinion: val("approve-opinion") }, "已准予许可"); } }, "准予许可")));
+    if (has("reject")) add(h("h2", {}, "不予许可"), h("div", { class: "row" }, textarea("reject-reason", "理由"), textarea("reject-basis", "法律依据"),
+      h("button", { type: "button", class: "danger", id: "act-reject", onclick: function () {
+        act(c, "/reject", { reason: val("reject-reason"), legal_basis: val("reject-basis") }, "已作出不予许可决定");
+      } }, "不予许可")));
+    if (has("special_procedure")) {
+      var procs = ((ZV.reference || {}).procedures || []).map(function (p) { return [p.kind, p.name + "（≤" + p.max_days + "个工作日）"]; });
+      add(h("h2", {}, "特别程序"), h("div", { class: "row" }, ZV.field("程序", ZV.select({ id: "special-kind" }, procs, "")),
+        ZV.field("所需工作日", h("input", { id: "special-days", type: "number", min: 1, max: 30, value: 5 })), textarea("special-reason", "理由"),
+        h("button", { type: "button", id: "act-special", onclick: function () {
+          act(c, "/special-procedure", { kind: val("special-kind"), days: parseInt(val("special-days"), 10) || 0, reason: val("special-reason") }, "已启动特别程序");
+        } }, "启动")));
+    }
+    if (has("end_special_procedure")) add(h("h2", {}, "结束特别程序"), h("div", { class: "row" }, textarea("special-outcome", "结论"),
+      h("button", { type: "button", id: "act-special-end", onclick: function () { act(c, "/special-procedure/end", { outcome: val("special-outcome") }, "特别程序已结束"); } }, "结束")));
+    if (has("dispatch")) add(h("h2", {}, "发放结果"), h("div", { class: "row" }, textarea("dispatch-note", "说明"),
+      h("button", { type: "button", id: "act-dispatch", onclick: function () { act(c, "/dispatch", { note: val("dispatch-note") }, "已发放结果"); } }, "发放")));
+    if (has("verify")) add(verifyForm(c));
+    if (has("transfer")) {
+      var depts = ((ZV.reference || {}).departments || []).filter(function (d) { return d.code !== c.department; }).map(function (d) { return [d.code, d.name]; });
+      add(h("h2", {}, "转办"), h("div", { class: "row" }, ZV.field("转至部门", ZV.select({ id: "transfer-dept" }, depts, "")), textarea("transfer-reason", "转办理由"),
+        h("button", { type: "button", id: "act-transfer", onclick: function () {
+          act(c, "/transfer", { department: val("transfer-dept"), reason: val("transfer-reason") }, "已转办");
+        } }, "转办")));
+    }
+    if (has("hand_over") || has("reassign")) add(colleagueForm(c, has("reassign")));
+    return box;
+  }
+
+  function verifyForm(c) {
+    var rows = c.verification.pending.map(function (code) {
+      var evidence = h("input", { id: "ver-evidence-" + code, size: 28, placeholder: "比对依据" });
+      return h("div", { class: "row" }, h("strong", {}, code),
+        ZV.field("结果", ZV.select({ id: "ver-result-" + code }, [["pass", "通过"], ["fail", "不通过"]], "pass")),
+        ZV.field("依据", evidence), ZV.field("说明", h("input", { id: "ver-note-" + code, size: 28 })),
+        h("button", { type: "button", onclick: function () {
+          ZV.get(base(c.id) + "/verification/checks" + ZV.qs({ material: code })).then(function (r) {
+            evidence.value = r.evidence || ""; ZV.flash((r.found ? "库中可查：" : "库中未查到：") + r.summary);
+          }, ZV.showError);
+        } }, "库内比对"));
+    });
+    return h("div", {}, h("h2", {}, "办结核验（期限 " + ZV.fmtTime(c.verification.due_at) + "）"), rows,
+      h("button", { type: "button", class: "primary", id: "act-verify", onclick: function () {
+        var results = c.verification.pending.map(function (code) {
+          return { material: code, passed: val("ver-result-" + code) === "pass", evidence: val("ver-evidence-" + code), note: val("ver-note-" + code) };
+        });
+        act(c, "/verification", { results: results }, "已记录核验结果");
+      } }, "提交核验结果"));
+  }
+
+  function colleagueForm(c, supervisor) {
+    var sel = h("select", { id: "handover-to" });
+    ZV.get("/api/v1/staff/colleagues" + ZV.qs({ department: c.department })).then(function (r) {
+      if (supervisor) sel.appendChild(h("option", { value: "" }, "（退回队列）"));
+      var me = (ZV.session().staff || {}).id;
+      r.items.filter(function (s) { return s.id !== me && s.roles.some(function (x) { return x === "clerk" || x === "reviewer"; }); })
+        .forEach(function (s) { sel.appendChild(h("option", { value: s.id }, s.name)); });
+    }, ZV.showError);
+    var path = supervisor ? "/reassign" : "/hand-over";
+    return h("div", {}, h("h2", {}, supervisor ? "督办改派" : "移交同事"), h("div", { class: "row" }, ZV.field("接收人", sel), textarea("handover-reason", "理由"),
+      h("button", { type: "button", id: supervisor ? "act-reassign" : "act-handover", onclick: function () {
+        ZV.post(base(c.id) + path, { to_staff_id: sel.value, reason: val("handover-reason") }).then(function () {
+          ZV.flash("已改派"); ZV.showCase(c.id);
+        }, ZV.showError);
+      } }, supervisor ? "改派" : "移交")));
+  }
+
+  function draw(c, items) {
+    ZV.render(summary(c), h("div", { class: "grid2" }, h("div", {}, actions(c), materials(c)), timeline(items)));
+  }
+})(window.ZV);

@@ -1,0 +1,81 @@
+// intake.js: counter intake (窗口收件): a walk-in application registered by
+// the clerk, each material scanned at the counter or named in a library.
+"use strict";
+(function (ZV) {
+  var h = ZV.h;
+
+  function val(id) { var el = document.getElementById(id); return el ? el.value.trim() : ""; }
+
+  function materialRow(m, scans) {
+    var kind = m.source.split(":")[0];
+    var status = h("span", { class: "muted" }, m.core ? "核心材料" : m.optional ? "视情形提交" : "");
+    var input;
+    if (kind === "upload") {
+      input = h("input", { type: "file", accept: "image/jpeg,image/png,application/pdf", id: "scan-" + m.code });
+      input.addEventListener("change", function () {
+        var f = input.files[0];
+        if (!f) return;
+        status.textContent = "上传中…";
+        ZV.call("POST", "/api/v1/staff/scans", f).then(function (o) {
+          scans[m.code] = o.key; status.textContent = "已扫描（SM3 " + o.sm3.slice(0, 8) + "…）";
+        }, function (e) { status.textContent = ""; ZV.showError(e); });
+      });
+    } else {
+      input = h("input", { id: "ref-" + m.code, size: 32, value: kind === "basedata" ? m.source.split(":")[1] : "",
+        placeholder: kind === "elicense" ? "电子证照标识" : "基础数据字段" });
+    }
+    return h("div", { class: "row" }, h("strong", {}, m.name), ZV.field(kind === "upload" ? "扫描件" : "标识", input), status);
+  }
+
+  ZV.showIntake = function () {
+    var ref = ZV.reference || { items: [] };
+    var dept = (ZV.session().staff || {}).department;
+    var items = ref.items.filter(function (it) { return it.department === dept; });
+    var matBox = h("div", { id: "intake-materials" });
+    var itemSel = ZV.select({ id: "intake-item", autofocus: true }, [["", "请选择事项"]].concat(items.map(function (it) { return [it.code, it.name]; })), "");
+    var delivery = ZV.select({ id: "intake-delivery" }, [], "");
+    var signed = h("input", { id: "intake-signed", type: "checkbox" });
+    var scans = {};
+    var current = null;
+
+    itemSel.addEventListener("change", function () {
+      ZV.clear(matBox); ZV.clear(delivery); scans = {};
+      current = items.filter(function (x) { return x.code === itemSel.value; })[0] || null;
+      if (!current) return;
+      matBox.appendChild(h("p", { class: "muted" }, current.trust_first ? "本事项实行告知承诺制：申请人当场签署承诺书后可先行受理。" : "本事项按一般程序办理。"));
+      current.materials.forEach(function (m) { matBox.appendChild(materialRow(m, scans)); });
+      current.delivery.filter(function (d) { return d !== "courier"; }).forEach(function (d) {
+        delivery.appendChild(h("option", { value: d }, { pickup: "窗口领取", electronic: "电子送达" }[d]));
+      });
+    });
+
+    var submit = function (ev) {
+      ev.preventDefault();
+      if (!current) { ZV.flash("请选择办理事项", true); return; }
+      var mats = [];
+      current.materials.forEach(function (m) {
+        var kind = m.source.split(":")[0];
+        var r = kind === "upload" ? scans[m.code] : val("ref-" + m.code);
+        if (r) mats.push({ code: m.code, source: kind, ref: r });
+      });
+      var body = { item_code: current.code, applicant_type: val("intake-type"), company_uscc: val("intake-uscc"),
+        applicant: { name: val("intake-name"), id_number: val("intake-id"), phone: val("intake-phone") },
+        materials: mats, commitment_signed: signed.checked, delivery: { method: delivery.value } };
+      ZV.call("POST", "/api/v1/staff/intake", body).then(function (r) {
+        ZV.flash("已收件：" + r.case.number + "（申请人 " + r.applicant.name + "）");
+        ZV.go("#/case/" + encodeURIComponent(r.case.id));
+      }, ZV.showError);
+    };
+
+    ZV.render(h("h1", {}, "窗口收件"), h("form", { class: "panel", id: "intake-form", onsubmit: submit },
+      h("div", { class: "row" }, ZV.field("办理事项", itemSel),
+        ZV.field("申请人类型", ZV.select({ id: "intake-type" }, [["person", "个人"], ["business", "企业"]], "person")),
+        ZV.field("统一社会信用代码（企业）", h("input", { id: "intake-uscc", size: 20 }))),
+      h("div", { class: "row" }, ZV.field("姓名", h("input", { id: "intake-name", required: true, maxlength: 64 })),
+        ZV.field("身份证号", h("input", { id: "intake-id", required: true, maxlength: 18, autocomplete: "off" })),
+        ZV.field("联系电话", h("input", { id: "intake-phone", maxlength: 20, autocomplete: "off" }))),
+      matBox,
+      h("div", { class: "row" }, ZV.field("结果领取", delivery), h("label", {}, "已当场签署告知承诺书", signed)),
+      h("button", { type: "submit", class: "primary", id: "intake-submit" }, "收件并提交")));
+  };
+})(window.ZV);
