@@ -1,9 +1,112 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net/http"
 
-// CourierDeps are what the endpoints for couriers (the mobile page) need.
-type CourierDeps struct{}
+	"github.com/gin-gonic/gin"
 
-// registerCourier lists the routes for couriers (the mobile page).
-func (h *Handler) registerCourier(r gin.IRouter) {}
+	"zerovisit/integrations/courier"
+	"zerovisit/integrations/courier/desk"
+	"zerovisit/models/blob"
+	"zerovisit/models/kv"
+)
+
+// CourierDeps are what the endpoints for couriers (the mobile page) and
+// the courier companies' route pushes need. A zero CourierDeps registers
+// the routes, which then answer 503 courier_desk_disabled.
+type CourierDeps struct {
+	// Desk runs the courier legs.
+	Desk CourierDesk
+	// Blobs keeps the photos couriers take at the door.
+	Blobs blob.Store
+	// Page holds the files of the couriers' mobile page (index.html …).
+	Page fs.FS
+	// MaxPhotoBytes bounds one photo (the request body limit applies too:
+	// the page shrinks photos before sending them).
+	MaxPhotoBytes int64
+}
+
+// CourierDesk is the part of the courier desk (*desk.Service) the
+// endpoints use.
+type CourierDesk interface {
+	Authenticate(ctx context.Context, phone, password string) (string, error)
+	LoginKey(phone string) string
+	CourierActive(ctx context.Context, id string) (bool, error)
+	CourierLegs(ctx context.Context, courierID, after string, limit int) ([]desk.LegView, error)
+	CourierLeg(ctx context.Context, courierID, legID string) (desk.LegView, error)
+	Scan(ctx context.Context, courierID string, req desk.ScanRequest) (desk.ScanResult, error)
+	AddPhoto(ctx context.Context, courierID, legID string, obj desk.PhotoObject) (desk.Photo, error)
+	Push(ctx context.Context, provider string, h http.Header, body []byte) (courier.Push, error)
+}
+
+// Rate limits of the courier endpoints.
+var (
+	courierLoginPerIP    = kv.PerMinute(20)
+	courierLoginPerPhone = kv.PerHour(30)
+	courierPushPerIP     = kv.PerMinute(1200)
+)
+
+// registerCourier lists the routes for couriers (the mobile page) and for
+// the courier companies' route pushes.
+func (h *Handler) registerCourier(r gin.IRouter) {
+	r.GET("/courier/", h.courierPage)
+	r.GET("/courier/:file", h.courierPage)
+
+	r.POST("/api/v1/callbacks/courier/:provider", h.courierEnabled, h.rateLimit("courier-push", courierPushPerIP, byClientIP), h.courierPush)
+
+	g := r.Group("/api/v1/courier", h.courierEnabled)
+	g.POST("/session", h.rateLimit("courier-login", courierLoginPerIP, byClientIP), h.courierLogin)
+	g.POST("/session/refresh", h.rateLimit("courier-refresh", courierLoginPerIP, byClientIP), h.courierRefresh)
+
+	auth := g.Group("", h.authenticate(SubjectCourier), h.courierActive)
+	auth.DELETE("/session", h.courierLogout)
+	auth.GET("/legs", h.courierLegs)
+	auth.GET("/legs/:id", h.courierLeg)
+	auth.POST("/legs/:id/photos", h.courierPhoto)
+	auth.POST("/scans", h.courierScan)
+}
+
+// courierEnabled answers 503 while no courier desk is configured.
+func (h *Handler) courierEnabled(c *gin.Context) {
+	if h.courier.Desk == nil {
+		writeError(c, APIError{Status: http.StatusServiceUnavailable, Code: "courier_desk_disabled", Message: "快递寄递服务未启用"})
+		return
+	}
+	c.Next()
+}
+
+// courierActive refuses a courier whose account was disabled since the
+// token was issued.
+func (h *Handler) courierActive(c *gin.Context) {
+	ok, err := h.courier.Desk.CourierActive(c.Request.Context(), subjectOf(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !ok {
+		writeError(c, APIError{Status: http.StatusForbidden, Code: "courier_disabled", Message: "快递员账号已停用"})
+		return
+	}
+	c.Next()
+}
+
+// handleCourierError writes the desk's and the providers' refusals as they are,
+// and every other error through h.fail.
+func (h *Handler) handleCourierError(c *gin.Context, err error) {
+	var (
+		refusal *desk.Refusal
+		push    *courier.PushError
+	)
+	switch {
+	case errors.As(err, &refusal):
+		h.fail(c, &APIError{Status: refusal.Status, Code: refusal.Code, Message: refusal.Message, Detail: refusal.Detail})
+	case errors.As(err, &push):
+		h.log.WarnContext(c.Request.Context(), "courier push refused", "request_id", requestID(c), "code", push.Code, "reason", push.Reason)
+		h.fail(c, &APIError{Status: push.Status, Code: push.Code, Message: push.Message})
+	default:
+		h.fail(c, err)
+	}
+}

@@ -2,14 +2,238 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
 
+	"zerovisit/configs"
 	"zerovisit/handlers"
+	"zerovisit/integrations/courier"
+	"zerovisit/integrations/courier/desk"
+	"zerovisit/integrations/courier/kuaidi100"
+	kdsb "zerovisit/integrations/courier/kuaidi100/sandbox"
+	"zerovisit/integrations/courier/sf"
+	sfsb "zerovisit/integrations/courier/sf/sandbox"
+	"zerovisit/integrations/httpx"
+	"zerovisit/integrations/ident"
+	"zerovisit/models"
+	webcourier "zerovisit/web/courier"
+	"zerovisit/workflow"
 )
+
+// courierArea is the courier desk as the App holds it. recipients and
+// identities may be set before Open; left nil, the address book and the
+// identity check are the defaults below.
+type courierArea struct {
+	desk      *desk.Service
+	store     *models.CourierStore
+	sandboxes *courierSandboxes
+	// recipients resolves a case's delivery address (the citizens' address
+	// book); nil means none is connected and orders wait in the outbox.
+	recipients desk.Recipients
+	// identities checks a recipient's ID number against the applicant's;
+	// nil means by blind index against the holder directory.
+	identities desk.Identities
+	// passwordCost is the bcrypt cost of new courier passwords (0: the
+	// desk's default); tests lower it.
+	passwordCost int
+}
 
 // courierDeps assembles what the courier endpoints need.
 func (a *App) courierDeps() (handlers.CourierDeps, error) {
-	return handlers.CourierDeps{}, nil
+	if err := a.openCourier(); err != nil {
+		return handlers.CourierDeps{}, err
+	}
+	return handlers.CourierDeps{
+		Desk: a.courier.desk, Blobs: a.blobs, Page: webcourier.Files(), MaxPhotoBytes: a.cfg.Courier.MaxPhotoBytes,
+	}, nil
 }
 
-// startCourierWorkers starts the courier area's background work, if it has any.
-func (a *App) startCourierWorkers(ctx context.Context) {}
+// startCourierWorkers runs the desk's sweep: legs brought in step with
+// their cases, parcels that stopped moving declared lost, orders of ended
+// cases cancelled. Every replica may run it.
+func (a *App) startCourierWorkers(ctx context.Context) {
+	if a.courier.desk == nil {
+		return
+	}
+	a.workers.Go(func() {
+		for {
+			if _, err := a.courier.desk.Sweep(ctx); err != nil && ctx.Err() == nil {
+				a.log.Warn("courier sweep", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(a.cfg.Courier.SweepInterval):
+			}
+		}
+	})
+}
+
+// openCourier builds the providers (the sandboxes by default), the desk,
+// and routes the courier effects to it. It is called once, after openCore.
+func (a *App) openCourier() error {
+	if a.courier.desk != nil {
+		return nil
+	}
+	cc, pc := a.cfg.Courier, a.cfg.Parties
+	postage, err := configs.ParsePostage(cc.Postage)
+	if err != nil {
+		return err
+	}
+	opts := httpx.Options{Timeout: pc.Timeout, OnCall: a.metrics.ObservePartyCall, Breaker: httpx.BreakerOptions{CoolDown: pc.BreakerCoolDown}}
+	hc := &http.Client{Timeout: pc.Timeout}
+	if pc.Sandbox {
+		sbx, err := startCourierSandboxes(a.courierCallback)
+		if err != nil {
+			return err
+		}
+		a.courier.sandboxes = sbx
+		cc.SFURL, cc.SFPartnerID, cc.SFCheckword, cc.SFMonthlyCard = sbx.baseURL+"/sf", sbx.sfPartner, sbx.sfCheckword, "5710000000"
+		cc.Kuaidi100URL, cc.Kuaidi100Customer, cc.Kuaidi100Key, cc.Kuaidi100Salt = sbx.baseURL+"/kuaidi100", sbx.kdCustomer, sbx.kdKey, randomSecret()
+		hc.Transport = httpx.LoopbackOnly(nil)
+	}
+	providers := map[string]courier.Provider{}
+	for _, name := range []string{cc.PickupProvider, cc.DeliveryProvider} {
+		if providers[name] != nil {
+			continue
+		}
+		switch name {
+		case sf.Name:
+			providers[name], err = sf.NewClient(cc.SFURL, hc, sf.Credentials{PartnerID: cc.SFPartnerID, Checkword: cc.SFCheckword, MonthlyCard: cc.SFMonthlyCard}, opts)
+		case kuaidi100.Name:
+			providers[name], err = kuaidi100.NewClient(cc.Kuaidi100URL, hc, kuaidi100.Credentials{Customer: cc.Kuaidi100Customer, Key: cc.Kuaidi100Key, Salt: cc.Kuaidi100Salt}, opts)
+		}
+		if err != nil {
+			return fmt.Errorf("courier provider %s: %w", name, err)
+		}
+	}
+	if a.courier.recipients == nil {
+		a.courier.recipients = desk.NoRecipients{}
+	}
+	if a.courier.identities == nil {
+		a.courier.identities = holderIdentities{holders: a.holders, sealer: a.sealer}
+	}
+	names := map[string]string{}
+	for _, d := range a.departments {
+		names[d.Code] = d.Name
+	}
+	a.courier.store = models.NewCourierStore(a.db)
+	a.courier.desk, err = desk.New(desk.Config{
+		Store: a.courier.store, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(), Providers: providers,
+		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer,
+		PickupProvider: cc.PickupProvider, DeliveryProvider: cc.DeliveryProvider, CallbackURL: a.courierCallback,
+		Office: func(dept string) courier.Contact {
+			return courier.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}
+		},
+		Postage: desk.Postage(postage), MaxAttempts: cc.MaxAttempts, LostAfter: cc.LostAfter, Log: a.log,
+		PasswordCost: a.courier.passwordCost,
+	})
+	if err != nil {
+		return err
+	}
+	d := a.courier.desk
+	a.effects.Handle(workflow.KindOrderCourierPickup, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
+		return d.OrderPickup(ctx, e, eff.(workflow.OrderCourierPickup))
+	})
+	a.effects.Handle(workflow.KindOrderCourierDelivery, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
+		return d.OrderDelivery(ctx, e, eff.(workflow.OrderCourierDelivery))
+	})
+	return nil
+}
+
+// courierCallback is where a provider's route pushes reach us: the
+// configured public URL, or this server's own address (the sandboxes run
+// beside it).
+func (a *App) courierCallback(provider string) string {
+	base := strings.TrimSuffix(a.cfg.Courier.PublicURL, "/")
+	if base == "" {
+		base = "http://" + a.DisplayAddr()
+	}
+	return base + "/api/v1/callbacks/courier/" + provider
+}
+
+// close stops the courier sandboxes, if any.
+func (c *courierArea) close() error {
+	if c.sandboxes == nil {
+		return nil
+	}
+	return c.sandboxes.stop()
+}
+
+// holderIdentities checks a recipient's ID number against the applicant's
+// verified identity by blind index, so neither is compared in clear.
+type holderIdentities struct {
+	holders holderDirectory
+	sealer  desk.Sealer
+}
+
+// MatchesApplicant reports whether idNumber is the applicant's. A number
+// that is not a valid resident ID number is refused as such.
+func (h holderIdentities) MatchesApplicant(ctx context.Context, applicantID, idNumber string) (bool, error) {
+	if _, err := ident.ParseResidentID(idNumber, time.Now()); err != nil {
+		return false, &desk.Refusal{Status: http.StatusUnprocessableEntity, Code: "invalid_id_number",
+			Message: "身份证号码不正确", Detail: map[string]string{"field": "id_number"}, Err: workflow.ErrInvalidInput}
+	}
+	holder, err := h.holders.Holder(ctx, applicantID)
+	if err != nil {
+		return false, fmt.Errorf("identity of applicant %s: %w", applicantID, err)
+	}
+	want, got := desk.IDIndex(h.sealer, holder.ID), desk.IDIndex(h.sealer, idNumber)
+	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1, nil
+}
+
+// addressBook is the citizens' address book as the citizen area keeps it
+// (models.Citizens.Address): a case's AddressRef to a contact in clear.
+type addressBook interface {
+	Address(ctx context.Context, ref string) (recipient, phone, address string, err error)
+}
+
+// addressBookRecipients resolves legs' addresses from the address book.
+type addressBookRecipients struct{ book addressBook }
+
+// Recipient returns the contact the case's address reference names.
+func (r addressBookRecipients) Recipient(ctx context.Context, _ string, ref string) (courier.Contact, error) {
+	name, phone, addr, err := r.book.Address(ctx, ref)
+	if err != nil {
+		return courier.Contact{}, fmt.Errorf("address %s: %w", ref, err)
+	}
+	if name == "" || phone == "" || addr == "" {
+		return courier.Contact{}, fmt.Errorf("address %s is incomplete: %w", ref, workflow.ErrNotFound)
+	}
+	return courier.Contact{Name: name, Phone: phone, Address: addr}, nil
+}
+
+// courierSandboxes play the courier companies on a loopback port, under
+// /sf and /kuaidi100, with fresh credentials; their route pushes go to our
+// own callbacks.
+type courierSandboxes struct {
+	baseURL                string
+	sf                     *sfsb.Sandbox
+	kuaidi100              *kdsb.Sandbox
+	sfPartner, sfCheckword string
+	kdCustomer, kdKey      string
+	stop                   func() error
+}
+
+// startCourierSandboxes starts both sandboxes; callback gives our callback
+// URL for a provider, asked at each push.
+func startCourierSandboxes(callback func(provider string) string) (*courierSandboxes, error) {
+	ln, err := listenLoopback()
+	if err != nil {
+		return nil, err
+	}
+	s := &courierSandboxes{
+		baseURL: "http://" + ln.Addr().String(), sfPartner: "ZV" + randomHex(4), sfCheckword: randomSecret(),
+		kdCustomer: "ZV" + randomHex(4), kdKey: randomSecret(),
+	}
+	s.sf = sfsb.New(sfsb.Config{PartnerID: s.sfPartner, Checkword: s.sfCheckword, PushURL: func() string { return callback(sf.Name) }})
+	s.kuaidi100 = kdsb.New(kdsb.Config{Customer: s.kdCustomer, Key: s.kdKey})
+	mux := http.NewServeMux()
+	mux.Handle("/sf/", http.StripPrefix("/sf", s.sf))
+	mux.Handle("/kuaidi100/", http.StripPrefix("/kuaidi100", s.kuaidi100))
+	s.stop = serveUntilClosed(ln, mux)
+	return s, nil
+}

@@ -1,0 +1,120 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"zerovisit/workflow"
+)
+
+// NewCourier is an account to add.
+type NewCourier struct {
+	Name     string
+	Phone    string
+	Company  string
+	Password string
+}
+
+var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// normalizePhone strips spaces, dashes and a +86 prefix from a mobile number.
+func normalizePhone(s string) string {
+	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	return strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
+}
+
+// AddCourier creates an account; the phone is the sign-in name. Name and
+// phone are sealed, and the phone is found again by its blind index.
+func (s *Service) AddCourier(ctx context.Context, n NewCourier) (Courier, error) {
+	phone := normalizePhone(n.Phone)
+	switch {
+	case strings.TrimSpace(n.Name) == "" || utf8.RuneCountInString(n.Name) > 32:
+		return Courier{}, fmt.Errorf("add courier: %w: a name of 1 to 32 characters is required", workflow.ErrInvalidInput)
+	case !mobile.MatchString(phone):
+		return Courier{}, fmt.Errorf("add courier: %w: the phone must be a mainland mobile number", workflow.ErrInvalidInput)
+	case len(n.Password) < 10 || len(n.Password) > 72:
+		return Courier{}, fmt.Errorf("add courier: %w: the password must have 10 to 72 characters", workflow.ErrInvalidInput)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), s.cfg.PasswordCost)
+	if err != nil {
+		return Courier{}, fmt.Errorf("add courier: %w", err)
+	}
+	c := Courier{ID: "cr-" + s.newID(), PhoneIndex: s.cfg.Sealer.Index("phone", phone), PasswordHash: string(hash),
+		Company: n.Company, Active: true, CreatedAt: s.cfg.Now()}
+	if c.Name, err = s.cfg.Sealer.Seal(strings.TrimSpace(n.Name), "courier:"+c.ID+":name"); err != nil {
+		return Courier{}, fmt.Errorf("add courier: %w", err)
+	}
+	if c.Phone, err = s.cfg.Sealer.Seal(phone, "courier:"+c.ID+":phone"); err != nil {
+		return Courier{}, fmt.Errorf("add courier: %w", err)
+	}
+	if err := s.cfg.Store.CreateCourier(ctx, c); err != nil {
+		return Courier{}, fmt.Errorf("add courier: %w", err)
+	}
+	s.cfg.Log.InfoContext(ctx, "courier account added", "courier", c.ID, "company", c.Company)
+	return c, nil
+}
+
+// dummyHash is compared against when the phone is unknown, so a sign-in
+// takes as long whether or not the account exists.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("zerovisit-no-such-courier"), bcrypt.DefaultCost)
+	return h
+})
+
+// errBadLogin is the one answer to a wrong phone, a wrong password and a
+// disabled account alike.
+var errBadLogin = &Refusal{Status: http.StatusUnauthorized, Code: "bad_credentials", Message: "手机号或密码不正确", Err: workflow.ErrUnauthorized}
+
+// Authenticate checks a courier's phone and password and returns the
+// account's id.
+func (s *Service) Authenticate(ctx context.Context, phone, password string) (string, error) {
+	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", normalizePhone(phone)))
+	switch {
+	case errors.Is(err, workflow.ErrNotFound):
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return "", errBadLogin
+	case err != nil:
+		return "", err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(c.PasswordHash), []byte(password)) != nil || !c.Active {
+		return "", errBadLogin
+	}
+	return c.ID, nil
+}
+
+// LoginKey is the key a sign-in by phone is rate-limited under: the
+// phone's blind index, so the number itself is kept nowhere.
+func (s *Service) LoginKey(phone string) string {
+	return s.cfg.Sealer.Index("phone", normalizePhone(phone))
+}
+
+// CourierActive reports whether the account exists and may work.
+func (s *Service) CourierActive(ctx context.Context, id string) (bool, error) {
+	c, err := s.cfg.Store.Courier(ctx, id)
+	if errors.Is(err, workflow.ErrNotFound) {
+		return false, nil
+	}
+	return c.Active && err == nil, err
+}
+
+// SetCourierActive enables or disables the account with the phone, and
+// returns its id.
+func (s *Service) SetCourierActive(ctx context.Context, phone string, active bool) (string, error) {
+	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", normalizePhone(phone)))
+	if err != nil {
+		return "", fmt.Errorf("set courier active: %w", err)
+	}
+	if err := s.cfg.Store.SetCourierActive(ctx, c.ID, active); err != nil {
+		return "", fmt.Errorf("set courier active: %w", err)
+	}
+	s.cfg.Log.InfoContext(ctx, "courier account changed", "courier", c.ID, "active", active)
+	return c.ID, nil
+}

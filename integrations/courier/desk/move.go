@@ -1,0 +1,51 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"zerovisit/workflow"
+)
+
+// maxMoveRetries bounds how often a move is retried after losing a race
+// with another change of the same leg.
+const maxMoveRetries = 8
+
+// apply records track t against the leg and applies m to it, retrying
+// when another change of the leg won a race. dup is true when the track
+// was seen before: then nothing changed. result, when set, computes the
+// answer stored with the track from the leg after the move, whether it
+// changed, and the return leg it gave rise to.
+func (s *Service) apply(ctx context.Context, legID string, t Track, m move, result func(next Leg, changed bool, back *Leg) []byte) (after Leg, dup bool, err error) {
+	for range maxMoveRetries {
+		l, err := s.cfg.Store.Leg(ctx, legID)
+		if err != nil {
+			return Leg{}, false, err
+		}
+		now := s.cfg.Now()
+		next, changed, back := advance(l, m, now, s.cfg.MaxAttempts, s.newID)
+		if !changed {
+			next, changed = claim(l, m.courierID, now)
+		}
+		t.LegID, t.Applied, t.ReceivedAt = l.ID, changed, now
+		if result != nil {
+			t.Result = result(next, changed, back)
+		}
+		var upd *Leg
+		if changed {
+			upd = &next
+		}
+		switch err := s.cfg.Store.Move(ctx, t, upd, back); {
+		case err == nil:
+			return next, false, nil
+		case errors.Is(err, workflow.ErrDuplicate):
+			return l, true, nil
+		case errors.Is(err, workflow.ErrConflict):
+			continue
+		default:
+			return Leg{}, false, err
+		}
+	}
+	return Leg{}, false, fmt.Errorf("move leg %s: %w: too many concurrent changes", legID, workflow.ErrConflict)
+}

@@ -1,0 +1,190 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"zerovisit/integrations/courier"
+	"zerovisit/workflow"
+)
+
+// Cases is the part of the workflow the desk drives (*workflow.Service).
+type Cases interface {
+	Get(ctx context.Context, id string) (workflow.Case, error)
+	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
+}
+
+// Recipients resolves the applicant's address book entry a case names
+// (workflow.Delivery.AddressRef) to a contact, in clear. ErrNotFound when
+// the entry does not exist; workflow.ErrNoIntegration while no address book
+// is connected (the leg's order then waits in the outbox).
+type Recipients interface {
+	Recipient(ctx context.Context, caseID, addressRef string) (courier.Contact, error)
+}
+
+// Identities checks a recipient's ID number against the applicant's,
+// without either being kept: MatchesApplicant compares blind indexes.
+type Identities interface {
+	MatchesApplicant(ctx context.Context, applicantID, idNumber string) (bool, error)
+}
+
+// Sealer protects personal data at rest (*pii.Sealer).
+type Sealer interface {
+	Seal(plain, context string) (string, error)
+	Open(sealed, context string) (string, error)
+	Index(kind, value string) string
+}
+
+// Postage says which items charge postage for the delivery of their result
+// (in fen, paid by the applicant on delivery); every other delivery, and
+// every pickup and return, is paid by the government's account.
+type Postage map[string]int64
+
+// For returns the postage of item's delivery and who pays it.
+func (p Postage) For(item string) (int64, courier.Payer) {
+	if fen := p[item]; fen > 0 {
+		return fen, courier.PayerRecipient
+	}
+	return 0, courier.PayerAccount
+}
+
+// Config is what a Service needs.
+type Config struct {
+	Store Store
+	Cases Cases
+	// Catalogue names items and materials in the courier's views.
+	Catalogue  workflow.Catalogue
+	Providers  map[string]courier.Provider
+	Recipients Recipients
+	Identities Identities
+	Sealer     Sealer
+	// PickupProvider and DeliveryProvider name the provider each kind of
+	// leg is ordered from.
+	PickupProvider, DeliveryProvider string
+	// CallbackURL is our callback for a provider's route pushes.
+	CallbackURL func(provider string) string
+	// Office is a department's receiving counter, the department end of
+	// every leg.
+	Office  func(department string) courier.Contact
+	Postage Postage
+	// MaxAttempts is how many failed delivery attempts make a leg
+	// undeliverable (default 3).
+	MaxAttempts int
+	// LostAfter is how long a parcel past pickup may go without moving
+	// before it is declared lost (default 7 days).
+	LostAfter time.Duration
+	// PasswordCost is the bcrypt cost of courier passwords (default 10).
+	PasswordCost int
+	Now          func() time.Time
+	Log          *slog.Logger
+}
+
+// Service runs the legs. It is safe for concurrent use, and several
+// replicas may run it against one store.
+type Service struct {
+	cfg   Config
+	newID func() string
+
+	mu     sync.Mutex
+	cursor string // where the sweep of waiting orders goes on from
+}
+
+// New returns a service.
+func New(cfg Config) (*Service, error) {
+	switch {
+	case cfg.Store == nil || cfg.Cases == nil || cfg.Sealer == nil:
+		return nil, errors.New("desk: store, cases and sealer are required")
+	case cfg.Providers[cfg.PickupProvider] == nil || cfg.Providers[cfg.DeliveryProvider] == nil:
+		return nil, fmt.Errorf("desk: providers %q and %q must both be configured", cfg.PickupProvider, cfg.DeliveryProvider)
+	case cfg.CallbackURL == nil || cfg.Office == nil:
+		return nil, errors.New("desk: callback url and office are required")
+	}
+	if cfg.Recipients == nil {
+		cfg.Recipients = NoRecipients{}
+	}
+	if cfg.Identities == nil {
+		cfg.Identities = NoIdentities{}
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.LostAfter <= 0 {
+		cfg.LostAfter = 7 * 24 * time.Hour
+	}
+	if cfg.PasswordCost == 0 {
+		cfg.PasswordCost = 10
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, newID: newLegID}, nil
+}
+
+// newLegID returns a time-ordered id, so legs page in creation order.
+func newLegID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
+}
+
+// NoRecipients is the address book before one is connected.
+type NoRecipients struct{}
+
+// Recipient fails with workflow.ErrNoIntegration.
+func (NoRecipients) Recipient(context.Context, string, string) (courier.Contact, error) {
+	return courier.Contact{}, fmt.Errorf("%w: citizen address book", workflow.ErrNoIntegration)
+}
+
+// NoIdentities is the identity check before one is connected.
+type NoIdentities struct{}
+
+// MatchesApplicant fails with workflow.ErrNoIntegration.
+func (NoIdentities) MatchesApplicant(context.Context, string, string) (bool, error) {
+	return false, fmt.Errorf("%w: real-name identity directory", workflow.ErrNoIntegration)
+}
+
+// Refusal is a request the desk refuses as it stands: Status is the HTTP
+// status, Code a stable English code, Message Chinese for the courier.
+type Refusal struct {
+	Status  int
+	Code    string
+	Message string
+	Detail  any
+	Err     error
+}
+
+// Error names the refusal.
+func (r *Refusal) Error() string {
+	if r.Err != nil {
+		return "desk: " + r.Code + ": " + r.Err.Error()
+	}
+	return "desk: " + r.Code
+}
+
+// Unwrap returns the sentinel behind the refusal, if any.
+func (r *Refusal) Unwrap() error { return r.Err }
+
+func refuse(status int, code, message string, detail any) *Refusal {
+	return &Refusal{Status: status, Code: code, Message: message, Detail: detail}
+}
+
+// errUnknownWaybill refuses a push or scan of a waybill no leg has.
+func errUnknownWaybill(waybill string) *Refusal {
+	return &Refusal{Status: http.StatusNotFound, Code: "unknown_waybill", Message: "运单号不存在或不属于政务寄递",
+		Err: fmt.Errorf("waybill %s: %w", waybill, workflow.ErrNotFound)}
+}
+
+// partyContext binds a sealed party to its case.
+func partyContext(caseID string) string { return "courier_leg:" + caseID + ":party" }

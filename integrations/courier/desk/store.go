@@ -1,0 +1,58 @@
+package desk
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps legs, their tracks, door photos and courier accounts. The
+// implementation is models.CourierStore. Errors wrap the workflow's
+// sentinels: ErrNotFound, ErrDuplicate, ErrConflict.
+type Store interface {
+	// CreateLeg stores a new leg; ErrDuplicate when its source key exists.
+	CreateLeg(ctx context.Context, l Leg) error
+	// Leg returns a leg by id.
+	Leg(ctx context.Context, id string) (Leg, error)
+	// LegBySource returns the leg a source created.
+	LegBySource(ctx context.Context, sourceKey string) (Leg, error)
+	// LegsByWaybill returns the legs under a waybill, newest first.
+	LegsByWaybill(ctx context.Context, waybill string) ([]Leg, error)
+	// UpdateLeg stores l if the stored leg is at l.Version-1 (ErrConflict otherwise).
+	UpdateLeg(ctx context.Context, l Leg) error
+	// Move stores, in one transaction, the track t (ErrDuplicate when its
+	// source and key were seen), the leg after it when it changed (version
+	// checked as UpdateLeg) and a new leg it gave rise to.
+	Move(ctx context.Context, t Track, changed *Leg, created *Leg) error
+	// Track returns the track with a source and key.
+	Track(ctx context.Context, source, key string) (Track, error)
+	// Tracks returns a leg's tracks, oldest first.
+	Tracks(ctx context.Context, legID string) ([]Track, error)
+	// CaseLegs returns the legs of a case, oldest first.
+	CaseLegs(ctx context.Context, caseID string) ([]Leg, error)
+	// CourierLegs pages, by id after after, through the legs a courier
+	// sees: open ones that are theirs or nobody's, and theirs that changed
+	// since since.
+	CourierLegs(ctx context.Context, courierID string, since time.Time, after string, limit int) ([]Leg, error)
+	// UnsyncedLegs returns up to limit legs whose case has not caught up.
+	UnsyncedLegs(ctx context.Context, limit int) ([]Leg, error)
+	// MarkSynced records that the case has caught up with version of the leg.
+	MarkSynced(ctx context.Context, id string, version int64) error
+	// LegsIn returns up to limit legs in one of the states, by id after after.
+	LegsIn(ctx context.Context, states []Status, after string, limit int) ([]Leg, error)
+	// StillLegs returns up to limit open legs past pickup that have not
+	// moved since before.
+	StillLegs(ctx context.Context, before time.Time, limit int) ([]Leg, error)
+	// AddPhoto keeps a photo of a leg (a photo kept already is not an error).
+	AddPhoto(ctx context.Context, p Photo) error
+	// Photo returns a photo of a leg by key.
+	Photo(ctx context.Context, legID, key string) (Photo, error)
+
+	// CreateCourier stores a courier account; ErrDuplicate for a phone in use.
+	CreateCourier(ctx context.Context, c Courier) error
+	// Courier returns an account by id.
+	Courier(ctx context.Context, id string) (Courier, error)
+	// CourierByPhone returns an account by the blind index of its phone.
+	CourierByPhone(ctx context.Context, phoneIndex string) (Courier, error)
+	// SetCourierActive enables or disables an account.
+	SetCourierActive(ctx context.Context, id string, active bool) error
+}

@@ -1,0 +1,162 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"zerovisit/workflow"
+)
+
+// maxSyncRounds bounds the workflow events one sync applies (Deliver,
+// StartVerification, RecordVerification at most), with room for retries
+// after losing a race with a timer.
+const maxSyncRounds = 6
+
+// sync brings the case of a leg in step with the leg, then records that it
+// is. Each step is derived from the leg's state and the case's, so running
+// it again (after a failure, or on another replica) does nothing twice.
+func (s *Service) sync(ctx context.Context, l Leg) error {
+	if l.SyncedVersion >= l.Version {
+		return nil
+	}
+	var err error
+	switch l.Kind {
+	case KindPickup:
+		err = s.syncPickup(ctx, l)
+	case KindDelivery:
+		err = s.syncDelivery(ctx, l)
+	}
+	if err != nil {
+		return fmt.Errorf("bring case %s in step with leg %s: %w", l.CaseID, l.ID, err)
+	}
+	return s.cfg.Store.MarkSynced(ctx, l.ID, l.Version)
+}
+
+// actorOf is who the workflow sees behind a leg's latest change.
+func actorOf(l Leg) workflow.Actor {
+	if l.LastActor.Kind == workflow.ActorCourier {
+		return l.LastActor
+	}
+	return workflow.Actor{Kind: workflow.ActorSystem, ID: "courier:" + l.Provider}
+}
+
+// syncPickup records the stage of the collection of originals.
+func (s *Service) syncPickup(ctx context.Context, l Leg) error {
+	ev := workflow.CollectOriginals{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Materials: l.Materials}
+	switch reason, failed := l.Status.failure(); {
+	case l.Status == StatusDelivered:
+		ev.Stage = workflow.OriginalsReceived
+	case failed:
+		ev.Stage, ev.Reason = workflow.OriginalsFailed, reason
+	case l.Status.rank() >= StatusPickedUp.rank():
+		ev.Stage = workflow.OriginalsPickedUp
+	default:
+		return nil
+	}
+	_, err := s.cfg.Cases.Do(ctx, l.CaseID, ev, nil)
+	return s.tolerate(ctx, l, err)
+}
+
+// syncDelivery hands the result over in the workflow, with the checks made
+// at the door, and starts the verification on completion at once; or takes
+// an undelivered result back to approved.
+func (s *Service) syncDelivery(ctx context.Context, l Leg) error {
+	if newer, err := s.superseded(ctx, l); err != nil || newer {
+		return err
+	}
+	results := doorResults(l.Door)
+	for range maxSyncRounds {
+		c, err := s.cfg.Cases.Get(ctx, l.CaseID)
+		if err != nil {
+			return err
+		}
+		var ev workflow.Event
+		reason, failed := l.Status.failure()
+		switch {
+		case failed && c.Status == workflow.StatusDelivering:
+			ev = workflow.DeliveryFailed{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Reason: reason}
+		case l.Status != StatusDelivered:
+			return nil
+		case c.Status == workflow.StatusDelivering:
+			ev = workflow.Deliver{Meta: workflow.Meta{Actor: doorActor(l)}, Waybill: l.Waybill, Results: results}
+		case c.Status == workflow.StatusDelivered:
+			ev = workflow.StartVerification{Meta: workflow.Meta{Actor: deskActor}}
+		case c.Status == workflow.StatusVerifying && len(results) > 0 && !recorded(c, results):
+			ev = workflow.RecordVerification{Meta: workflow.Meta{Actor: doorActor(l)}, Results: results}
+		default:
+			return nil
+		}
+		if _, err := s.cfg.Cases.Do(ctx, l.CaseID, ev, nil); err != nil && !errors.Is(err, workflow.ErrConflict) {
+			return s.tolerate(ctx, l, err)
+		}
+	}
+	return fmt.Errorf("%w: the case kept changing", workflow.ErrConflict)
+}
+
+// doorActor is the courier who checked at the door, or the provider when
+// the result was signed for without our check.
+func doorActor(l Leg) workflow.Actor {
+	if l.Door != nil && l.Door.CourierID != "" {
+		return workflow.Actor{Kind: workflow.ActorCourier, ID: l.Door.CourierID}
+	}
+	return actorOf(l)
+}
+
+// doorResults are the checks made at the door, as the workflow records them.
+func doorResults(d *DoorCheck) []workflow.VerificationResult {
+	if d == nil {
+		return nil
+	}
+	out := make([]workflow.VerificationResult, 0, len(d.Results))
+	for _, r := range d.Results {
+		out = append(out, workflow.VerificationResult{Material: r.Material, Passed: r.Passed, Evidence: r.Evidence(), Note: r.Note})
+	}
+	return out
+}
+
+// recorded reports whether the case holds these checks already.
+func recorded(c workflow.Case, rs []workflow.VerificationResult) bool {
+	for _, r := range rs {
+		got, ok := c.Verification.Result(r.Material)
+		if !ok || got.Evidence != r.Evidence {
+			return false
+		}
+	}
+	return true
+}
+
+// tolerate decides what a workflow refusal means for the sync: a stage the
+// case has recorded already is done; news the case refuses as invalid, or
+// that an ended case can no longer take, is logged and dropped; a case in
+// a state that cannot take it yet (a special procedure, say) is retried.
+func (s *Service) tolerate(ctx context.Context, l Leg, err error) error {
+	switch {
+	case err == nil, errors.Is(err, workflow.ErrDuplicate):
+		return nil
+	case errors.Is(err, workflow.ErrInvalidInput):
+		s.cfg.Log.ErrorContext(ctx, "courier leg: the case refused the leg's news", "leg", l.ID, "case", l.CaseID, "leg_status", l.Status, "err", err)
+		return nil
+	case errors.Is(err, workflow.ErrInvalidTransition):
+		if c, gerr := s.cfg.Cases.Get(ctx, l.CaseID); gerr == nil && c.Status.Terminal() {
+			s.cfg.Log.WarnContext(ctx, "courier leg: the case ended before the leg's news", "leg", l.ID, "case", l.CaseID, "leg_status", l.Status)
+			return nil
+		}
+	}
+	return err
+}
+
+// superseded reports whether the case has a newer delivery leg (the result
+// was sent again after this one was lost): this leg's news is then old.
+func (s *Service) superseded(ctx context.Context, l Leg) (bool, error) {
+	legs, err := s.cfg.Store.CaseLegs(ctx, l.CaseID)
+	if err != nil {
+		return false, err
+	}
+	for _, o := range legs {
+		if o.Kind == KindDelivery && o.ID != l.ID && o.CreatedAt.After(l.CreatedAt) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

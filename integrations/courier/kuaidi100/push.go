@@ -1,0 +1,66 @@
+package kuaidi100
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"zerovisit/integrations/courier"
+)
+
+var ackOK, _ = json.Marshal(Answer{Result: true, ReturnCode: CodeOK, Message: "成功"})
+
+// ParsePush checks a push (a form body) against our salt and returns the
+// parcel's current state as one event.
+func (c *Client) ParsePush(_ http.Header, body []byte) (courier.Push, error) {
+	return ParsePush(body, c.creds.Salt)
+}
+
+// ParsePush checks a push signed with salt and returns the parcel's
+// current state (lastResult.state at the time of its newest route point)
+// as one event.
+func ParsePush(body []byte, salt string) (courier.Push, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return courier.Push{}, courier.Malformed("push body is not a form")
+	}
+	param, sign := form.Get("param"), form.Get("sign")
+	switch {
+	case param == "" || sign == "":
+		return courier.Push{}, courier.Malformed("push lacks param or sign")
+	case !VerifyPushSign(sign, param, salt):
+		return courier.Push{}, courier.BadSignature("sign does not verify")
+	}
+	var p PushParam
+	if err := json.Unmarshal([]byte(param), &p); err != nil {
+		return courier.Push{}, courier.Malformed("param is not a push")
+	}
+	t := p.LastResult
+	if t.Nu == "" || t.State == "" || len(t.Data) == 0 {
+		return courier.Push{}, courier.Malformed("lastResult lacks nu, state or data")
+	}
+	at, err := time.ParseInLocation(TimeLayout, t.Data[0].Time, CST)
+	if err != nil {
+		return courier.Push{}, courier.Malformed(fmt.Sprintf("bad time %q", t.Data[0].Time))
+	}
+	state := StateOf(t.State)
+	if t.IsCheck == "1" {
+		state = courier.StateSigned
+	}
+	ev := courier.Event{
+		Waybill: t.Nu, State: state, Code: t.State, At: at, Note: t.Data[0].Context,
+		Key: t.Nu + "|" + t.State + "|" + t.Data[0].Time,
+	}
+	return courier.Push{Events: []courier.Event{ev}, Ack: ackOK, ContentType: "application/json"}, nil
+}
+
+// SignPush builds the form body of a push as the service signs it.
+func SignPush(p PushParam, salt string) ([]byte, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("kuaidi100: encode push: %w", err)
+	}
+	return []byte(url.Values{"param": {string(b)}, "sign": {PushSign(string(b), salt)}}.Encode()), nil
+}

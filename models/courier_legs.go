@@ -1,0 +1,244 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"zerovisit/integrations/courier/desk"
+	"zerovisit/workflow"
+)
+
+// CourierStore keeps the courier desk's legs, their tracks, door photos
+// and courier accounts, on either dialect.
+type CourierStore struct {
+	db *DB
+}
+
+var _ desk.Store = (*CourierStore)(nil)
+
+// NewCourierStore returns the store over db.
+func NewCourierStore(db *DB) *CourierStore { return &CourierStore{db: db} }
+
+// legColumns lists the courier_legs columns in the order legArgs gives them.
+const legColumns = `id, source_key, kind, case_id, provider, waybill, status, courier_id,
+	version, synced_version, created_at, updated_at, moved_at, data`
+
+// normLeg puts every time of a leg in the stored form.
+func normLeg(l desk.Leg) desk.Leg {
+	l.CreatedAt, l.UpdatedAt, l.MovedAt = normTime(l.CreatedAt), normTime(l.UpdatedAt), normTime(l.MovedAt)
+	l.PickedUpAt, l.EndedAt = normTime(l.PickedUpAt), normTime(l.EndedAt)
+	if l.Door != nil {
+		d := *l.Door
+		d.At = normTime(d.At)
+		l.Door = &d
+	}
+	return l
+}
+
+// legArgs converts a leg to the values of legColumns.
+func (s *CourierStore) legArgs(l desk.Leg) ([]any, error) {
+	l = normLeg(l)
+	data, err := json.Marshal(l)
+	if err != nil {
+		return nil, fmt.Errorf("encode leg %s: %w", l.ID, err)
+	}
+	return []any{l.ID, l.SourceKey, string(l.Kind), l.CaseID, l.Provider, l.Waybill, string(l.Status), l.CourierID,
+		l.Version, l.SyncedVersion, s.db.ts(l.CreatedAt), s.db.ts(l.UpdatedAt), s.db.ts(l.MovedAt), string(data)}, nil
+}
+
+// scanLeg reads a row of legColumns: the document, with the columns laid
+// over it (they are what queries see, so they are authoritative).
+func scanLeg(row rowScanner) (desk.Leg, error) {
+	var (
+		l                        desk.Leg
+		kind, status, data       string
+		created, updated, moved  sqlTime
+		id, source, caseID, prov string
+		waybill, courierID       string
+		version, synced          int64
+	)
+	if err := row.Scan(&id, &source, &kind, &caseID, &prov, &waybill, &status, &courierID,
+		&version, &synced, &created, &updated, &moved, &data); err != nil {
+		return desk.Leg{}, err
+	}
+	if err := json.Unmarshal([]byte(data), &l); err != nil {
+		return desk.Leg{}, fmt.Errorf("decode leg %s: %w", id, err)
+	}
+	l.ID, l.SourceKey, l.Kind, l.CaseID, l.Provider = id, source, desk.Kind(kind), caseID, prov
+	l.Waybill, l.Status, l.CourierID = waybill, desk.Status(status), courierID
+	l.Version, l.SyncedVersion = version, synced
+	l.CreatedAt, l.UpdatedAt, l.MovedAt = created.T, updated.T, moved.T
+	return l, nil
+}
+
+// CreateLeg stores a new leg; workflow.ErrDuplicate when its source key exists.
+func (s *CourierStore) CreateLeg(ctx context.Context, l desk.Leg) error {
+	args, err := s.legArgs(l)
+	if err != nil {
+		return err
+	}
+	err = s.db.gorm.WithContext(ctx).Exec(`INSERT INTO courier_legs (`+legColumns+`) VALUES (`+placeholders(len(args))+`)`, args...).Error
+	return translate("create leg "+l.ID, err)
+}
+
+func (s *CourierStore) queryLegs(ctx context.Context, op, query string, args ...any) ([]desk.Leg, error) {
+	rows, err := s.db.gorm.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	defer rows.Close()
+	var out []desk.Leg
+	for rows.Next() {
+		l, err := scanLeg(rows)
+		if err != nil {
+			return nil, translate(op, err)
+		}
+		out = append(out, l)
+	}
+	return out, translate(op, rows.Err())
+}
+
+func (s *CourierStore) oneLeg(ctx context.Context, op, query string, args ...any) (desk.Leg, error) {
+	legs, err := s.queryLegs(ctx, op, query, args...)
+	if err != nil {
+		return desk.Leg{}, err
+	}
+	if len(legs) == 0 {
+		return desk.Leg{}, fmt.Errorf("%s: %w", op, workflow.ErrNotFound)
+	}
+	return legs[0], nil
+}
+
+// Leg returns a leg by id.
+func (s *CourierStore) Leg(ctx context.Context, id string) (desk.Leg, error) {
+	return s.oneLeg(ctx, "get leg "+id, `SELECT `+legColumns+` FROM courier_legs WHERE id = ?`, id)
+}
+
+// LegBySource returns the leg a source created.
+func (s *CourierStore) LegBySource(ctx context.Context, key string) (desk.Leg, error) {
+	return s.oneLeg(ctx, "get leg of "+key, `SELECT `+legColumns+` FROM courier_legs WHERE source_key = ?`, key)
+}
+
+// LegsByWaybill returns the legs under a waybill, newest first.
+func (s *CourierStore) LegsByWaybill(ctx context.Context, waybill string) ([]desk.Leg, error) {
+	if waybill == "" {
+		return nil, nil
+	}
+	return s.queryLegs(ctx, "legs by waybill", `SELECT `+legColumns+` FROM courier_legs
+		WHERE waybill = ? ORDER BY created_at DESC, id DESC`, waybill)
+}
+
+// CaseLegs returns the legs of a case, oldest first.
+func (s *CourierStore) CaseLegs(ctx context.Context, caseID string) ([]desk.Leg, error) {
+	return s.queryLegs(ctx, "legs of case "+caseID, `SELECT `+legColumns+` FROM courier_legs
+		WHERE case_id = ? ORDER BY created_at, id`, caseID)
+}
+
+// updateLeg changes a leg if it is still at l.Version-1. The synced
+// version is left alone: MarkSynced moves it, never back.
+func (s *CourierStore) updateLeg(tx *gorm.DB, l desk.Leg) error {
+	a, err := s.legArgs(l)
+	if err != nil {
+		return err
+	}
+	res := tx.Exec(`UPDATE courier_legs SET source_key = ?, kind = ?, case_id = ?, provider = ?, waybill = ?, status = ?,
+		courier_id = ?, version = ?, created_at = ?, updated_at = ?, moved_at = ?, data = ?
+		WHERE id = ? AND version = ?`, a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[10], a[11], a[12], a[13], l.ID, l.Version-1)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var stored int64
+	if err := tx.Raw(`SELECT version FROM courier_legs WHERE id = ?`, l.ID).Row().Scan(&stored); err != nil {
+		return err
+	}
+	return errVersionConflict(stored, l.Version-1)
+}
+
+// UpdateLeg stores l if the stored leg is at l.Version-1.
+func (s *CourierStore) UpdateLeg(ctx context.Context, l desk.Leg) error {
+	return translate("update leg "+l.ID, s.updateLeg(s.db.gorm.WithContext(ctx), l))
+}
+
+// Move stores a track, the leg it changed and a leg it created, in one transaction.
+func (s *CourierStore) Move(ctx context.Context, t desk.Track, changed, created *desk.Leg) error {
+	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.insertTrack(tx, t); err != nil {
+			return err
+		}
+		if changed != nil {
+			if err := s.updateLeg(tx, *changed); err != nil {
+				return err
+			}
+		}
+		if created != nil {
+			args, err := s.legArgs(*created)
+			if err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO courier_legs (`+legColumns+`) VALUES (`+placeholders(len(args))+`)`, args...).Error
+		}
+		return nil
+	})
+	return translate("move leg "+t.LegID, err)
+}
+
+// openStates lists the states of legs still under way, for SQL.
+func openStates() string {
+	var q []string
+	for _, st := range []desk.Status{desk.StatusDelivered, desk.StatusRefused, desk.StatusUndeliverable, desk.StatusLost, desk.StatusCancelled} {
+		q = append(q, "'"+string(st)+"'")
+	}
+	return "status NOT IN (" + strings.Join(q, ", ") + ")"
+}
+
+// CourierLegs pages through the legs a courier sees: open ones that are
+// theirs or nobody's, and theirs that changed since since.
+func (s *CourierStore) CourierLegs(ctx context.Context, courierID string, since time.Time, after string, limit int) ([]desk.Leg, error) {
+	return s.queryLegs(ctx, "legs of courier", `SELECT `+legColumns+` FROM courier_legs
+		WHERE id > ? AND status <> 'ordering'
+		AND ((`+openStates()+` AND courier_id IN (?, '')) OR (courier_id = ? AND updated_at >= ?))
+		ORDER BY id LIMIT ?`, after, courierID, courierID, s.db.ts(since), limit)
+}
+
+// UnsyncedLegs returns up to limit legs whose case has not caught up, least recently changed first.
+func (s *CourierStore) UnsyncedLegs(ctx context.Context, limit int) ([]desk.Leg, error) {
+	return s.queryLegs(ctx, "unsynced legs", `SELECT `+legColumns+` FROM courier_legs
+		WHERE synced_version < version ORDER BY updated_at LIMIT ?`, limit)
+}
+
+// MarkSynced records that the case has caught up with version of the leg;
+// it never moves the synced version back.
+func (s *CourierStore) MarkSynced(ctx context.Context, id string, version int64) error {
+	err := s.db.gorm.WithContext(ctx).Exec(`UPDATE courier_legs SET synced_version = ? WHERE id = ? AND synced_version < ?`,
+		version, id, version).Error
+	return translate("mark leg "+id+" synced", err)
+}
+
+// LegsIn returns up to limit legs in one of the states, by id after after.
+func (s *CourierStore) LegsIn(ctx context.Context, states []desk.Status, after string, limit int) ([]desk.Leg, error) {
+	if len(states) == 0 {
+		return nil, nil
+	}
+	args := []any{after}
+	for _, st := range states {
+		args = append(args, string(st))
+	}
+	args = append(args, limit)
+	return s.queryLegs(ctx, "legs in states", `SELECT `+legColumns+` FROM courier_legs
+		WHERE id > ? AND status IN (`+placeholders(len(states))+`) ORDER BY id LIMIT ?`, args...)
+}
+
+// StillLegs returns up to limit open legs past pickup that have not moved since before.
+func (s *CourierStore) StillLegs(ctx context.Context, before time.Time, limit int) ([]desk.Leg, error) {
+	return s.queryLegs(ctx, "still legs", `SELECT `+legColumns+` FROM courier_legs
+		WHERE status IN ('picked_up', 'in_transit', 'out_for_delivery') AND moved_at < ?
+		ORDER BY moved_at LIMIT ?`, s.db.ts(before), limit)
+}

@@ -1,0 +1,187 @@
+package models_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"zerovisit/integrations/courier"
+	"zerovisit/integrations/courier/desk"
+	"zerovisit/models"
+	"zerovisit/models/dbtest"
+	"zerovisit/workflow"
+)
+
+func testLeg(id, caseID, waybill string, at time.Time) desk.Leg {
+	return desk.Leg{
+		ID: id, SourceKey: "outbox:" + id, Kind: desk.KindDelivery, CaseID: caseID, CaseNumber: "ZV-" + caseID,
+		ApplicantID: "u1", Department: "jtysj", ItemCode: "jtysj-pthyjyxk", Provider: "sf", Waybill: waybill,
+		Status: desk.StatusOrdered, Materials: []string{"aqzd"}, Party: "s1:sealed", Payer: courier.PayerAccount,
+		LastActor: workflow.Actor{Kind: workflow.ActorSystem, ID: "courier-desk"},
+		Version:   1, SyncedVersion: 1, CreatedAt: at, UpdatedAt: at, MovedAt: at,
+	}
+}
+
+func TestCourierStoreLegs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		s := models.NewCourierStore(db)
+		l := testLeg("L1", "c1", "SF1", t0)
+		if err := s.CreateLeg(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		dup := testLeg("L2", "c1", "SF2", t0)
+		dup.SourceKey = l.SourceKey
+		if err := s.CreateLeg(ctx, dup); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("second leg of one source: err = %v, want ErrDuplicate", err)
+		}
+		got, err := s.LegBySource(ctx, l.SourceKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := l
+		want.CreatedAt, want.UpdatedAt, want.MovedAt = t0.UTC().Truncate(time.Microsecond), t0.UTC().Truncate(time.Microsecond), t0.UTC().Truncate(time.Microsecond)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("read back (-want +got):\n%s", diff)
+		}
+
+		// A change at the right version is stored; a stale one is a conflict.
+		next := got
+		next.Status, next.Version, next.UpdatedAt = desk.StatusPickedUp, 2, t0.Add(time.Hour)
+		if err := s.UpdateLeg(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateLeg(ctx, next); !errors.Is(err, workflow.ErrConflict) {
+			t.Errorf("stale update: err = %v, want ErrConflict", err)
+		}
+		if _, err := s.Leg(ctx, "nope"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("unknown leg: err = %v, want ErrNotFound", err)
+		}
+
+		// A move stores the track, the change and the leg it created, once.
+		track := desk.Track{LegID: l.ID, Source: "sf", Key: "R1", State: courier.StateRefused, Code: "33", At: t0,
+			Actor: workflow.Actor{Kind: workflow.ActorSystem, ID: "courier:sf"}, Applied: true, ReceivedAt: t0}
+		moved := next
+		moved.Status, moved.Version = desk.StatusRefused, 3
+		back := testLeg("L3", "c1", "SF1", t0.Add(2*time.Hour))
+		back.Kind, back.SourceKey, back.Status = desk.KindReturn, "return:L1", desk.StatusPickedUp
+		if err := s.Move(ctx, track, &moved, &back); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Move(ctx, track, nil, nil); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("same track again: err = %v, want ErrDuplicate", err)
+		}
+		stale := track
+		stale.Key = "R2"
+		if err := s.Move(ctx, stale, &moved, nil); !errors.Is(err, workflow.ErrConflict) {
+			t.Errorf("move at a stale version: err = %v, want ErrConflict", err)
+		}
+		if tracks, err := s.Tracks(ctx, l.ID); err != nil || len(tracks) != 1 {
+			t.Errorf("tracks = %+v, %v: the conflicting move must leave no track", tracks, err)
+		}
+		byWaybill, err := s.LegsByWaybill(ctx, "SF1")
+		if err != nil || len(byWaybill) != 2 || byWaybill[0].ID != "L3" || byWaybill[1].Status != desk.StatusRefused {
+			t.Errorf("legs by waybill = %+v, %v; want the return leg first", byWaybill, err)
+		}
+		gotTrack, err := s.Track(ctx, "sf", "R1")
+		if err != nil || gotTrack.State != courier.StateRefused || !gotTrack.Applied || gotTrack.Actor.ID != "courier:sf" {
+			t.Errorf("track = %+v, %v", gotTrack, err)
+		}
+
+		// Syncing moves the synced version forward only.
+		unsynced, err := s.UnsyncedLegs(ctx, 10)
+		if err != nil || len(unsynced) != 1 || unsynced[0].ID != l.ID {
+			t.Fatalf("unsynced = %+v, %v", unsynced, err)
+		}
+		if err := s.MarkSynced(ctx, l.ID, 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkSynced(ctx, l.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Leg(ctx, l.ID); got.SyncedVersion != 3 {
+			t.Errorf("synced version = %d, want 3", got.SyncedVersion)
+		}
+		if unsynced, _ := s.UnsyncedLegs(ctx, 10); len(unsynced) != 0 {
+			t.Errorf("unsynced after marking = %+v", unsynced)
+		}
+	})
+}
+
+func TestCourierStoreListsAndPhotos(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		s := models.NewCourierStore(db)
+		for i, c := range []struct {
+			courier string
+			status  desk.Status
+			moved   time.Duration
+		}{{"", desk.StatusOrdered, 0}, {"cr-1", desk.StatusInTransit, -10 * 24 * time.Hour}, {"cr-2", desk.StatusPickedUp, 0}, {"cr-1", desk.StatusDelivered, 0}, {"", desk.StatusOrdering, 0}} {
+			l := testLeg(fmt.Sprintf("L%d", i), "c1", fmt.Sprintf("SF%d", i), t0.Add(time.Duration(i)*time.Minute))
+			l.CourierID, l.Status, l.MovedAt = c.courier, c.status, t0.Add(c.moved)
+			if err := s.CreateLeg(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := func(legs []desk.Leg) []string {
+			var out []string
+			for _, l := range legs {
+				out = append(out, l.ID)
+			}
+			return out
+		}
+		mine, err := s.CourierLegs(ctx, "cr-1", t0.Add(-time.Hour), "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"L0", "L1", "L3"}, ids(mine)); diff != "" {
+			t.Errorf("courier's legs (-want +got):\n%s", diff)
+		}
+		page, _ := s.CourierLegs(ctx, "cr-1", t0.Add(-time.Hour), "L0", 1)
+		if diff := cmp.Diff([]string{"L1"}, ids(page)); diff != "" {
+			t.Errorf("second page (-want +got):\n%s", diff)
+		}
+		still, _ := s.StillLegs(ctx, t0.Add(-24*time.Hour), 10)
+		if diff := cmp.Diff([]string{"L1"}, ids(still)); diff != "" {
+			t.Errorf("still legs (-want +got):\n%s", diff)
+		}
+		waiting, _ := s.LegsIn(ctx, []desk.Status{desk.StatusOrdered}, "", 10)
+		if diff := cmp.Diff([]string{"L0"}, ids(waiting)); diff != "" {
+			t.Errorf("waiting legs (-want +got):\n%s", diff)
+		}
+
+		p := desk.Photo{LegID: "L0", Key: "ab", SM3: "cd", Size: 3, ContentType: "image/jpeg", CourierID: "cr-1", CreatedAt: t0}
+		for range 2 {
+			if err := s.AddPhoto(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := s.Photo(ctx, "L0", "ab"); err != nil || got.SM3 != "cd" {
+			t.Errorf("photo = %+v, %v", got, err)
+		}
+		if _, err := s.Photo(ctx, "L1", "ab"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("photo of another leg: err = %v, want ErrNotFound", err)
+		}
+
+		c := desk.Courier{ID: "cr-1", Name: "s1:n", Phone: "s1:p", PhoneIndex: "idx", PasswordHash: "h", Company: "sf", Active: true, CreatedAt: t0}
+		if err := s.CreateCourier(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		c.ID = "cr-2"
+		if err := s.CreateCourier(ctx, c); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("second courier with the phone: err = %v, want ErrDuplicate", err)
+		}
+		if err := s.SetCourierActive(ctx, "cr-1", false); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.CourierByPhone(ctx, "idx"); err != nil || got.ID != "cr-1" || got.Active {
+			t.Errorf("courier = %+v, %v; want cr-1 disabled", got, err)
+		}
+		if err := s.SetCourierActive(ctx, "nobody", true); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("unknown courier: err = %v, want ErrNotFound", err)
+		}
+	})
+}
