@@ -6,6 +6,7 @@ package configs
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,6 +50,11 @@ type Config struct {
 	Log     Log     `envPrefix:"LOG_"`
 	Workers Workers `envPrefix:"WORKER_"`
 	Parties Parties `envPrefix:"PARTY_"`
+	Courier Courier `envPrefix:"COURIER_"`
+	Staff   Staff   `envPrefix:"STAFF_"`
+	WeChat  WeChat  `envPrefix:"WECHAT_"`
+	Alipay  Alipay  `envPrefix:"ALIPAY_"`
+	Citizen Citizen `envPrefix:"CITIZEN_"`
 }
 
 // Parties configures the external government systems. With Sandbox on (the
@@ -69,6 +75,230 @@ type Parties struct {
 	// BreakerCoolDown is how long a party's circuit stays open after it
 	// failed repeatedly, before a probe is let through.
 	BreakerCoolDown time.Duration `env:"BREAKER_COOLDOWN"`
+}
+
+// Staff configures the clerks' and supervisors' area (the console).
+type Staff struct {
+	// ClaimLease is how long a claimed case stays with a clerk unless the
+	// claim is renewed; a lapsed claim puts the case back in the queue.
+	ClaimLease time.Duration `env:"CLAIM_LEASE"`
+	// LoginMaxFailures consecutive failed logins lock an account for LoginLockout.
+	LoginMaxFailures int           `env:"LOGIN_MAX_FAILURES"`
+	LoginLockout     time.Duration `env:"LOGIN_LOCKOUT"`
+	// PasswordMemoryKiB and PasswordTime are the argon2id costs of new
+	// passwords; PasswordConcurrency bounds the hashes run at once.
+	PasswordMemoryKiB   int `env:"PASSWORD_MEMORY_KIB"`
+	PasswordTime        int `env:"PASSWORD_TIME"`
+	PasswordConcurrency int `env:"PASSWORD_CONCURRENCY"`
+}
+
+// Courier configures the courier legs (材料收取, 结果送达). With
+// PARTY_SANDBOX on, both providers are in-process sandboxes and the
+// endpoints and credentials below are ignored.
+type Courier struct {
+	// PickupProvider and DeliveryProvider name the provider each kind of
+	// leg is ordered from: sf or kuaidi100.
+	PickupProvider   string `env:"PICKUP_PROVIDER"`
+	DeliveryProvider string `env:"DELIVERY_PROVIDER"`
+	// The SF-style open platform: its base URL, our partner id and checkword,
+	// and the government's monthly account that pays waived postage.
+	SFURL         string `env:"SF_URL"`
+	SFPartnerID   string `env:"SF_PARTNER_ID"`
+	SFCheckword   string `env:"SF_CHECKWORD" secret:"true"`
+	SFMonthlyCard string `env:"SF_MONTHLY_CARD"`
+	// The Kuaidi100-style service: base URL, customer, key, and the salt
+	// its pushes to us are signed with.
+	Kuaidi100URL      string `env:"KUAIDI100_URL"`
+	Kuaidi100Customer string `env:"KUAIDI100_CUSTOMER"`
+	Kuaidi100Key      string `env:"KUAIDI100_KEY" secret:"true"`
+	Kuaidi100Salt     string `env:"KUAIDI100_SALT" secret:"true"`
+	// PublicURL is this service's address as the providers reach it, for
+	// route pushes to <PublicURL>/api/v1/callbacks/courier/<provider>;
+	// empty means the server's own listening address (sandboxes only).
+	PublicURL string `env:"PUBLIC_URL"`
+	// OfficeAddress and OfficePhone are the departments' receiving counter,
+	// the department end of every leg.
+	OfficeAddress string `env:"OFFICE_ADDRESS"`
+	OfficePhone   string `env:"OFFICE_PHONE"`
+	// Postage lists the items whose result delivery the applicant pays, on
+	// delivery, as item=fen pairs ("gaj-jszbl=1200,mzj-hydacx=800"); all
+	// other postage is waived (paid by the government's account).
+	Postage string `env:"POSTAGE"`
+	// MaxAttempts failed delivery attempts make a leg undeliverable.
+	MaxAttempts int `env:"MAX_ATTEMPTS"`
+	// LostAfter is how long a parcel past pickup may go without moving
+	// before it is declared lost.
+	LostAfter time.Duration `env:"LOST_AFTER"`
+	// SweepInterval is how often legs are brought in step with their cases
+	// and checked for parcels that stopped moving.
+	SweepInterval time.Duration `env:"SWEEP_INTERVAL"`
+	// MaxPhotoBytes bounds one photo taken at the door.
+	MaxPhotoBytes int64 `env:"MAX_PHOTO_BYTES"`
+}
+
+// ParsePostage reads COURIER_POSTAGE: comma-separated item=fen pairs.
+func ParsePostage(s string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, pair := range strings.Split(s, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		item, fen, ok := strings.Cut(pair, "=")
+		n, err := strconv.ParseInt(strings.TrimSpace(fen), 10, 64)
+		if !ok || strings.TrimSpace(item) == "" || err != nil || n < 0 || n > 1_000_000 {
+			return nil, fmt.Errorf("%q is not item=fen", pair)
+		}
+		out[strings.TrimSpace(item)] = n
+	}
+	return out, nil
+}
+
+// validate checks the courier section; sandbox says the providers are the
+// in-process sandboxes, which need no endpoints.
+func (c Courier) validate(bad func(name, why string), sandbox bool) {
+	uses := map[string]bool{}
+	for name, p := range map[string]string{"COURIER_PICKUP_PROVIDER": c.PickupProvider, "COURIER_DELIVERY_PROVIDER": c.DeliveryProvider} {
+		if p != "sf" && p != "kuaidi100" {
+			bad(name, "must be sf or kuaidi100")
+		}
+		uses[p] = true
+	}
+	if c.MaxAttempts < 1 || c.MaxAttempts > 10 {
+		bad("COURIER_MAX_ATTEMPTS", "must be between 1 and 10")
+	}
+	if c.LostAfter <= 0 {
+		bad("COURIER_LOST_AFTER", "must be a positive duration such as 168h")
+	}
+	if c.SweepInterval <= 0 {
+		bad("COURIER_SWEEP_INTERVAL", "must be a positive duration such as 30s")
+	}
+	if c.MaxPhotoBytes < 1024 || c.MaxPhotoBytes > 64<<20 {
+		bad("COURIER_MAX_PHOTO_BYTES", "must be between 1024 and 67108864")
+	}
+	if c.OfficeAddress == "" || c.OfficePhone == "" {
+		bad("COURIER_OFFICE_ADDRESS", "and COURIER_OFFICE_PHONE must not be empty")
+	}
+	if _, err := ParsePostage(c.Postage); err != nil {
+		bad("COURIER_POSTAGE", "must be item=fen pairs separated by commas: "+err.Error())
+	}
+	if sandbox {
+		return
+	}
+	if uses["sf"] && (c.SFURL == "" || c.SFPartnerID == "" || c.SFCheckword == "" || c.SFMonthlyCard == "") {
+		bad("COURIER_SF_URL", "with _PARTNER_ID, _CHECKWORD and _MONTHLY_CARD is required when PARTY_SANDBOX is false")
+	}
+	if uses["kuaidi100"] && (c.Kuaidi100URL == "" || c.Kuaidi100Customer == "" || c.Kuaidi100Key == "" || len(c.Kuaidi100Salt) < 8) {
+		bad("COURIER_KUAIDI100_URL", "with _CUSTOMER, _KEY and a _SALT of 8 or more characters is required when PARTY_SANDBOX is false")
+	}
+	if c.PublicURL == "" {
+		bad("COURIER_PUBLIC_URL", "is required when PARTY_SANDBOX is false")
+	}
+}
+
+// WeChat configures the WeChat mini program and WeChat Pay (API v3). With
+// PARTY_SANDBOX on they are an in-process sandbox and these are ignored;
+// in production an empty APP_ID leaves the WeChat channel off.
+type WeChat struct {
+	AppID     string `env:"APP_ID"`
+	AppSecret string `env:"APP_SECRET" secret:"true"`
+	// MchID is the merchant; MchSerial and MchKey (PEM) are the merchant
+	// API certificate's serial number and private key.
+	MchID     string `env:"MCH_ID"`
+	MchSerial string `env:"MCH_SERIAL"`
+	MchKey    string `env:"MCH_KEY" secret:"true"`
+	// PayKeyID and PayPublicKey (PEM) are WeChat Pay's public key (微信支付公钥).
+	PayKeyID     string `env:"PAY_KEY_ID"`
+	PayPublicKey string `env:"PAY_PUBLIC_KEY"`
+	// APIv3Key decrypts payment notifications (32 characters).
+	APIv3Key string `env:"API_V3_KEY" secret:"true"`
+	// Templates maps notification events to subscribe-message template ids:
+	// "case_accepted=ID1,supplement_requested=ID2,…".
+	Templates string `env:"TEMPLATES"`
+}
+
+// Alipay configures the Alipay mini program's app on the open platform.
+// With PARTY_SANDBOX on it is an in-process sandbox and these are ignored;
+// in production an empty APP_ID leaves the Alipay channel off.
+type Alipay struct {
+	AppID string `env:"APP_ID"`
+	// PrivateKey is the app's RSA private key (PEM); PublicKey is Alipay's
+	// public key (PEM "PUBLIC KEY").
+	PrivateKey string `env:"PRIVATE_KEY" secret:"true"`
+	PublicKey  string `env:"PUBLIC_KEY"`
+	// Gateway overrides the production gateway's URL.
+	Gateway string `env:"GATEWAY"`
+	// Templates maps notification events to message template ids, as for WeChat.
+	Templates string `env:"TEMPLATES"`
+}
+
+// Citizen configures the citizen channel.
+type Citizen struct {
+	// PublicURL is this service's address as WeChat Pay and Alipay reach it,
+	// for payment notifications; empty means the server's own listening
+	// address (sandboxes only).
+	PublicURL string `env:"PUBLIC_URL"`
+	// MaxUploadBytes bounds one uploaded material.
+	MaxUploadBytes int64 `env:"MAX_UPLOAD_BYTES"`
+	// InviteAfter is how long after completion an applicant who has not
+	// evaluated a case is invited to.
+	InviteAfter time.Duration `env:"INVITE_AFTER"`
+}
+
+// ParseTemplates reads a WECHAT_TEMPLATES / ALIPAY_TEMPLATES value:
+// comma-separated event=template pairs.
+func ParseTemplates(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range strings.Split(s, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		ev, tpl, ok := strings.Cut(pair, "=")
+		if !ok || strings.TrimSpace(ev) == "" || strings.TrimSpace(tpl) == "" {
+			return nil, fmt.Errorf("%q is not event=template", pair)
+		}
+		out[strings.TrimSpace(ev)] = strings.TrimSpace(tpl)
+	}
+	return out, nil
+}
+
+// validateCitizen checks the citizen channel's sections.
+func (c Config) validateCitizen(bad func(name, why string)) {
+	if c.Citizen.MaxUploadBytes < 64<<10 || c.Citizen.MaxUploadBytes > 64<<20 {
+		bad("CITIZEN_MAX_UPLOAD_BYTES", "must be between 65536 and 67108864")
+	}
+	if c.Citizen.InviteAfter <= 0 {
+		bad("CITIZEN_INVITE_AFTER", "must be a positive duration such as 72h")
+	}
+	if _, err := ParseTemplates(c.WeChat.Templates); err != nil {
+		bad("WECHAT_TEMPLATES", "must be event=template pairs separated by commas: "+err.Error())
+	}
+	if _, err := ParseTemplates(c.Alipay.Templates); err != nil {
+		bad("ALIPAY_TEMPLATES", "must be event=template pairs separated by commas: "+err.Error())
+	}
+	if c.Parties.Sandbox {
+		return
+	}
+	w := c.WeChat
+	if w.AppID != "" && w.AppSecret == "" {
+		bad("WECHAT_APP_SECRET", "is required with WECHAT_APP_ID")
+	}
+	if pay := []string{w.MchID, w.MchSerial, w.MchKey, w.PayKeyID, w.PayPublicKey, w.APIv3Key}; strings.Join(pay, "") != "" {
+		for _, v := range pay {
+			if v == "" {
+				bad("WECHAT_MCH_ID", "with _MCH_SERIAL, _MCH_KEY, _PAY_KEY_ID, _PAY_PUBLIC_KEY and _API_V3_KEY must be set together")
+				break
+			}
+		}
+		if len(w.APIv3Key) != 32 {
+			bad("WECHAT_API_V3_KEY", "must be 32 characters")
+		}
+	}
+	if c.Alipay.AppID != "" && (c.Alipay.PrivateKey == "" || c.Alipay.PublicKey == "") {
+		bad("ALIPAY_PRIVATE_KEY", "and ALIPAY_PUBLIC_KEY are required with ALIPAY_APP_ID")
+	}
+	if (w.MchID != "" || c.Alipay.AppID != "") && c.Citizen.PublicURL == "" {
+		bad("CITIZEN_PUBLIC_URL", "is required for payment notifications when PARTY_SANDBOX is false")
+	}
 }
 
 // Endpoint is where a party is and how we authenticate to it.
@@ -156,6 +386,12 @@ func Default() Config {
 			TimerInterval:     30 * time.Second,
 		},
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
+		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
+			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
+			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
+		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour},
+		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
+			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
 	}
 }
 
@@ -229,6 +465,26 @@ func (c Config) Validate() error {
 	if c.Parties.BreakerCoolDown <= 0 {
 		bad("PARTY_BREAKER_COOLDOWN", "must be a positive duration such as 30s")
 	}
+	if c.Staff.ClaimLease < time.Second || c.Staff.ClaimLease > 24*time.Hour {
+		bad("STAFF_CLAIM_LEASE", "must be between 1s and 24h")
+	}
+	if c.Staff.LoginMaxFailures < 1 || c.Staff.LoginMaxFailures > 100 {
+		bad("STAFF_LOGIN_MAX_FAILURES", "must be between 1 and 100")
+	}
+	if c.Staff.LoginLockout <= 0 {
+		bad("STAFF_LOGIN_LOCKOUT", "must be a positive duration such as 15m")
+	}
+	if c.Staff.PasswordMemoryKiB < 64 || c.Staff.PasswordMemoryKiB > 1<<20 {
+		bad("STAFF_PASSWORD_MEMORY_KIB", "must be between 64 and 1048576")
+	}
+	if c.Staff.PasswordTime < 1 || c.Staff.PasswordTime > 16 {
+		bad("STAFF_PASSWORD_TIME", "must be between 1 and 16")
+	}
+	if c.Staff.PasswordConcurrency < 1 || c.Staff.PasswordConcurrency > 64 {
+		bad("STAFF_PASSWORD_CONCURRENCY", "must be between 1 and 64")
+	}
+	c.Courier.validate(bad, c.Parties.Sandbox)
+	c.validateCitizen(bad)
 	if !c.Parties.Sandbox {
 		for name, ep := range map[string]Endpoint{
 			"ELICENSE": c.Parties.ELicense, "BASEDATA": c.Parties.BaseData,

@@ -104,7 +104,7 @@ func (h *Handler) Router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(withRequestID(), withRecovery(h.log), withAccessLog(h.log), withMetrics(h.metrics), withBodyLimit(h.maxBody))
+	r.Use(withRequestID(), withRecovery(h.log), withAccessLog(h.log), withMetrics(h.metrics), h.bodyLimit())
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, APIError{Status: http.StatusNotFound, Code: "route_not_found", Message: "请求的接口不存在"})
 	})

@@ -49,6 +49,10 @@ type App struct {
 	// holders resolves applicants to the identities licences and credit
 	// records are written against.
 	holders holderDirectory
+	// courier is the courier desk and its sandboxes (wire_courier.go).
+	courier courierArea
+	// citizen is the citizen channel (wire_citizen.go).
+	citizen *citizenArea
 	ln      net.Listener
 	srv     *http.Server
 	errs    chan error
@@ -115,6 +119,9 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	if a.parties, err = a.openParties(ctx); err != nil {
+		return err
+	}
+	if err := a.openCitizens(); err != nil {
 		return err
 	}
 	a.routeEffects()
@@ -277,6 +284,10 @@ func (a *App) Close() error {
 	a.workers.Wait()
 	if err := a.parties.close(); err != nil {
 		errs = append(errs, fmt.Errorf("close sandboxes: %w", err))
+	}
+	a.citizen.close()
+	if err := a.courier.close(); err != nil {
+		errs = append(errs, fmt.Errorf("close courier sandboxes: %w", err))
 	}
 	if a.localLimits != nil {
 		_ = a.localLimits.Close()

@@ -34,6 +34,12 @@ Usage:
                            consistent online backup of the embedded SQLite store
   zerovisit reconcile province [--dry-run]
                            re-send to the provincial platform what it lacks
+  zerovisit courier add --name NAME --phone PHONE [--company C]
+                           add a courier account; prints its one-time password
+  zerovisit courier disable|enable --phone PHONE
+                           stop or restore a courier account
+  zerovisit staff add --username U --name N --roles administrator [--department D] [--password-file F]
+                           add a staff account (the first administrator); prints a generated password
   zerovisit version        print the version
   zerovisit probe URL      exit 0 if URL answers 200 (the container health check)
 
@@ -56,6 +62,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "reconcile":
 		return runReconcile(ctx, args, getenv, stdout, stderr)
+	case "courier":
+		return runCourier(ctx, args, getenv, stdout, stderr)
+	case "staff":
+		return runStaff(ctx, args, getenv, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "probe":
