@@ -43,6 +43,10 @@ func LoadCatalogue(path string) (workflow.Catalogue, error) {
 	return cat, nil
 }
 
+// DefaultCatalogueYAML returns the embedded catalogue file, for tools and
+// tests that extend it.
+func DefaultCatalogueYAML() []byte { return append([]byte(nil), defaultCatalogue...) }
+
 // CommitmentHash is the lower-case hex SM3 digest of a commitment letter's
 // text: the value a citizen's signature must carry to show they signed the
 // exact wording of the current template.

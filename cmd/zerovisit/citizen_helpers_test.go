@@ -62,10 +62,7 @@ const czItemYAML = `
 // logging everything at debug level into the returned buffer.
 func czApp(t *testing.T, env map[string]string) (*App, *syncBuffer) {
 	t.Helper()
-	shipped, err := os.ReadFile(filepath.Join("..", "..", "configs", "catalogue.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	shipped := configs.DefaultCatalogueYAML()
 	catalogue := filepath.Join(t.TempDir(), "catalogue.yaml")
 	if err := os.WriteFile(catalogue, append(shipped, czItemYAML...), 0o600); err != nil {
 		t.Fatal(err)
