@@ -318,6 +318,11 @@ type HTTP struct {
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT"`
 	// MaxBodyBytes is the largest request body accepted (uploads have their own limit).
 	MaxBodyBytes int64 `env:"MAX_BODY_BYTES"`
+	// TrustedProxies are the load balancers (addresses or CIDRs) whose
+	// X-Forwarded-For is believed when telling who a client is, for rate
+	// limits and logs. Anyone else's is ignored, so a client cannot pick the
+	// address its limits are counted against.
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 }
 
 // DB configures the database pool (PostgreSQL; SQLite always keeps one connection).
@@ -368,6 +373,7 @@ func Default() Config {
 			IdleTimeout:       120 * time.Second,
 			ShutdownTimeout:   20 * time.Second,
 			MaxBodyBytes:      1 << 20,
+			TrustedProxies:    []string{"127.0.0.1/8", "::1"},
 		},
 		DB: DB{
 			MaxOpenConns:    16,

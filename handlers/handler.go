@@ -22,6 +22,8 @@ type Options struct {
 	Version string
 	// MaxBodyBytes bounds every request body.
 	MaxBodyBytes int64
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
 	// Service runs the case workflow.
 	Service *workflow.Service
 	// Outbox is the effect queue operators inspect and re-drive.
@@ -48,7 +50,9 @@ type Handler struct {
 	checks  map[string]Check
 	version string
 	maxBody int64
-	openapi []byte
+
+	trustedProxies []string
+	openapi        []byte
 
 	svc        *workflow.Service
 	outbox     workflow.Outbox
@@ -81,7 +85,9 @@ func New(opts Options) (*Handler, error) {
 		checks:  opts.Checks,
 		version: opts.Version,
 		maxBody: opts.MaxBodyBytes,
-		openapi: doc,
+
+		trustedProxies: opts.TrustedProxies,
+		openapi:        doc,
 
 		svc:        opts.Service,
 		outbox:     opts.Outbox,
@@ -102,6 +108,10 @@ func New(opts Options) (*Handler, error) {
 func (h *Handler) Router() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(h.trustedProxies); err != nil {
+		h.log.Error("trusted proxies refused; trusting none", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(withRequestID(), withRecovery(h.log), withAccessLog(h.log), withMetrics(h.metrics), h.bodyLimit())

@@ -217,3 +217,29 @@ func ginToOpenAPI(p string) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// TestForwardedForTrustedOnlyFromProxies: a client that is not one of the
+// trusted proxies cannot choose the address its rate limits count against.
+func TestForwardedForTrustedOnlyFromProxies(t *testing.T) {
+	h, err := handlers.New(handlers.Options{MaxBodyBytes: 1024, TrustedProxies: []string{"10.0.0.0/8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.Router()
+	r.GET("/ip", func(c *gin.Context) { c.String(http.StatusOK, c.ClientIP()) })
+	for name, tc := range map[string]struct{ remote, want string }{
+		"FromProxy":  {"10.1.2.3:5000", "203.0.113.9"},
+		"FromClient": {"198.51.100.7:5000", "198.51.100.7"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/ip", nil)
+			req.RemoteAddr = tc.remote
+			req.Header.Set("X-Forwarded-For", "203.0.113.9")
+			w := httptest.NewRecorder()
+			r.ServeHTTP(w, req)
+			if got := w.Body.String(); got != tc.want {
+				t.Errorf("client IP = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

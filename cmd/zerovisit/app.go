@@ -148,9 +148,11 @@ func (a *App) serve(ctx context.Context) error {
 		Metrics:      a.metrics,
 		Version:      version,
 		MaxBodyBytes: a.cfg.HTTP.MaxBodyBytes,
-		Service:      a.svc,
-		Outbox:       a.repo,
-		AdminToken:   a.cfg.AdminToken,
+
+		TrustedProxies: a.cfg.HTTP.TrustedProxies,
+		Service:        a.svc,
+		Outbox:         a.repo,
+		AdminToken:     a.cfg.AdminToken,
 
 		DepartmentCallback: a.departmentCallback,
 		Tokens:             a.tokens,
