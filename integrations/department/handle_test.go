@@ -21,9 +21,9 @@ var (
 	clerk   = workflow.Actor{Kind: workflow.ActorClerk, ID: "k1"}
 )
 
-// workflowWith returns a service over an in-memory store holding case "c1"
+// workflowWith returns a service over a fresh store holding case "c1"
 // (number ZV1, department scjgj) accepted on the ordinary path.
-func workflowWith(t *testing.T, clk *clock) (*workflow.Service, *memStore) {
+func workflowWith(t *testing.T, clk *clock) (*workflow.Service, caseStore) {
 	t.Helper()
 	cat, err := workflow.NewCatalogue([]workflow.Item{{
 		Code: "spjy", Name: "食品经营许可", Department: scjgj, DepartmentName: "市场监督管理局",
@@ -37,7 +37,7 @@ func workflowWith(t *testing.T, clk *clock) (*workflow.Service, *memStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := newMemStore()
+	st := newCaseStore(t)
 	svc := workflow.NewService(st, workflow.NewEngine(cat, nil), clk.Now)
 	ctx := context.Background()
 	if _, err := svc.Create(ctx, workflow.Draft{
