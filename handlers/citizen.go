@@ -30,6 +30,9 @@ type CitizenDeps struct {
 	Evaluations *models.Evaluations
 	Cases       CitizenCases
 	Blobs       blob.Store
+	// Links keeps the short-lived codes that join a second channel's
+	// account to an existing citizen (shared across replicas).
+	Links kv.Cache
 
 	WeChat    WeChatMiniProgram
 	WeChatPay WeChatPayer
@@ -134,6 +137,7 @@ func (h *Handler) registerCitizen(r gin.IRouter) {
 	me.GET("/me", h.citizenMe)
 	me.POST("/me/identity", h.rateLimit("citizen-realname", citizenRealNamePerAccount, citizenBySubject), h.citizenBindIdentity)
 	me.POST("/me/phone", h.citizenBindPhone)
+	me.POST("/me/link-code", h.citizenIssueLinkCode)
 	me.GET("/businesses", h.citizenBusinesses)
 	me.POST("/businesses", h.citizenBindBusiness)
 	me.POST("/businesses/:id/agents", h.citizenGrantAgent)

@@ -90,6 +90,9 @@ func (h *Handler) citizenMe(c *gin.Context) {
 type citizenIdentityRequest struct {
 	Name     string `json:"name"`
 	IDNumber string `json:"id_number"`
+	// LinkCode joins this account to the citizen who already bound this
+	// identity on another account; that account issues it (me/link-code).
+	LinkCode string `json:"link_code,omitempty"`
 }
 
 const maxPersonName = 64
@@ -139,10 +142,25 @@ func (h *Handler) citizenBindIdentity(c *gin.Context) {
 		return
 	}
 	cc := mustCaller(c)
-	cit, err := h.citizen.Citizens.BindIdentity(ctx, cc.Account.ID, name, number)
+	linkTo := ""
+	if req.LinkCode != "" {
+		if linkTo, err = h.citizenLinkTarget(ctx, req.LinkCode); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	cit, err := h.citizen.Citizens.BindIdentity(ctx, cc.Account.ID, name, number, linkTo)
 	if errors.Is(err, models.ErrIdentityBound) {
 		h.fail(c, &APIError{http.StatusConflict, "identity_already_bound", "该账号已绑定其他实名身份", nil})
 		return
+	}
+	if errors.Is(err, models.ErrIdentityElsewhere) {
+		h.fail(c, &APIError{http.StatusConflict, "identity_bound_elsewhere",
+			"该身份已在其他账号完成实名认证，请在原账号“我的—关联账号”中获取关联码后再绑定", nil})
+		return
+	}
+	if linkTo != "" && err == nil {
+		h.citizenSpendLinkCode(ctx, req.LinkCode)
 	}
 	if err != nil {
 		h.fail(c, err)

@@ -219,13 +219,20 @@ func (s *Citizens) createAccount(ctx context.Context, channel workflow.Channel, 
 // ErrIdentityBound means the citizen is already bound to another identity.
 var ErrIdentityBound = fmt.Errorf("%w: the account is already bound to another identity", workflow.ErrConflict)
 
+// ErrIdentityElsewhere means the identity is already bound to another
+// citizen, and the caller did not prove control of that citizen's account.
+// A name and an ID number alone are no proof of being that person.
+var ErrIdentityElsewhere = fmt.Errorf("%w: the identity belongs to another account", workflow.ErrForbidden)
+
 // BindIdentity records the verified real name of the account's citizen.
 // idNumber must be the normalised, validated resident ID number and the
 // caller must have checked name and number with the population library.
 // When another citizen already holds that verified identity, the account
-// (and every account of its citizen) joins that citizen: one person, one
-// case history. It returns the citizen the account now belongs to.
-func (s *Citizens) BindIdentity(ctx context.Context, accountID, name, idNumber string) (Citizen, error) {
+// (and every account of its citizen) joins that citizen — one person, one
+// case history — but only if linkTo names it: the caller showed a link code
+// that citizen's own account issued. Otherwise ErrIdentityElsewhere. It
+// returns the citizen the account now belongs to.
+func (s *Citizens) BindIdentity(ctx context.Context, accountID, name, idNumber, linkTo string) (Citizen, error) {
 	op := "bind identity"
 	index := s.sealer.Index(indexResidentID, idNumber)
 	acct, err := s.Account(ctx, accountID)
@@ -246,6 +253,9 @@ func (s *Citizens) BindIdentity(ctx context.Context, accountID, name, idNumber s
 		target, err := s.byIndex(ctx, KindPerson, index)
 		switch {
 		case err == nil:
+			if linkTo == "" || linkTo != target.ID {
+				return Citizen{}, fmt.Errorf("%s: %w", op, ErrIdentityElsewhere)
+			}
 			if err := s.merge(ctx, cur.ID, target.ID); err != nil {
 				return Citizen{}, err
 			}

@@ -43,11 +43,18 @@ func TestCitizensOnePersonAcrossChannels(t *testing.T) {
 		if ali.CitizenID == wx.CitizenID {
 			t.Fatal("an unbound Alipay account joined the WeChat citizen")
 		}
-		c1, err := cs.BindIdentity(ctx, wx.ID, "张三", zhangID)
+		c1, err := cs.BindIdentity(ctx, wx.ID, "张三", zhangID, "")
 		if err != nil || !c1.Verified() || c1.IDNumber != zhangID || c1.Name != "张三" {
 			t.Fatalf("bind = %+v, %v", c1, err)
 		}
-		c2, err := cs.BindIdentity(ctx, ali.ID, "张三", zhangID)
+		// A name and an ID number alone do not join an existing citizen.
+		if _, err := cs.BindIdentity(ctx, ali.ID, "张三", zhangID, ""); !errors.Is(err, models.ErrIdentityElsewhere) {
+			t.Fatalf("binding a held identity without proof: %v, want ErrIdentityElsewhere", err)
+		}
+		if _, err := cs.BindIdentity(ctx, ali.ID, "张三", zhangID, "someone-else"); !errors.Is(err, models.ErrIdentityElsewhere) {
+			t.Fatalf("binding a held identity with a link to another citizen: %v, want ErrIdentityElsewhere", err)
+		}
+		c2, err := cs.BindIdentity(ctx, ali.ID, "张三", zhangID, c1.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +65,7 @@ func TestCitizensOnePersonAcrossChannels(t *testing.T) {
 		if err != nil || len(accts) != 2 {
 			t.Fatalf("accounts of the person = %v, %v; want both", accts, err)
 		}
-		if _, err := cs.BindIdentity(ctx, wx.ID, "李娜", "330106199007014562"); !errors.Is(err, models.ErrIdentityBound) {
+		if _, err := cs.BindIdentity(ctx, wx.ID, "李娜", "330106199007014562", ""); !errors.Is(err, models.ErrIdentityBound) {
 			t.Errorf("rebinding to another person: %v, want ErrIdentityBound", err)
 		}
 		if err := cs.SetPhone(ctx, c1.ID, "13812345678"); err != nil {
@@ -123,7 +130,7 @@ func TestBusinessAgency(t *testing.T) {
 		ctx := ctxT(t)
 		cs := models.NewCitizens(db, testSealer(t))
 		acct, _ := cs.Login(ctx, workflow.ChannelWeChat, "wxapp", "o-zhang", "")
-		person, err := cs.BindIdentity(ctx, acct.ID, "张三", zhangID)
+		person, err := cs.BindIdentity(ctx, acct.ID, "张三", zhangID, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -169,7 +169,25 @@ func TestCitizenEndToEnd(t *testing.T) {
 	if len(none.Items) != 0 {
 		t.Fatalf("an unbound Alipay account sees %d cases", len(none.Items))
 	}
-	ali.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	// Knowing the name and ID number is not enough to join the WeChat
+	// citizen: a leaked pair must not open someone's cases.
+	r := ali.call(http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "identity_bound_elsewhere") {
+		t.Fatalf("binding a held identity without a link code = %d %s, want 409 identity_bound_elsewhere", r.Status, r.Body)
+	}
+	ali.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases", nil).JSON(t, &none)
+	if len(none.Items) != 0 {
+		t.Fatalf("a refused binding let the Alipay account see %d cases", len(none.Items))
+	}
+	if r := ali.call(http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "link_code": "00000000"}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a made-up link code = %d %s, want 422", r.Status, r.Body)
+	}
+	// The person proves control of the WeChat account with a link code from it.
+	var link struct {
+		Code string `json:"link_code"`
+	}
+	wx.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/link-code", nil).JSON(t, &link)
+	ali.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "link_code": link.Code})
 	var both struct{ Items []czCase }
 	ali.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases", nil).JSON(t, &both)
 	if len(both.Items) != 1 || both.Items[0].ID != cs.ID || !both.Items[0].Paid {

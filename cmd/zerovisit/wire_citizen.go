@@ -106,7 +106,7 @@ func (a *App) openCitizens() error {
 	area := &citizenArea{}
 	d := handlers.CitizenDeps{
 		Citizens: models.NewCitizens(a.db, a.sealer), Payments: models.NewPayments(a.db), Inbox: models.NewInbox(a.db),
-		Evaluations: models.NewEvaluations(a.db, a.sealer), Cases: a.repo, Blobs: a.blobs,
+		Evaluations: models.NewEvaluations(a.db, a.sealer), Cases: a.repo, Blobs: a.blobs, Links: a.kv,
 		Identity: a.parties.basedata, Licences: a.parties.elicense, Credit: a.parties.credit,
 		MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes, InviteAfter: a.cfg.Citizen.InviteAfter, Log: a.log,
 		PublicURL: func() string {
