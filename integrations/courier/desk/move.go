@@ -23,6 +23,11 @@ func (s *Service) apply(ctx context.Context, legID string, t Track, m move, resu
 		if err != nil {
 			return Leg{}, false, err
 		}
+		// Checked on every attempt: after a lost race the leg may have
+		// been taken by the courier whose scan won.
+		if m.courierID != "" && l.CourierID != "" && l.CourierID != m.courierID {
+			return Leg{}, false, errLegOfAnotherCourier
+		}
 		now := s.cfg.Now()
 		next, changed, back := advance(l, m, now, s.cfg.MaxAttempts, s.newID)
 		if !changed {

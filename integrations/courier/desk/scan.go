@@ -111,8 +111,7 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 	}
 	l := current(legs)
 	if l.CourierID != "" && l.CourierID != courierID {
-		return ScanResult{}, &Refusal{Status: http.StatusForbidden, Code: "leg_of_another_courier",
-			Message: "该运单由其他快递员负责", Err: workflow.ErrForbidden}
+		return ScanResult{}, errLegOfAnotherCourier
 	}
 	if !fits(req.Kind, l.Kind) {
 		return ScanResult{}, refuse(http.StatusUnprocessableEntity, "scan_not_for_leg",
@@ -253,3 +252,7 @@ func current(legs []Leg) Leg {
 	}
 	return legs[0]
 }
+
+// errLegOfAnotherCourier refuses a scan of a leg another courier holds.
+var errLegOfAnotherCourier = &Refusal{Status: http.StatusForbidden, Code: "leg_of_another_courier",
+	Message: "该运单由其他快递员负责", Err: workflow.ErrForbidden}
