@@ -66,12 +66,29 @@ func TestCitizenActsForBusiness(t *testing.T) {
 	zhang.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/businesses/"+biz+"/agents",
 		map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID}).JSON(t, &agent)
 	li.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases/"+cs.ID, nil)
+	// At the door a courier hands the company's result to its legal
+	// representative or an agent, and to nobody else.
+	receives := func(idNumber string) bool {
+		t.Helper()
+		ok, err := app.courier.identities.MatchesApplicant(context.Background(), biz, idNumber)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !receives(basedatasb.ZhangSanID) || !receives(basedatasb.LiNaID) || receives(basedatasb.WangWuID) {
+		t.Errorf("door check for the company: representative %v, agent %v, stranger %v; want true, true, false",
+			receives(basedatasb.ZhangSanID), receives(basedatasb.LiNaID), receives(basedatasb.WangWuID))
+	}
 	if r := li.call(http.MethodPost, "/api/v1/citizen/businesses/"+biz+"/agents", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}); r.Status != http.StatusForbidden {
 		t.Errorf("an agent authorising others = %d, want 403", r.Status)
 	}
 	zhang.must(http.StatusNoContent, http.MethodDelete, "/api/v1/citizen/businesses/"+biz+"/agents/"+agent.AgentID, nil)
 	if r := li.call(http.MethodGet, "/api/v1/citizen/cases/"+cs.ID, nil); r.Status != http.StatusNotFound {
 		t.Errorf("a withdrawn agent reading the company's case = %d, want 404", r.Status)
+	}
+	if receives(basedatasb.LiNaID) {
+		t.Error("a withdrawn agent still passes the door check")
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -114,7 +115,11 @@ func (a *App) openCourier() error {
 		a.courier.recipients = desk.NoRecipients{}
 	}
 	if a.courier.identities == nil {
-		a.courier.identities = holderIdentities{holders: a.holders, sealer: a.sealer}
+		ids := holderIdentities{holders: a.holders, sealer: a.sealer}
+		if a.citizen != nil {
+			ids.agents = a.citizen.deps.Citizens
+		}
+		a.courier.identities = ids
 	}
 	names := map[string]string{}
 	for _, d := range a.departments {
@@ -168,6 +173,15 @@ func (c *courierArea) close() error {
 type holderIdentities struct {
 	holders holderDirectory
 	sealer  desk.Sealer
+	// agents finds who may receive for a business: its legal
+	// representative or an authorised agent (nil: nobody but the holder).
+	agents businessAgents
+}
+
+// businessAgents is the part of the citizen store that knows who acts for a business.
+type businessAgents interface {
+	FindPerson(ctx context.Context, idNumber string) (models.Citizen, error)
+	Agency(ctx context.Context, businessID, personID string) (models.Agency, error)
 }
 
 // MatchesApplicant reports whether idNumber is the applicant's. A number
@@ -181,8 +195,32 @@ func (h holderIdentities) MatchesApplicant(ctx context.Context, applicantID, idN
 	if err != nil {
 		return false, fmt.Errorf("identity of applicant %s: %w", applicantID, err)
 	}
+	if _, err := ident.ParseResidentID(holder.ID, time.Now()); err != nil && h.agents != nil {
+		// The applicant is a business: the recipient must act for it.
+		return h.actsFor(ctx, applicantID, idNumber)
+	}
 	want, got := desk.IDIndex(h.sealer, holder.ID), desk.IDIndex(h.sealer, idNumber)
 	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1, nil
+}
+
+// actsFor reports whether the person with idNumber is the business's legal
+// representative or one of its agents, with an agency valid now.
+func (h holderIdentities) actsFor(ctx context.Context, businessID, idNumber string) (bool, error) {
+	person, err := h.agents.FindPerson(ctx, idNumber)
+	if errors.Is(err, workflow.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("recipient of business %s: %w", businessID, err)
+	}
+	agency, err := h.agents.Agency(ctx, businessID, person.ID)
+	if errors.Is(err, workflow.ErrForbidden) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("recipient of business %s: %w", businessID, err)
+	}
+	return agency.Active(time.Now()), nil
 }
 
 // addressBook is the citizens' address book as the citizen area keeps it
