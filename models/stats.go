@@ -269,24 +269,8 @@ func (d *DepartmentStats) shares() {
 }
 
 // countEvaluations counts the citizens' evaluations (好差评) of the period
-// by department from case_evaluations, the citizen area's table, when it
-// exists; until then it leaves them at 0 and EvaluationsAvailable false.
+// by department.
 func (s *StaffStore) countEvaluations(ctx context.Context, q StatsQuery, dept func(string) *DepartmentStats, st *Stats) error {
-	var exists bool
-	var err error
-	if s.db.isPostgres() {
-		err = s.db.gorm.WithContext(ctx).Raw(`SELECT to_regclass('case_evaluations') IS NOT NULL`).Row().Scan(&exists)
-	} else {
-		var n int
-		err = s.db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'case_evaluations'`).Row().Scan(&n)
-		exists = n > 0
-	}
-	if err != nil {
-		return translate("statistics: look for evaluations", err)
-	}
-	if !exists {
-		return nil
-	}
 	scope, args := "", []any{s.db.ts(q.From), s.db.ts(q.To)}
 	if len(q.Departments) > 0 {
 		scope = " AND v.department IN (" + placeholders(len(q.Departments)) + ")"

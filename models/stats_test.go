@@ -231,7 +231,10 @@ func TestStatsMatchSeededMonth(t *testing.T) {
 		if got, want := st.Total.Evaluations, int64(0); got != want {
 			t.Errorf("evaluations = %d before any was made, want %d", got, want)
 		}
-		if st.EvaluationsAvailable {
+		if !st.EvaluationsAvailable {
+			t.Fatal("statistics say evaluations are not available")
+		}
+		{
 			// The citizen area's table: two evaluations in the month, one after it.
 			for i, at := range []time.Time{from.Add(48 * time.Hour), to.Add(-time.Hour), to.Add(time.Hour)} {
 				exec(t, db, `INSERT INTO case_evaluations (case_id, principal_id, person_id, item_code, department, stars, indicators, channel, created_at)
