@@ -28,6 +28,8 @@ type StaffDeps struct {
 	// Libraries checks a material against the e-license and base-data
 	// libraries during verification on completion.
 	Libraries LibraryChecker
+	// Followups are the bad-rating follow-ups supervisors resolve.
+	Followups Followups
 	// Numbers hands out case numbers.
 	Numbers CaseNumbers
 	// Blobs keeps scans made at the counter.
@@ -169,6 +171,8 @@ func (h *Handler) registerStaff(r gin.IRouter) {
 
 	g.GET("/supervision", supervise, h.staffSupervision)
 	g.GET("/stats", supervise, h.staffStats)
+	g.GET("/followups", supervise, h.staffFollowups)
+	g.POST("/followups/:id/close", supervise, h.staffCloseFollowup)
 
 	admin := h.staffRoles(models.RoleAdministrator)
 	g.GET("/accounts", admin, h.staffAccounts)
