@@ -238,8 +238,19 @@ func RefundOrder(ctx context.Context, d CitizenDeps, o models.PaymentOrder, reas
 		if d.WeChatPay == nil {
 			return fmt.Errorf("refund %s: %w", o.OutTradeNo, workflow.ErrNoIntegration)
 		}
-		_, err = d.WeChatPay.Refund(ctx, wechat.Refund{OutTradeNo: o.OutTradeNo, OutRefundNo: refundNo,
+		var status string
+		status, err = d.WeChatPay.Refund(ctx, wechat.Refund{OutTradeNo: o.OutTradeNo, OutRefundNo: refundNo,
 			RefundFen: o.AmountFen, TotalFen: o.AmountFen, Reason: reason})
+		switch {
+		case err != nil:
+		case status == "PROCESSING":
+			// Not settled yet: the outbox asks again later with the same
+			// refund number, which reports the refund's status.
+			return fmt.Errorf("refund %s: still processing", o.OutTradeNo)
+		case status != "SUCCESS":
+			// ABNORMAL or CLOSED: a person has to sort it out with the payer.
+			return fmt.Errorf("refund %s: status %s: %w", o.OutTradeNo, status, workflow.ErrPermanent)
+		}
 	case workflow.ChannelAlipay:
 		if d.Alipay == nil {
 			return fmt.Errorf("refund %s: %w", o.OutTradeNo, workflow.ErrNoIntegration)

@@ -194,13 +194,24 @@ func TestCitizenEndToEnd(t *testing.T) {
 		t.Fatalf("the same person on Alipay sees %+v, want the paid WeChat case", both.Items)
 	}
 
-	// Withdrawing the paid case refunds the fee through WeChat Pay, once.
+	// Withdrawing the paid case refunds the fee through WeChat Pay, once;
+	// a refund that is still processing is asked about again, not taken as done.
+	sb.wechat.RefundsProcessing(2)
 	wx.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/withdraw", map[string]string{"reason": "不再需要"})
 	eventually(t, 10*time.Second, "the refund", func() bool { return len(sb.wechat.Refunds()) == 1 })
 	eventually(t, 10*time.Second, "the order marked refunded", func() bool {
 		o, err := app.citizen.deps.Payments.Get(ctx, pay.OutTradeNo)
 		return err == nil && o.Status == models.PaymentRefunded
 	})
+	refundCalls := 0
+	for _, r := range sb.wechat.Recorder.Requests() {
+		if strings.HasSuffix(r.Path, "/refund/domestic/refunds") {
+			refundCalls++
+		}
+	}
+	if refundCalls != 3 {
+		t.Errorf("%d refund calls, want 3: two answered PROCESSING and were asked again", refundCalls)
+	}
 
 	// Personal data is sealed at rest and never logged.
 	clear := []string{basedatasb.ZhangSanID, phone, street, "文三路"}

@@ -269,10 +269,15 @@ func (s *Sandbox) refund(w http.ResponseWriter, _ *http.Request, body []byte) {
 		o.TradeState = "REFUND"
 	}
 	now := s.now().Format(time.RFC3339)
+	status := "SUCCESS"
+	if s.processing > 0 {
+		s.processing--
+		status = "PROCESSING"
+	}
 	s.answer(w, http.StatusOK, map[string]any{
 		"refund_id": rf.RefundID, "out_refund_no": rf.OutRefundNo, "transaction_id": o.TransactionID,
 		"out_trade_no": o.OutTradeNo, "channel": "ORIGINAL", "user_received_account": "支付用户零钱",
-		"create_time": now, "success_time": now, "status": "SUCCESS",
+		"create_time": now, "success_time": now, "status": status,
 		"amount": map[string]any{"total": o.TotalFen, "refund": rf.RefundFen, "payer_total": o.TotalFen,
 			"payer_refund": rf.RefundFen, "settlement_refund": rf.RefundFen, "settlement_total": o.TotalFen,
 			"discount_refund": 0, "currency": "CNY"},
@@ -391,4 +396,12 @@ func (s *Sandbox) Notifications() []Notification {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Notification(nil), s.sent...)
+}
+
+// RefundsProcessing makes the next n refund calls answer PROCESSING (the
+// refund is taken but not settled yet); asking again later answers SUCCESS.
+func (s *Sandbox) RefundsProcessing(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.processing = n
 }

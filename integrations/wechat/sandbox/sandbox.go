@@ -78,6 +78,9 @@ type Sandbox struct {
 	messages   []Message
 	orders     map[string]*Order // by out_trade_no
 	refunds    map[string]Refund // by out_refund_no
+	// processing answers this many refund calls PROCESSING before SUCCESS,
+	// as WeChat Pay does while the bank has not settled.
+	processing int
 	sent       []Notification
 }
 
