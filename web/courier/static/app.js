@@ -245,6 +245,13 @@
         } catch (e) {
           if (!e.status) { say('网络不可用，扫描已保存，恢复后自动重发', 'error'); break; }
           if (e.status === 401 && !tokens()) break;
+          // Busy or down for a moment: keep the scan and try again later.
+          // Its client id makes a resend harmless.
+          if (e.status === 429 || e.status >= 500) {
+            say('服务暂时繁忙，扫描已保存，稍后自动重发', 'error');
+            setTimeout(flush, 15000);
+            break;
+          }
           say('扫描未被接受（' + scan.waybill + '）：' + e.message, 'error');
         }
         q = queue();
