@@ -38,10 +38,18 @@ func (h *Handler) maxUpload() int64 {
 // (plus room for the multipart envelope), every other route by MaxBodyBytes.
 func (h *Handler) bodyLimit() gin.HandlerFunc {
 	handleGeneral := withBodyLimit(h.maxBody)
-	handleUpload := withBodyLimit(h.maxUpload() + 64<<10)
+	// File routes take a file plus a little form overhead; each area bounds
+	// its files itself.
+	files := map[string]gin.HandlerFunc{uploadRoute: withBodyLimit(h.maxUpload() + 64<<10)}
+	if h.staff.MaxScanBytes > 0 {
+		files["/api/v1/staff/scans"] = withBodyLimit(h.staff.MaxScanBytes + 64<<10)
+	}
+	if h.courier.MaxPhotoBytes > 0 {
+		files["/api/v1/courier/legs/:id/photos"] = withBodyLimit(h.courier.MaxPhotoBytes + 64<<10)
+	}
 	return func(c *gin.Context) {
-		if c.FullPath() == uploadRoute {
-			handleUpload(c)
+		if handle, ok := files[c.FullPath()]; ok {
+			handle(c)
 			return
 		}
 		handleGeneral(c)

@@ -29,7 +29,7 @@ func TestCounterIntakeToVerification(t *testing.T) {
 	token := staffToken(t, app, id, "scjgj", models.RoleClerk)
 
 	req, err := http.NewRequest(http.MethodPost, "http://"+app.Addr()+"/api/v1/staff/scans",
-		bytes.NewReader(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 200)...)))
+		bytes.NewReader(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 2<<20)...))) // a scan over the 1 MiB general body limit
 	if err != nil {
 		t.Fatal(err)
 	}
