@@ -61,14 +61,19 @@ func statusFor(err error) (APIError, bool) {
 	if errors.As(err, &api) {
 		return *api, true
 	}
+	var input *workflow.InputError
+	if errors.As(err, &input) {
+		// The domain's validation errors carry a message for the user and
+		// the field at fault; the rest of the chain stays in the logs.
+		out := APIError{http.StatusUnprocessableEntity, "invalid_input", input.Message, map[string]string{"field": input.Field}}
+		if out.Message == "" {
+			out.Message = "提交的内容不符合要求"
+		}
+		return out, true
+	}
 	for _, s := range sentinels {
 		if errors.Is(err, s.err) {
-			out := s.api
-			if s.err == workflow.ErrInvalidInput {
-				// The domain's validation messages say what is wrong and are safe to show.
-				out.Detail = err.Error()
-			}
-			return out, true
+			return s.api, true
 		}
 	}
 	return errInternal, false
