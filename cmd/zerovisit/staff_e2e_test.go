@@ -123,10 +123,11 @@ func TestSupervisorSeesCardsAndAlerts(t *testing.T) {
 	}
 	token := staffToken(t, app, sup, "scjgj", models.RoleSupervisor)
 	var body map[string]any
-	eventually(t, 15*time.Second, "the red card in the supervisors' feed", func() bool {
+	eventually(t, 15*time.Second, "the red card in the supervisors' feed and workloads", func() bool {
 		_, body = call(t, app, http.MethodGet, "/api/v1/staff/supervision", token, nil)
 		alerts, _ := body["alerts"].([]any)
-		return len(alerts) > 0
+		work, _ := body["workloads"].([]any)
+		return len(alerts) > 0 && len(work) > 0
 	})
 	alert := body["alerts"].([]any)[0].(map[string]any)
 	if alert["case_id"] != c.ID || alert["card"] != string(workflow.CardRed) {
