@@ -7,12 +7,12 @@ import (
 	"zerovisit/integrations/courier/desk"
 )
 
-const courierColumns = `id, name_sealed, phone_sealed, phone_index, password_hash, company, active, created_at`
+const courierColumns = `id, name_sealed, phone_sealed, phone_index, password_hash, company, provider, active, created_at`
 
 // CreateCourier stores a courier account; workflow.ErrDuplicate for a phone in use.
 func (s *CourierStore) CreateCourier(ctx context.Context, c desk.Courier) error {
-	err := s.db.gorm.WithContext(ctx).Exec(`INSERT INTO couriers (`+courierColumns+`) VALUES (`+placeholders(8)+`)`,
-		c.ID, c.Name, c.Phone, c.PhoneIndex, c.PasswordHash, c.Company, c.Active, s.db.ts(c.CreatedAt)).Error
+	err := s.db.gorm.WithContext(ctx).Exec(`INSERT INTO couriers (`+courierColumns+`) VALUES (`+placeholders(9)+`)`,
+		c.ID, c.Name, c.Phone, c.PhoneIndex, c.PasswordHash, c.Company, c.Provider, c.Active, s.db.ts(c.CreatedAt)).Error
 	return translate("create courier", err)
 }
 
@@ -22,7 +22,7 @@ func (s *CourierStore) oneCourier(ctx context.Context, op, where string, arg any
 		created sqlTime
 	)
 	err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+courierColumns+` FROM couriers WHERE `+where+` = ?`, arg).Row().
-		Scan(&c.ID, &c.Name, &c.Phone, &c.PhoneIndex, &c.PasswordHash, &c.Company, &c.Active, &created)
+		Scan(&c.ID, &c.Name, &c.Phone, &c.PhoneIndex, &c.PasswordHash, &c.Company, &c.Provider, &c.Active, &created)
 	c.CreatedAt = created.T
 	return c, translate(op, err)
 }

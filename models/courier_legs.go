@@ -201,11 +201,12 @@ func openStates() string {
 
 // CourierLegs pages through the legs a courier sees: open ones that are
 // theirs or nobody's, and theirs that changed since since.
-func (s *CourierStore) CourierLegs(ctx context.Context, courierID string, since time.Time, after string, limit int) ([]desk.Leg, error) {
+func (s *CourierStore) CourierLegs(ctx context.Context, courierID, provider string, since time.Time, after string, limit int) ([]desk.Leg, error) {
 	return s.queryLegs(ctx, "legs of courier", `SELECT `+legColumns+` FROM courier_legs
 		WHERE id > ? AND status <> 'ordering'
-		AND ((`+openStates()+` AND courier_id IN (?, '')) OR (courier_id = ? AND updated_at >= ?))
-		ORDER BY id LIMIT ?`, after, courierID, courierID, s.db.ts(since), limit)
+		AND ((`+openStates()+` AND (courier_id = ? OR (courier_id = '' AND (? = '' OR provider = ?))))
+			OR (courier_id = ? AND updated_at >= ?))
+		ORDER BY id LIMIT ?`, after, courierID, provider, provider, courierID, s.db.ts(since), limit)
 }
 
 // UnsyncedLegs returns up to limit legs whose case has not caught up, least recently changed first.

@@ -133,14 +133,14 @@ func TestCourierStoreListsAndPhotos(t *testing.T) {
 			}
 			return out
 		}
-		mine, err := s.CourierLegs(ctx, "cr-1", t0.Add(-time.Hour), "", 10)
+		mine, err := s.CourierLegs(ctx, "cr-1", "", t0.Add(-time.Hour), "", 10)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff([]string{"L0", "L1", "L3"}, ids(mine)); diff != "" {
 			t.Errorf("courier's legs (-want +got):\n%s", diff)
 		}
-		page, _ := s.CourierLegs(ctx, "cr-1", t0.Add(-time.Hour), "L0", 1)
+		page, _ := s.CourierLegs(ctx, "cr-1", "", t0.Add(-time.Hour), "L0", 1)
 		if diff := cmp.Diff([]string{"L1"}, ids(page)); diff != "" {
 			t.Errorf("second page (-want +got):\n%s", diff)
 		}

@@ -14,7 +14,7 @@ import (
 	"zerovisit/integrations/ident"
 )
 
-const courierUsage = "usage: zerovisit courier add --name NAME --phone PHONE [--company C] | courier disable|enable --phone PHONE"
+const courierUsage = "usage: zerovisit courier add --name NAME --phone PHONE [--company C] [--provider sf|kuaidi100] | courier disable|enable --phone PHONE"
 
 // runCourier manages courier accounts: add one (printing its password,
 // which is shown only then), or disable and enable one by phone.
@@ -28,6 +28,7 @@ func runCourier(ctx context.Context, args []string, getenv func(string) string, 
 	name := fs.String("name", "", "the courier's name")
 	phone := fs.String("phone", "", "the courier's mobile number, used to sign in")
 	company := fs.String("company", "", "the courier company (e.g. 顺丰速运)")
+	provider := fs.String("provider", "", "the provider whose legs the courier takes (sf or kuaidi100; empty: any)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func runCourier(ctx context.Context, args []string, getenv func(string) string, 
 	switch sub {
 	case "add":
 		password := newPassword()
-		c, err := d.AddCourier(ctx, desk.NewCourier{Name: *name, Phone: *phone, Company: *company, Password: password})
+		c, err := d.AddCourier(ctx, desk.NewCourier{Name: *name, Phone: *phone, Company: *company, Provider: *provider, Password: password})
 		if err != nil {
 			return err
 		}

@@ -17,13 +17,18 @@ import (
 
 // NewCourier is an account to add.
 type NewCourier struct {
-	Name     string
-	Phone    string
-	Company  string
+	Name    string
+	Phone   string
+	Company string
+	// Provider binds the account to one provider's legs (sf, kuaidi100).
+	Provider string
 	Password string
 }
 
 var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// providerName is the form of a provider adapter's name (sf, kuaidi100).
+var providerName = regexp.MustCompile(`^[a-z][a-z0-9]{1,15}$`)
 
 // normalizePhone strips spaces, dashes and a +86 prefix from a mobile number.
 func normalizePhone(s string) string {
@@ -42,13 +47,15 @@ func (s *Service) AddCourier(ctx context.Context, n NewCourier) (Courier, error)
 		return Courier{}, fmt.Errorf("add courier: %w: the phone must be a mainland mobile number", workflow.ErrInvalidInput)
 	case len(n.Password) < 10 || len(n.Password) > 72:
 		return Courier{}, fmt.Errorf("add courier: %w: the password must have 10 to 72 characters", workflow.ErrInvalidInput)
+	case n.Provider != "" && !providerName.MatchString(n.Provider):
+		return Courier{}, fmt.Errorf("add courier: %w: a provider is a short lower-case name such as sf or kuaidi100", workflow.ErrInvalidInput)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), s.cfg.PasswordCost)
 	if err != nil {
 		return Courier{}, fmt.Errorf("add courier: %w", err)
 	}
 	c := Courier{ID: "cr-" + s.newID(), PhoneIndex: s.cfg.Sealer.Index("phone", phone), PasswordHash: string(hash),
-		Company: n.Company, Active: true, CreatedAt: s.cfg.Now()}
+		Company: n.Company, Provider: n.Provider, Active: true, CreatedAt: s.cfg.Now()}
 	if c.Name, err = s.cfg.Sealer.Seal(strings.TrimSpace(n.Name), "courier:"+c.ID+":name"); err != nil {
 		return Courier{}, fmt.Errorf("add courier: %w", err)
 	}

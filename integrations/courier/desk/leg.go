@@ -200,11 +200,15 @@ type Courier struct {
 	ID string `json:"id"`
 	// Name and Phone are sealed; PhoneIndex is the phone's blind index, by
 	// which a courier signs in.
-	Name         string    `json:"name"`
-	Phone        string    `json:"phone"`
-	PhoneIndex   string    `json:"phone_index"`
-	PasswordHash string    `json:"-"`
-	Company      string    `json:"company"`
-	Active       bool      `json:"active"`
-	CreatedAt    time.Time `json:"created_at"`
+	Name         string `json:"name"`
+	Phone        string `json:"phone"`
+	PhoneIndex   string `json:"phone_index"`
+	PasswordHash string `json:"-"`
+	Company      string `json:"company"`
+	// Provider is the courier company's adapter (sf, kuaidi100): the
+	// courier sees and takes only that provider's unassigned legs. Empty
+	// for accounts that predate it: every provider's.
+	Provider  string    `json:"provider"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
 }

@@ -113,6 +113,16 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 	if l.CourierID != "" && l.CourierID != courierID {
 		return ScanResult{}, errLegOfAnotherCourier
 	}
+	if l.CourierID == "" {
+		c, err := s.cfg.Store.Courier(ctx, courierID)
+		if err != nil {
+			return ScanResult{}, err
+		}
+		if c.Provider != "" && c.Provider != l.Provider {
+			return ScanResult{}, &Refusal{Status: http.StatusForbidden, Code: "leg_of_another_provider",
+				Message: "该运单不属于本快递公司", Err: workflow.ErrForbidden}
+		}
+	}
 	if !fits(req.Kind, l.Kind) {
 		return ScanResult{}, refuse(http.StatusUnprocessableEntity, "scan_not_for_leg",
 			"该运单不能进行此项扫描", map[string]string{"kind": string(req.Kind), "leg_kind": string(l.Kind)})

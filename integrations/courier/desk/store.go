@@ -32,7 +32,8 @@ type Store interface {
 	// CourierLegs pages, by id after after, through the legs a courier
 	// sees: open ones that are theirs or nobody's, and theirs that changed
 	// since since.
-	CourierLegs(ctx context.Context, courierID string, since time.Time, after string, limit int) ([]Leg, error)
+	// Unassigned legs are limited to provider, unless it is empty.
+	CourierLegs(ctx context.Context, courierID, provider string, since time.Time, after string, limit int) ([]Leg, error)
 	// UnsyncedLegs returns up to limit legs whose case has not caught up.
 	UnsyncedLegs(ctx context.Context, limit int) ([]Leg, error)
 	// MarkSynced records that the case has caught up with version of the leg.

@@ -53,7 +53,11 @@ type DoorView struct {
 func (s *Service) CourierLegs(ctx context.Context, courierID, after string, limit int) ([]LegView, error) {
 	now := s.cfg.Now().In(cst)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cst)
-	legs, err := s.cfg.Store.CourierLegs(ctx, courierID, today, after, limit)
+	c, err := s.cfg.Store.Courier(ctx, courierID)
+	if err != nil {
+		return nil, err
+	}
+	legs, err := s.cfg.Store.CourierLegs(ctx, courierID, c.Provider, today, after, limit)
 	if err != nil {
 		return nil, err
 	}
