@@ -63,6 +63,8 @@ type CitizenDeps struct {
 type CitizenCases interface {
 	CasesOfApplicants(ctx context.Context, applicants []string, status workflow.Status, after string, limit int) (models.CasePage, error)
 	NextCaseNumber(ctx context.Context, at time.Time) (string, error)
+	// Idempotency is the stored answer to an Idempotency-Key, or workflow.ErrNotFound.
+	Idempotency(ctx context.Context, scope, key string) (workflow.Idempotency, error)
 }
 
 // WeChatMiniProgram is the WeChat mini program's server API.

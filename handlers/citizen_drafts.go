@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -44,6 +45,17 @@ func (h *Handler) citizenCreateDraft(c *gin.Context) {
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	if idem == nil || !h.citizenReplay(ctx, idem) {
+		open, err := h.citizen.Cases.CasesOfApplicants(ctx, []string{principal.ID}, workflow.StatusDraft, "", maxOpenDrafts)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if len(open.Cases) >= maxOpenDrafts {
+			h.fail(c, &APIError{http.StatusConflict, "too_many_drafts", "未提交的草稿过多，请先提交或撤回已有的草稿", map[string]int{"limit": maxOpenDrafts}})
+			return
+		}
 	}
 	now := h.citizenNow()
 	number, err := h.citizen.Cases.NextCaseNumber(ctx, now)
@@ -294,4 +306,16 @@ func (h *Handler) citizenDelivery(c *gin.Context) {
 		a.Delivery = &workflow.Delivery{Method: req.Method, AddressRef: req.AddressID}
 		return nil
 	})
+}
+
+// maxOpenDrafts bounds the drafts one applicant keeps open: enough for any
+// real errand, and a stop to a script filling the store.
+const maxOpenDrafts = 20
+
+// citizenReplay reports whether idem was answered before: a retried
+// request replays its first answer and must not be refused by limits the
+// first one passed.
+func (h *Handler) citizenReplay(ctx context.Context, idem *workflow.IdempotencyRequest) bool {
+	_, err := h.citizen.Cases.Idempotency(ctx, idem.Scope, idem.Key)
+	return err == nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,6 +125,24 @@ func TestCitizenRefusals(t *testing.T) {
 		r := zhang.call(http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": "gaj-hjzmkj"}, "Idempotency-Key", k)
 		if r.Status != http.StatusUnprocessableEntity || r.Code() != "idempotency_key_reused" {
 			t.Errorf("same key, another request = %d %s", r.Status, r.Body)
+		}
+	})
+
+	t.Run("TooManyDrafts", func(t *testing.T) {
+		wang := newCZClient(t, app)
+		wang.login("wechat", sb.wechat.LoginCode("o-wangwu-drafts", ""))
+		wang.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "王五", "id_number": basedatasb.WangWuID})
+		last := ""
+		for i := range 20 {
+			last = fmt.Sprintf("many-drafts-%04d", i)
+			wang.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}, "Idempotency-Key", last)
+		}
+		if r := wang.call(http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}, "Idempotency-Key", "many-drafts-9999"); r.Status != http.StatusConflict || r.Code() != "too_many_drafts" {
+			t.Errorf("21st open draft = %d %s, want 409 too_many_drafts", r.Status, r.Body)
+		}
+		// A retry of an accepted request still gets its first answer.
+		if r := wang.call(http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}, "Idempotency-Key", last); r.Status != http.StatusCreated {
+			t.Errorf("retry of the 20th draft = %d %s, want its first answer", r.Status, r.Body)
 		}
 	})
 
