@@ -40,6 +40,11 @@ Usage:
                            stop or restore a courier account
   zerovisit staff add --username U --name N --roles administrator [--department D] [--password-file F]
                            add a staff account (the first administrator); prints a generated password
+  zerovisit demo [--addr URL]
+                           play the zero-visit story (three applicants) over HTTP against a
+                           server started in this process with the sandboxes
+  zerovisit seed --cases N [--months 12] [--seed S] [--append]
+                           fill the database with a generated history (scale tests)
   zerovisit version        print the version
   zerovisit probe URL      exit 0 if URL answers 200 (the container health check)
 
@@ -70,6 +75,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "probe":
 		return runProbe(ctx, args, stdout)
+	case "seed":
+		return runSeed(ctx, args, getenv, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args, getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "zerovisit", version)
 		return nil

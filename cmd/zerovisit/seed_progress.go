@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// progressBar shows how far a long operator command has got: a bar
+// redrawn in place on a terminal, a plain line every tenth otherwise (a
+// log file or a CI job gets no control characters).
+type progressBar struct {
+	w        io.Writer
+	total    int
+	tty      bool
+	now      func() time.Time
+	start    time.Time
+	lastDraw time.Time
+	nextLine int
+	drawn    bool
+}
+
+func newProgressBar(w io.Writer, total int, now func() time.Time) *progressBar {
+	return &progressBar{w: w, total: total, tty: isTerminal(w), now: now, start: now(), nextLine: total / 10}
+}
+
+// isTerminal reports whether w is a character device, such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// update reports that done of total are finished.
+func (p *progressBar) update(done int) {
+	now := p.now()
+	rate := float64(done) / max(now.Sub(p.start).Seconds(), 1e-9)
+	if !p.tty {
+		if done >= p.nextLine || done == p.total {
+			fmt.Fprintf(p.w, "seed: %d/%d cases (%.0f%%, %.0f cases/s)\n", done, p.total, 100*float64(done)/float64(p.total), rate)
+			for p.nextLine <= done {
+				p.nextLine += max(p.total/10, 1)
+			}
+		}
+		return
+	}
+	if now.Sub(p.lastDraw) < 100*time.Millisecond && done < p.total {
+		return
+	}
+	p.lastDraw, p.drawn = now, true
+	const width = 40
+	filled := width * done / max(p.total, 1)
+	eta := "--"
+	if rate > 0 && done < p.total {
+		eta = (time.Duration(float64(p.total-done)/rate) * time.Second).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d cases %.0f/s ETA %s  ",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/max(p.total, 1), done, p.total, rate, eta)
+}
+
+// finish ends the bar's line.
+func (p *progressBar) finish() {
+	if p.tty && p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
