@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"zerovisit/integrations/department"
+	"zerovisit/models"
+	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
 )
 
@@ -262,4 +264,16 @@ func TestSummaryOf(t *testing.T) {
 	if c.Deadline.IsZero() || c.SubmittedAt.IsZero() {
 		t.Errorf("fixture case lacks a deadline or submission time: %v, %v", c.Deadline, c.SubmittedAt)
 	}
+}
+
+// caseStore is the real store on a fresh SQLite database, so that Handle is
+// tested against the real Service, engine and persistence.
+type caseStore struct{ *models.Repo }
+
+func newCaseStore(t *testing.T) caseStore { return caseStore{models.NewRepo(dbtest.SQLite(t))} }
+
+// byNumber finds a case id by number, as the callback route does.
+func (s caseStore) byNumber(ctx context.Context, number string) (string, error) {
+	c, err := s.GetCaseByNumber(ctx, number)
+	return c.ID, err
 }

@@ -62,3 +62,25 @@ func newClient(tb testing.TB, opts httpx.Options) *httpx.Client {
 	tb.Cleanup(hc.CloseIdleConnections)
 	return httpx.NewClient("elicense", hc, opts)
 }
+
+// TestSandboxCountsRequestsTheFaultsRefuse pins what the breaker tests rely
+// on: the recorder sits outside the faults, so a request refused by an
+// injected 503 still counts as having reached the server, and one the
+// breaker stops does not.
+func TestSandboxCountsRequestsTheFaultsRefuse(t *testing.T) {
+	sb := newSandbox(t, nil)
+	sb.Faults.FailNext(1, http.StatusServiceUnavailable)
+	for i, want := range []int{http.StatusServiceUnavailable, http.StatusOK} {
+		resp, err := http.Get(sb.URL + "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("request %d answered %d, want %d", i+1, resp.StatusCode, want)
+		}
+		if got := sb.Rec.Len(); got != i+1 {
+			t.Fatalf("after %d requests the recorder counts %d", i+1, got)
+		}
+	}
+}

@@ -136,3 +136,33 @@ func reported(r workflow.ReportProvince) province.Reported {
 		Version: r.DataVersion, Status: r.Status, At: r.At,
 	}
 }
+
+// TestSourcePagesInNumberOrder pins the fake's side of the CaseSource
+// contract the reconciler relies on: ascending numbers, after the cursor,
+// and a short page only at the end.
+func TestSourcePagesInNumberOrder(t *testing.T) {
+	src := newSource()
+	for _, i := range []int{5, 1, 4, 2, 3} {
+		src.put(reported(report(number(i), 1, workflow.StatusAccepted)))
+	}
+	src.put(reported(report(number(3), 2, workflow.StatusApproved))) // replaces, does not add
+	var got []string
+	after := ""
+	for {
+		page, err := src.Page(context.Background(), after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page {
+			got = append(got, c.Number)
+		}
+		if len(page) < 2 {
+			break
+		}
+		after = page[len(page)-1].Number
+	}
+	want := []string{number(1), number(2), number(3), number(4), number(5)}
+	if !slices.Equal(got, want) {
+		t.Errorf("pages = %v, want %v", got, want)
+	}
+}
