@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 )
 
@@ -37,4 +38,25 @@ func write(w http.ResponseWriter, status int, env Envelope) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(env)
+}
+
+// CodeBadRequest is the answer code of a request the library cannot read.
+const CodeBadRequest = "bad_request"
+
+// ReadRequest decodes a request body of at most maxBytes into v, refusing
+// unknown fields, as the exchange's libraries do; on failure it writes the
+// 400 envelope and reports false.
+func ReadRequest(w http.ResponseWriter, r *http.Request, maxBytes int64, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		WriteError(w, http.StatusBadRequest, CodeBadRequest, "请求体不是合法的JSON")
+		return false
+	}
+	return true
+}
+
+// NotFound answers a path the library does not serve.
+func NotFound(w http.ResponseWriter, _ *http.Request) {
+	WriteError(w, http.StatusNotFound, "not_found", "接口不存在")
 }

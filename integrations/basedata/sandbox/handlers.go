@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -20,9 +19,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux.HandleFunc("POST "+basedata.PathVerify, s.handleVerify)
 	mux.HandleFunc("POST "+basedata.PathResident, s.handleResident)
 	mux.HandleFunc("POST "+basedata.PathCompany, s.handleCompany)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		exchange.WriteError(w, http.StatusNotFound, "not_found", "接口不存在")
-	})
+	mux.HandleFunc("/", exchange.NotFound)
 	return mux
 }
 
@@ -124,13 +121,7 @@ func (s *Sandbox) answer(w http.ResponseWriter, r *http.Request, data any) {
 }
 
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		badRequest(w, "请求体不是合法的JSON")
-		return false
-	}
-	return true
+	return exchange.ReadRequest(w, r, maxRequest, v)
 }
 
 func badRequest(w http.ResponseWriter, message string) {

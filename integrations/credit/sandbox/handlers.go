@@ -1,8 +1,6 @@
 package sandbox
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 
@@ -17,9 +15,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+credit.PathStatus, s.handleStatus)
 	mux.HandleFunc("POST "+credit.PathFalseCommitments, s.handleRecord)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		exchange.WriteError(w, http.StatusNotFound, "not_found", "接口不存在")
-	})
+	mux.HandleFunc("/", exchange.NotFound)
 	return mux
 }
 
@@ -65,13 +61,7 @@ func (s *Sandbox) handleRecord(w http.ResponseWriter, r *http.Request) {
 }
 
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		badRequest(w, "请求体不是合法的JSON")
-		return false
-	}
-	return true
+	return exchange.ReadRequest(w, r, maxRequest, v)
 }
 
 func badRequest(w http.ResponseWriter, message string) {

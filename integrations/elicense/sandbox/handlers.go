@@ -1,9 +1,7 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 
@@ -122,13 +120,7 @@ func (s *Sandbox) handlePublicKey(w http.ResponseWriter, r *http.Request) {
 
 // decode reads a JSON body into v, answering 400 itself if it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		fail(w, badRequest("请求体不是合法的JSON"))
-		return false
-	}
-	return true
+	return exchange.ReadRequest(w, r, maxRequest, v)
 }
 
 func fail(w http.ResponseWriter, err error) {
