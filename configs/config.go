@@ -62,11 +62,17 @@ type Config struct {
 // protocol, and the endpoints below are ignored; production turns Sandbox
 // off and points the same clients at the real systems.
 type Parties struct {
-	Sandbox  bool     `env:"SANDBOX"`
-	ELicense Endpoint `envPrefix:"ELICENSE_"`
-	BaseData Endpoint `envPrefix:"BASEDATA_"`
-	Credit   Endpoint `envPrefix:"CREDIT_"`
-	Province Endpoint `envPrefix:"PROVINCE_"`
+	Sandbox bool `env:"SANDBOX"`
+	// SandboxURL, with Sandbox on, is a shared sandbox process (`zerovisit
+	// sandboxes`) to use instead of starting one in this process: several
+	// replicas then see one WeChat, one courier company and one set of
+	// government libraries, as they would in production. Its manifest
+	// gives every endpoint and credential.
+	SandboxURL string   `env:"SANDBOX_URL"`
+	ELicense   Endpoint `envPrefix:"ELICENSE_"`
+	BaseData   Endpoint `envPrefix:"BASEDATA_"`
+	Credit     Endpoint `envPrefix:"CREDIT_"`
+	Province   Endpoint `envPrefix:"PROVINCE_"`
 	// DepartmentEndpoints is a JSON list of department systems:
 	// [{"department":"scjgj","url":"https://…","secret":"…","enabled":true}].
 	DepartmentEndpoints string `env:"DEPARTMENT_ENDPOINTS" secret:"true"`
@@ -274,6 +280,9 @@ func (c Config) validateCitizen(bad func(name, why string)) {
 	}
 	if _, err := ParseTemplates(c.Alipay.Templates); err != nil {
 		bad("ALIPAY_TEMPLATES", "must be event=template pairs separated by commas: "+err.Error())
+	}
+	if u := c.Parties.SandboxURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		bad("PARTY_SANDBOX_URL", "must be an http(s) URL of a `zerovisit sandboxes` process")
 	}
 	if c.Parties.Sandbox {
 		return

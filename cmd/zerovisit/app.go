@@ -39,9 +39,12 @@ type App struct {
 	kv      kv.Store
 	redis   io.Closer // the Redis client, when one is configured
 	parties *parties
-	sealer  *pii.Sealer
-	tokens  *handlers.Tokens
-	blobs   blob.Store
+	// remoteSandbox is the manifest of the shared sandbox process, when
+	// ZEROVISIT_PARTY_SANDBOX_URL names one (parties.go).
+	remoteSandbox *sandboxManifest
+	sealer        *pii.Sealer
+	tokens        *handlers.Tokens
+	blobs         blob.Store
 	// localLimits is the per-replica rate limiter used while Redis is down.
 	localLimits *kv.Memory
 

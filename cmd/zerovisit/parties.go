@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"zerovisit/configs"
@@ -50,9 +51,19 @@ func (a *App) openParties(ctx context.Context) (*parties, error) {
 	for _, d := range a.departments {
 		issuers[d.Code] = elicense.Issuer{Code: d.USCC, Name: d.Name}
 	}
-	if pc.Sandbox {
+	if pc.Sandbox && pc.SandboxURL != "" {
+		m, err := a.sharedSandboxes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for name, e := range m.Parties {
+			ep[name] = e
+		}
+		endpoints = m.Departments
+		hc.Transport = httpx.LoopbackOnly(nil)
+	} else if pc.Sandbox {
 		var err error
-		if sbx, err = startSandboxes(ctx, a.log, a.departments); err != nil {
+		if sbx, err = startSandboxes(ctx, a.log, a.departments, nil, nil); err != nil {
 			return nil, err
 		}
 		for name, e := range sbx.endpoints {
@@ -98,6 +109,22 @@ func (a *App) openParties(ctx context.Context) (*parties, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// sharedSandboxes reads the manifest of the shared sandbox process, which
+// must be on this machine: sandbox credentials never travel.
+func (a *App) sharedSandboxes(ctx context.Context) (*sandboxManifest, error) {
+	u, err := url.Parse(a.cfg.Parties.SandboxURL)
+	if err != nil || !httpx.IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("ZEROVISIT_PARTY_SANDBOX_URL %q: the shared sandbox process must listen on a loopback address", a.cfg.Parties.SandboxURL)
+	}
+	m, err := fetchManifest(ctx, a.cfg.Parties.SandboxURL, 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	a.remoteSandbox = m
+	a.log.Info("using the shared sandboxes", "url", a.cfg.Parties.SandboxURL)
+	return m, nil
 }
 
 // close stops the sandboxes, if any.

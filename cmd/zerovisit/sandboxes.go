@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 
 	"zerovisit/configs"
@@ -34,16 +35,25 @@ type sandboxes struct {
 	endpoints   map[string]configs.Endpoint
 	departments []department.Endpoint
 	issuers     map[string]elicense.Issuer
-	stop        func() error
+	// mux serves every sandbox under its prefix; the shared sandbox
+	// process (sandbox_cmd.go) mounts the courier companies and its hooks
+	// on it too.
+	mux  *http.ServeMux
+	stop func() error
 }
 
 // startSandboxes creates every sandbox with fresh credentials, seeds the
-// example people, companies and licences, and starts serving them.
-func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Department) (*sandboxes, error) {
-	ln, err := listenLoopback()
-	if err != nil {
-		return nil, err
+// example people, companies and licences, and starts serving them on ln (a
+// free loopback port when nil); notifier sends WeChat Pay's notifications
+// (loopback only when nil).
+func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Department, ln net.Listener, notifier *http.Client) (*sandboxes, error) {
+	if ln == nil {
+		var err error
+		if ln, err = listenLoopback(); err != nil {
+			return nil, err
+		}
 	}
+	var err error
 	s := &sandboxes{
 		baseURL:   "http://" + ln.Addr().String(),
 		endpoints: map[string]configs.Endpoint{},
@@ -79,7 +89,7 @@ func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Departm
 	p := app("province")
 	s.province = provincesb.New(provincesb.Config{AppID: p.AppID, Secret: p.Secret})
 	s.depts = departmentsb.New(departmentsb.Config{Departments: deptSecrets})
-	if s.channels, err = newChannelSandboxes(); err != nil {
+	if s.channels, err = newChannelSandboxes(notifier); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -91,6 +101,7 @@ func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Departm
 	}
 
 	mux := http.NewServeMux()
+	s.mux = mux
 	for prefix, h := range map[string]http.Handler{
 		"/elicense": s.elicense, "/basedata": s.basedata, "/credit": s.credit,
 		"/province": s.province, "/department": s.depts,

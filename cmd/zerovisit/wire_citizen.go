@@ -117,9 +117,16 @@ func (a *App) openCitizens() error {
 		},
 	}
 	var err error
-	if a.parties.sandboxes != nil && a.parties.sandboxes.channels != nil {
-		err = a.citizenSandboxClients(area, &d, a.parties.sandboxes.channels)
-	} else {
+	switch {
+	case a.remoteSandbox != nil:
+		var c channelCreds
+		if c, err = a.remoteSandbox.channelCreds(); err == nil {
+			err = a.citizenSandboxClients(area, &d, c)
+		}
+	case a.parties.sandboxes != nil && a.parties.sandboxes.channels != nil:
+		sb := a.parties.sandboxes
+		err = a.citizenSandboxClients(area, &d, sb.channels.creds(sb.baseURL))
+	default:
 		err = a.citizenClients(area, &d)
 	}
 	if err != nil {
@@ -195,32 +202,33 @@ func (a *App) citizenClients(area *citizenArea, d *handlers.CitizenDeps) error {
 	return nil
 }
 
-// citizenSandboxClients points the same clients at the in-process WeChat
-// and Alipay sandboxes: the WeChat SDKs through httpx.Rewrite (their hosts
-// are hard-coded), Alipay's through its sandbox gateway option.
-func (a *App) citizenSandboxClients(area *citizenArea, d *handlers.CitizenDeps, s *channelSandboxes) error {
-	target, err := url.Parse(a.parties.sandboxes.baseURL + "/wechat")
+// citizenSandboxClients points the same clients at the WeChat and Alipay
+// sandboxes (in this process, or the shared sandbox process): the WeChat
+// SDKs through httpx.Rewrite (their hosts are hard-coded), Alipay's through
+// its gateway option.
+func (a *App) citizenSandboxClients(area *citizenArea, d *handlers.CitizenDeps, c channelCreds) error {
+	target, err := url.Parse(c.wechatURL)
 	if err != nil {
 		return err
 	}
-	rt, err := httpx.Rewrite(target, httpx.LoopbackOnly(nil))
+	base := httpx.LoopbackOnly(nil)
+	rt, err := httpx.Rewrite(target, base)
 	if err != nil {
 		return err
 	}
-	if area.wechat, err = wechat.NewClient(wechat.Credentials{AppID: s.wechatApp, AppSecret: s.wechatSecret},
+	if area.wechat, err = wechat.NewClient(wechat.Credentials{AppID: c.wechatApp, AppSecret: c.wechatSecret},
 		wechat.Options{Cache: kv.Tolerant(a.kv, a.log), Transport: rt}); err != nil {
 		return err
 	}
-	keyID, pub := s.wechat.PlatformKey()
-	pay, err := wechat.NewPay(wechat.PayConfig{AppID: s.wechatApp, MchID: sandboxMchID, MerchantSerial: sandboxMchSerial,
-		MerchantKey: s.keys.merchant, PlatformKeyID: keyID, PlatformKey: pub, APIv3Key: s.apiV3Key},
+	pay, err := wechat.NewPay(wechat.PayConfig{AppID: c.wechatApp, MchID: sandboxMchID, MerchantSerial: sandboxMchSerial,
+		MerchantKey: c.merchantKey, PlatformKeyID: c.platformKeyID, PlatformKey: c.platformKey, APIv3Key: c.apiV3Key},
 		&http.Client{Transport: rt, Timeout: a.cfg.Parties.Timeout})
 	if err != nil {
 		return err
 	}
-	ali, err := alipay.NewClient(alipay.Config{AppID: s.alipayApp, PrivateKey: s.keys.alipayAppPEM(),
-		AlipayPublicKey: s.alipay.PublicKeyPEM(), Gateway: a.parties.sandboxes.baseURL + "/alipay/gateway.do"},
-		&http.Client{Transport: httpx.LoopbackOnly(nil), Timeout: a.cfg.Parties.Timeout})
+	ali, err := alipay.NewClient(alipay.Config{AppID: c.alipayApp, PrivateKey: c.alipayAppKey,
+		AlipayPublicKey: c.alipayPublicK, Gateway: c.alipayGateway},
+		&http.Client{Transport: base, Timeout: a.cfg.Parties.Timeout})
 	if err != nil {
 		return err
 	}
@@ -310,7 +318,7 @@ func channelSandboxKeys() (*sandboxKeyPairs, error) {
 
 // newChannelSandboxes creates the WeChat and Alipay sandboxes with fresh
 // app ids and secrets.
-func newChannelSandboxes() (*channelSandboxes, error) {
+func newChannelSandboxes(notifier *http.Client) (*channelSandboxes, error) {
 	keys, err := channelSandboxKeys()
 	if err != nil {
 		return nil, fmt.Errorf("channel sandbox keys: %w", err)
@@ -321,7 +329,7 @@ func newChannelSandboxes() (*channelSandboxes, error) {
 		apiV3Key: randomHex(16), alipayApp: "2021" + fmt.Sprint(time.Now().UnixNano()%1e12), keys: keys}
 	if s.wechat, err = wechatsb.New(wechatsb.Config{AppID: s.wechatApp, AppSecret: s.wechatSecret, MchID: sandboxMchID,
 		MerchantSerial: sandboxMchSerial, MerchantKey: &keys.merchant.PublicKey, APIv3Key: s.apiV3Key,
-		PlatformKey: keys.wechatPlatform}); err != nil {
+		PlatformKey: keys.wechatPlatform, Notifier: notifier}); err != nil {
 		return nil, err
 	}
 	if s.alipay, err = alipaysb.New(alipaysb.Config{AppID: s.alipayApp, AppKey: &keys.alipayApp.PublicKey, Key: keys.alipay}); err != nil {

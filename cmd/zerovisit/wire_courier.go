@@ -86,13 +86,18 @@ func (a *App) openCourier() error {
 	}
 	opts := httpx.Options{Timeout: pc.Timeout, OnCall: a.metrics.ObservePartyCall, Breaker: httpx.BreakerOptions{CoolDown: pc.BreakerCoolDown}}
 	hc := &http.Client{Timeout: pc.Timeout}
-	if pc.Sandbox {
+	if m := a.remoteSandbox; pc.Sandbox && m != nil {
+		mc := m.Courier
+		cc.SFURL, cc.SFPartnerID, cc.SFCheckword, cc.SFMonthlyCard = mc.SFURL, mc.SFPartnerID, mc.SFCheckword, mc.SFMonthlyCard
+		cc.Kuaidi100URL, cc.Kuaidi100Customer, cc.Kuaidi100Key, cc.Kuaidi100Salt = mc.Kuaidi100URL, mc.Kuaidi100Customer, mc.Kuaidi100Key, randomSecret()
+		hc.Transport = httpx.LoopbackOnly(nil)
+	} else if pc.Sandbox {
 		sbx, err := startCourierSandboxes(a.courierCallback)
 		if err != nil {
 			return err
 		}
 		a.courier.sandboxes = sbx
-		cc.SFURL, cc.SFPartnerID, cc.SFCheckword, cc.SFMonthlyCard = sbx.baseURL+"/sf", sbx.sfPartner, sbx.sfCheckword, "5710000000"
+		cc.SFURL, cc.SFPartnerID, cc.SFCheckword, cc.SFMonthlyCard = sbx.baseURL+"/sf", sbx.sfPartner, sbx.sfCheckword, sandboxMonthlyCard
 		cc.Kuaidi100URL, cc.Kuaidi100Customer, cc.Kuaidi100Key, cc.Kuaidi100Salt = sbx.baseURL+"/kuaidi100", sbx.kdCustomer, sbx.kdKey, randomSecret()
 		hc.Transport = httpx.LoopbackOnly(nil)
 	}
@@ -263,15 +268,28 @@ func startCourierSandboxes(callback func(provider string) string) (*courierSandb
 	if err != nil {
 		return nil, err
 	}
-	s := &courierSandboxes{
-		baseURL: "http://" + ln.Addr().String(), sfPartner: "ZV" + randomHex(4), sfCheckword: randomSecret(),
-		kdCustomer: "ZV" + randomHex(4), kdKey: randomSecret(),
-	}
-	s.sf = sfsb.New(sfsb.Config{PartnerID: s.sfPartner, Checkword: s.sfCheckword, PushURL: func() string { return callback(sf.Name) }})
-	s.kuaidi100 = kdsb.New(kdsb.Config{Customer: s.kdCustomer, Key: s.kdKey})
+	s := newCourierSandboxes("http://"+ln.Addr().String(), callback, nil)
 	mux := http.NewServeMux()
-	mux.Handle("/sf/", http.StripPrefix("/sf", s.sf))
-	mux.Handle("/kuaidi100/", http.StripPrefix("/kuaidi100", s.kuaidi100))
+	s.mount(mux)
 	s.stop = serveUntilClosed(ln, mux)
 	return s, nil
+}
+
+// newCourierSandboxes creates both sandboxes with fresh credentials, to be
+// served at base; pushes go through client (loopback only when nil).
+func newCourierSandboxes(base string, callback func(provider string) string, client *http.Client) *courierSandboxes {
+	s := &courierSandboxes{
+		baseURL: base, sfPartner: "ZV" + randomHex(4), sfCheckword: randomSecret(),
+		kdCustomer: "ZV" + randomHex(4), kdKey: randomSecret(),
+	}
+	s.sf = sfsb.New(sfsb.Config{PartnerID: s.sfPartner, Checkword: s.sfCheckword, PushURL: func() string { return callback(sf.Name) },
+		Client: client})
+	s.kuaidi100 = kdsb.New(kdsb.Config{Customer: s.kdCustomer, Key: s.kdKey})
+	return s
+}
+
+// mount serves both sandboxes on mux under /sf and /kuaidi100.
+func (s *courierSandboxes) mount(mux *http.ServeMux) {
+	mux.Handle("/sf/", http.StripPrefix("/sf", s.sf))
+	mux.Handle("/kuaidi100/", http.StripPrefix("/kuaidi100", s.kuaidi100))
 }
