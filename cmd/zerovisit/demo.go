@@ -61,6 +61,9 @@ const demoItemYAML = `
         verify_on_completion: true
 `
 
+// demoCatalogue is the shipped catalogue with the demo's item.
+func demoCatalogue() []byte { return append(configs.DefaultCatalogueYAML(), demoItemYAML...) }
+
 // demoPassthrough are the settings a person may give the demo's own server
 // through the environment (to run it on PostgreSQL and Redis, say); every
 // other setting is the demo's.
@@ -84,14 +87,25 @@ type demo struct {
 	people []demoPerson
 	// clerk and courier are signed in once and work on every story.
 	clerk, courier *demoClient
+	// rival, under load, is a second clerk who tries to claim every case
+	// at the same moment as the clerk: exactly one of them may have it.
+	rival *demoClient
+	// stats and retry, under load, time every request and resend what
+	// no server took (load.go).
+	stats *loadStats
+	retry *loadRetry
 }
 
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "play the story against the server at this URL instead of starting one in this process")
+	catalogue := fs.String("write-catalogue", "", "write the shipped catalogue with the demo's item to this file and exit (for servers the demo or the load generator will play against)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *catalogue != "" {
+		return os.WriteFile(*catalogue, demoCatalogue(), 0o644)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
@@ -107,7 +121,18 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		fmt.Fprintf(stdout, "服务 %s 在线 / the server at %s answers /healthz\n", base, base)
-		return errNoSandboxHooks
+		sandboxURL := getenv("ZEROVISIT_PARTY_SANDBOX_URL")
+		if sandboxURL == "" {
+			return errNoSandboxHooks
+		}
+		hooks, closeHooks, err := openRemoteHooks(ctx, sandboxURL, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		defer closeHooks()
+		d.base, d.hooks = base, hooks
+		fmt.Fprintf(stdout, "零上门演示 / zero-visit demo: server %s, shared sandboxes %s\n\n", base, sandboxURL)
+		return d.play(ctx)
 	}
 
 	dir, err := os.MkdirTemp("", "zerovisit-demo-")
@@ -130,7 +155,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 // in dir, with the demo item in its catalogue and fast background work.
 func startDemoServer(ctx context.Context, dir string, getenv func(string) string, stderr io.Writer) (*App, error) {
 	catalogue := filepath.Join(dir, "catalogue.yaml")
-	if err := os.WriteFile(catalogue, append(configs.DefaultCatalogueYAML(), demoItemYAML...), 0o600); err != nil {
+	if err := os.WriteFile(catalogue, demoCatalogue(), 0o600); err != nil {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
 	}
 	env := map[string]string{

@@ -23,11 +23,14 @@ type demoClient struct {
 	ip       string
 	token    string
 	requests *atomic.Int64
+	// stats and retry are set under load (load.go).
+	stats *loadStats
+	retry *loadRetry
 }
 
 // newDemoClient returns a party without credentials.
 func (d *demo) newClient() *demoClient {
-	return &demoClient{hc: d.hc, base: d.base, requests: &d.requests,
+	return &demoClient{hc: d.hc, base: d.base, requests: &d.requests, stats: d.stats, retry: d.retry,
 		ip: fmt.Sprintf("10.%d.%d.%d", rand.IntN(250), rand.IntN(250), 1+rand.IntN(250))}
 }
 
@@ -48,11 +51,38 @@ func (e *demoAPIError) Error() string {
 }
 
 // send makes one request and decodes a JSON answer of status want into
-// out (nil: ignore the body).
+// out (nil: ignore the body). Under load it resends, as a phone would,
+// what no server answered or what a server could not take just then.
 func (c *demoClient) send(ctx context.Context, want int, method, path, contentType string, body []byte, out any, hdr ...string) error {
+	for attempt := 0; ; attempt++ {
+		status, b, err := c.once(ctx, method, path, contentType, body, hdr)
+		if c.retry != nil && c.retry.again(ctx, c, attempt, status, err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("demo request %s %s: %w", method, path, err)
+		}
+		if status != want {
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			_ = json.Unmarshal(b, &e)
+			return &demoAPIError{Method: method, Path: path, Status: status, Want: want, Code: e.Error.Code, Message: e.Error.Message}
+		}
+		if out != nil && len(b) > 0 {
+			if err := json.Unmarshal(b, out); err != nil {
+				return fmt.Errorf("demo request %s %s: decode answer: %w", method, path, err)
+			}
+		}
+		return nil
+	}
+}
+
+// once makes one attempt and returns the status and body of the answer.
+func (c *demoClient) once(ctx context.Context, method, path, contentType string, body []byte, hdr []string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("demo request %s %s: %w", method, path, err)
+		return 0, nil, err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -65,28 +95,25 @@ func (c *demoClient) send(ctx context.Context, want int, method, path, contentTy
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	c.requests.Add(1)
+	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("demo request %s %s: %w", method, path, err)
+		c.observe(method, path, 0, time.Since(start), err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	c.observe(method, path, resp.StatusCode, time.Since(start), err)
 	if err != nil {
-		return fmt.Errorf("demo request %s %s: read answer: %w", method, path, err)
+		return 0, nil, fmt.Errorf("read answer: %w", err)
 	}
-	if resp.StatusCode != want {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		_ = json.Unmarshal(b, &e)
-		return &demoAPIError{Method: method, Path: path, Status: resp.StatusCode, Want: want, Code: e.Error.Code, Message: e.Error.Message}
+	return resp.StatusCode, b, nil
+}
+
+func (c *demoClient) observe(method, path string, status int, took time.Duration, err error) {
+	if c.stats != nil {
+		c.stats.observe(method, path, status, took, err)
 	}
-	if out != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("demo request %s %s: decode answer: %w", method, path, err)
-		}
-	}
-	return nil
 }
 
 // call sends v as JSON (nil: no body).
@@ -115,10 +142,12 @@ func (c *demoClient) upload(ctx context.Context, caseID, material string, conten
 	return c.send(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/cases/"+caseID+"/uploads", w.FormDataContentType(), buf.Bytes(), nil)
 }
 
-// poll asks cond every 50 ms until it holds, it fails, or within passes.
+// poll asks cond until it holds, it fails, or within passes: after 50 ms
+// at first, then less often, up to every half second.
 func poll(ctx context.Context, within time.Duration, what string, cond func() (bool, error)) error {
 	ctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
+	wait := 50 * time.Millisecond
 	for {
 		ok, err := cond()
 		if err != nil {
@@ -130,7 +159,8 @@ func poll(ctx context.Context, within time.Duration, what string, cond func() (b
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("wait for %s: not within %s", what, within)
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(wait):
 		}
+		wait = min(wait*3/2, 500*time.Millisecond)
 	}
 }

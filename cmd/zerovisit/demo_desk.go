@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,31 +23,24 @@ import (
 func (s *demoStory) staffArrive(ctx context.Context) error {
 	d := s.d
 	if d.clerk == nil {
-		username := fmt.Sprintf("demo.clerk.%04d", rand.IntN(10000))
-		password, err := d.hooks.addClerk(ctx, username, "王审批", "gaj")
+		clerk, err := d.signInClerk(ctx, "王审批")
 		if err != nil {
 			return err
 		}
-		clerk := d.newClient()
+		d.clerk = clerk
+		d.step(s, s.who("clerk"), "公安局审批人员登录控制台 / clerk signs in to the console", s.status)
+
+		phone := fmt.Sprintf("139%08d", rand.IntN(1e8))
+		password, err := d.hooks.addCourier(ctx, "李师傅", phone)
+		if err != nil {
+			return err
+		}
+		courier := d.newClient()
 		var login struct {
 			Tokens struct {
 				AccessToken string `json:"access_token"`
 			} `json:"tokens"`
 		}
-		if err := clerk.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/staff/login",
-			map[string]string{"username": username, "password": password}, &login); err != nil {
-			return err
-		}
-		clerk.token = login.Tokens.AccessToken
-		d.clerk = clerk
-		d.step(s, s.who("clerk"), "公安局审批人员登录控制台 / clerk signs in to the console", s.status)
-
-		phone := fmt.Sprintf("139%08d", rand.IntN(1e8))
-		password, err = d.hooks.addCourier(ctx, "李师傅", phone)
-		if err != nil {
-			return err
-		}
-		courier := d.newClient()
 		if err := courier.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/courier/session",
 			map[string]string{"phone": phone, "password": password}, &login); err != nil {
 			return err
@@ -56,6 +51,28 @@ func (s *demoStory) staffArrive(ctx context.Context) error {
 	}
 	s.clerk, s.courier = d.clerk, d.courier
 	return nil
+}
+
+// signInClerk opens a clerk's account in the demo item's department, as
+// an operator would, and signs in over HTTP as the console does.
+func (d *demo) signInClerk(ctx context.Context, name string) (*demoClient, error) {
+	username := "demo.clerk." + randomHex(5)
+	password, err := d.hooks.addClerk(ctx, username, name, "gaj")
+	if err != nil {
+		return nil, err
+	}
+	clerk := d.newClient()
+	var login struct {
+		Tokens struct {
+			AccessToken string `json:"access_token"`
+		} `json:"tokens"`
+	}
+	if err := clerk.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/staff/login",
+		map[string]string{"username": username, "password": password}, &login); err != nil {
+		return nil, err
+	}
+	clerk.token = login.Tokens.AccessToken
+	return clerk, nil
 }
 
 // staffCase is the part of the console's case answer the demo reads.
@@ -84,11 +101,50 @@ func (s *demoStory) accept(ctx context.Context) error {
 	if !s.p.blacklisted {
 		return nil
 	}
-	if err := s.clerk.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/staff/cases/"+s.caseID+"/claim", nil, nil); err != nil {
+	if err := s.claim(ctx); err != nil {
 		return err
 	}
-	s.d.step(s, s.who("clerk"), "认领办件 / claims the case", s.status)
 	return s.staffAct(ctx, "accept", map[string]string{"note": "普通程序受理"}, "accepted", "受理（普通程序）/ accepts on the ordinary path")
+}
+
+// claim: the clerk claims the case. Under load a rival clerk claims it at
+// the same moment, and exactly one of them must get it; the other is told
+// it is taken (409).
+func (s *demoStory) claim(ctx context.Context) error {
+	path := "/api/v1/staff/cases/" + s.caseID + "/claim"
+	if s.d.rival == nil {
+		if err := s.clerk.call(ctx, http.StatusOK, http.MethodPost, path, nil, nil); err != nil {
+			return err
+		}
+		s.d.step(s, s.who("clerk"), "认领办件 / claims the case", s.status)
+		return nil
+	}
+	clerks := []*demoClient{s.clerk, s.d.rival}
+	errs := make([]error, len(clerks))
+	var wg sync.WaitGroup
+	for i, c := range clerks {
+		wg.Go(func() { errs[i] = c.call(ctx, http.StatusOK, http.MethodPost, path, nil, nil) })
+	}
+	wg.Wait()
+	won := -1
+	for i, err := range errs {
+		var api *demoAPIError
+		switch {
+		case err == nil && won >= 0:
+			return fmt.Errorf("claim race: both clerks hold case %s: %w", s.number, errDemoStep)
+		case err == nil:
+			won = i
+		case errors.As(err, &api) && api.Status == http.StatusConflict:
+		default:
+			return err
+		}
+	}
+	if won < 0 {
+		return fmt.Errorf("claim race: neither clerk got case %s: %w", s.number, errDemoStep)
+	}
+	s.clerk = clerks[won]
+	s.d.step(s, s.who("clerk"), "认领办件（同时另一审批人员被拒）/ claims the case; the rival is refused", s.status)
+	return nil
 }
 
 // courierLeg waits for the courier page to list the case's leg of a kind
@@ -96,19 +152,26 @@ func (s *demoStory) accept(ctx context.Context) error {
 func (s *demoStory) courierLeg(ctx context.Context, kind desk.Kind) (desk.LegView, error) {
 	var leg desk.LegView
 	err := poll(ctx, 20*time.Second, fmt.Sprintf("the %s leg of %s on the courier page", kind, s.number), func() (bool, error) {
-		var page struct {
-			Items []desk.LegView `json:"items"`
-		}
-		if err := s.courier.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/courier/legs?limit=100", nil, &page); err != nil {
-			return false, err
-		}
-		for _, l := range page.Items {
-			if l.CaseNumber == s.number && l.Kind == kind && l.Waybill != "" && !l.Status.Terminal() {
-				leg = l
-				return true, nil
+		after := ""
+		for {
+			var page struct {
+				Items     []desk.LegView `json:"items"`
+				NextAfter string         `json:"next_after"`
 			}
+			if err := s.courier.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/courier/legs?limit=100&after="+after, nil, &page); err != nil {
+				return false, err
+			}
+			for _, l := range page.Items {
+				if l.CaseNumber == s.number && l.Kind == kind && l.Waybill != "" && !l.Status.Terminal() {
+					leg = l
+					return true, nil
+				}
+			}
+			if page.NextAfter == "" {
+				return false, nil
+			}
+			after = page.NextAfter
 		}
-		return false, nil
 	})
 	return leg, err
 }
@@ -166,10 +229,9 @@ func (s *demoStory) collectOriginals(ctx context.Context) error {
 // approve: the clerk claims the case and approves it.
 func (s *demoStory) approve(ctx context.Context) error {
 	if !s.p.blacklisted {
-		if err := s.clerk.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/staff/cases/"+s.caseID+"/claim", nil, nil); err != nil {
+		if err := s.claim(ctx); err != nil {
 			return err
 		}
-		s.d.step(s, s.who("clerk"), "认领办件 / claims the case", s.status)
 	}
 	return s.staffAct(ctx, "approve", map[string]string{"opinion": "准予许可"}, "approved", "审批通过 / approves")
 }
@@ -254,8 +316,9 @@ func (s *demoStory) finish(ctx context.Context) error {
 	if s.p.recordsFalseness {
 		var found []string
 		err := poll(ctx, 20*time.Second, "the false commitment in the credit library", func() (bool, error) {
-			found = s.d.hooks.falseCommitments(s.number)
-			return len(found) > 0, nil
+			var err error
+			found, err = s.d.hooks.falseCommitments(ctx, s.number)
+			return len(found) > 0, err
 		})
 		if err != nil {
 			return err

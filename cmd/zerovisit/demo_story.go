@@ -106,14 +106,20 @@ func (s *demoStory) signUp(ctx context.Context) error {
 	d := s.d
 	s.citizen = d.newClient()
 	if s.p.blacklisted {
-		d.hooks.blacklist(s.p.id, "失信被执行人名单")
+		if err := d.hooks.blacklist(ctx, s.p.id, "失信被执行人名单"); err != nil {
+			return err
+		}
 		d.step(s, "信用库 credit", "列入失信联合惩戒名单 / put on the joint-punishment blacklist", "")
+	}
+	code, err := d.hooks.loginCode(ctx, s.p.openID)
+	if err != nil {
+		return err
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
 	if err := s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/login/wechat",
-		map[string]string{"code": d.hooks.loginCode(s.p.openID)}, &tok); err != nil {
+		map[string]string{"code": code}, &tok); err != nil {
 		return err
 	}
 	s.citizen.token = tok.AccessToken
@@ -131,8 +137,11 @@ func (s *demoStory) signUp(ctx context.Context) error {
 		return fmt.Errorf("bind real name: not verified: %w", errDemoStep)
 	}
 	d.step(s, s.who("citizen"), "实名认证（人口库核验）/ binds real name "+me.IDNumber, "")
+	if code, err = d.hooks.phoneCode(ctx, s.p.phone); err != nil {
+		return err
+	}
 	if err := s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/me/phone",
-		map[string]string{"code": d.hooks.phoneCode(s.p.phone)}, nil); err != nil {
+		map[string]string{"code": code}, nil); err != nil {
 		return err
 	}
 	var addr struct {

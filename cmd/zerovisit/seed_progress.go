@@ -20,10 +20,12 @@ type progressBar struct {
 	lastDraw time.Time
 	nextLine int
 	drawn    bool
+	// cmd and unit name the work ("seed", "cases").
+	cmd, unit string
 }
 
 func newProgressBar(w io.Writer, total int, now func() time.Time) *progressBar {
-	return &progressBar{w: w, total: total, tty: isTerminal(w), now: now, start: now(), nextLine: total / 10}
+	return &progressBar{w: w, total: total, tty: isTerminal(w), now: now, start: now(), nextLine: total / 10, cmd: "seed", unit: "cases"}
 }
 
 // isTerminal reports whether w is a character device, such as a terminal.
@@ -42,7 +44,7 @@ func (p *progressBar) update(done int) {
 	rate := float64(done) / max(now.Sub(p.start).Seconds(), 1e-9)
 	if !p.tty {
 		if done >= p.nextLine || done == p.total {
-			fmt.Fprintf(p.w, "seed: %d/%d cases (%.0f%%, %.0f cases/s)\n", done, p.total, 100*float64(done)/float64(p.total), rate)
+			fmt.Fprintf(p.w, "%s: %d/%d %s (%.0f%%, %.0f %s/s)\n", p.cmd, done, p.total, p.unit, 100*float64(done)/float64(p.total), rate, p.unit)
 			for p.nextLine <= done {
 				p.nextLine += max(p.total/10, 1)
 			}
@@ -59,8 +61,8 @@ func (p *progressBar) update(done int) {
 	if rate > 0 && done < p.total {
 		eta = (time.Duration(float64(p.total-done)/rate) * time.Second).Round(time.Second).String()
 	}
-	fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d cases %.0f/s ETA %s  ",
-		strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/max(p.total, 1), done, p.total, rate, eta)
+	fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d %s %.0f/s ETA %s  ",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/max(p.total, 1), done, p.total, p.unit, rate, eta)
 }
 
 // finish ends the bar's line.
