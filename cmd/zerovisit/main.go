@@ -79,6 +79,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSeed(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdout, stderr)
+	case "sandboxes":
+		return runSandboxes(ctx, args, getenv, stdout, stderr)
+	case "load":
+		return runLoad(ctx, args, getenv, stdout, stderr)
+	case "baseline":
+		return runBaseline(ctx, args, getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "zerovisit", version)
 		return nil
