@@ -5,6 +5,7 @@ package configs
 
 import (
 	"fmt"
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,9 @@ import (
 type Config struct {
 	// Addr is the address the HTTP server listens on.
 	Addr string `env:"ADDR"`
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on this
+	// loopback address, apart from the API; empty (the default) serves none.
+	DebugAddr string `env:"DEBUG_ADDR"`
 	// DatabaseURL is a postgres:// URL, or a path to an SQLite file (the embedded default).
 	DatabaseURL string `env:"DATABASE_URL" secret:"url"`
 	// RedisURL is a redis:// URL (or a Cluster / Sentinel form); empty means in-process.
@@ -420,6 +424,12 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL == "" {
 		bad("DATABASE_URL", "must not be empty")
+	}
+	if c.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			bad("DEBUG_ADDR", "must be a loopback host:port such as 127.0.0.1:6060: the profiler is never public")
+		}
 	}
 	if c.TokenSecret != "" && len(c.TokenSecret) < 32 {
 		bad("TOKEN_SECRET", "must be at least 32 characters")

@@ -60,8 +60,10 @@ type App struct {
 	srv     *http.Server
 	errs    chan error
 	stop    context.CancelFunc
-	workers sync.WaitGroup
-	closed  bool
+	// stopDebug stops the profiler's listener (ZEROVISIT_DEBUG_ADDR).
+	stopDebug func() error
+	workers   sync.WaitGroup
+	closed    bool
 }
 
 // NewApp prepares an App; nothing is opened until Open.
@@ -191,6 +193,9 @@ func (a *App) serve(ctx context.Context) error {
 		}
 	}()
 
+	if err := a.serveDebug(); err != nil {
+		return err
+	}
 	workerCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	if a.cfg.Workers.Enabled {
@@ -282,6 +287,9 @@ func (a *App) Close() error {
 			errs = append(errs, fmt.Errorf("shutdown http: %w", err))
 		}
 		cancel()
+	}
+	if a.stopDebug != nil {
+		_ = a.stopDebug()
 	}
 	if a.stop != nil {
 		a.stop()
