@@ -28,16 +28,11 @@ type citizenCaller struct {
 // real-name binding acts as that citizen at once.
 func (h *Handler) citizenLoad(c *gin.Context) {
 	ctx := c.Request.Context()
-	acct, err := h.citizen.Citizens.Account(ctx, subjectOf(c).ID)
+	acct, cit, err := h.citizen.Citizens.Caller(ctx, subjectOf(c).ID)
 	if err != nil {
 		if errors.Is(err, workflow.ErrNotFound) {
 			err = workflow.ErrUnauthorized
 		}
-		h.fail(c, err)
-		return
-	}
-	cit, err := h.citizen.Citizens.Get(ctx, acct.CitizenID)
-	if err != nil {
 		h.fail(c, err)
 		return
 	}

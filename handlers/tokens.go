@@ -126,16 +126,12 @@ func (t *Tokens) parse(ctx context.Context, raw, use string) (Subject, claims, e
 		return Subject{}, claims{}, fmt.Errorf("%w: invalid %s token", workflow.ErrUnauthorized, use)
 	}
 	s := Subject{Kind: SubjectKind(c.Kind), ID: c.Subject, Roles: c.Roles, Department: c.Department}
-	revoked, err := t.revoked.Revoked(ctx, c.ID)
+	revoked, bannedAt, err := t.revoked.RevocationState(ctx, c.ID, s.Key())
 	if err != nil {
-		return Subject{}, claims{}, fmt.Errorf("%w: check token revocation: %w", workflow.ErrUnavailable, err)
+		return Subject{}, claims{}, fmt.Errorf("%w: check revocation: %w", workflow.ErrUnavailable, err)
 	}
 	if revoked {
 		return Subject{}, claims{}, fmt.Errorf("%w: %s token revoked", workflow.ErrUnauthorized, use)
-	}
-	bannedAt, err := t.revoked.SubjectRevokedAt(ctx, s.Key())
-	if err != nil {
-		return Subject{}, claims{}, fmt.Errorf("%w: check subject revocation: %w", workflow.ErrUnavailable, err)
 	}
 	if !bannedAt.IsZero() && !c.IssuedAt.After(bannedAt) {
 		return Subject{}, claims{}, fmt.Errorf("%w: subject's tokens revoked", workflow.ErrUnauthorized)

@@ -135,6 +135,35 @@ func (s *Citizens) Account(ctx context.Context, id string) (Account, error) {
 	return a, nil
 }
 
+// Caller returns an account with its citizen in one query: what every
+// signed-in citizen request needs first. workflow.ErrNotFound when the
+// account is unknown.
+func (s *Citizens) Caller(ctx context.Context, accountID string) (Account, Citizen, error) {
+	var (
+		a              Account
+		ch             string
+		created, login sqlTime
+	)
+	row := s.db.gorm.WithContext(ctx).Raw(`SELECT a.id, a.citizen_id, a.channel, a.app_id, a.subject, a.union_id, a.created_at,
+		a.last_login_at, c.id, c.kind, c.name_sealed, c.id_sealed, c.phone_sealed, c.verified_at, c.created_at, c.updated_at
+		FROM citizen_accounts a JOIN citizens c ON c.id = a.citizen_id WHERE a.id = ?`, accountID).Row()
+	c, err := s.scanCitizen(prefixedRow{row: row, first: []any{&a.ID, &a.CitizenID, &ch, &a.AppID, &a.Subject, &a.UnionID, &created, &login}})
+	if err != nil {
+		return Account{}, Citizen{}, translate("get account "+accountID, err)
+	}
+	a.Channel, a.CreatedAt, a.LastLoginAt = workflow.Channel(ch), created.T, login.T
+	return a, c, nil
+}
+
+// prefixedRow scans a row whose first columns go to first and the rest to
+// the destinations its caller gives.
+type prefixedRow struct {
+	row   rowScanner
+	first []any
+}
+
+func (p prefixedRow) Scan(dest ...any) error { return p.row.Scan(append(p.first, dest...)...) }
+
 // Accounts returns every account of a citizen, oldest first.
 func (s *Citizens) Accounts(ctx context.Context, citizenID string) ([]Account, error) {
 	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+accountColumns+` FROM citizen_accounts

@@ -65,6 +65,15 @@ func TestCitizensOnePersonAcrossChannels(t *testing.T) {
 		if err != nil || len(accts) != 2 {
 			t.Fatalf("accounts of the person = %v, %v; want both", accts, err)
 		}
+		// The caller of a request, in one query: the account with its citizen, opened.
+		acct, cit, err := cs.Caller(ctx, ali.ID)
+		if err != nil || acct.ID != ali.ID || acct.Channel != workflow.ChannelAlipay || acct.CitizenID != c1.ID ||
+			cit.ID != c1.ID || cit.Name != "张三" || cit.IDNumber != zhangID || !cit.Verified() {
+			t.Fatalf("Caller(%s) = %+v, %+v, %v", ali.ID, acct, cit, err)
+		}
+		if _, _, err := cs.Caller(ctx, "no-such-account"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("Caller of an unknown account: %v, want ErrNotFound", err)
+		}
 		if _, err := cs.BindIdentity(ctx, wx.ID, "李娜", "330106199007014562", ""); !errors.Is(err, models.ErrIdentityBound) {
 			t.Errorf("rebinding to another person: %v, want ErrIdentityBound", err)
 		}

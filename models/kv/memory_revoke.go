@@ -73,3 +73,13 @@ func (m *Memory) subjectLocked(subject string) (subjectEntry, bool) {
 	}
 	return e, true
 }
+
+// RevocationState implements Revocations.
+func (m *Memory) RevocationState(ctx context.Context, id, subject string) (bool, time.Time, error) {
+	revoked, err := m.Revoked(ctx, id)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	before, err := m.SubjectRevokedAt(ctx, subject)
+	return revoked, before, err
+}

@@ -70,3 +70,25 @@ func (r *Redis) SubjectRevokedAt(ctx context.Context, subject string) (time.Time
 	}
 	return time.UnixMicro(us), nil
 }
+
+// RevocationState implements Revocations: both reads in one pipeline.
+func (r *Redis) RevocationState(ctx context.Context, id, subject string) (bool, time.Time, error) {
+	var exists *redis.IntCmd
+	var before *redis.StringCmd
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		exists = p.Exists(ctx, r.key("v", id))
+		before = p.Get(ctx, r.key("s", subject))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, time.Time{}, fmt.Errorf("kv: check revocations: %w", err)
+	}
+	us, err := before.Int64()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return exists.Val() > 0, time.Time{}, nil
+	case err != nil:
+		return false, time.Time{}, fmt.Errorf("kv: check revoked subject: %w", err)
+	}
+	return exists.Val() > 0, time.UnixMicro(us), nil
+}

@@ -29,4 +29,8 @@ type Revocations interface {
 	// when its issue time is before the returned time. The time has
 	// microsecond precision, rounded up.
 	SubjectRevokedAt(ctx context.Context, subject string) (time.Time, error)
+	// RevocationState answers Revoked(id) and SubjectRevokedAt(subject)
+	// together, in one round trip where the store has them: every
+	// authenticated request asks both.
+	RevocationState(ctx context.Context, id, subject string) (revoked bool, subjectBefore time.Time, err error)
 }

@@ -101,3 +101,35 @@ func testRevokeSubjectRetention(t *testing.T, newB factory) {
 		t.Fatalf("record outlived retention: %v", got)
 	}
 }
+
+// testRevocationState: the combined check answers what Revoked and
+// SubjectRevokedAt answer, for every combination.
+func testRevocationState(t *testing.T, newB factory) {
+	b, ctx := newB(t), context.Background()
+	r := b.store
+	ban := b.now().Truncate(time.Second)
+	if err := r.Revoke(ctx, "jti-r", b.now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RevokeSubject(ctx, "user:7", ban); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id, subject string
+		revoked     bool
+		before      time.Time
+	}{
+		{"jti-r", "user:7", true, ban},
+		{"jti-r", "user:8", true, time.Time{}},
+		{"jti-x", "user:7", false, ban},
+		{"jti-x", "user:8", false, time.Time{}},
+	} {
+		revoked, before, err := r.RevocationState(ctx, tc.id, tc.subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if revoked != tc.revoked || !before.Equal(tc.before) {
+			t.Errorf("RevocationState(%s, %s) = %v, %v; want %v, %v", tc.id, tc.subject, revoked, before, tc.revoked, tc.before)
+		}
+	}
+}

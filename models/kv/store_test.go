@@ -47,6 +47,7 @@ var suite = []struct {
 	{"LimitRefill", testLimitRefill},
 	{"RevokeToken", testRevokeToken},
 	{"RevokeSubject", testRevokeSubject},
+	{"RevocationState", testRevocationState},
 	{"RevokeSubjectRetention", testRevokeSubjectRetention},
 	{"Ping", testPing},
 	{"InvalidArguments", testInvalidArguments},
