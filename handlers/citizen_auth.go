@@ -220,6 +220,9 @@ func (h *Handler) mustOwnCase(c *gin.Context) (workflow.Case, citizenCaller, boo
 		h.fail(c, err)
 		return workflow.Case{}, cc, false
 	}
+	if cs.ApplicantID == cc.Citizen.ID {
+		return cs, cc, true // the person's own case: no agency to look up
+	}
 	ps, err := h.principals(ctx, cc)
 	if err != nil {
 		h.fail(c, err)

@@ -162,7 +162,7 @@ func (h *Handler) mustDraft(c *gin.Context) (workflow.Case, models.Application, 
 	}
 	app, err := h.citizen.Citizens.Application(ctx, cs.ID)
 	if errors.Is(err, workflow.ErrNotFound) {
-		h.fail(c, &APIError{http.StatusNotFound, "application_not_found", "未找到该办件的申请表", nil})
+		h.fail(c, errApplicationNotFound)
 		return workflow.Case{}, models.Application{}, cc, false
 	}
 	if err != nil {
@@ -172,13 +172,15 @@ func (h *Handler) mustDraft(c *gin.Context) (workflow.Case, models.Application, 
 	return cs, app, cc, true
 }
 
+var errApplicationNotFound = &APIError{http.StatusNotFound, "application_not_found", "未找到该办件的申请表", nil}
+
 var errNotDraft = &APIError{http.StatusConflict, "not_a_draft", "办件已提交，不能再修改申请内容", nil}
 
 // editDraft applies edit to the caller's draft application and answers
 // with the application.
 func (h *Handler) handleEditDraft(c *gin.Context, edit func(workflow.Item, citizenCaller, *models.Application) error) {
 	ctx := c.Request.Context()
-	cs, _, cc, ok := h.mustDraft(c)
+	cs, cc, ok := h.mustOwnCase(c)
 	if !ok {
 		return
 	}
@@ -191,7 +193,15 @@ func (h *Handler) handleEditDraft(c *gin.Context, edit func(workflow.Item, citiz
 		h.fail(c, err)
 		return
 	}
-	app, err := h.citizen.Citizens.UpdateApplication(ctx, cs.ID, func(a *models.Application) error { return edit(it, cc, a) })
+	var editErr error
+	app, err := h.citizen.Citizens.UpdateApplication(ctx, cs.ID, func(a *models.Application) error {
+		editErr = edit(it, cc, a)
+		return editErr
+	})
+	if editErr == nil && errors.Is(err, workflow.ErrNotFound) {
+		h.fail(c, errApplicationNotFound)
+		return
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

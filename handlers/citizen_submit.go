@@ -57,7 +57,7 @@ type citizenPathView struct {
 // the case was trusted first (告知承诺) or takes the ordinary path, and why.
 func (h *Handler) citizenSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
-	cs, app, _, ok := h.mustDraft(c)
+	cs, app, cc, ok := h.mustDraft(c)
 	if !ok {
 		return
 	}
@@ -70,7 +70,7 @@ func (h *Handler) citizenSubmit(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "idempotency_key_required", "提交申请须携带 Idempotency-Key 请求头", nil})
 		return
 	}
-	ev, err := h.submission(ctx, cs, app)
+	ev, err := h.submission(ctx, cs, app, cc)
 	if err != nil && cs.Status == workflow.StatusDraft {
 		h.fail(c, err)
 		return
@@ -86,8 +86,9 @@ func (h *Handler) citizenSubmit(c *gin.Context) {
 		Path: citizenPathView{TrustFirst: done.TrustFirst, Reason: done.PathReason, Note: done.PathNote}})
 }
 
-// submission builds the workflow's Submit from the application.
-func (h *Handler) submission(ctx context.Context, cs workflow.Case, app models.Application) (workflow.Submit, error) {
+// submission builds the workflow's Submit from the application; cc is the
+// caller, who is the applicant unless acting for a business.
+func (h *Handler) submission(ctx context.Context, cs workflow.Case, app models.Application, cc citizenCaller) (workflow.Submit, error) {
 	ev := workflow.Submit{Meta: workflow.Meta{Actor: actorFor(cs), At: h.citizenNow()}, Signature: app.Signature, Promised: app.Promised}
 	it, err := h.svc.Engine().Catalogue().Lookup(cs.ItemCode)
 	if err != nil {
@@ -115,9 +116,12 @@ func (h *Handler) submission(ctx context.Context, cs workflow.Case, app models.A
 				Ref: am.Upload.Key, Note: am.Note})
 		}
 	}
-	principal, err := h.citizen.Citizens.Get(ctx, cs.ApplicantID)
-	if err != nil {
-		return ev, err
+	principal := cc.Citizen
+	if principal.ID != cs.ApplicantID {
+		var err error
+		if principal, err = h.citizen.Citizens.Get(ctx, cs.ApplicantID); err != nil {
+			return ev, err
+		}
 	}
 	ev.Credit = credit.StatusOf(h.citizen.Credit.Status(ctx, principal.IDNumber))
 	return ev, nil
