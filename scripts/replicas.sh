@@ -151,6 +151,10 @@ wait "$load" || { cat "$work/phase3.out" "$work/phase3.err"; die "phase 3 (redis
 show phase3
 
 log "final checks"
+for i in 0 1 2; do
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/${pids[replica$i]}/status" 2>/dev/null || echo 0)
+  log "  replica on ${ports[$i]}: peak RSS $((rss / 1024)) MB"
+done
 dead=$(psql "$ZEROVISIT_DATABASE_URL" -tAc "SELECT count(*) FROM outbox WHERE state = 'dead'")
 pending=$(psql "$ZEROVISIT_DATABASE_URL" -tAc "SELECT count(*) FROM outbox WHERE state = 'pending'")
 cases=$(psql "$ZEROVISIT_DATABASE_URL" -tAc "SELECT count(*) FROM cases WHERE status <> 'draft'")
