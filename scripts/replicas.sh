@@ -123,7 +123,7 @@ log "phase 2: kill -9 of replica 2 in the middle of the load, then restart"
 run_load phase2 &
 load=$!
 at_progress phase2 20
-kill -9 "${pids[replica1]}"
+{ kill -9 "${pids[replica1]}" && wait "${pids[replica1]}"; } 2>/dev/null || true
 log "  replica on ${ports[1]} killed"
 sleep 2
 start_replica 1

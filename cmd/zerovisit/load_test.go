@@ -46,50 +46,7 @@ func freePorts(t *testing.T, n int) []string {
 // it should and every side effect reached the sandboxes once.
 func TestLoadOverReplicasSharingSandboxes(t *testing.T) {
 	ctx := context.Background()
-	ports := freePorts(t, 2)
-	targets := []string{"http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]}
-	depts, err := configs.LoadDepartments("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := startSharedSandboxes(ctx, "127.0.0.1:0", targets, depts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.close() })
-
-	dir := t.TempDir()
-	catalogue := filepath.Join(dir, "catalogue.yaml")
-	if err := os.WriteFile(catalogue, demoCatalogue(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{
-		"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_PARTY_SANDBOX_URL": sb.base,
-		"ZEROVISIT_CATALOGUE_PATH": catalogue, "ZEROVISIT_BLOB_DIR": filepath.Join(dir, "blobs"),
-		"ZEROVISIT_REDIS_URL":               os.Getenv("TEST_REDIS_URL"),
-		"ZEROVISIT_COURIER_PICKUP_PROVIDER": "sf", "ZEROVISIT_COURIER_DELIVERY_PROVIDER": "sf",
-		"ZEROVISIT_COURIER_SWEEP_INTERVAL": "100ms", "ZEROVISIT_WORKER_TIMER_INTERVAL": "200ms",
-		"ZEROVISIT_STAFF_PASSWORD_MEMORY_KIB": "1024", "ZEROVISIT_STAFF_PASSWORD_TIME": "1",
-	}
-	replicas := 2
-	if !strings.HasPrefix(env["ZEROVISIT_DATABASE_URL"], "postgres") {
-		replicas = 1 // one SQLite file is one server's
-		targets = targets[:1]
-	}
-	for i := range replicas {
-		own := map[string]string{"ZEROVISIT_ADDR": "127.0.0.1:" + ports[i], "ZEROVISIT_CITIZEN_PUBLIC_URL": targets[i],
-			"ZEROVISIT_COURIER_PUBLIC_URL": targets[i]}
-		for k, v := range env {
-			own[k] = v
-		}
-		app := openTestApp(t, nil, own)
-		if app.parties.sandboxes != nil || app.remoteSandbox == nil {
-			t.Fatal("a replica with ZEROVISIT_PARTY_SANDBOX_URL started its own sandboxes")
-		}
-	}
-	for k, v := range testKeys {
-		env[k] = v
-	}
+	sb, targets, env := startReplicas(t, 2)
 	hooks, closeHooks, err := openRemoteHooks(ctx, sb.base, envOf(env), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +77,77 @@ func TestLoadOverReplicasSharingSandboxes(t *testing.T) {
 	}
 	if n := len(sb.parties.channels.wechat.Notifications()); n < 10 {
 		t.Errorf("the shared WeChat sandbox sent %d payment notifications, want at least 10", n)
+	}
+}
+
+// startReplicas starts one shared sandbox process and n replicas using it
+// (one on SQLite, whose file is one server's), and returns the sandboxes,
+// the replicas' URLs and the settings an operator would give the demo or
+// the load generator to play against them.
+func startReplicas(t *testing.T, n int) (*sharedSandboxes, []string, map[string]string) {
+	t.Helper()
+	ports := freePorts(t, n)
+	var targets []string
+	for _, p := range ports {
+		targets = append(targets, "http://127.0.0.1:"+p)
+	}
+	depts, err := configs.LoadDepartments("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := startSharedSandboxes(context.Background(), "127.0.0.1:0", targets, depts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.close() })
+	dir := t.TempDir()
+	catalogue := filepath.Join(dir, "catalogue.yaml")
+	if err := os.WriteFile(catalogue, demoCatalogue(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_PARTY_SANDBOX_URL": sb.base,
+		"ZEROVISIT_CATALOGUE_PATH": catalogue, "ZEROVISIT_BLOB_DIR": filepath.Join(dir, "blobs"),
+		"ZEROVISIT_REDIS_URL":               os.Getenv("TEST_REDIS_URL"),
+		"ZEROVISIT_COURIER_PICKUP_PROVIDER": "sf", "ZEROVISIT_COURIER_DELIVERY_PROVIDER": "sf",
+		"ZEROVISIT_COURIER_SWEEP_INTERVAL": "100ms", "ZEROVISIT_WORKER_TIMER_INTERVAL": "200ms",
+		"ZEROVISIT_STAFF_PASSWORD_MEMORY_KIB": "1024", "ZEROVISIT_STAFF_PASSWORD_TIME": "1",
+	}
+	if !strings.HasPrefix(env["ZEROVISIT_DATABASE_URL"], "postgres") {
+		targets = targets[:1]
+	}
+	for i := range targets {
+		own := map[string]string{"ZEROVISIT_ADDR": "127.0.0.1:" + ports[i], "ZEROVISIT_CITIZEN_PUBLIC_URL": targets[i],
+			"ZEROVISIT_COURIER_PUBLIC_URL": targets[i]}
+		for k, v := range env {
+			own[k] = v
+		}
+		app := openTestApp(t, nil, own)
+		if app.parties.sandboxes != nil || app.remoteSandbox == nil {
+			t.Fatal("a replica with ZEROVISIT_PARTY_SANDBOX_URL started its own sandboxes")
+		}
+	}
+	for k, v := range testKeys {
+		env[k] = v
+	}
+	return sb, targets, env
+}
+
+// TestDemoAgainstReplicas: `zerovisit demo --addr` plays the three stories
+// against a server that uses the shared sandboxes, given the same settings.
+func TestDemoAgainstReplicas(t *testing.T) {
+	_, targets, env := startReplicas(t, 1)
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "--addr", targets[0]}, envOf(env), &out, &errs); err != nil {
+		t.Fatalf("demo --addr: %v\n%s\n%s", err, out.String(), errs.String())
+	}
+	if got := len(demoOutcome.FindAllStringSubmatch(out.String(), -1)); got != 3 || strings.Contains(out.String(), "✗") {
+		t.Errorf("demo against the replica: %d outcome lines, want 3 all passed:\n%s", got, out.String())
+	}
+	delete(env, "ZEROVISIT_DATABASE_URL")
+	err := run(context.Background(), []string{"demo", "--addr", targets[0]}, envOf(env), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "ZEROVISIT_DATABASE_URL") {
+		t.Errorf("demo --addr without the database setting = %v, want a message naming it", err)
 	}
 }
 
