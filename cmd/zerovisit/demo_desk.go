@@ -35,17 +35,10 @@ func (s *demoStory) staffArrive(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		courier := d.newClient()
-		var login struct {
-			Tokens struct {
-				AccessToken string `json:"access_token"`
-			} `json:"tokens"`
-		}
-		if err := courier.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/courier/session",
-			map[string]string{"phone": phone, "password": password}, &login); err != nil {
+		courier, err := d.signIn(ctx, "/api/v1/courier/session", map[string]string{"phone": phone, "password": password})
+		if err != nil {
 			return err
 		}
-		courier.token = login.Tokens.AccessToken
 		d.courier = courier
 		d.step(s, s.who("courier"), "快递员登录 H5 页面 / courier signs in to the courier page", s.status)
 	}
@@ -61,18 +54,23 @@ func (d *demo) signInClerk(ctx context.Context, name string) (*demoClient, error
 	if err != nil {
 		return nil, err
 	}
-	clerk := d.newClient()
+	return d.signIn(ctx, "/api/v1/staff/login", map[string]string{"username": username, "password": password})
+}
+
+// signIn is a new party signing in at path, as the console or the courier
+// page does; it comes back holding the access token.
+func (d *demo) signIn(ctx context.Context, path string, credentials map[string]string) (*demoClient, error) {
+	c := d.newClient()
 	var login struct {
 		Tokens struct {
 			AccessToken string `json:"access_token"`
 		} `json:"tokens"`
 	}
-	if err := clerk.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/staff/login",
-		map[string]string{"username": username, "password": password}, &login); err != nil {
+	if err := c.call(ctx, http.StatusOK, http.MethodPost, path, credentials, &login); err != nil {
 		return nil, err
 	}
-	clerk.token = login.Tokens.AccessToken
-	return clerk, nil
+	c.token = login.Tokens.AccessToken
+	return c, nil
 }
 
 // staffCase is the part of the console's case answer the demo reads.

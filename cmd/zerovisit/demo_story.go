@@ -60,6 +60,16 @@ type demoStory struct {
 	addressID string
 }
 
+// demoDraft is the part of a new draft's answer the demo reads: the case,
+// and which materials still need an upload.
+type demoDraft struct {
+	Case      demoCase `json:"case"`
+	Materials []struct {
+		Code   string `json:"code"`
+		Needed bool   `json:"needed"`
+	} `json:"materials"`
+}
+
 // demoCase is the part of the citizen's case answer the demo reads.
 type demoCase struct {
 	ID         string `json:"id"`
@@ -191,13 +201,7 @@ func (s *demoStory) apply(ctx context.Context) error {
 	if err := c.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+demoItem, nil, &item); err != nil {
 		return err
 	}
-	var draft struct {
-		Case      demoCase `json:"case"`
-		Materials []struct {
-			Code   string `json:"code"`
-			Needed bool   `json:"needed"`
-		} `json:"materials"`
-	}
+	var draft demoDraft
 	if err := c.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": demoItem}, &draft); err != nil {
 		return err
 	}

@@ -71,13 +71,7 @@ func (r *loadRun) writes(ctx context.Context) error {
 // the case accepted on trust.
 func writeOnce(ctx context.Context, s *demoStory, commitment map[string]string) error {
 	c := s.citizen
-	var draft struct {
-		Case      demoCase `json:"case"`
-		Materials []struct {
-			Code   string `json:"code"`
-			Needed bool   `json:"needed"`
-		} `json:"materials"`
-	}
+	var draft demoDraft
 	if err := c.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": demoItem}, &draft,
 		"Idempotency-Key", "load-draft-"+uuid.NewString()); err != nil {
 		return err
