@@ -9,9 +9,11 @@ CREATE INDEX cases_worklist_item_idx ON cases
 -- The queue totals are index-only scans only while the visibility map is
 -- current. With the default scale factor (0.2) a 1,000,000-case table is
 -- vacuumed after ≈ 200,000 changed rows, and open cases change all day;
--- vacuum after ≈ 1 % instead.
-ALTER TABLE cases SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02);
+-- vacuum after ≈ 1 % instead, and after ≈ 1 % new cases too (new rows are
+-- not all-visible until a vacuum).
+ALTER TABLE cases SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01,
+    autovacuum_analyze_scale_factor = 0.02);
 
 -- +goose Down
-ALTER TABLE cases RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor);
+ALTER TABLE cases RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor, autovacuum_analyze_scale_factor);
 DROP INDEX cases_worklist_item_idx;
