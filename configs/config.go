@@ -370,6 +370,10 @@ type Workers struct {
 	OutboxMaxDelay  time.Duration `env:"OUTBOX_MAX_DELAY"`
 	// TimerInterval is how often the timers look for due deadlines.
 	TimerInterval time.Duration `env:"TIMER_INTERVAL"`
+	// OutboxRetention is how long delivered effects are kept (for the
+	// operator's outbox view) before the hourly sweep deletes them; 0
+	// keeps them for ever. Pending and dead effects are never deleted.
+	OutboxRetention time.Duration `env:"OUTBOX_RETENTION"`
 }
 
 // Default returns a configuration that needs nothing installed: SQLite under
@@ -402,6 +406,7 @@ func Default() Config {
 			OutboxMaxAttempts: 12,
 			OutboxBaseDelay:   2 * time.Second,
 			OutboxMaxDelay:    time.Hour,
+			OutboxRetention:   30 * 24 * time.Hour,
 			TimerInterval:     30 * time.Second,
 		},
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
@@ -461,6 +466,9 @@ func (c Config) Validate() error {
 		if d <= 0 {
 			bad(name, "must be a positive duration such as 5s")
 		}
+	}
+	if r := c.Workers.OutboxRetention; r != 0 && r < time.Hour {
+		bad("WORKER_OUTBOX_RETENTION", "must be 0 (keep for ever) or at least 1h")
 	}
 	if c.DB.MaxOpenConns < 1 {
 		bad("DB_MAX_OPEN_CONNS", "must be at least 1")

@@ -171,6 +171,30 @@ func (r *Repo) List(ctx context.Context, state workflow.OutboxState, beforeID in
 	return out, translate("list outbox entries", rows.Err())
 }
 
+// outboxPurgeBatch is how many done entries one statement of PurgeDone
+// deletes, so that a long backlog never holds a long lock.
+const outboxPurgeBatch = 1000
+
+// PurgeDone deletes done entries last changed before before, oldest first,
+// in batches, and returns how many went. Pending entries are work still to
+// do and dead ones wait for an operator: neither is ever purged. An entry's
+// id stays its idempotency key at the receiving party; ids are never reused.
+func (r *Repo) PurgeDone(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res := r.db.gorm.WithContext(ctx).Exec(`DELETE FROM outbox WHERE id IN (
+			SELECT id FROM outbox WHERE state = 'done' AND updated_at < ? ORDER BY id LIMIT ?)`,
+			r.db.ts(before), outboxPurgeBatch)
+		if res.Error != nil {
+			return total, translate("purge done outbox entries", res.Error)
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < outboxPurgeBatch || ctx.Err() != nil {
+			return total, nil
+		}
+	}
+}
+
 // OutboxCounts counts entries per state, for metrics; every state is present.
 func (r *Repo) OutboxCounts(ctx context.Context) (map[workflow.OutboxState]int64, error) {
 	out := map[workflow.OutboxState]int64{workflow.OutboxPending: 0, workflow.OutboxDone: 0, workflow.OutboxDead: 0}

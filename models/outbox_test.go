@@ -221,6 +221,48 @@ func TestOutboxLifecycle(t *testing.T) {
 	})
 }
 
+// TestPurgeDone: the retention sweep deletes done entries older than the
+// cut-off, in batches past the first, and never a pending or dead one.
+func TestPurgeDone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx, repo := ctxT(t), models.NewRepo(db)
+		seedOutbox(t, repo, 130, 10) // 1,300 entries: more than one batch
+		old, recent := t0.Add(time.Hour), t0.Add(40*24*time.Hour)
+		claimed, err := repo.Claim(ctx, t0.Add(time.Minute), 2000, time.Minute)
+		if err != nil || len(claimed) != 1300 {
+			t.Fatalf("Claim = %d, %v", len(claimed), err)
+		}
+		for i, e := range claimed {
+			switch {
+			case i < 1200:
+				err = repo.Complete(ctx, e.ID, old) // done long ago
+			case i < 1250:
+				err = repo.Complete(ctx, e.ID, recent) // done lately
+			case i < 1280:
+				err = repo.Bury(ctx, e.ID, old, "permanent") // dead, long ago
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := repo.PurgeDone(ctx, t0.Add(30*24*time.Hour))
+		if err != nil || n != 1200 {
+			t.Fatalf("PurgeDone = %d, %v; want the 1200 old done entries", n, err)
+		}
+		counts, err := repo.OutboxCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[workflow.OutboxState]int64{workflow.OutboxDone: 50, workflow.OutboxDead: 30, workflow.OutboxPending: 20}
+		if diff := cmp.Diff(want, counts); diff != "" {
+			t.Errorf("after the purge (-want +got):\n%s", diff)
+		}
+		if n, err := repo.PurgeDone(ctx, t0.Add(30*24*time.Hour)); err != nil || n != 0 {
+			t.Errorf("second PurgeDone = %d, %v; want nothing left to purge", n, err)
+		}
+	})
+}
+
 func TestClaimInvalidInput(t *testing.T) {
 	repo := models.NewRepo(dbtest.SQLite(t))
 	if _, err := repo.Claim(ctxT(t), t0, 0, time.Minute); !errors.Is(err, workflow.ErrInvalidInput) {

@@ -56,6 +56,7 @@ func (a *App) runTimers(ctx context.Context) {
 			} else if n > 0 {
 				a.log.Info("expired idempotency records", "count", n)
 			}
+			a.purgeOutbox(ctx, lastSweep)
 		}
 		select {
 		case <-ctx.Done():
@@ -77,4 +78,21 @@ func (a *App) startAreaWorkers(ctx context.Context) {
 	a.startCitizenWorkers(ctx)
 	a.startStaffWorkers(ctx)
 	a.startCourierWorkers(ctx)
+}
+
+// purgeOutbox deletes the effects delivered longer ago than the retention
+// (ZEROVISIT_WORKER_OUTBOX_RETENTION), so the outbox does not grow with
+// every case ever handled, and returns how many went.
+func (a *App) purgeOutbox(ctx context.Context, now time.Time) int64 {
+	keep := a.cfg.Workers.OutboxRetention
+	if keep <= 0 {
+		return 0
+	}
+	n, err := a.repo.PurgeDone(ctx, now.Add(-keep))
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("purge delivered outbox entries", "err", err)
+	} else if n > 0 {
+		a.log.Info("purged delivered outbox entries", "count", n, "older_than", keep.String())
+	}
+	return n
 }
