@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -121,15 +122,15 @@ func (s *demoStory) signUp(ctx context.Context) error {
 		}
 		d.step(s, "信用库 credit", "列入失信联合惩戒名单 / put on the joint-punishment blacklist", "")
 	}
-	code, err := d.hooks.loginCode(ctx, s.p.openID)
-	if err != nil {
-		return err
-	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/login/wechat",
-		map[string]string{"code": code}, &tok); err != nil {
+	err := s.withFreshCode(ctx, "invalid_login_code", func(ctx context.Context) (string, error) {
+		return d.hooks.loginCode(ctx, s.p.openID)
+	}, func(code string) error {
+		return s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/login/wechat", map[string]string{"code": code}, &tok)
+	})
+	if err != nil {
 		return err
 	}
 	s.citizen.token = tok.AccessToken
@@ -147,11 +148,12 @@ func (s *demoStory) signUp(ctx context.Context) error {
 		return fmt.Errorf("bind real name: not verified: %w", errDemoStep)
 	}
 	d.step(s, s.who("citizen"), "实名认证（人口库核验）/ binds real name "+me.IDNumber, "")
-	if code, err = d.hooks.phoneCode(ctx, s.p.phone); err != nil {
-		return err
-	}
-	if err := s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/me/phone",
-		map[string]string{"code": code}, nil); err != nil {
+	err = s.withFreshCode(ctx, "invalid_phone_code", func(ctx context.Context) (string, error) {
+		return d.hooks.phoneCode(ctx, s.p.phone)
+	}, func(code string) error {
+		return s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/me/phone", map[string]string{"code": code}, nil)
+	})
+	if err != nil {
 		return err
 	}
 	var addr struct {
@@ -164,6 +166,24 @@ func (s *demoStory) signUp(ctx context.Context) error {
 	s.addressID = addr.ID
 	d.step(s, s.who("citizen"), "绑定手机号、添加收件地址 / binds phone, adds an address "+ident.MaskPhone(s.p.phone), "")
 	return nil
+}
+
+// withFreshCode sends a one-time WeChat code, and when the server says it
+// is used (the first attempt reached a server that took the code but never
+// answered, and the resend found it spent), asks WeChat for a new one, as
+// the mini program calls wx.login again.
+func (s *demoStory) withFreshCode(ctx context.Context, spent string, code func(context.Context) (string, error), send func(string) error) error {
+	for attempt := 0; ; attempt++ {
+		c, err := code(ctx)
+		if err != nil {
+			return err
+		}
+		err = send(c)
+		var api *demoAPIError
+		if err == nil || attempt == 2 || !errors.As(err, &api) || api.Code != spent {
+			return err
+		}
+	}
 }
 
 // apply: pre-fill from the libraries, a draft, uploads of what the
