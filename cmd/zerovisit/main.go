@@ -40,9 +40,16 @@ Usage:
                            stop or restore a courier account
   zerovisit staff add --username U --name N --roles administrator [--department D] [--password-file F]
                            add a staff account (the first administrator); prints a generated password
-  zerovisit demo [--addr URL]
+  zerovisit demo [--addr URL] [--write-catalogue FILE]
                            play the zero-visit story (three applicants) over HTTP against a
-                           server started in this process with the sandboxes
+                           server started in this process with the sandboxes, or against one
+                           using the shared sandboxes (ZEROVISIT_PARTY_SANDBOX_URL)
+  zerovisit sandboxes [--addr 127.0.0.1:9100] --callbacks URL[,URL...]
+                           serve every external party's sandbox for several replicas to share
+  zerovisit load [--addr URL[,URL...]] [--stories N] [--concurrency C] [--mode stories|write|baseline]
+                           the load generator: N stories with latencies, errors and a correctness check
+  zerovisit baseline [--addr 127.0.0.1:8090]
+                           a bare gin+gorm one-row insert on PostgreSQL, to measure against
   zerovisit seed --cases N [--months 12] [--seed S] [--append]
                            fill the database with a generated history (scale tests)
   zerovisit version        print the version
