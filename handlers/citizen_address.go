@@ -64,7 +64,7 @@ func (r citizenAddressRequest) check() error {
 		return bad("label", "地址标签过长")
 	case n(strings.TrimSpace(r.Recipient)) == 0 || n(r.Recipient) > 32:
 		return bad("recipient", "请填写收件人")
-	case !validPhone(r.Phone):
+	case !ident.ValidMobile(r.Phone):
 		return bad("phone", "请填写正确的手机号码")
 	case n(strings.TrimSpace(r.Region)) < 2 || n(r.Region) > 64:
 		return bad("region", "请填写省市区")
@@ -72,19 +72,6 @@ func (r citizenAddressRequest) check() error {
 		return bad("detail", "请填写详细地址")
 	}
 	return nil
-}
-
-// validPhone accepts a mainland mobile number (11 digits starting with 1).
-func validPhone(s string) bool {
-	if len(s) != 11 || s[0] != '1' {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // citizenAddAddress adds an address; its id is what a delivery refers to.

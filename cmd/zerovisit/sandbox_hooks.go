@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -80,9 +79,6 @@ func (h *sandboxHooks) loginCode(w http.ResponseWriter, r *http.Request) {
 	hookJSON(w, map[string]string{"code": h.s.parties.channels.wechat.LoginCode(in.OpenID, "")})
 }
 
-// mobilePattern is a mainland mobile number.
-var mobilePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
-
 func (h *sandboxHooks) phoneCode(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Phone string `json:"phone"`
@@ -90,7 +86,7 @@ func (h *sandboxHooks) phoneCode(w http.ResponseWriter, r *http.Request) {
 	if !readHook(w, r, &in) {
 		return
 	}
-	if !mobilePattern.MatchString(in.Phone) {
+	if !ident.ValidMobile(in.Phone) {
 		hookError(w, http.StatusBadRequest, "invalid_phone", "手机号码不正确")
 		return
 	}

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
 )
 
@@ -25,25 +26,17 @@ type NewCourier struct {
 	Password string
 }
 
-var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
-
 // providerName is the form of a provider adapter's name (sf, kuaidi100).
 var providerName = regexp.MustCompile(`^[a-z][a-z0-9]{1,15}$`)
-
-// normalizePhone strips spaces, dashes and a +86 prefix from a mobile number.
-func normalizePhone(s string) string {
-	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	return strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
-}
 
 // AddCourier creates an account; the phone is the sign-in name. Name and
 // phone are sealed, and the phone is found again by its blind index.
 func (s *Service) AddCourier(ctx context.Context, n NewCourier) (Courier, error) {
-	phone := normalizePhone(n.Phone)
+	phone := ident.NormalizeMobile(n.Phone)
 	switch {
 	case strings.TrimSpace(n.Name) == "" || utf8.RuneCountInString(n.Name) > 32:
 		return Courier{}, fmt.Errorf("add courier: %w: a name of 1 to 32 characters is required", workflow.ErrInvalidInput)
-	case !mobile.MatchString(phone):
+	case !ident.ValidMobile(phone):
 		return Courier{}, fmt.Errorf("add courier: %w: the phone must be a mainland mobile number", workflow.ErrInvalidInput)
 	case len(n.Password) < 10 || len(n.Password) > 72:
 		return Courier{}, fmt.Errorf("add courier: %w: the password must have 10 to 72 characters", workflow.ErrInvalidInput)
@@ -83,7 +76,7 @@ var errBadLogin = &Refusal{Status: http.StatusUnauthorized, Code: "bad_credentia
 // Authenticate checks a courier's phone and password and returns the
 // account's id.
 func (s *Service) Authenticate(ctx context.Context, phone, password string) (string, error) {
-	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", normalizePhone(phone)))
+	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", ident.NormalizeMobile(phone)))
 	switch {
 	case errors.Is(err, workflow.ErrNotFound):
 		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
@@ -100,7 +93,7 @@ func (s *Service) Authenticate(ctx context.Context, phone, password string) (str
 // LoginKey is the key a sign-in by phone is rate-limited under: the
 // phone's blind index, so the number itself is kept nowhere.
 func (s *Service) LoginKey(phone string) string {
-	return s.cfg.Sealer.Index("phone", normalizePhone(phone))
+	return s.cfg.Sealer.Index("phone", ident.NormalizeMobile(phone))
 }
 
 // CourierActive reports whether the account exists and may work.
@@ -115,7 +108,7 @@ func (s *Service) CourierActive(ctx context.Context, id string) (bool, error) {
 // SetCourierActive enables or disables the account with the phone, and
 // returns its id.
 func (s *Service) SetCourierActive(ctx context.Context, phone string, active bool) (string, error) {
-	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", normalizePhone(phone)))
+	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", ident.NormalizeMobile(phone)))
 	if err != nil {
 		return "", fmt.Errorf("set courier active: %w", err)
 	}
