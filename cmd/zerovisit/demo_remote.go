@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -75,7 +76,7 @@ func (h *remoteHooks) call(ctx context.Context, path string, in, out any) error 
 		return fmt.Errorf("sandbox hook %s: %w", path, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("sandbox hook %s answered %d: %s", path, resp.StatusCode, bytes.TrimSpace(b))
+		return &hookRefusal{path: path, status: resp.StatusCode, body: string(bytes.TrimSpace(b))}
 	}
 	if out != nil && len(b) > 0 {
 		return json.Unmarshal(b, out)
@@ -152,13 +153,25 @@ func (h *remoteHooks) effects(ctx context.Context) (map[string]*caseEffects, err
 	return out.Cases, err
 }
 
+// hookRefusal is a hook's answer other than 2xx.
+type hookRefusal struct {
+	path   string
+	status int
+	body   string
+}
+
+func (e *hookRefusal) Error() string {
+	return fmt.Sprintf("sandbox hook %s answered %d: %s", e.path, e.status, e.body)
+}
+
 // retryHook retries a callback no replica took (a replica restarting, say)
 // for up to a minute.
 func retryHook(ctx context.Context, f func() error) error {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		err := f()
-		if err == nil || time.Now().After(deadline) || !strings.Contains(err.Error(), "answered 502") {
+		var he *hookRefusal
+		if err == nil || time.Now().After(deadline) || !errors.As(err, &he) || he.status != http.StatusBadGateway {
 			return err
 		}
 		select {

@@ -362,3 +362,31 @@ func TestLoadCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestHookRetries: a payment or push no replica took (502) is retried, as
+// the channel would; any other refusal is final at once.
+func TestHookRetries(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		switch {
+		case r.URL.Path == "/_sandbox/wechat/pay" && calls < 3:
+			hookError(w, http.StatusBadGateway, "notify_failed", "no replica answered")
+		case r.URL.Path == "/_sandbox/wechat/pay":
+			hookJSON(w, map[string]int{"notify_status": 204})
+		default:
+			hookError(w, http.StatusNotFound, "unknown_waybill", "no such waybill")
+		}
+	}))
+	defer srv.Close()
+	h := &remoteHooks{base: srv.URL, hc: srv.Client()}
+	if err := h.pay(context.Background(), "T1"); err != nil || calls != 3 {
+		t.Errorf("pay = %v after %d calls, want success on the third", err, calls)
+	}
+	calls = 0
+	err := h.advance(context.Background(), "SF1", "50")
+	var refusal *hookRefusal
+	if !errors.As(err, &refusal) || refusal.status != http.StatusNotFound || calls != 1 {
+		t.Errorf("advance of an unknown waybill = %v after %d calls, want one 404", err, calls)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"zerovisit/integrations/elicense"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/integrations/ident"
+	wechatsb "zerovisit/integrations/wechat/sandbox"
 )
 
 // sandboxHooks are the shared sandbox process's own endpoints, under
@@ -104,7 +105,7 @@ func (h *sandboxHooks) pay(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := h.s.parties.channels.wechat.Pay(r.Context(), in.OutTradeNo)
 	switch {
-	case err != nil && strings.Contains(err.Error(), "no order"):
+	case errors.Is(err, wechatsb.ErrNoOrder):
 		hookError(w, http.StatusNotFound, "unknown_order", err.Error())
 	case err != nil:
 		hookError(w, http.StatusBadGateway, "notify_failed", err.Error())

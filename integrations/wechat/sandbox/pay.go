@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -313,6 +314,9 @@ func (s *Sandbox) Pay(ctx context.Context, outTradeNo string) (Notification, err
 	return s.PayWith(ctx, outTradeNo, nil)
 }
 
+// ErrNoOrder means no order with that out_trade_no was ever placed.
+var ErrNoOrder = errors.New("no such order")
+
 // PayWith is Pay with the notified transaction changed by edit first (a
 // wrong amount, say): the notification is still correctly signed.
 func (s *Sandbox) PayWith(ctx context.Context, outTradeNo string, edit func(tx map[string]any)) (Notification, error) {
@@ -320,7 +324,7 @@ func (s *Sandbox) PayWith(ctx context.Context, outTradeNo string, edit func(tx m
 	o, ok := s.orders[outTradeNo]
 	if !ok {
 		s.mu.Unlock()
-		return Notification{}, fmt.Errorf("wechat sandbox: no order %s", outTradeNo)
+		return Notification{}, fmt.Errorf("wechat sandbox: %w: %s", ErrNoOrder, outTradeNo)
 	}
 	if o.TradeState == "NOTPAY" {
 		o.TradeState = "SUCCESS"
