@@ -31,6 +31,9 @@ type baselineRow struct {
 
 func (baselineRow) TableName() string { return "baseline_rows" }
 
+// baselineMaxBody bounds a request body, as the product's own limit does.
+const baselineMaxBody = 16 << 10
+
 // runBaseline serves the yardstick the performance figures are quoted
 // against: a bare gin+gorm endpoint that inserts one row into the same
 // PostgreSQL database, with the product's connection pool size and none
@@ -67,7 +70,9 @@ func runBaseline(ctx context.Context, args []string, getenv func(string) string,
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(gin.Recovery(), func(c *gin.Context) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, baselineMaxBody)
+	})
 	r.POST("/baseline/rows", func(c *gin.Context) {
 		var in struct {
 			Ref     string `json:"ref" binding:"required,max=64"`

@@ -45,7 +45,7 @@ func TestBaseline(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "the baseline serving", func() bool { return post(`{"ref":"probe"}`) == http.StatusCreated })
 	for body, want := range map[string]int{`{"ref":"r1","payload":"x"}`: 201, `{"payload":"x"}`: 400, `not json`: 400,
-		`{"ref":"` + strings.Repeat("r", 65) + `"}`: 400} {
+		`{"ref":"` + strings.Repeat("r", 65) + `"}`: 400, `{"ref":"big","payload":"` + strings.Repeat("x", 20<<10) + `"}`: 400} {
 		if got := post(body); got != want {
 			t.Errorf("POST %.40s = %d, want %d", body, got, want)
 		}

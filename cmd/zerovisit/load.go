@@ -74,7 +74,6 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 			r.addrs = append(r.addrs, a)
 		}
 	}
-	r.retry = &loadRetry{addrs: r.addrs, attempts: 60}
 	if *mode == "baseline" {
 		if len(r.addrs) == 0 {
 			return errors.New("load --mode baseline: --addr must name a `zerovisit baseline` server")
@@ -101,7 +100,6 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		defer app.Close()
 		r.addrs, r.hooks = []string{"http://" + app.DisplayAddr()}, appHooks{app}
-		r.retry.addrs = r.addrs
 	} else {
 		hooks, closeHooks, err := openRemoteHooks(ctx, getenv("ZEROVISIT_PARTY_SANDBOX_URL"), getenv, stderr)
 		if err != nil {
@@ -110,6 +108,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		defer closeHooks()
 		r.hooks = hooks
 	}
+	r.retry = &loadRetry{addrs: r.addrs, attempts: 60}
 	fmt.Fprintf(stdout, "zerovisit load: %s mode, %d × concurrency %d against %s\n", *mode, r.stories, r.workers, strings.Join(r.addrs, ", "))
 	if *mode == "write" {
 		return r.writes(ctx)
