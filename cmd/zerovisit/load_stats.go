@@ -12,22 +12,28 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // loadStats times every request by endpoint and counts errors by kind.
+// Latencies go into an HDR histogram per endpoint (microseconds, three
+// significant digits), so a run of a million stories takes the same memory
+// as a run of ten.
 type loadStats struct {
 	mu        sync.Mutex
-	endpoints map[string]*endpointStats
+	endpoints map[string]*hdrhistogram.Histogram
 	errors    map[string]int
 	requests  int
 }
 
-type endpointStats struct {
-	took []time.Duration
+// newLatencies is an empty histogram of 1 µs to 10 minutes.
+func newLatencies() *hdrhistogram.Histogram {
+	return hdrhistogram.New(1, int64(10*time.Minute/time.Microsecond), 3)
 }
 
 func newLoadStats() *loadStats {
-	return &loadStats{endpoints: map[string]*endpointStats{}, errors: map[string]int{}}
+	return &loadStats{endpoints: map[string]*hdrhistogram.Histogram{}, errors: map[string]int{}}
 }
 
 // observe records one attempt: its endpoint's latency, and its failure
@@ -38,12 +44,12 @@ func (l *loadStats) observe(method, path string, status int, took time.Duration,
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.requests++
-	e := l.endpoints[key]
-	if e == nil {
-		e = &endpointStats{}
-		l.endpoints[key] = e
+	h := l.endpoints[key]
+	if h == nil {
+		h = newLatencies()
+		l.endpoints[key] = h
 	}
-	e.took = append(e.took, took)
+	_ = h.RecordValue(max(took.Microseconds(), 1)) // beyond 10 minutes is not recorded; the timeout is 30 s
 	switch {
 	case err != nil:
 		l.errors["transport: "+errorKind(err)]++
@@ -84,13 +90,9 @@ func errorKind(err error) string {
 	return "other"
 }
 
-// percentile returns the p-th percentile (0 < p ≤ 100) of sorted.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*p/100+0.999999) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
+// percentile returns the p-th percentile (0 < p ≤ 100) of h.
+func percentile(h *hdrhistogram.Histogram, p float64) time.Duration {
+	return time.Duration(h.ValueAtPercentile(p)) * time.Microsecond
 }
 
 // report prints requests per endpoint with p50/p95/p99, and errors by kind.
@@ -103,17 +105,16 @@ func (l *loadStats) report(w io.Writer, elapsed time.Duration) {
 	}
 	sort.Strings(keys)
 	fmt.Fprintf(w, "%-62s %8s %8s %8s %8s %8s\n", "endpoint", "requests", "req/s", "p50", "p95", "p99")
-	var all []time.Duration
-	for _, k := range keys {
-		took := slices.Clone(l.endpoints[k].took)
-		slices.Sort(took)
-		all = append(all, took...)
-		fmt.Fprintf(w, "%-62s %8d %8.1f %8s %8s %8s\n", k, len(took), float64(len(took))/elapsed.Seconds(),
-			ms(percentile(took, 50)), ms(percentile(took, 95)), ms(percentile(took, 99)))
+	all := newLatencies()
+	line := func(name string, h *hdrhistogram.Histogram) {
+		fmt.Fprintf(w, "%-62s %8d %8.1f %8s %8s %8s\n", name, h.TotalCount(), float64(h.TotalCount())/elapsed.Seconds(),
+			ms(percentile(h, 50)), ms(percentile(h, 95)), ms(percentile(h, 99)))
 	}
-	slices.Sort(all)
-	fmt.Fprintf(w, "%-62s %8d %8.1f %8s %8s %8s\n", "all", len(all), float64(len(all))/elapsed.Seconds(),
-		ms(percentile(all, 50)), ms(percentile(all, 95)), ms(percentile(all, 99)))
+	for _, k := range keys {
+		line(k, l.endpoints[k])
+		all.Merge(l.endpoints[k])
+	}
+	line("all", all)
 	if len(l.errors) == 0 {
 		fmt.Fprintln(w, "errors: none")
 		return
@@ -129,22 +130,21 @@ func (l *loadStats) report(w io.Writer, elapsed time.Duration) {
 	}
 }
 
-// summary returns the requests and the latencies of every endpoint whose
-// key has one of the prefixes, sorted.
-func (l *loadStats) summary(prefixes ...string) (int, []time.Duration) {
+// summary returns the latencies of every endpoint whose key has one of
+// the prefixes, together.
+func (l *loadStats) summary(prefixes ...string) *hdrhistogram.Histogram {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var all []time.Duration
-	for k, e := range l.endpoints {
+	all := newLatencies()
+	for k, h := range l.endpoints {
 		for _, p := range prefixes {
 			if strings.HasPrefix(k, p) {
-				all = append(all, e.took...)
+				all.Merge(h)
 				break
 			}
 		}
 	}
-	slices.Sort(all)
-	return len(all), all
+	return all
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }

@@ -56,7 +56,8 @@ func (r *loadRun) writes(ctx context.Context) error {
 			firstErr.CompareAndSwap(nil, err.Error())
 		}
 	})
-	calls, took := r.stats.summary("POST ", "PUT ")
+	took := r.stats.summary("POST ", "PUT ")
+	calls := took.TotalCount()
 	fmt.Fprintf(r.out, "\n%d applications in %.1f s: %.1f applications/s; %d state-changing calls, %.1f calls/s, p50 %s p95 %s p99 %s\n\n",
 		r.stories, elapsed.Seconds(), float64(r.stories)/elapsed.Seconds(), calls, float64(calls)/elapsed.Seconds(),
 		ms(percentile(took, 50)), ms(percentile(took, 95)), ms(percentile(took, 99)))
@@ -117,7 +118,8 @@ func (r *loadRun) baseline(ctx context.Context) error {
 			failed.Add(1)
 		}
 	})
-	n, took := stats.summary("POST ")
+	took := stats.summary("POST ")
+	n := took.TotalCount()
 	fmt.Fprintf(r.out, "baseline: %d inserts in %.1f s: %.1f calls/s, p50 %s p95 %s p99 %s\n", n, elapsed.Seconds(),
 		float64(n)/elapsed.Seconds(), ms(percentile(took, 50)), ms(percentile(took, 95)), ms(percentile(took, 99)))
 	if f := failed.Load(); f > 0 {
