@@ -304,9 +304,6 @@ func (a *App) Close() error {
 		errs = append(errs, fmt.Errorf("close sandboxes: %w", err))
 	}
 	a.citizen.close()
-	if err := a.courier.close(); err != nil {
-		errs = append(errs, fmt.Errorf("close courier sandboxes: %w", err))
-	}
 	if a.localLimits != nil {
 		_ = a.localLimits.Close()
 	}

@@ -138,8 +138,7 @@ func (s *sandboxes) manifest(base string, c *courierSandboxes) (sandboxManifest,
 		PlatformKeyID: cr.platformKeyID, PlatformKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: platform})),
 		APIv3Key: cr.apiV3Key}
 	m.Alipay = manifestAlipay{Gateway: cr.alipayGateway, AppID: cr.alipayApp, AppKey: cr.alipayAppKey, PublicKey: cr.alipayPublicK}
-	m.Courier = manifestCourier{SFURL: base + "/sf", SFPartnerID: c.sfPartner, SFCheckword: c.sfCheckword, SFMonthlyCard: sandboxMonthlyCard,
-		Kuaidi100URL: base + "/kuaidi100", Kuaidi100Customer: c.kdCustomer, Kuaidi100Key: c.kdKey}
+	m.Courier = c.creds(base)
 	return m, nil
 }
 

@@ -86,19 +86,19 @@ func (a *App) openCourier() error {
 	}
 	opts := httpx.Options{Timeout: pc.Timeout, OnCall: a.metrics.ObservePartyCall, Breaker: httpx.BreakerOptions{CoolDown: pc.BreakerCoolDown}}
 	hc := &http.Client{Timeout: pc.Timeout}
-	if m := a.remoteSandbox; pc.Sandbox && m != nil {
-		mc := m.Courier
+	if pc.Sandbox {
+		var mc manifestCourier
+		if m := a.remoteSandbox; m != nil {
+			mc = m.Courier
+		} else {
+			// The courier companies join the other parties' sandboxes, on their port.
+			sb := a.parties.sandboxes
+			a.courier.sandboxes = newCourierSandboxes(sb.baseURL, a.courierCallback, nil)
+			a.courier.sandboxes.mount(sb.mux)
+			mc = a.courier.sandboxes.creds(sb.baseURL)
+		}
 		cc.SFURL, cc.SFPartnerID, cc.SFCheckword, cc.SFMonthlyCard = mc.SFURL, mc.SFPartnerID, mc.SFCheckword, mc.SFMonthlyCard
 		cc.Kuaidi100URL, cc.Kuaidi100Customer, cc.Kuaidi100Key, cc.Kuaidi100Salt = mc.Kuaidi100URL, mc.Kuaidi100Customer, mc.Kuaidi100Key, randomSecret()
-		hc.Transport = httpx.LoopbackOnly(nil)
-	} else if pc.Sandbox {
-		sbx, err := startCourierSandboxes(a.courierCallback)
-		if err != nil {
-			return err
-		}
-		a.courier.sandboxes = sbx
-		cc.SFURL, cc.SFPartnerID, cc.SFCheckword, cc.SFMonthlyCard = sbx.baseURL+"/sf", sbx.sfPartner, sbx.sfCheckword, sandboxMonthlyCard
-		cc.Kuaidi100URL, cc.Kuaidi100Customer, cc.Kuaidi100Key, cc.Kuaidi100Salt = sbx.baseURL+"/kuaidi100", sbx.kdCustomer, sbx.kdKey, randomSecret()
 		hc.Transport = httpx.LoopbackOnly(nil)
 	}
 	providers := map[string]courier.Provider{}
@@ -163,14 +163,6 @@ func (a *App) courierCallback(provider string) string {
 		base = "http://" + a.DisplayAddr()
 	}
 	return base + "/api/v1/callbacks/courier/" + provider
-}
-
-// close stops the courier sandboxes, if any.
-func (c *courierArea) close() error {
-	if c.sandboxes == nil {
-		return nil
-	}
-	return c.sandboxes.stop()
 }
 
 // holderIdentities checks a recipient's ID number against the applicant's
@@ -249,30 +241,15 @@ func (r addressBookRecipients) Recipient(ctx context.Context, _ string, ref stri
 	return courier.Contact{Name: name, Phone: phone, Address: addr}, nil
 }
 
-// courierSandboxes play the courier companies on a loopback port, under
-// /sf and /kuaidi100, with fresh credentials; their route pushes go to our
-// own callbacks.
+// courierSandboxes play the courier companies beside the other parties'
+// sandboxes, under /sf and /kuaidi100, with fresh credentials; their route
+// pushes go to our own callbacks.
 type courierSandboxes struct {
 	baseURL                string
 	sf                     *sfsb.Sandbox
 	kuaidi100              *kdsb.Sandbox
 	sfPartner, sfCheckword string
 	kdCustomer, kdKey      string
-	stop                   func() error
-}
-
-// startCourierSandboxes starts both sandboxes; callback gives our callback
-// URL for a provider, asked at each push.
-func startCourierSandboxes(callback func(provider string) string) (*courierSandboxes, error) {
-	ln, err := listenLoopback()
-	if err != nil {
-		return nil, err
-	}
-	s := newCourierSandboxes("http://"+ln.Addr().String(), callback, nil)
-	mux := http.NewServeMux()
-	s.mount(mux)
-	s.stop = serveUntilClosed(ln, mux)
-	return s, nil
 }
 
 // newCourierSandboxes creates both sandboxes with fresh credentials, to be
@@ -286,6 +263,12 @@ func newCourierSandboxes(base string, callback func(provider string) string, cli
 		Client: client})
 	s.kuaidi100 = kdsb.New(kdsb.Config{Customer: s.kdCustomer, Key: s.kdKey})
 	return s
+}
+
+// creds are the accounts and URLs of both sandboxes served at base.
+func (s *courierSandboxes) creds(base string) manifestCourier {
+	return manifestCourier{SFURL: base + "/sf", SFPartnerID: s.sfPartner, SFCheckword: s.sfCheckword, SFMonthlyCard: sandboxMonthlyCard,
+		Kuaidi100URL: base + "/kuaidi100", Kuaidi100Customer: s.kdCustomer, Kuaidi100Key: s.kdKey}
 }
 
 // mount serves both sandboxes on mux under /sf and /kuaidi100.
