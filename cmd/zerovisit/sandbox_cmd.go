@@ -104,7 +104,7 @@ func startSharedSandboxes(ctx context.Context, addr string, targets []string, de
 		return targets[0] + "/api/v1/callbacks/courier/" + provider
 	}, client)
 	s.couriers.mount(sb.mux)
-	if s.manifest, err = sb.manifest(sb.baseURL, s.couriers); err != nil {
+	if s.manifest, err = sb.manifest(s.couriers); err != nil {
 		_ = sb.close()
 		return nil, err
 	}

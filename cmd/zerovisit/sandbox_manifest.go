@@ -112,18 +112,11 @@ func (m *sandboxManifest) channelCreds() (channelCreds, error) {
 	}, nil
 }
 
-// manifest describes the sandboxes served at base: s's parties and
-// channels, and the courier companies c.
-func (s *sandboxes) manifest(base string, c *courierSandboxes) (sandboxManifest, error) {
-	m := sandboxManifest{Parties: map[string]configs.Endpoint{}}
-	for name, e := range s.endpoints {
-		e.URL = base + "/" + name
-		m.Parties[name] = e
-	}
-	for _, d := range s.departments {
-		d.URL = strings.Replace(d.URL, s.baseURL, base, 1)
-		m.Departments = append(m.Departments, d)
-	}
+// manifest describes s's parties and channels and the courier companies
+// c, all served at s.baseURL.
+func (s *sandboxes) manifest(c *courierSandboxes) (sandboxManifest, error) {
+	base := s.baseURL
+	m := sandboxManifest{Parties: s.endpoints, Departments: s.departments}
 	cr := s.channels.creds(base)
 	merchant, err := x509.MarshalPKCS8PrivateKey(cr.merchantKey)
 	if err != nil {
