@@ -5,11 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"testing"
-	"time"
 
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/basedata/sandbox"
 	"zerovisit/integrations/exchange"
+	"zerovisit/integrations/exchange/exchangetest"
 	"zerovisit/integrations/httpx"
 )
 
@@ -26,54 +26,38 @@ func TestWrongSecretRefused(t *testing.T) {
 	}
 }
 
-func TestRetriesAfter5xx(t *testing.T) {
-	e := newEnv(t, fastOptions())
-	e.sb.Faults.FailNext(2, http.StatusGatewayTimeout)
-	ok, err := e.client.VerifyRealName(context.Background(), "张三", sandbox.ZhangSanID)
-	if err != nil || !ok {
-		t.Fatalf("VerifyRealName = %v, %v; want true", ok, err)
+// TestResilience runs the exchange clients' resilience checks on both of
+// the libraries' queries.
+func TestResilience(t *testing.T) {
+	queries := []struct {
+		name string
+		call func(ctx context.Context, c *basedata.Client) error
+	}{
+		{"VerifyRealName", func(ctx context.Context, c *basedata.Client) error {
+			ok, err := c.VerifyRealName(ctx, "张三", sandbox.ZhangSanID)
+			if err == nil && !ok {
+				err = errors.New("VerifyRealName = false, want true")
+			}
+			return err
+		}},
+		{"Company", func(ctx context.Context, c *basedata.Client) error {
+			_, err := c.Company(ctx, sandbox.RestaurantID)
+			return err
+		}},
 	}
-	if got, want := e.sb.Recorder.Len(), 3; got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
-}
-
-func TestTimeoutIsUnavailable(t *testing.T) {
-	opts := fastOptions()
-	opts.AttemptTimeout = 50 * time.Millisecond
-	opts.Timeout = 200 * time.Millisecond
-	e := newEnv(t, opts)
-	e.sb.Faults.SetLatency(time.Second)
-	_, err := e.client.Company(context.Background(), sandbox.RestaurantID)
-	if !errors.Is(err, httpx.ErrUnavailable) {
-		t.Errorf("err = %v, want ErrUnavailable", err)
-	}
-}
-
-func TestBreakerOpensAndCloses(t *testing.T) {
-	opts := fastOptions()
-	opts.MaxAttempts = 1
-	e := newEnv(t, opts)
-	ctx := context.Background()
-	e.sb.Faults.Down(true)
-	for range 3 {
-		if _, err := e.client.Company(ctx, sandbox.RestaurantID); !errors.Is(err, httpx.ErrUnavailable) {
-			t.Fatalf("err = %v, want ErrUnavailable", err)
-		}
-	}
-	before := e.sb.Recorder.Len()
-	if _, err := e.client.Company(ctx, sandbox.RestaurantID); !errors.Is(err, httpx.ErrCircuitOpen) {
-		t.Errorf("err = %v, want ErrCircuitOpen", err)
-	}
-	if got, want := e.sb.Recorder.Len(), before; got != want {
-		t.Errorf("requests while open = %d, want 0", got-before)
-	}
-	e.sb.Faults.Down(false)
-	time.Sleep(150 * time.Millisecond)
-	if _, err := e.client.Company(ctx, sandbox.RestaurantID); err != nil {
-		t.Fatalf("after the cool-down: %v", err)
-	}
-	if got, want := e.client.State(), "closed"; got != want {
-		t.Errorf("breaker = %q, want %q", got, want)
+	for _, q := range queries {
+		t.Run(q.name, func(t *testing.T) {
+			exchangetest.Resilience(t, exchangetest.Party{
+				Start: func(t *testing.T, opts httpx.Options) exchangetest.Target {
+					e := newEnv(t, opts)
+					return exchangetest.Target{
+						Call:     func(ctx context.Context) error { return q.call(ctx, e.client) },
+						Faults:   e.sb.Faults,
+						Requests: e.sb.Recorder.Len,
+						Breaker:  e.client.State,
+					}
+				},
+			})
+		})
 	}
 }

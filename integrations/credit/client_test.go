@@ -13,6 +13,7 @@ import (
 	"zerovisit/integrations/credit"
 	"zerovisit/integrations/credit/sandbox"
 	"zerovisit/integrations/exchange"
+	"zerovisit/integrations/exchange/exchangetest"
 	"zerovisit/integrations/httpx"
 	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
@@ -187,42 +188,21 @@ func TestWrongSecretRefused(t *testing.T) {
 	}
 }
 
-func TestTimeoutIsUnavailable(t *testing.T) {
-	opts := fastOptions()
-	opts.AttemptTimeout = 50 * time.Millisecond
-	opts.Timeout = 200 * time.Millisecond
-	e := newEnv(t, opts)
-	e.sb.Faults.SetLatency(time.Second)
-	_, err := e.client.Status(context.Background(), sandbox.ZhangSanID)
-	if !errors.Is(err, httpx.ErrUnavailable) {
-		t.Errorf("err = %v, want ErrUnavailable", err)
-	}
-}
-
-func TestBreakerOpensAndCloses(t *testing.T) {
-	opts := fastOptions()
-	opts.MaxAttempts = 1
-	e := newEnv(t, opts)
-	ctx := context.Background()
-	e.sb.Faults.Down(true)
-	for range 3 {
-		if _, err := e.client.Status(ctx, sandbox.ZhangSanID); !errors.Is(err, httpx.ErrUnavailable) {
-			t.Fatalf("err = %v, want ErrUnavailable", err)
-		}
-	}
-	before := e.sb.Recorder.Len()
-	if _, err := e.client.Status(ctx, sandbox.ZhangSanID); !errors.Is(err, httpx.ErrCircuitOpen) {
-		t.Errorf("err = %v, want ErrCircuitOpen", err)
-	}
-	if got, want := e.sb.Recorder.Len(), before; got != want {
-		t.Errorf("requests while open = %d, want 0", got-before)
-	}
-	e.sb.Faults.Down(false)
-	time.Sleep(150 * time.Millisecond)
-	if _, err := e.client.Status(ctx, sandbox.ZhangSanID); err != nil {
-		t.Fatalf("after the cool-down: %v", err)
-	}
-	if got, want := e.client.State(), "closed"; got != want {
-		t.Errorf("breaker = %q, want %q", got, want)
-	}
+// TestResilience runs the exchange clients' resilience checks on the
+// standing query.
+func TestResilience(t *testing.T) {
+	exchangetest.Resilience(t, exchangetest.Party{
+		Start: func(t *testing.T, opts httpx.Options) exchangetest.Target {
+			e := newEnv(t, opts)
+			return exchangetest.Target{
+				Call: func(ctx context.Context) error {
+					_, err := e.client.Status(ctx, sandbox.ZhangSanID)
+					return err
+				},
+				Faults:   e.sb.Faults,
+				Requests: e.sb.Recorder.Len,
+				Breaker:  e.client.State,
+			}
+		},
+	})
 }

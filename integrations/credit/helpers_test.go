@@ -1,13 +1,12 @@
 package credit_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"zerovisit/integrations/credit"
 	"zerovisit/integrations/credit/sandbox"
+	"zerovisit/integrations/exchange/exchangetest"
 	"zerovisit/integrations/httpx"
 	"zerovisit/workflow"
 )
@@ -23,30 +22,21 @@ type env struct {
 	client *credit.Client
 }
 
-func fastOptions() httpx.Options {
-	return httpx.Options{
-		Timeout:        3 * time.Second,
-		AttemptTimeout: time.Second,
-		BaseDelay:      time.Millisecond,
-		MaxDelay:       5 * time.Millisecond,
-		Breaker:        httpx.BreakerOptions{ConsecutiveFailures: 3, CoolDown: 100 * time.Millisecond},
-	}
-}
+// fastOptions keeps retries and the breaker quick so tests measure
+// behaviour, not waits; every client of the exchange is tested with them.
+var fastOptions = exchangetest.FastOptions
 
 func newEnv(tb testing.TB, opts httpx.Options) *env {
 	tb.Helper()
 	sb := sandbox.New(sandbox.Config{Apps: map[string]string{appID: secret}})
 	sb.SeedDefaults()
-	srv := httptest.NewServer(sb)
-	tb.Cleanup(srv.Close)
-	return &env{sb: sb, url: srv.URL, client: newClient(tb, srv.URL, secret, opts)}
+	url := exchangetest.Serve(tb, sb)
+	return &env{sb: sb, url: url, client: newClient(tb, url, secret, opts)}
 }
 
 func newClient(tb testing.TB, url, secret string, opts httpx.Options) *credit.Client {
 	tb.Helper()
-	hc := &http.Client{Transport: httpx.LoopbackOnly(nil)}
-	tb.Cleanup(hc.CloseIdleConnections)
-	c, err := credit.NewClient(url, hc, credit.Credentials{AppID: appID, Secret: secret}, opts)
+	c, err := credit.NewClient(url, exchangetest.LoopbackClient(tb), credit.Credentials{AppID: appID, Secret: secret}, opts)
 	if err != nil {
 		tb.Fatalf("NewClient: %v", err)
 	}

@@ -1,13 +1,11 @@
 package elicense_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/elicense/sandbox"
+	"zerovisit/integrations/exchange/exchangetest"
 	"zerovisit/integrations/httpx"
 )
 
@@ -24,16 +22,8 @@ type env struct {
 }
 
 // fastOptions keeps retries and the breaker quick so tests measure
-// behaviour, not waits.
-func fastOptions() httpx.Options {
-	return httpx.Options{
-		Timeout:        3 * time.Second,
-		AttemptTimeout: time.Second,
-		BaseDelay:      time.Millisecond,
-		MaxDelay:       5 * time.Millisecond,
-		Breaker:        httpx.BreakerOptions{ConsecutiveFailures: 3, CoolDown: 100 * time.Millisecond},
-	}
-}
+// behaviour, not waits; every client of the exchange is tested with them.
+var fastOptions = exchangetest.FastOptions
 
 func newEnv(tb testing.TB, opts httpx.Options) *env {
 	tb.Helper()
@@ -41,18 +31,15 @@ func newEnv(tb testing.TB, opts httpx.Options) *env {
 	if err := sb.SeedDefaults(); err != nil {
 		tb.Fatalf("SeedDefaults: %v", err)
 	}
-	srv := httptest.NewServer(sb)
-	tb.Cleanup(srv.Close)
-	return &env{sb: sb, url: srv.URL, client: newClient(tb, srv.URL, secret, opts)}
+	url := exchangetest.Serve(tb, sb)
+	return &env{sb: sb, url: url, client: newClient(tb, url, secret, opts)}
 }
 
 // newClient returns a client whose transport refuses anything but
 // loopback, as the default configuration does.
 func newClient(tb testing.TB, url, secret string, opts httpx.Options) *elicense.Client {
 	tb.Helper()
-	hc := &http.Client{Transport: httpx.LoopbackOnly(nil)}
-	tb.Cleanup(hc.CloseIdleConnections)
-	c, err := elicense.NewClient(url, hc, elicense.Credentials{AppID: appID, Secret: secret}, opts)
+	c, err := elicense.NewClient(url, exchangetest.LoopbackClient(tb), elicense.Credentials{AppID: appID, Secret: secret}, opts)
 	if err != nil {
 		tb.Fatalf("NewClient: %v", err)
 	}

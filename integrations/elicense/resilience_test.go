@@ -2,31 +2,50 @@ package elicense_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/elicense/sandbox"
+	"zerovisit/integrations/exchange/exchangetest"
 	"zerovisit/integrations/httpx"
 )
 
-func TestResilience_RetriesQueryAfter5xx(t *testing.T) {
-	e := newEnv(t, fastOptions())
-	e.sb.Faults.FailNext(2, http.StatusServiceUnavailable)
-	before := e.sb.Recorder.Len()
-
-	ls, err := e.client.Licences(context.Background(), sandbox.RestaurantID, "")
-	if err != nil {
-		t.Fatalf("Licences: %v", err)
-	}
-	if got, want := len(ls), 2; got != want {
-		t.Errorf("licences = %d, want %d", got, want)
-	}
-	if got, want := e.sb.Recorder.Len()-before, 3; got != want {
-		t.Errorf("requests = %d, want %d", got, want)
-	}
+// TestResilience runs the exchange clients' resilience checks on the
+// licence query, and checks that Lookup degrades to asking for an upload
+// while the library cannot be reached.
+func TestResilience(t *testing.T) {
+	exchangetest.Resilience(t, exchangetest.Party{
+		Start: func(t *testing.T, opts httpx.Options) exchangetest.Target {
+			e := newEnv(t, opts)
+			return exchangetest.Target{
+				Call: func(ctx context.Context) error {
+					ls, err := e.client.Licences(ctx, sandbox.RestaurantID, "")
+					if err == nil && len(ls) != 2 {
+						err = fmt.Errorf("licences = %d, want 2", len(ls))
+					}
+					return err
+				},
+				Faults:   e.sb.Faults,
+				Requests: e.sb.Recorder.Len,
+				Breaker:  e.client.State,
+				Unavailable: func(t *testing.T, ctx context.Context) {
+					res, err := e.client.Lookup(ctx, sandbox.RestaurantID, "yyzz")
+					if err != nil {
+						t.Errorf("Lookup: %v", err)
+						return
+					}
+					if got, want := res.Degraded, true; got != want {
+						t.Errorf("degraded = %v, want %v", got, want)
+					}
+					if got, want := res.Reason, elicense.ReasonUnavailable; got != want {
+						t.Errorf("reason = %q, want %q", got, want)
+					}
+				},
+			}
+		},
+	})
 }
 
 func TestResilience_RetriesIssueAfter5xxOnce(t *testing.T) {
@@ -47,66 +66,5 @@ func TestResilience_RetriesIssueAfter5xxOnce(t *testing.T) {
 	}
 	if got, other := last[1].Header.Get("X-Nonce"), last[0].Header.Get("X-Nonce"); got == other {
 		t.Errorf("retry reused nonce %q: each attempt must be signed afresh", got)
-	}
-}
-
-func TestResilience_TimeoutIsUnavailable(t *testing.T) {
-	opts := fastOptions()
-	opts.AttemptTimeout = 50 * time.Millisecond
-	opts.Timeout = 200 * time.Millisecond
-	e := newEnv(t, opts)
-	e.sb.Faults.SetLatency(time.Second)
-
-	_, err := e.client.Licences(context.Background(), sandbox.RestaurantID, "")
-	if !errors.Is(err, httpx.ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
-	}
-	res, err := e.client.Lookup(context.Background(), sandbox.RestaurantID, "yyzz")
-	if err != nil {
-		t.Fatalf("Lookup: %v", err)
-	}
-	if got, want := res.Degraded, true; got != want {
-		t.Errorf("degraded = %v, want %v", got, want)
-	}
-	if got, want := res.Reason, elicense.ReasonUnavailable; got != want {
-		t.Errorf("reason = %q, want %q", got, want)
-	}
-}
-
-func TestResilience_BreakerOpensAndCloses(t *testing.T) {
-	opts := fastOptions()
-	opts.MaxAttempts = 1
-	e := newEnv(t, opts)
-	ctx := context.Background()
-	e.sb.Faults.Down(true)
-
-	for i := range 3 {
-		if _, err := e.client.Licences(ctx, sandbox.RestaurantID, ""); !errors.Is(err, httpx.ErrUnavailable) {
-			t.Fatalf("call %d: err = %v, want ErrUnavailable", i+1, err)
-		}
-	}
-	if got, want := e.client.State(), "open"; got != want {
-		t.Fatalf("breaker = %q, want %q", got, want)
-	}
-	before := e.sb.Recorder.Len()
-	_, err := e.client.Licences(ctx, sandbox.RestaurantID, "")
-	if !errors.Is(err, httpx.ErrCircuitOpen) {
-		t.Errorf("err = %v, want ErrCircuitOpen", err)
-	}
-	res, err := e.client.Lookup(ctx, sandbox.RestaurantID, "yyzz")
-	if err != nil || !res.Degraded {
-		t.Errorf("Lookup with the breaker open = %+v, %v; want degraded", res, err)
-	}
-	if got, want := e.sb.Recorder.Len(), before; got != want {
-		t.Errorf("requests while open = %d, want %d", got-before, 0)
-	}
-
-	e.sb.Faults.Down(false)
-	time.Sleep(150 * time.Millisecond) // the cool-down
-	if _, err := e.client.Licences(ctx, sandbox.RestaurantID, ""); err != nil {
-		t.Fatalf("after the cool-down: %v", err)
-	}
-	if got, want := e.client.State(), "closed"; got != want {
-		t.Errorf("breaker = %q, want %q", got, want)
 	}
 }
