@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/ident"
 	"zerovisit/models"
+	"zerovisit/workflow/ident"
 )
 
 // citizenAddressView is an address book entry, masked.

@@ -9,9 +9,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/integrations/basedata"
-	"zerovisit/integrations/ident"
 	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // citizenBusinesses lists the businesses the caller acts for.

@@ -8,9 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/ident"
 	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 type citizenDraftRequest struct {

@@ -11,10 +11,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/integrations/basedata"
-	"zerovisit/integrations/ident"
 	"zerovisit/integrations/wechat"
 	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // citizenProfile is what a citizen sees of themselves: masked, always.

@@ -2,16 +2,16 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/courier"
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/models/blob"
 	"zerovisit/models/kv"
+	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
+	"zerovisit/workflow/parcel"
 )
 
 // CourierDeps are what the endpoints for couriers (the mobile page) and
@@ -39,7 +39,7 @@ type CourierDesk interface {
 	CourierLeg(ctx context.Context, courierID, legID string) (desk.LegView, error)
 	Scan(ctx context.Context, courierID string, req desk.ScanRequest) (desk.ScanResult, error)
 	AddPhoto(ctx context.Context, courierID, legID string, obj desk.PhotoObject) (desk.Photo, error)
-	Push(ctx context.Context, provider string, h http.Header, body []byte) (courier.Push, error)
+	Push(ctx context.Context, provider string, header map[string][]string, body []byte) (parcel.Push, error)
 }
 
 // Rate limits of the courier endpoints.
@@ -93,20 +93,11 @@ func (h *Handler) courierActive(c *gin.Context) {
 	c.Next()
 }
 
-// handleCourierError writes the desk's and the providers' refusals as they are,
-// and every other error through h.fail.
+// handleCourierError writes the desk's and the providers' refusals through
+// h.fail, logging why a route push was refused.
 func (h *Handler) handleCourierError(c *gin.Context, err error) {
-	var (
-		refusal *desk.Refusal
-		push    *courier.PushError
-	)
-	switch {
-	case errors.As(err, &refusal):
-		h.fail(c, &APIError{Status: refusal.Status, Code: refusal.Code, Message: refusal.Message, Detail: refusal.Detail})
-	case errors.As(err, &push):
-		h.log.WarnContext(c.Request.Context(), "courier push refused", "request_id", requestID(c), "code", push.Code, "reason", push.Reason)
-		h.fail(c, &APIError{Status: push.Status, Code: push.Code, Message: push.Message})
-	default:
-		h.fail(c, err)
+	if r, ok := workflow.AsRefusal(err); ok && r.Cause != nil {
+		h.log.WarnContext(c.Request.Context(), "courier request refused", "request_id", requestID(c), "code", r.Code, "reason", r.Cause.Error())
 	}
+	h.fail(c, err)
 }

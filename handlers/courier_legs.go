@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/models/blob"
+	"zerovisit/workflow/desk"
 )
 
 // validLegID is the shape of leg ids, checked before they reach the store.

@@ -49,6 +49,8 @@ var sentinels = []struct {
 	{workflow.ErrInvalidInput, APIError{http.StatusUnprocessableEntity, "invalid_input", "提交的内容不符合要求", nil}},
 	{workflow.ErrRateLimited, APIError{http.StatusTooManyRequests, "rate_limited", "请求过于频繁，请稍后再试", nil}},
 	{workflow.ErrUnavailable, APIError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试", nil}},
+	{workflow.ErrMalformed, APIError{http.StatusBadRequest, "malformed", "请求内容无法解析", nil}},
+	{workflow.ErrUnsupportedType, APIError{http.StatusUnsupportedMediaType, "unsupported_type", "文件类型不受支持", nil}},
 }
 
 // errInternal is what the caller sees of an error we did not expect.
@@ -60,6 +62,18 @@ func statusFor(err error) (APIError, bool) {
 	var api *APIError
 	if errors.As(err, &api) {
 		return *api, true
+	}
+	if r, ok := workflow.AsRefusal(err); ok {
+		// The domain's refusals carry their own code and message; their
+		// kind alone decides the status.
+		out := APIError{http.StatusUnprocessableEntity, r.Code, r.Message, r.Detail}
+		for _, s := range sentinels {
+			if errors.Is(r.Kind, s.err) {
+				out.Status = s.api.Status
+				break
+			}
+		}
+		return out, true
 	}
 	var input *workflow.InputError
 	if errors.As(err, &input) {

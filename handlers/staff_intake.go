@@ -11,9 +11,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"zerovisit/integrations/ident"
 	"zerovisit/models/blob"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // scanTypes are the kinds of file a counter scanner produces.

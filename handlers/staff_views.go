@@ -6,9 +6,9 @@ import (
 	"slices"
 	"time"
 
-	"zerovisit/integrations/ident"
 	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // statusName is a state's Chinese name, as the console shows it.

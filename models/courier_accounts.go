@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"zerovisit/integrations/courier/desk"
+	"zerovisit/workflow/desk"
 )
 
 const courierColumns = `id, name_sealed, phone_sealed, phone_index, password_hash, company, provider, active, created_at`

@@ -9,8 +9,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // CourierStore keeps the courier desk's legs, their tracks, door photos

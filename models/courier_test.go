@@ -8,18 +8,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"zerovisit/integrations/courier"
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
+	"zerovisit/workflow/parcel"
 )
 
 func testLeg(id, caseID, waybill string, at time.Time) desk.Leg {
 	return desk.Leg{
 		ID: id, SourceKey: "outbox:" + id, Kind: desk.KindDelivery, CaseID: caseID, CaseNumber: "ZV-" + caseID,
 		ApplicantID: "u1", Department: "jtysj", ItemCode: "jtysj-pthyjyxk", Provider: "sf", Waybill: waybill,
-		Status: desk.StatusOrdered, Materials: []string{"aqzd"}, Party: "s1:sealed", Payer: courier.PayerAccount,
+		Status: desk.StatusOrdered, Materials: []string{"aqzd"}, Party: "s1:sealed", Payer: parcel.PayerAccount,
 		LastActor: workflow.Actor{Kind: workflow.ActorSystem, ID: "courier-desk"},
 		Version:   1, SyncedVersion: 1, CreatedAt: at, UpdatedAt: at, MovedAt: at,
 	}
@@ -62,7 +62,7 @@ func TestCourierStoreLegs(t *testing.T) {
 		}
 
 		// A move stores the track, the change and the leg it created, once.
-		track := desk.Track{LegID: l.ID, Source: "sf", Key: "R1", State: courier.StateRefused, Code: "33", At: t0,
+		track := desk.Track{LegID: l.ID, Source: "sf", Key: "R1", State: parcel.StateRefused, Code: "33", At: t0,
 			Actor: workflow.Actor{Kind: workflow.ActorSystem, ID: "courier:sf"}, Applied: true, ReceivedAt: t0}
 		moved := next
 		moved.Status, moved.Version = desk.StatusRefused, 3
@@ -87,7 +87,7 @@ func TestCourierStoreLegs(t *testing.T) {
 			t.Errorf("legs by waybill = %+v, %v; want the return leg first", byWaybill, err)
 		}
 		gotTrack, err := s.Track(ctx, "sf", "R1")
-		if err != nil || gotTrack.State != courier.StateRefused || !gotTrack.Applied || gotTrack.Actor.ID != "courier:sf" {
+		if err != nil || gotTrack.State != parcel.StateRefused || !gotTrack.Applied || gotTrack.Actor.ID != "courier:sf" {
 			t.Errorf("track = %+v, %v", gotTrack, err)
 		}
 

@@ -6,9 +6,9 @@ import (
 
 	"gorm.io/gorm"
 
-	"zerovisit/integrations/courier"
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
+	"zerovisit/workflow/parcel"
 )
 
 const trackColumns = `leg_id, source, "key", request_hash, state, code, at, actor_kind, actor_id, note, applied, result, received_at`
@@ -34,7 +34,7 @@ func scanTrack(row rowScanner) (desk.Track, error) {
 		&t.Note, &t.Applied, &result, &received); err != nil {
 		return desk.Track{}, err
 	}
-	t.State, t.Actor.Kind, t.At, t.ReceivedAt = courier.State(state), workflow.ActorKind(kind), at.T, received.T
+	t.State, t.Actor.Kind, t.At, t.ReceivedAt = parcel.State(state), workflow.ActorKind(kind), at.T, received.T
 	if result != nil {
 		t.Result = []byte(*result)
 	}

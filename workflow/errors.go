@@ -25,6 +25,11 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable means a dependency the request cannot do without is down.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrMalformed means the request cannot be read at all (a body that is
+	// not what the protocol says).
+	ErrMalformed = errors.New("malformed")
+	// ErrUnsupportedType means an uploaded file is of a type not accepted.
+	ErrUnsupportedType = errors.New("unsupported type")
 	// ErrNotDue means a timer looked at a case before anything on it fell due.
 	ErrNotDue = errors.New("nothing due")
 )

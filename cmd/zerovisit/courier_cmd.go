@@ -10,8 +10,8 @@ import (
 
 	"zerovisit/configs"
 	"zerovisit/handlers"
-	"zerovisit/integrations/courier/desk"
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/desk"
+	"zerovisit/workflow/ident"
 )
 
 const courierUsage = "usage: zerovisit courier add --name NAME --phone PHONE [--company C] [--provider sf|kuaidi100] | courier disable|enable --phone PHONE"

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/integrations/courier/kuaidi100"
 	"zerovisit/integrations/courier/sf"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // pickupItem is trust first, has its originals collected by courier before

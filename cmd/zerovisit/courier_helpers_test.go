@@ -17,9 +17,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"zerovisit/configs"
-	"zerovisit/integrations/courier/desk"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 	"zerovisit/workflow/workflowtest"
 )
 

@@ -11,9 +11,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"zerovisit/integrations/courier/desk"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // chromium finds Debian's chromium. In CI (CI=true) a missing browser

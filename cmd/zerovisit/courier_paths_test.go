@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"zerovisit/handlers"
-	"zerovisit/integrations/courier/desk"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // dispatchOrdinary takes an ordinary courier case to delivering and

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/integrations/courier/kuaidi100"
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // postPush sends a push body to our callback as the provider would, and

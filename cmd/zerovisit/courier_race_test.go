@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // TestCourierScanRaceOneHolder has two couriers scan the same unclaimed leg

@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // staffArrive opens the clerk's and the courier's accounts (once per demo),

@@ -9,9 +9,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/models"
+	"zerovisit/workflow/desk"
 )
 
 // errNoSandboxHooks is returned by `zerovisit demo --addr`: minting a

@@ -17,7 +17,7 @@ import (
 
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/integrations/courier/sf"
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // demoPerson is an applicant of the demo and how their story must end.

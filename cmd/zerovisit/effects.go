@@ -10,8 +10,8 @@ import (
 	"zerovisit/handlers"
 	"zerovisit/integrations/department"
 	"zerovisit/integrations/elicense"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // holder is who a licence or a credit record is written against.

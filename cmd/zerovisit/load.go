@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"zerovisit/configs"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // loadHooks are the demo's hooks plus the parties' record of side effects.

@@ -19,9 +19,9 @@ import (
 	departmentsb "zerovisit/integrations/department/sandbox"
 	"zerovisit/integrations/elicense"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
-	"zerovisit/integrations/ident"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 	"zerovisit/workflow/workflowtest"
 )
 

@@ -10,8 +10,8 @@ import (
 	sfsb "zerovisit/integrations/courier/sf/sandbox"
 	"zerovisit/integrations/elicense"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
-	"zerovisit/integrations/ident"
 	wechatsb "zerovisit/integrations/wechat/sandbox"
+	"zerovisit/workflow/ident"
 )
 
 // sandboxHooks are the shared sandbox process's own endpoints, under

@@ -9,19 +9,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"zerovisit/configs"
 	"zerovisit/handlers"
-	"zerovisit/integrations/courier"
-	"zerovisit/integrations/courier/desk"
 	"zerovisit/integrations/courier/kuaidi100"
 	kdsb "zerovisit/integrations/courier/kuaidi100/sandbox"
 	"zerovisit/integrations/courier/sf"
 	sfsb "zerovisit/integrations/courier/sf/sandbox"
 	"zerovisit/integrations/httpx"
-	"zerovisit/integrations/ident"
 	"zerovisit/models"
 	webcourier "zerovisit/web/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
+	"zerovisit/workflow/ident"
+	"zerovisit/workflow/parcel"
 )
 
 // courierArea is the courier desk as the App holds it. recipients and
@@ -101,7 +103,7 @@ func (a *App) openCourier() error {
 		cc.Kuaidi100URL, cc.Kuaidi100Customer, cc.Kuaidi100Key, cc.Kuaidi100Salt = mc.Kuaidi100URL, mc.Kuaidi100Customer, mc.Kuaidi100Key, randomSecret()
 		hc.Transport = httpx.LoopbackOnly(nil)
 	}
-	providers := map[string]courier.Provider{}
+	providers := map[string]parcel.Provider{}
 	for _, name := range []string{cc.PickupProvider, cc.DeliveryProvider} {
 		if providers[name] != nil {
 			continue
@@ -135,11 +137,11 @@ func (a *App) openCourier() error {
 		Store: a.courier.store, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(), Providers: providers,
 		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer,
 		PickupProvider: cc.PickupProvider, DeliveryProvider: cc.DeliveryProvider, CallbackURL: a.courierCallback,
-		Office: func(dept string) courier.Contact {
-			return courier.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}
+		Office: func(dept string) parcel.Contact {
+			return parcel.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}
 		},
 		Postage: desk.Postage(postage), MaxAttempts: cc.MaxAttempts, LostAfter: cc.LostAfter, Log: a.log,
-		PasswordCost: a.courier.passwordCost,
+		Passwords: models.BcryptPasswords{Cost: a.courier.passwordCost}, NewID: newOrderedID,
 	})
 	if err != nil {
 		return err
@@ -185,8 +187,8 @@ type businessAgents interface {
 // that is not a valid resident ID number is refused as such.
 func (h holderIdentities) MatchesApplicant(ctx context.Context, applicantID, idNumber string) (bool, error) {
 	if _, err := ident.ParseResidentID(idNumber, time.Now()); err != nil {
-		return false, &desk.Refusal{Status: http.StatusUnprocessableEntity, Code: "invalid_id_number",
-			Message: "身份证号码不正确", Detail: map[string]string{"field": "id_number"}, Err: workflow.ErrInvalidInput}
+		return false, workflow.Refuse(workflow.ErrInvalidInput, "invalid_id_number", "身份证号码不正确").
+			WithDetail(map[string]string{"field": "id_number"})
 	}
 	holder, err := h.holders.Holder(ctx, applicantID)
 	if err != nil {
@@ -230,15 +232,15 @@ type addressBook interface {
 type addressBookRecipients struct{ book addressBook }
 
 // Recipient returns the contact the case's address reference names.
-func (r addressBookRecipients) Recipient(ctx context.Context, _ string, ref string) (courier.Contact, error) {
+func (r addressBookRecipients) Recipient(ctx context.Context, _ string, ref string) (parcel.Contact, error) {
 	name, phone, addr, err := r.book.Address(ctx, ref)
 	if err != nil {
-		return courier.Contact{}, fmt.Errorf("address %s: %w", ref, err)
+		return parcel.Contact{}, fmt.Errorf("address %s: %w", ref, err)
 	}
 	if name == "" || phone == "" || addr == "" {
-		return courier.Contact{}, fmt.Errorf("address %s is incomplete: %w", ref, workflow.ErrNotFound)
+		return parcel.Contact{}, fmt.Errorf("address %s is incomplete: %w", ref, workflow.ErrNotFound)
 	}
-	return courier.Contact{Name: name, Phone: phone, Address: addr}, nil
+	return parcel.Contact{Name: name, Phone: phone, Address: addr}, nil
 }
 
 // courierSandboxes play the courier companies beside the other parties'
@@ -275,4 +277,13 @@ func (s *courierSandboxes) creds(base string) manifestCourier {
 func (s *courierSandboxes) mount(mux *http.ServeMux) {
 	mux.Handle("/sf/", http.StripPrefix("/sf", s.sf))
 	mux.Handle("/kuaidi100/", http.StripPrefix("/kuaidi100", s.kuaidi100))
+}
+
+// newOrderedID returns a time-ordered UUID (version 7), so rows keyed by it
+// page in creation order.
+func newOrderedID() string {
+	if id, err := uuid.NewV7(); err == nil {
+		return id.String()
+	}
+	return uuid.NewString()
 }

@@ -14,11 +14,11 @@ import (
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/credit"
 	"zerovisit/integrations/httpx"
-	"zerovisit/integrations/ident"
 	"zerovisit/models"
 	"zerovisit/models/pii"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // maxScanBytes bounds one scan made at a counter (the HTTP body limit,

@@ -10,8 +10,8 @@ import (
 
 	"zerovisit/integrations/exchange"
 	"zerovisit/integrations/httpx"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // Party is the libraries' name in errors, metrics and the circuit breaker.

@@ -12,8 +12,8 @@ import (
 
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/basedata/sandbox"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 func TestVerifyRealName(t *testing.T) {

@@ -15,8 +15,8 @@ import (
 	"zerovisit/integrations/exchange"
 	"zerovisit/integrations/exchange/exchangetest"
 	"zerovisit/integrations/httpx"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 func TestStatus(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 
 	"zerovisit/integrations/exchange"
 	"zerovisit/integrations/httpx"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // Party is the library's name in errors, metrics and the circuit breaker.

@@ -8,8 +8,8 @@ import (
 
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/elicense/sandbox"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 func TestLicences(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"zerovisit/integrations/exchange"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // maxCaseNumber bounds a case number's length.

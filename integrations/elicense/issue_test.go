@@ -10,8 +10,8 @@ import (
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/elicense/sandbox"
 	"zerovisit/integrations/exchange"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 func TestIssue_IdempotentByCaseNumber(t *testing.T) {

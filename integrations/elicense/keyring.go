@@ -11,7 +11,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // Keyring holds the SM2 signing keys of issuing departments, by their USCC.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // Subject is whom a look-up is about: a natural person by resident ID

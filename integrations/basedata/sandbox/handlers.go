@@ -8,7 +8,7 @@ import (
 
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/exchange"
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // maxRequest bounds a request body.

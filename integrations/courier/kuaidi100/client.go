@@ -10,8 +10,8 @@ import (
 	"net/url"
 	"strings"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/integrations/httpx"
+	"zerovisit/workflow/parcel"
 )
 
 // Name is the provider's name, as legs record it.
@@ -34,7 +34,7 @@ type Client struct {
 	creds Credentials
 }
 
-var _ courier.Provider = (*Client)(nil)
+var _ parcel.Provider = (*Client)(nil)
 
 // NewClient returns a client of the service at baseURL.
 func NewClient(baseURL string, hc *http.Client, creds Credentials, opts httpx.Options) (*Client, error) {
@@ -66,8 +66,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("kuaidi100: %s refused: %s %s", e.Path, e.Code, e.Message)
 }
 
-// Unwrap makes every refusal a courier.ErrRefused.
-func (e *Error) Unwrap() error { return courier.ErrRefused }
+// Unwrap makes every refusal a parcel.ErrRefused.
+func (e *Error) Unwrap() error { return parcel.ErrRefused }
 
 // call posts param to path and decodes the answer into out (which must
 // embed Answer, or be nil). Every call is safe to repeat: orders are

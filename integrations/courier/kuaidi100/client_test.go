@@ -11,10 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/integrations/courier/kuaidi100"
 	"zerovisit/integrations/courier/kuaidi100/sandbox"
 	"zerovisit/integrations/httpx"
+	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 const (
@@ -28,7 +29,7 @@ type fixture struct {
 	client *kuaidi100.Client
 	cbURL  string
 	mu     sync.Mutex
-	got    []courier.Event
+	got    []parcel.Event
 }
 
 // newFixture serves a sandbox and a callback that verifies pushes with the client.
@@ -60,12 +61,12 @@ func newFixture(t *testing.T, clientKey string) *fixture {
 	return f
 }
 
-func (f *fixture) order(id string) courier.Order {
-	return courier.Order{
+func (f *fixture) order(id string) parcel.Order {
+	return parcel.Order{
 		ID:        id,
-		Sender:    courier.Contact{Name: "收件窗口", Phone: "0571-87000000", Company: "杭州市交通运输局", Address: "杭州市上城区解放东路 18 号"},
-		Recipient: courier.Contact{Name: "张三", Phone: "13812345678", Address: "浙江省杭州市西湖区文三路 1 号"},
-		Cargo:     "办理结果", Payer: courier.PayerRecipient, CallbackURL: f.cbURL,
+		Sender:    parcel.Contact{Name: "收件窗口", Phone: "0571-87000000", Company: "杭州市交通运输局", Address: "杭州市上城区解放东路 18 号"},
+		Recipient: parcel.Contact{Name: "张三", Phone: "13812345678", Address: "浙江省杭州市西湖区文三路 1 号"},
+		Cargo:     "办理结果", Payer: parcel.PayerRecipient, CallbackURL: f.cbURL,
 	}
 }
 
@@ -90,7 +91,7 @@ func TestOrderSubscribeAndPush(t *testing.T) {
 			t.Fatalf("advance %s: %v %d %s", st, err, rep.Status, rep.Body)
 		}
 	}
-	want := []courier.State{courier.StatePickedUp, courier.StateOutForDelivery, courier.StateSigned}
+	want := []parcel.State{parcel.StatePickedUp, parcel.StateOutForDelivery, parcel.StateSigned}
 	if len(f.got) != len(want) {
 		t.Fatalf("pushes = %+v", f.got)
 	}
@@ -100,10 +101,10 @@ func TestOrderSubscribeAndPush(t *testing.T) {
 		}
 	}
 	evs, err := f.client.Track(ctx, s)
-	if err != nil || len(evs) != 3 || evs[0].State != courier.StatePickedUp || evs[2].State != courier.StateSigned {
+	if err != nil || len(evs) != 3 || evs[0].State != parcel.StatePickedUp || evs[2].State != parcel.StateSigned {
 		t.Errorf("track = %+v, %v", evs, err)
 	}
-	if err := f.client.CancelOrder(ctx, s); !errors.Is(err, courier.ErrRefused) {
+	if err := f.client.CancelOrder(ctx, s); !errors.Is(err, parcel.ErrRefused) {
 		t.Errorf("cancel after pickup: err = %v, want ErrRefused", err)
 	}
 }
@@ -126,7 +127,7 @@ func TestParsePushRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	push, err := kuaidi100.ParsePush(good, salt)
-	if err != nil || len(push.Events) != 1 || push.Events[0].State != courier.StateSigned {
+	if err != nil || len(push.Events) != 1 || push.Events[0].State != parcel.StateSigned {
 		t.Fatalf("good push: %+v, %v", push, err)
 	}
 	tampered, _ := url.ParseQuery(string(good))
@@ -142,7 +143,7 @@ func TestParsePushRefusals(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := kuaidi100.ParsePush(tc.body, tc.salt)
-			var pe *courier.PushError
+			var pe *workflow.Refusal
 			if !errors.As(err, &pe) || pe.Code != tc.code {
 				t.Errorf("err = %v, want %s", err, tc.code)
 			}

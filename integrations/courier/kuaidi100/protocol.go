@@ -3,7 +3,7 @@ package kuaidi100
 import (
 	"time"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 // Paths of the service.
@@ -39,24 +39,24 @@ const (
 )
 
 // StateOf maps a lastResult.state to the common state.
-func StateOf(state string) courier.State {
+func StateOf(state string) parcel.State {
 	switch state {
 	case StateInTransit, StateForwarded:
-		return courier.StateInTransit
+		return parcel.StateInTransit
 	case StatePickedUp:
-		return courier.StatePickedUp
+		return parcel.StatePickedUp
 	case StateProblem:
-		return courier.StateFailedAttempt
+		return parcel.StateFailedAttempt
 	case StateSigned:
-		return courier.StateSigned
+		return parcel.StateSigned
 	case StateRefused, StateRefusedAtDoor:
-		return courier.StateRefused
+		return parcel.StateRefused
 	case StateOutForDelivery:
-		return courier.StateOutForDelivery
+		return parcel.StateOutForDelivery
 	case StateReturned:
-		return courier.StateReturned
+		return parcel.StateReturned
 	}
-	return courier.StateUnknown
+	return parcel.StateUnknown
 }
 
 // TimeLayout is how the service writes times, in China Standard Time.

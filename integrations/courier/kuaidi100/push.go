@@ -3,57 +3,56 @@ package kuaidi100
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 var ackOK, _ = json.Marshal(Answer{Result: true, ReturnCode: CodeOK, Message: "成功"})
 
 // ParsePush checks a push (a form body) against our salt and returns the
 // parcel's current state as one event.
-func (c *Client) ParsePush(_ http.Header, body []byte) (courier.Push, error) {
+func (c *Client) ParsePush(_ map[string][]string, body []byte) (parcel.Push, error) {
 	return ParsePush(body, c.creds.Salt)
 }
 
 // ParsePush checks a push signed with salt and returns the parcel's
 // current state (lastResult.state at the time of its newest route point)
 // as one event.
-func ParsePush(body []byte, salt string) (courier.Push, error) {
+func ParsePush(body []byte, salt string) (parcel.Push, error) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return courier.Push{}, courier.Malformed("push body is not a form")
+		return parcel.Push{}, parcel.Malformed("push body is not a form")
 	}
 	param, sign := form.Get("param"), form.Get("sign")
 	switch {
 	case param == "" || sign == "":
-		return courier.Push{}, courier.Malformed("push lacks param or sign")
+		return parcel.Push{}, parcel.Malformed("push lacks param or sign")
 	case !VerifyPushSign(sign, param, salt):
-		return courier.Push{}, courier.BadSignature("sign does not verify")
+		return parcel.Push{}, parcel.BadSignature("sign does not verify")
 	}
 	var p PushParam
 	if err := json.Unmarshal([]byte(param), &p); err != nil {
-		return courier.Push{}, courier.Malformed("param is not a push")
+		return parcel.Push{}, parcel.Malformed("param is not a push")
 	}
 	t := p.LastResult
 	if t.Nu == "" || t.State == "" || len(t.Data) == 0 {
-		return courier.Push{}, courier.Malformed("lastResult lacks nu, state or data")
+		return parcel.Push{}, parcel.Malformed("lastResult lacks nu, state or data")
 	}
 	at, err := time.ParseInLocation(TimeLayout, t.Data[0].Time, CST)
 	if err != nil {
-		return courier.Push{}, courier.Malformed(fmt.Sprintf("bad time %q", t.Data[0].Time))
+		return parcel.Push{}, parcel.Malformed(fmt.Sprintf("bad time %q", t.Data[0].Time))
 	}
 	state := StateOf(t.State)
 	if t.IsCheck == "1" {
-		state = courier.StateSigned
+		state = parcel.StateSigned
 	}
-	ev := courier.Event{
+	ev := parcel.Event{
 		Waybill: t.Nu, State: state, Code: t.State, At: at, Note: t.Data[0].Context,
 		Key: t.Nu + "|" + t.State + "|" + t.Data[0].Time,
 	}
-	return courier.Push{Events: []courier.Event{ev}, Ack: ackOK, ContentType: "application/json"}, nil
+	return parcel.Push{Events: []parcel.Event{ev}, Ack: ackOK, ContentType: "application/json"}, nil
 }
 
 // SignPush builds the form body of a push as the service signs it.

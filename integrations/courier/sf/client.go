@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/integrations/httpx"
+	"zerovisit/workflow/parcel"
 )
 
 // Name is the provider's name, as legs record it.
@@ -38,7 +38,7 @@ type Client struct {
 	now   func() time.Time
 }
 
-var _ courier.Provider = (*Client)(nil)
+var _ parcel.Provider = (*Client)(nil)
 
 // NewClient returns a client of the platform at baseURL (its service path
 // is appended), sending through hc with opts.
@@ -71,8 +71,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("sf: %s refused: %s %s", e.Service, e.Code, e.Message)
 }
 
-// Unwrap makes every refusal a courier.ErrRefused.
-func (e *Error) Unwrap() error { return courier.ErrRefused }
+// Unwrap makes every refusal a parcel.ErrRefused.
+func (e *Error) Unwrap() error { return parcel.ErrRefused }
 
 // call sends one service request and decodes its msgData into out. Every
 // service is safe to repeat (ordering is idempotent by order id), so the

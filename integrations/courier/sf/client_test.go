@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/integrations/courier/sf/sandbox"
 	"zerovisit/integrations/httpx"
+	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 const (
@@ -39,12 +40,12 @@ func newClient(t *testing.T, baseURL, cw string) *sf.Client {
 	return c
 }
 
-func order(id string) courier.Order {
-	return courier.Order{
+func order(id string) parcel.Order {
+	return parcel.Order{
 		ID:        id,
-		Sender:    courier.Contact{Name: "张三", Phone: "13812345678", Address: "浙江省杭州市西湖区文三路 1 号"},
-		Recipient: courier.Contact{Name: "收件窗口", Phone: "0571-87000000", Company: "杭州市交通运输局", Address: "杭州市上城区解放东路 18 号"},
-		Cargo:     "材料原件", Payer: courier.PayerAccount, Remark: "ZV0001",
+		Sender:    parcel.Contact{Name: "张三", Phone: "13812345678", Address: "浙江省杭州市西湖区文三路 1 号"},
+		Recipient: parcel.Contact{Name: "收件窗口", Phone: "0571-87000000", Company: "杭州市交通运输局", Address: "杭州市上城区解放东路 18 号"},
+		Cargo:     "材料原件", Payer: parcel.PayerAccount, Remark: "ZV0001",
 	}
 }
 
@@ -74,7 +75,7 @@ func TestOrderIsIdempotentByOrderID(t *testing.T) {
 		t.Errorf("pay method = %d card %q, want %d with the monthly card (postage waived)", got, p.MonthlyCard, want)
 	}
 	charged := order("leg-2")
-	charged.Payer = courier.PayerRecipient
+	charged.Payer = parcel.PayerRecipient
 	s2, err := c.CreateOrder(ctx, charged)
 	if err != nil {
 		t.Fatal(err)
@@ -101,14 +102,14 @@ func TestCancelAndTrack(t *testing.T) {
 	}
 	err := c.CancelOrder(ctx, s2)
 	var refused *sf.Error
-	if !errors.As(err, &refused) || refused.Code != sf.BizAlreadyPickedUp || !errors.Is(err, courier.ErrRefused) {
+	if !errors.As(err, &refused) || refused.Code != sf.BizAlreadyPickedUp || !errors.Is(err, parcel.ErrRefused) {
 		t.Errorf("cancel after pickup: err = %v, want refusal %s", err, sf.BizAlreadyPickedUp)
 	}
 	evs, err := c.Track(ctx, s2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []courier.State{courier.StatePickedUp, courier.StateInTransit, courier.StateUnknown}
+	want := []parcel.State{parcel.StatePickedUp, parcel.StateInTransit, parcel.StateUnknown}
 	if len(evs) != len(want) {
 		t.Fatalf("events = %+v", evs)
 	}
@@ -141,7 +142,7 @@ func TestParsePush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(push.Events) != 1 || push.Events[0].State != courier.StateSigned || push.Events[0].Key != "R1" || !push.Events[0].At.Equal(at) {
+	if len(push.Events) != 1 || push.Events[0].State != parcel.StateSigned || push.Events[0].Key != "R1" || !push.Events[0].At.Equal(at) {
 		t.Errorf("events = %+v", push.Events)
 	}
 	if got, want := string(push.Ack), `{"return_code":"0000","return_msg":"成功"}`; got != want {
@@ -164,7 +165,7 @@ func TestParsePush(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := sf.ParsePush(tc.body, partner, checkword)
-			var pe *courier.PushError
+			var pe *workflow.Refusal
 			if !errors.As(err, &pe) || pe.Code != tc.code {
 				t.Errorf("err = %v, want %s", err, tc.code)
 			}

@@ -7,15 +7,15 @@ import (
 	"sort"
 	"time"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 // CreateOrder orders the parcel. An order id the platform has seen (a retry
 // after a lost answer, or the effect delivered twice) is looked up instead,
 // so one order id always has one waybill.
-func (c *Client) CreateOrder(ctx context.Context, o courier.Order) (courier.Shipment, error) {
+func (c *Client) CreateOrder(ctx context.Context, o parcel.Order) (parcel.Shipment, error) {
 	if o.ID == "" {
-		return courier.Shipment{}, fmt.Errorf("sf: create order: %w: order id is empty", courier.ErrRefused)
+		return parcel.Shipment{}, fmt.Errorf("sf: create order: %w: order id is empty", parcel.ErrRefused)
 	}
 	req := CreateOrderRequest{
 		Language: "zh-CN", OrderID: o.ID, ExpressTypeID: 1, Remark: o.Remark,
@@ -26,7 +26,7 @@ func (c *Client) CreateOrder(ctx context.Context, o courier.Order) (courier.Ship
 		},
 	}
 	switch o.Payer {
-	case courier.PayerRecipient:
+	case parcel.PayerRecipient:
 		req.PayMethod = PayRecipient
 	default:
 		// The government's account pays whichever end it is (寄付 or 第三方付).
@@ -39,29 +39,29 @@ func (c *Client) CreateOrder(ctx context.Context, o courier.Order) (courier.Ship
 		err = c.call(ctx, ServiceSearchOrder, SearchOrderRequest{OrderID: o.ID, SearchType: "1", Language: "zh-CN"}, &resp)
 	}
 	if err != nil {
-		return courier.Shipment{}, err
+		return parcel.Shipment{}, err
 	}
 	for _, w := range resp.WaybillNoInfoList {
 		if w.WaybillType == 1 && w.WaybillNo != "" {
-			return courier.Shipment{Provider: Name, OrderID: o.ID, Waybill: w.WaybillNo}, nil
+			return parcel.Shipment{Provider: Name, OrderID: o.ID, Waybill: w.WaybillNo}, nil
 		}
 	}
-	return courier.Shipment{}, fmt.Errorf("sf: create order %s: the answer has no waybill number", o.ID)
+	return parcel.Shipment{}, fmt.Errorf("sf: create order %s: the answer has no waybill number", o.ID)
 }
 
 // CancelOrder cancels an order not yet picked up.
-func (c *Client) CancelOrder(ctx context.Context, s courier.Shipment) error {
+func (c *Client) CancelOrder(ctx context.Context, s parcel.Shipment) error {
 	return c.call(ctx, ServiceUpdateOrder, UpdateOrderRequest{OrderID: s.OrderID, DealType: 2}, nil)
 }
 
 // Track returns the waybill's route, oldest first.
-func (c *Client) Track(ctx context.Context, s courier.Shipment) ([]courier.Event, error) {
+func (c *Client) Track(ctx context.Context, s parcel.Shipment) ([]parcel.Event, error) {
 	var resp SearchRoutesResponse
 	req := SearchRoutesRequest{Language: "zh-CN", TrackingType: 1, TrackingNumber: []string{s.Waybill}, MethodType: 1}
 	if err := c.call(ctx, ServiceSearchRoutes, req, &resp); err != nil {
 		return nil, err
 	}
-	var out []courier.Event
+	var out []parcel.Event
 	for _, rr := range resp.RouteResps {
 		if rr.MailNo != s.Waybill {
 			continue
@@ -71,7 +71,7 @@ func (c *Client) Track(ctx context.Context, s courier.Shipment) ([]courier.Event
 			if err != nil {
 				return nil, fmt.Errorf("sf: route of %s: bad time %q", s.Waybill, r.AcceptTime)
 			}
-			out = append(out, courier.Event{
+			out = append(out, parcel.Event{
 				Waybill: s.Waybill, OrderID: s.OrderID, State: StateOf(r.OpCode), Code: r.OpCode, At: at,
 				Place: r.AcceptAddress, Note: r.Remark, Key: eventKey(s.Waybill, r.OpCode, r.AcceptTime),
 			})

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 // ServicePath is where the platform takes every call.
@@ -38,7 +38,7 @@ const (
 )
 
 // Route opCodes this adapter interprets. Others are kept as
-// courier.StateUnknown and move nothing.
+// parcel.StateUnknown and move nothing.
 const (
 	OpPickedUp       = "50" // 顺丰已收取快件
 	OpInTransit      = "30" // 快件已发车
@@ -51,24 +51,24 @@ const (
 )
 
 // StateOf maps an opCode to the common state.
-func StateOf(opCode string) courier.State {
+func StateOf(opCode string) parcel.State {
 	switch opCode {
 	case OpPickedUp:
-		return courier.StatePickedUp
+		return parcel.StatePickedUp
 	case OpInTransit, OpArrived:
-		return courier.StateInTransit
+		return parcel.StateInTransit
 	case OpOutForDelivery:
-		return courier.StateOutForDelivery
+		return parcel.StateOutForDelivery
 	case OpFailedAttempt:
-		return courier.StateFailedAttempt
+		return parcel.StateFailedAttempt
 	case OpRefused:
-		return courier.StateRefused
+		return parcel.StateRefused
 	case OpReturned:
-		return courier.StateReturned
+		return parcel.StateReturned
 	case OpSigned:
-		return courier.StateSigned
+		return parcel.StateSigned
 	}
-	return courier.StateUnknown
+	return parcel.StateUnknown
 }
 
 // TimeLayout is how the platform writes times, in China Standard Time.

@@ -3,11 +3,10 @@ package sf
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 // maxRoutesPerPush bounds the routes one push may carry.
@@ -18,46 +17,46 @@ var ackOK, _ = json.Marshal(PushAck{ReturnCode: "0000", ReturnMsg: "成功"})
 // ParsePush checks a route push (a form body) and returns its events. The
 // partner must be ours and the digest must verify with our checkword before
 // msgData is read.
-func (c *Client) ParsePush(_ http.Header, body []byte) (courier.Push, error) {
+func (c *Client) ParsePush(_ map[string][]string, body []byte) (parcel.Push, error) {
 	return ParsePush(body, c.creds.PartnerID, c.creds.Checkword)
 }
 
 // ParsePush checks a route push for partnerID signed with checkword and
 // returns its events.
-func ParsePush(body []byte, partnerID, checkword string) (courier.Push, error) {
+func ParsePush(body []byte, partnerID, checkword string) (parcel.Push, error) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return courier.Push{}, courier.Malformed("push body is not a form")
+		return parcel.Push{}, parcel.Malformed("push body is not a form")
 	}
 	get := form.Get
 	switch {
 	case get("partnerID") == "" || get("timestamp") == "" || get("msgDigest") == "" || get("msgData") == "":
-		return courier.Push{}, courier.Malformed("push lacks partnerID, timestamp, msgDigest or msgData")
+		return parcel.Push{}, parcel.Malformed("push lacks partnerID, timestamp, msgDigest or msgData")
 	case get("serviceCode") != ServiceRoutePush:
-		return courier.Push{}, courier.Malformed(fmt.Sprintf("service code %q is not a route push", get("serviceCode")))
+		return parcel.Push{}, parcel.Malformed(fmt.Sprintf("service code %q is not a route push", get("serviceCode")))
 	case get("partnerID") != partnerID:
-		return courier.Push{}, courier.BadSignature("unknown partner")
+		return parcel.Push{}, parcel.BadSignature("unknown partner")
 	case !VerifyDigest(get("msgDigest"), get("msgData"), get("timestamp"), checkword):
-		return courier.Push{}, courier.BadSignature("msgDigest does not verify")
+		return parcel.Push{}, parcel.BadSignature("msgDigest does not verify")
 	}
 	var msg PushMessage
 	if err := json.Unmarshal([]byte(get("msgData")), &msg); err != nil {
-		return courier.Push{}, courier.Malformed("msgData is not a route push")
+		return parcel.Push{}, parcel.Malformed("msgData is not a route push")
 	}
 	if len(msg.WaybillRoute) == 0 || len(msg.WaybillRoute) > maxRoutesPerPush {
-		return courier.Push{}, courier.Malformed(fmt.Sprintf("a push carries 1 to %d routes, not %d", maxRoutesPerPush, len(msg.WaybillRoute)))
+		return parcel.Push{}, parcel.Malformed(fmt.Sprintf("a push carries 1 to %d routes, not %d", maxRoutesPerPush, len(msg.WaybillRoute)))
 	}
-	out := courier.Push{Ack: ackOK, ContentType: "application/json"}
+	out := parcel.Push{Ack: ackOK, ContentType: "application/json"}
 	for i, r := range msg.WaybillRoute {
 		at, err := time.ParseInLocation(TimeLayout, r.AcceptTime, CST)
 		if err != nil || r.MailNo == "" || r.OpCode == "" {
-			return courier.Push{}, courier.Malformed(fmt.Sprintf("route %d lacks a waybill, an opCode or a valid time", i))
+			return parcel.Push{}, parcel.Malformed(fmt.Sprintf("route %d lacks a waybill, an opCode or a valid time", i))
 		}
 		key := r.ID
 		if key == "" {
 			key = eventKey(r.MailNo, r.OpCode, r.AcceptTime)
 		}
-		out.Events = append(out.Events, courier.Event{
+		out.Events = append(out.Events, parcel.Event{
 			Waybill: r.MailNo, OrderID: r.OrderID, State: StateOf(r.OpCode), Code: r.OpCode, At: at,
 			Place: r.AcceptAddress, Note: r.Remark, Key: key,
 		})

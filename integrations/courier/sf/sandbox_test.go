@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/integrations/courier/sf"
+	"zerovisit/workflow/parcel"
 )
 
 // TestSandboxPushesSignedRoutes advances a parcel in the sandbox and checks
@@ -17,7 +17,7 @@ import (
 func TestSandboxPushesSignedRoutes(t *testing.T) {
 	var (
 		mu  sync.Mutex
-		got []courier.Event
+		got []parcel.Event
 	)
 	var c *sf.Client
 	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +47,7 @@ func TestSandboxPushesSignedRoutes(t *testing.T) {
 			t.Fatalf("advance %s: %v %d %s", op, err, rep.Status, rep.Body)
 		}
 	}
-	want := []courier.State{courier.StatePickedUp, courier.StateOutForDelivery, courier.StateSigned}
+	want := []parcel.State{parcel.StatePickedUp, parcel.StateOutForDelivery, parcel.StateSigned}
 	if len(got) != len(want) {
 		t.Fatalf("callback got %+v", got)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/exchange"
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // maxRequest bounds a request body.

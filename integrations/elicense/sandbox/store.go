@@ -13,8 +13,8 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 
 	"zerovisit/integrations/elicense"
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // apiError is a refusal with its HTTP status, envelope code and message.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // withResidentCheck appends the right check character to 17 digits.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 var now = time.Date(2026, 3, 15, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"zerovisit/workflow"
@@ -15,20 +14,20 @@ import (
 // number is kept but whether it matched.
 func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req ScanRequest) (*DoorCheck, error) {
 	if l.Door != nil {
-		return nil, &Refusal{Status: http.StatusConflict, Code: "door_check_done", Message: "该运单已完成上门核验", Err: workflow.ErrDuplicate}
+		return nil, workflow.Refuse(workflow.ErrDuplicate, "door_check_done", "该运单已完成上门核验")
 	}
 	if strings.TrimSpace(req.IDNumber) == "" {
-		return nil, refuse(http.StatusUnprocessableEntity, "identity_required", "请核验收件人身份证件", map[string]string{"field": "id_number"})
+		return nil, refuse(workflow.ErrInvalidInput, "identity_required", "请核验收件人身份证件", map[string]string{"field": "id_number"})
 	}
 	ok, err := s.cfg.Identities.MatchesApplicant(ctx, l.ApplicantID, req.IDNumber)
-	var refusal *Refusal
+	var refusal *workflow.Refusal
 	switch {
 	case errors.As(err, &refusal):
 		return nil, err
 	case err != nil:
 		return nil, fmt.Errorf("check the recipient of leg %s: %w: %w", l.ID, workflow.ErrUnavailable, err)
 	case !ok:
-		return nil, refuse(http.StatusUnprocessableEntity, "identity_mismatch", "收件人身份与申请人不符，不能交付", nil)
+		return nil, refuse(workflow.ErrInvalidInput, "identity_mismatch", "收件人身份与申请人不符，不能交付", nil)
 	}
 	want := map[string]bool{}
 	for _, m := range l.Materials {
@@ -40,18 +39,18 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 		field := fmt.Sprintf("checks[%d]", i)
 		switch {
 		case !want[c.Material]:
-			return nil, refuse(http.StatusUnprocessableEntity, "invalid_field", "该材料不在上门核验清单中", map[string]string{"field": field})
+			return nil, refuse(workflow.ErrInvalidInput, "invalid_field", "该材料不在上门核验清单中", map[string]string{"field": field})
 		case seen[c.Material]:
-			return nil, refuse(http.StatusUnprocessableEntity, "invalid_field", "同一材料只能核验一次", map[string]string{"field": field})
+			return nil, refuse(workflow.ErrInvalidInput, "invalid_field", "同一材料只能核验一次", map[string]string{"field": field})
 		case !c.Passed && strings.TrimSpace(c.Note) == "":
-			return nil, refuse(http.StatusUnprocessableEntity, "invalid_field", "核验不通过须说明原因", map[string]string{"field": field + ".note"})
+			return nil, refuse(workflow.ErrInvalidInput, "invalid_field", "核验不通过须说明原因", map[string]string{"field": field + ".note"})
 		case len([]rune(c.Note)) > 200:
-			return nil, refuse(http.StatusUnprocessableEntity, "invalid_field", "说明不能超过 200 字", map[string]string{"field": field + ".note"})
+			return nil, refuse(workflow.ErrInvalidInput, "invalid_field", "说明不能超过 200 字", map[string]string{"field": field + ".note"})
 		}
 		seen[c.Material] = true
 		p, err := s.cfg.Store.Photo(ctx, l.ID, c.PhotoKey)
 		if errors.Is(err, workflow.ErrNotFound) {
-			return nil, refuse(http.StatusUnprocessableEntity, "photo_missing", "请先上传该材料原件的照片", map[string]string{"field": field + ".photo_key"})
+			return nil, refuse(workflow.ErrInvalidInput, "photo_missing", "请先上传该材料原件的照片", map[string]string{"field": field + ".photo_key"})
 		}
 		if err != nil {
 			return nil, err
@@ -59,7 +58,7 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 		d.Results = append(d.Results, CheckResult{Material: c.Material, Passed: c.Passed, Note: c.Note, PhotoKey: p.Key, PhotoSM3: p.SM3})
 	}
 	if len(seen) != len(want) {
-		return nil, refuse(http.StatusUnprocessableEntity, "checklist_incomplete", "请逐项核验清单中的全部材料原件", map[string]any{"checklist": l.Materials})
+		return nil, refuse(workflow.ErrInvalidInput, "checklist_incomplete", "请逐项核验清单中的全部材料原件", map[string]any{"checklist": l.Materials})
 	}
 	return d, nil
 }

@@ -1,10 +1,10 @@
-package courier
+package parcel
 
 import (
 	"fmt"
 	"log/slog"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // String prints c masked.
@@ -13,7 +13,7 @@ func (c Contact) String() string {
 }
 
 // GoString prints c masked, also under %#v.
-func (c Contact) GoString() string { return "courier.Contact{" + c.String() + "}" }
+func (c Contact) GoString() string { return "parcel.Contact{" + c.String() + "}" }
 
 // LogValue logs c masked.
 func (c Contact) LogValue() slog.Value { return slog.StringValue(c.String()) }

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"zerovisit/workflow"
@@ -26,11 +25,11 @@ func (s *Service) AddPhoto(ctx context.Context, courierID, legID string, obj Pho
 	}
 	switch {
 	case l.Kind != KindDelivery || len(l.Materials) == 0:
-		return Photo{}, refuse(http.StatusUnprocessableEntity, "no_door_check", "该运单无需上门核验原件", nil)
+		return Photo{}, refuse(workflow.ErrInvalidInput, "no_door_check", "该运单无需上门核验原件", nil)
 	case l.Door != nil:
-		return Photo{}, &Refusal{Status: http.StatusConflict, Code: "door_check_done", Message: "该运单已完成上门核验", Err: workflow.ErrDuplicate}
+		return Photo{}, workflow.Refuse(workflow.ErrDuplicate, "door_check_done", "该运单已完成上门核验")
 	case !strings.HasPrefix(obj.ContentType, "image/jpeg") && !strings.HasPrefix(obj.ContentType, "image/png") && !strings.HasPrefix(obj.ContentType, "image/webp"):
-		return Photo{}, refuse(http.StatusUnsupportedMediaType, "not_a_photo", "照片须为 JPEG、PNG 或 WebP 图片", map[string]string{"content_type": obj.ContentType})
+		return Photo{}, refuse(workflow.ErrUnsupportedType, "not_a_photo", "照片须为 JPEG、PNG 或 WebP 图片", map[string]string{"content_type": obj.ContentType})
 	}
 	p := Photo{LegID: l.ID, Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType, CourierID: courierID, CreatedAt: s.cfg.Now()}
 	if err := s.cfg.Store.AddPhoto(ctx, p); err != nil {
@@ -47,7 +46,7 @@ func (s *Service) courierLeg(ctx context.Context, courierID, legID string) (Leg,
 		return Leg{}, err
 	}
 	if l.CourierID != "" && l.CourierID != courierID {
-		return Leg{}, &Refusal{Status: http.StatusNotFound, Code: "not_found", Message: "运单不存在", Err: workflow.ErrNotFound}
+		return Leg{}, workflow.Refuse(workflow.ErrNotFound, "not_found", "运单不存在")
 	}
 	return l, nil
 }

@@ -4,17 +4,17 @@ import (
 	"slices"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 // stateCancelled is the desk's own input that cancels a leg whose order
 // was withdrawn before pickup.
-const stateCancelled courier.State = "cancelled"
+const stateCancelled parcel.State = "cancelled"
 
 // move is one input to a leg, in common terms.
 type move struct {
-	state courier.State
+	state parcel.State
 	// at is when it happened, by the clock of whoever reports it.
 	at    time.Time
 	actor workflow.Actor
@@ -46,28 +46,28 @@ func advance(l Leg, m move, now time.Time, maxAttempts int, newID func() string)
 		next.Door, changed = m.door, true
 	} else {
 		switch m.state {
-		case courier.StatePickedUp, courier.StateInTransit, courier.StateOutForDelivery:
+		case parcel.StatePickedUp, parcel.StateInTransit, parcel.StateOutForDelivery:
 			if to := statusOf(m.state); to.rank() > l.Status.rank() {
 				set(to)
 			}
-		case courier.StateSigned:
+		case parcel.StateSigned:
 			set(StatusDelivered)
 			if l.Kind == KindDelivery && m.door != nil {
 				next.Door = m.door
 			}
-		case courier.StateFailedAttempt:
+		case parcel.StateFailedAttempt:
 			next.Attempts++
 			changed = true
 			if next.Attempts >= maxAttempts {
 				set(StatusUndeliverable)
 			}
-		case courier.StateRefused:
+		case parcel.StateRefused:
 			set(StatusRefused)
-		case courier.StateReturned:
+		case parcel.StateReturned:
 			if l.Kind != KindReturn {
 				set(StatusUndeliverable)
 			}
-		case courier.StateLost:
+		case parcel.StateLost:
 			set(StatusLost)
 		case stateCancelled:
 			if l.Status.rank() < StatusPickedUp.rank() {
@@ -113,13 +113,13 @@ func claim(l Leg, courierID string, now time.Time) (Leg, bool) {
 	return l, true
 }
 
-func statusOf(s courier.State) Status {
+func statusOf(s parcel.State) Status {
 	switch s {
-	case courier.StatePickedUp:
+	case parcel.StatePickedUp:
 		return StatusPickedUp
-	case courier.StateInTransit:
+	case parcel.StateInTransit:
 		return StatusInTransit
-	case courier.StateOutForDelivery:
+	case parcel.StateOutForDelivery:
 		return StatusOutForDelivery
 	}
 	return StatusOrdered
@@ -132,7 +132,7 @@ func returnLeg(l Leg, now time.Time, newID func() string) *Leg {
 		ID: newID(), SourceKey: "return:" + l.ID, Kind: KindReturn,
 		CaseID: l.CaseID, CaseNumber: l.CaseNumber, ApplicantID: l.ApplicantID, Department: l.Department, ItemCode: l.ItemCode,
 		Provider: l.Provider, Waybill: l.Waybill, Status: StatusPickedUp, CourierID: l.CourierID,
-		Party: l.Party, Payer: courier.PayerAccount, ParentID: l.ID, LastActor: l.LastActor,
+		Party: l.Party, Payer: parcel.PayerAccount, ParentID: l.ID, LastActor: l.LastActor,
 		SyncedVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now, MovedAt: now, PickedUpAt: now,
 	}
 }

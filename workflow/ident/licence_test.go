@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 const licenceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

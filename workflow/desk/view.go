@@ -4,35 +4,35 @@ import (
 	"context"
 	"time"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 // LegView is a leg as its courier sees it: the applicant's end masked.
 type LegView struct {
-	ID             string          `json:"id"`
-	Kind           Kind            `json:"kind"`
-	Provider       string          `json:"provider"`
-	Waybill        string          `json:"waybill"`
-	Status         Status          `json:"status"`
-	Attempts       int             `json:"attempts"`
-	CaseNumber     string          `json:"case_number"`
-	ItemName       string          `json:"item_name"`
-	DepartmentName string          `json:"department_name"`
-	Party          courier.Contact `json:"party"`
-	Office         courier.Contact `json:"office"`
+	ID             string         `json:"id"`
+	Kind           Kind           `json:"kind"`
+	Provider       string         `json:"provider"`
+	Waybill        string         `json:"waybill"`
+	Status         Status         `json:"status"`
+	Attempts       int            `json:"attempts"`
+	CaseNumber     string         `json:"case_number"`
+	ItemName       string         `json:"item_name"`
+	DepartmentName string         `json:"department_name"`
+	Party          parcel.Contact `json:"party"`
+	Office         parcel.Contact `json:"office"`
 	// Checklist lists the originals to collect (pickup) or to check at the
 	// door (delivery).
 	Checklist []ChecklistItem `json:"checklist"`
 	// DoorCheck says the delivery needs the originals checked at the door;
 	// IdentityCheck that it needs the recipient's identity checked.
-	DoorCheck     bool          `json:"door_check"`
-	IdentityCheck bool          `json:"identity_check"`
-	PostageFen    int64         `json:"postage_fen"`
-	Payer         courier.Payer `json:"payer"`
-	Door          *DoorView     `json:"door,omitempty"`
-	Mine          bool          `json:"mine"`
-	CreatedAt     time.Time     `json:"created_at"`
-	UpdatedAt     time.Time     `json:"updated_at"`
+	DoorCheck     bool         `json:"door_check"`
+	IdentityCheck bool         `json:"identity_check"`
+	PostageFen    int64        `json:"postage_fen"`
+	Payer         parcel.Payer `json:"payer"`
+	Door          *DoorView    `json:"door,omitempty"`
+	Mine          bool         `json:"mine"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
 }
 
 // ChecklistItem is an original named by code and name.

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"slices"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 // Cargo descriptions printed on waybills: no personal data.
@@ -75,7 +75,7 @@ func (s *Service) newLeg(ctx context.Context, source string, kind Kind, caseID, 
 	l := Leg{
 		ID: s.newID(), SourceKey: source, Kind: kind, CaseID: c.ID, CaseNumber: c.Number, ApplicantID: c.ApplicantID,
 		Department: c.Department, ItemCode: c.ItemCode, Provider: s.cfg.PickupProvider, Status: StatusOrdering,
-		Materials: slices.Clone(materials), Party: party, Payer: courier.PayerAccount, LastActor: deskActor,
+		Materials: slices.Clone(materials), Party: party, Payer: parcel.PayerAccount, LastActor: deskActor,
 		Version: 1, SyncedVersion: 1, CreatedAt: now, UpdatedAt: now, MovedAt: now,
 	}
 	if kind == KindDelivery {
@@ -102,7 +102,7 @@ func (s *Service) place(ctx context.Context, l Leg) error {
 		return err
 	}
 	office := s.cfg.Office(l.Department)
-	o := courier.Order{ID: l.ID, Payer: l.Payer, Remark: "办件号 " + l.CaseNumber, CallbackURL: s.cfg.CallbackURL(l.Provider)}
+	o := parcel.Order{ID: l.ID, Payer: l.Payer, Remark: "办件号 " + l.CaseNumber, CallbackURL: s.cfg.CallbackURL(l.Provider)}
 	switch l.Kind {
 	case KindPickup:
 		o.Sender, o.Recipient, o.Cargo = party, office, cargoOriginals
@@ -110,7 +110,7 @@ func (s *Service) place(ctx context.Context, l Leg) error {
 		o.Sender, o.Recipient, o.Cargo = office, party, cargoResult
 	}
 	sh, err := p.CreateOrder(ctx, o)
-	if errors.Is(err, courier.ErrRefused) {
+	if errors.Is(err, parcel.ErrRefused) {
 		return fmt.Errorf("order leg %s from %s: %w: %w", l.ID, l.Provider, workflow.ErrPermanent, err)
 	}
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Service) place(ctx context.Context, l Leg) error {
 }
 
 // sealParty seals the applicant's contact for the legs of a case.
-func (s *Service) sealParty(caseID string, c courier.Contact) (string, error) {
+func (s *Service) sealParty(caseID string, c parcel.Contact) (string, error) {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return "", fmt.Errorf("seal contact of case %s: %w", caseID, err)
@@ -145,14 +145,14 @@ func (s *Service) sealParty(caseID string, c courier.Contact) (string, error) {
 }
 
 // openParty returns the applicant's contact of a leg, in clear.
-func (s *Service) openParty(l Leg) (courier.Contact, error) {
+func (s *Service) openParty(l Leg) (parcel.Contact, error) {
 	plain, err := s.cfg.Sealer.Open(l.Party, partyContext(l.CaseID))
 	if err != nil {
-		return courier.Contact{}, fmt.Errorf("open contact of leg %s: %w", l.ID, err)
+		return parcel.Contact{}, fmt.Errorf("open contact of leg %s: %w", l.ID, err)
 	}
-	var c courier.Contact
+	var c parcel.Contact
 	if err := json.Unmarshal([]byte(plain), &c); err != nil {
-		return courier.Contact{}, fmt.Errorf("open contact of leg %s: %w", l.ID, err)
+		return parcel.Contact{}, fmt.Errorf("open contact of leg %s: %w", l.ID, err)
 	}
 	return c, nil
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -1,8 +1,7 @@
-package courier
+package parcel
 
 import (
 	"context"
-	"net/http"
 	"time"
 )
 
@@ -21,7 +20,7 @@ type Provider interface {
 	// ParsePush checks the signature of a route push as received on our
 	// callback (its headers and raw body) and returns its events, with the
 	// answer the provider expects. A refused push is a *PushError.
-	ParsePush(h http.Header, body []byte) (Push, error)
+	ParsePush(header map[string][]string, body []byte) (Push, error)
 }
 
 // Payer says who pays the postage of an order.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 // checkRejection asserts what every rejection must look like.

@@ -7,12 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 // ScanKind is what a courier's scan of a waybill says happened.
@@ -119,12 +118,11 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 			return ScanResult{}, err
 		}
 		if c.Provider != "" && c.Provider != l.Provider {
-			return ScanResult{}, &Refusal{Status: http.StatusForbidden, Code: "leg_of_another_provider",
-				Message: "该运单不属于本快递公司", Err: workflow.ErrForbidden}
+			return ScanResult{}, workflow.Refuse(workflow.ErrForbidden, "leg_of_another_provider", "该运单不属于本快递公司")
 		}
 	}
 	if !fits(req.Kind, l.Kind) {
-		return ScanResult{}, refuse(http.StatusUnprocessableEntity, "scan_not_for_leg",
+		return ScanResult{}, refuse(workflow.ErrInvalidInput, "scan_not_for_leg",
 			"该运单不能进行此项扫描", map[string]string{"kind": string(req.Kind), "leg_kind": string(l.Kind)})
 	}
 	actor := workflow.Actor{Kind: workflow.ActorCourier, ID: courierID}
@@ -200,7 +198,7 @@ func (s *Service) scanHash(req ScanRequest) string {
 
 func checkScanShape(req ScanRequest, now time.Time) error {
 	bad := func(field, msg string) error {
-		return refuse(http.StatusUnprocessableEntity, "invalid_field", msg, map[string]string{"field": field})
+		return refuse(workflow.ErrInvalidInput, "invalid_field", msg, map[string]string{"field": field})
 	}
 	switch {
 	case !validClientID.MatchString(req.ClientID):
@@ -238,18 +236,18 @@ func fits(k ScanKind, leg Kind) bool {
 	return false
 }
 
-func stateOfScan(k ScanKind) courier.State {
+func stateOfScan(k ScanKind) parcel.State {
 	switch k {
 	case ScanPickup:
-		return courier.StatePickedUp
+		return parcel.StatePickedUp
 	case ScanHandover, ScanDelivery:
-		return courier.StateSigned
+		return parcel.StateSigned
 	case ScanAbsent:
-		return courier.StateFailedAttempt
+		return parcel.StateFailedAttempt
 	case ScanRefused:
-		return courier.StateRefused
+		return parcel.StateRefused
 	}
-	return courier.StateUnknown
+	return parcel.StateUnknown
 }
 
 // current is the leg a courier's scan of a waybill is about: the newest
@@ -264,5 +262,4 @@ func current(legs []Leg) Leg {
 }
 
 // errLegOfAnotherCourier refuses a scan of a leg another courier holds.
-var errLegOfAnotherCourier = &Refusal{Status: http.StatusForbidden, Code: "leg_of_another_courier",
-	Message: "该运单由其他快递员负责", Err: workflow.ErrForbidden}
+var errLegOfAnotherCourier = workflow.Refuse(workflow.ErrForbidden, "leg_of_another_courier", "该运单由其他快递员负责")

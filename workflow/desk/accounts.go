@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"zerovisit/integrations/ident"
 	"zerovisit/workflow"
+	"zerovisit/workflow/ident"
 )
 
 // NewCourier is an account to add.
@@ -43,11 +39,11 @@ func (s *Service) AddCourier(ctx context.Context, n NewCourier) (Courier, error)
 	case n.Provider != "" && !providerName.MatchString(n.Provider):
 		return Courier{}, fmt.Errorf("add courier: %w: a provider is a short lower-case name such as sf or kuaidi100", workflow.ErrInvalidInput)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), s.cfg.PasswordCost)
+	hash, err := s.cfg.Passwords.Hash(n.Password)
 	if err != nil {
 		return Courier{}, fmt.Errorf("add courier: %w", err)
 	}
-	c := Courier{ID: "cr-" + s.newID(), PhoneIndex: s.cfg.Sealer.Index("phone", phone), PasswordHash: string(hash),
+	c := Courier{ID: "cr-" + s.newID(), PhoneIndex: s.cfg.Sealer.Index("phone", phone), PasswordHash: hash,
 		Company: n.Company, Provider: n.Provider, Active: true, CreatedAt: s.cfg.Now()}
 	if c.Name, err = s.cfg.Sealer.Seal(strings.TrimSpace(n.Name), "courier:"+c.ID+":name"); err != nil {
 		return Courier{}, fmt.Errorf("add courier: %w", err)
@@ -62,16 +58,9 @@ func (s *Service) AddCourier(ctx context.Context, n NewCourier) (Courier, error)
 	return c, nil
 }
 
-// dummyHash is compared against when the phone is unknown, so a sign-in
-// takes as long whether or not the account exists.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("zerovisit-no-such-courier"), bcrypt.DefaultCost)
-	return h
-})
-
 // errBadLogin is the one answer to a wrong phone, a wrong password and a
 // disabled account alike.
-var errBadLogin = &Refusal{Status: http.StatusUnauthorized, Code: "bad_credentials", Message: "手机号或密码不正确", Err: workflow.ErrUnauthorized}
+var errBadLogin = workflow.Refuse(workflow.ErrUnauthorized, "bad_credentials", "手机号或密码不正确")
 
 // Authenticate checks a courier's phone and password and returns the
 // account's id.
@@ -79,12 +68,13 @@ func (s *Service) Authenticate(ctx context.Context, phone, password string) (str
 	c, err := s.cfg.Store.CourierByPhone(ctx, s.cfg.Sealer.Index("phone", ident.NormalizeMobile(phone)))
 	switch {
 	case errors.Is(err, workflow.ErrNotFound):
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		// As long as a sign-in of an account that exists.
+		s.cfg.Passwords.Verify("", password)
 		return "", errBadLogin
 	case err != nil:
 		return "", err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(c.PasswordHash), []byte(password)) != nil || !c.Active {
+	if !s.cfg.Passwords.Verify(c.PasswordHash, password) || !c.Active {
 		return "", errBadLogin
 	}
 	return c.ID, nil

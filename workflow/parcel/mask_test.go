@@ -1,15 +1,15 @@
-package courier_test
+package parcel_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 func TestContactPrintsMasked(t *testing.T) {
-	c := courier.Contact{Name: "张三丰", Phone: "13812345678", Address: "浙江省杭州市西湖区文三路 90 号", Company: "示例公司"}
+	c := parcel.Contact{Name: "张三丰", Phone: "13812345678", Address: "浙江省杭州市西湖区文三路 90 号", Company: "示例公司"}
 	for name, s := range map[string]string{
 		"String": c.String(), "GoString": fmt.Sprintf("%#v", c), "Verb": fmt.Sprintf("%v", c), "Log": c.LogValue().String(),
 	} {
@@ -22,7 +22,7 @@ func TestContactPrintsMasked(t *testing.T) {
 		t.Errorf("Masked = %+v", m)
 	}
 	for in, want := range map[string]string{"": "", "杭州": "杭州****", "浙江省杭州市": "浙江****"} {
-		if got := courier.MaskAddress(in); got != want {
+		if got := parcel.MaskAddress(in); got != want {
 			t.Errorf("MaskAddress(%q) = %q, want %q", in, got, want)
 		}
 	}

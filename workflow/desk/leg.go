@@ -3,8 +3,8 @@ package desk
 import (
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 // Kind is what a leg carries, and which way.
@@ -100,11 +100,11 @@ type Leg struct {
 	// door (delivery of a trust-first result).
 	Materials []string `json:"materials,omitempty"`
 	// Party is the applicant's end of the leg (sender of a pickup,
-	// recipient of a delivery or return): a courier.Contact sealed as JSON.
+	// recipient of a delivery or return): a parcel.Contact sealed as JSON.
 	Party string `json:"party"`
 	// PostageFen is what the applicant pays on delivery; zero when waived.
-	PostageFen int64         `json:"postage_fen,omitempty"`
-	Payer      courier.Payer `json:"payer"`
+	PostageFen int64        `json:"postage_fen,omitempty"`
+	Payer      parcel.Payer `json:"payer"`
 	// ParentID is the delivery leg a return leg brings back.
 	ParentID string     `json:"parent_id,omitempty"`
 	Door     *DoorCheck `json:"door,omitempty"`
@@ -122,8 +122,8 @@ type Leg struct {
 }
 
 // Shipment is the leg's order at its provider.
-func (l Leg) Shipment() courier.Shipment {
-	return courier.Shipment{Provider: l.Provider, OrderID: l.ID, Waybill: l.Waybill}
+func (l Leg) Shipment() parcel.Shipment {
+	return parcel.Shipment{Provider: l.Provider, OrderID: l.ID, Waybill: l.Waybill}
 }
 
 // DoorCheck is the check a courier made at the door before handing over a
@@ -172,7 +172,7 @@ type Track struct {
 	// RequestHash identifies a scan's content, so a scan id reused for
 	// another scan is refused.
 	RequestHash string         `json:"request_hash,omitempty"`
-	State       courier.State  `json:"state"`
+	State       parcel.State   `json:"state"`
 	Code        string         `json:"code,omitempty"`
 	At          time.Time      `json:"at"`
 	Actor       workflow.Actor `json:"actor"`

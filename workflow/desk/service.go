@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 // Cases is the part of the workflow the desk drives (*workflow.Service).
@@ -26,13 +23,23 @@ type Cases interface {
 // the entry does not exist; workflow.ErrNoIntegration while no address book
 // is connected (the leg's order then waits in the outbox).
 type Recipients interface {
-	Recipient(ctx context.Context, caseID, addressRef string) (courier.Contact, error)
+	Recipient(ctx context.Context, caseID, addressRef string) (parcel.Contact, error)
 }
 
 // Identities checks a recipient's ID number against the applicant's,
 // without either being kept: MatchesApplicant compares blind indexes.
 type Identities interface {
 	MatchesApplicant(ctx context.Context, applicantID, idNumber string) (bool, error)
+}
+
+// Passwords hashes and checks courier passwords (models.BcryptPasswords).
+type Passwords interface {
+	// Hash returns the stored form of a new password.
+	Hash(password string) (string, error)
+	// Verify reports whether password matches hash. An empty hash matches
+	// nothing but takes as long as a real check, so a sign-in of an
+	// unknown phone cannot be told apart by its time.
+	Verify(hash, password string) bool
 }
 
 // Sealer protects personal data at rest (*pii.Sealer).
@@ -48,11 +55,11 @@ type Sealer interface {
 type Postage map[string]int64
 
 // For returns the postage of item's delivery and who pays it.
-func (p Postage) For(item string) (int64, courier.Payer) {
+func (p Postage) For(item string) (int64, parcel.Payer) {
 	if fen := p[item]; fen > 0 {
-		return fen, courier.PayerRecipient
+		return fen, parcel.PayerRecipient
 	}
-	return 0, courier.PayerAccount
+	return 0, parcel.PayerAccount
 }
 
 // Config is what a Service needs.
@@ -61,7 +68,7 @@ type Config struct {
 	Cases Cases
 	// Catalogue names items and materials in the courier's views.
 	Catalogue  workflow.Catalogue
-	Providers  map[string]courier.Provider
+	Providers  map[string]parcel.Provider
 	Recipients Recipients
 	Identities Identities
 	Sealer     Sealer
@@ -72,7 +79,7 @@ type Config struct {
 	CallbackURL func(provider string) string
 	// Office is a department's receiving counter, the department end of
 	// every leg.
-	Office  func(department string) courier.Contact
+	Office  func(department string) parcel.Contact
 	Postage Postage
 	// MaxAttempts is how many failed delivery attempts make a leg
 	// undeliverable (default 3).
@@ -80,10 +87,12 @@ type Config struct {
 	// LostAfter is how long a parcel past pickup may go without moving
 	// before it is declared lost (default 7 days).
 	LostAfter time.Duration
-	// PasswordCost is the bcrypt cost of courier passwords (default 10).
-	PasswordCost int
-	Now          func() time.Time
-	Log          *slog.Logger
+	// Passwords hashes and checks courier passwords.
+	Passwords Passwords
+	// NewID returns a new, time-ordered id (legs page in creation order).
+	NewID func() string
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // Service runs the legs. It is safe for concurrent use, and several
@@ -99,8 +108,8 @@ type Service struct {
 // New returns a service.
 func New(cfg Config) (*Service, error) {
 	switch {
-	case cfg.Store == nil || cfg.Cases == nil || cfg.Sealer == nil:
-		return nil, errors.New("desk: store, cases and sealer are required")
+	case cfg.Store == nil || cfg.Cases == nil || cfg.Sealer == nil || cfg.Passwords == nil || cfg.NewID == nil:
+		return nil, errors.New("desk: store, cases, sealer, passwords and ids are required")
 	case cfg.Providers[cfg.PickupProvider] == nil || cfg.Providers[cfg.DeliveryProvider] == nil:
 		return nil, fmt.Errorf("desk: providers %q and %q must both be configured", cfg.PickupProvider, cfg.DeliveryProvider)
 	case cfg.CallbackURL == nil || cfg.Office == nil:
@@ -118,33 +127,21 @@ func New(cfg Config) (*Service, error) {
 	if cfg.LostAfter <= 0 {
 		cfg.LostAfter = 7 * 24 * time.Hour
 	}
-	if cfg.PasswordCost == 0 {
-		cfg.PasswordCost = 10
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, newID: newLegID}, nil
-}
-
-// newLegID returns a time-ordered id, so legs page in creation order.
-func newLegID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return uuid.NewString()
-	}
-	return id.String()
+	return &Service{cfg: cfg, newID: cfg.NewID}, nil
 }
 
 // NoRecipients is the address book before one is connected.
 type NoRecipients struct{}
 
 // Recipient fails with workflow.ErrNoIntegration.
-func (NoRecipients) Recipient(context.Context, string, string) (courier.Contact, error) {
-	return courier.Contact{}, fmt.Errorf("%w: citizen address book", workflow.ErrNoIntegration)
+func (NoRecipients) Recipient(context.Context, string, string) (parcel.Contact, error) {
+	return parcel.Contact{}, fmt.Errorf("%w: citizen address book", workflow.ErrNoIntegration)
 }
 
 // NoIdentities is the identity check before one is connected.
@@ -155,35 +152,19 @@ func (NoIdentities) MatchesApplicant(context.Context, string, string) (bool, err
 	return false, fmt.Errorf("%w: real-name identity directory", workflow.ErrNoIntegration)
 }
 
-// Refusal is a request the desk refuses as it stands: Status is the HTTP
-// status, Code a stable English code, Message Chinese for the courier.
-type Refusal struct {
-	Status  int
-	Code    string
-	Message string
-	Detail  any
-	Err     error
-}
-
-// Error names the refusal.
-func (r *Refusal) Error() string {
-	if r.Err != nil {
-		return "desk: " + r.Code + ": " + r.Err.Error()
+// refuse is a refusal of the desk's, with an optional detail.
+func refuse(kind error, code, message string, detail any) *workflow.Refusal {
+	r := workflow.Refuse(kind, code, message)
+	if detail != nil {
+		r.Detail = detail
 	}
-	return "desk: " + r.Code
-}
-
-// Unwrap returns the sentinel behind the refusal, if any.
-func (r *Refusal) Unwrap() error { return r.Err }
-
-func refuse(status int, code, message string, detail any) *Refusal {
-	return &Refusal{Status: status, Code: code, Message: message, Detail: detail}
+	return r
 }
 
 // errUnknownWaybill refuses a push or scan of a waybill no leg has.
-func errUnknownWaybill(waybill string) *Refusal {
-	return &Refusal{Status: http.StatusNotFound, Code: "unknown_waybill", Message: "运单号不存在或不属于政务寄递",
-		Err: fmt.Errorf("waybill %s: %w", waybill, workflow.ErrNotFound)}
+func errUnknownWaybill(waybill string) *workflow.Refusal {
+	return workflow.Refuse(workflow.ErrNotFound, "unknown_waybill", "运单号不存在或不属于政务寄递").
+		Because(fmt.Errorf("waybill %s", waybill))
 }
 
 // partyContext binds a sealed party to its case.

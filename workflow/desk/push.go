@@ -3,32 +3,31 @@ package desk
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 // Push takes a route push from a provider: the signature is checked before
 // anything is read, every waybill must be one of our legs at that provider
 // before anything is applied, and each route point is applied once (a
 // repeat or a replay of the push changes nothing). It returns the answer
-// the provider expects. Refusals are *courier.PushError or *Refusal.
-func (s *Service) Push(ctx context.Context, provider string, h http.Header, body []byte) (courier.Push, error) {
+// the provider expects. Refusals are *workflow.Refusal.
+func (s *Service) Push(ctx context.Context, provider string, header map[string][]string, body []byte) (parcel.Push, error) {
 	p := s.cfg.Providers[provider]
 	if p == nil {
-		return courier.Push{}, &Refusal{Status: http.StatusNotFound, Code: "unknown_provider", Message: "未知的快递服务商", Err: workflow.ErrNotFound}
+		return parcel.Push{}, workflow.Refuse(workflow.ErrNotFound, "unknown_provider", "未知的快递服务商")
 	}
-	push, err := p.ParsePush(h, body)
+	push, err := p.ParsePush(header, body)
 	if err != nil {
-		return courier.Push{}, err
+		return parcel.Push{}, err
 	}
 	targets := make([]string, len(push.Events))
 	for i, ev := range push.Events {
 		legs, err := s.legsOf(ctx, provider, ev.Waybill)
 		if err != nil {
-			return courier.Push{}, err
+			return parcel.Push{}, err
 		}
 		targets[i] = pick(legs, ev.At).ID
 	}
@@ -38,7 +37,7 @@ func (s *Service) Push(ctx context.Context, provider string, h http.Header, body
 		t := Track{Source: provider, Key: ev.Key, State: ev.State, Code: ev.Code, At: ev.At, Actor: actor, Note: ev.Note}
 		l, dup, err := s.apply(ctx, targets[i], t, move{state: ev.State, at: ev.At, actor: actor}, nil)
 		if err != nil {
-			return courier.Push{}, err
+			return parcel.Push{}, err
 		}
 		if !dup {
 			touched[l.ID] = true

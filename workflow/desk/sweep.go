@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"zerovisit/integrations/courier"
+	"zerovisit/workflow/parcel"
 )
 
 // sweepBatch bounds the legs one pass of each kind looks at.
@@ -36,8 +36,8 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		return n, fmt.Errorf("sweep legs: %w", err)
 	}
 	for _, l := range still {
-		t := Track{Source: "system", Key: "lost:" + l.ID, State: courier.StateLost, At: s.cfg.Now(), Actor: deskActor, Note: "长时间无物流轨迹，按遗失处理"}
-		after, dup, err := s.apply(ctx, l.ID, t, move{state: courier.StateLost, actor: deskActor}, nil)
+		t := Track{Source: "system", Key: "lost:" + l.ID, State: parcel.StateLost, At: s.cfg.Now(), Actor: deskActor, Note: "长时间无物流轨迹，按遗失处理"}
+		after, dup, err := s.apply(ctx, l.ID, t, move{state: parcel.StateLost, actor: deskActor}, nil)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -86,7 +86,7 @@ func (s *Service) cancelEnded(ctx context.Context) (int, error) {
 			continue
 		}
 		err = s.cfg.Providers[l.Provider].CancelOrder(ctx, l.Shipment())
-		if errors.Is(err, courier.ErrRefused) {
+		if errors.Is(err, parcel.ErrRefused) {
 			continue // picked up meanwhile: its route will say so
 		}
 		if err != nil {

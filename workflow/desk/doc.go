@@ -3,7 +3,7 @@
 // (结果送达, a delivery leg) and the recovery of a result that was not
 // handed over (a return leg).
 //
-// A leg is ordered from a courier.Provider when the workflow asks for it
+// A leg is ordered from a parcel.Provider when the workflow asks for it
 // (the OrderCourierPickup and OrderCourierDelivery effects; one leg, and
 // one waybill, per outbox entry however often it is delivered). Its parcel
 // then moves on route pushes from the provider and on the scans of our own

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/integrations/courier"
 	"zerovisit/workflow"
+	"zerovisit/workflow/parcel"
 )
 
 var (
@@ -34,26 +34,26 @@ func TestAdvance(t *testing.T) {
 		attempts int
 		back     bool
 	}{
-		"PickedUp":             {leg(KindPickup, StatusOrdered), move{state: courier.StatePickedUp, actor: system}, StatusPickedUp, true, 0, false},
-		"LateInTransit":        {leg(KindPickup, StatusOutForDelivery), move{state: courier.StateInTransit, actor: system}, StatusOutForDelivery, false, 0, false},
-		"SignedBeforePickedUp": {leg(KindPickup, StatusOrdered), move{state: courier.StateSigned, actor: system}, StatusDelivered, true, 0, false},
-		"AfterTheEnd":          {leg(KindPickup, StatusDelivered), move{state: courier.StatePickedUp, actor: system}, StatusDelivered, false, 0, false},
-		"FirstFailedAttempt":   {leg(KindDelivery, StatusOutForDelivery), move{state: courier.StateFailedAttempt, actor: system}, StatusOutForDelivery, true, 1, false},
+		"PickedUp":             {leg(KindPickup, StatusOrdered), move{state: parcel.StatePickedUp, actor: system}, StatusPickedUp, true, 0, false},
+		"LateInTransit":        {leg(KindPickup, StatusOutForDelivery), move{state: parcel.StateInTransit, actor: system}, StatusOutForDelivery, false, 0, false},
+		"SignedBeforePickedUp": {leg(KindPickup, StatusOrdered), move{state: parcel.StateSigned, actor: system}, StatusDelivered, true, 0, false},
+		"AfterTheEnd":          {leg(KindPickup, StatusDelivered), move{state: parcel.StatePickedUp, actor: system}, StatusDelivered, false, 0, false},
+		"FirstFailedAttempt":   {leg(KindDelivery, StatusOutForDelivery), move{state: parcel.StateFailedAttempt, actor: system}, StatusOutForDelivery, true, 1, false},
 		"LastFailedAttempt": {func() Leg { l := leg(KindDelivery, StatusOutForDelivery); l.Attempts = 2; return l }(),
-			move{state: courier.StateFailedAttempt, actor: system}, StatusUndeliverable, true, 3, true},
-		"RefusedDelivery":   {leg(KindDelivery, StatusOutForDelivery), move{state: courier.StateRefused, actor: courier7}, StatusRefused, true, 0, true},
-		"RefusedPickup":     {leg(KindPickup, StatusOrdered), move{state: courier.StateRefused, actor: courier7}, StatusRefused, true, 0, false},
-		"ReturnedDelivery":  {leg(KindDelivery, StatusInTransit), move{state: courier.StateReturned, actor: system}, StatusUndeliverable, true, 0, true},
-		"ReturnedReturnLeg": {leg(KindReturn, StatusPickedUp), move{state: courier.StateReturned, actor: system}, StatusPickedUp, false, 0, false},
-		"Lost":              {leg(KindDelivery, StatusInTransit), move{state: courier.StateLost, actor: system}, StatusLost, true, 0, false},
-		"DoorPassed":        {leg(KindDelivery, StatusOutForDelivery), move{state: courier.StateSigned, actor: courier7, door: passed}, StatusDelivered, true, 0, false},
-		"DoorFailed":        {leg(KindDelivery, StatusOutForDelivery), move{state: courier.StateSigned, actor: courier7, door: failed}, StatusDelivered, true, 0, true},
-		"DoorAfterPush":     {leg(KindDelivery, StatusDelivered), move{state: courier.StateSigned, actor: courier7, door: failed}, StatusDelivered, true, 0, true},
+			move{state: parcel.StateFailedAttempt, actor: system}, StatusUndeliverable, true, 3, true},
+		"RefusedDelivery":   {leg(KindDelivery, StatusOutForDelivery), move{state: parcel.StateRefused, actor: courier7}, StatusRefused, true, 0, true},
+		"RefusedPickup":     {leg(KindPickup, StatusOrdered), move{state: parcel.StateRefused, actor: courier7}, StatusRefused, true, 0, false},
+		"ReturnedDelivery":  {leg(KindDelivery, StatusInTransit), move{state: parcel.StateReturned, actor: system}, StatusUndeliverable, true, 0, true},
+		"ReturnedReturnLeg": {leg(KindReturn, StatusPickedUp), move{state: parcel.StateReturned, actor: system}, StatusPickedUp, false, 0, false},
+		"Lost":              {leg(KindDelivery, StatusInTransit), move{state: parcel.StateLost, actor: system}, StatusLost, true, 0, false},
+		"DoorPassed":        {leg(KindDelivery, StatusOutForDelivery), move{state: parcel.StateSigned, actor: courier7, door: passed}, StatusDelivered, true, 0, false},
+		"DoorFailed":        {leg(KindDelivery, StatusOutForDelivery), move{state: parcel.StateSigned, actor: courier7, door: failed}, StatusDelivered, true, 0, true},
+		"DoorAfterPush":     {leg(KindDelivery, StatusDelivered), move{state: parcel.StateSigned, actor: courier7, door: failed}, StatusDelivered, true, 0, true},
 		"SecondDoor": {func() Leg { l := leg(KindDelivery, StatusDelivered); l.Door = passed; return l }(),
-			move{state: courier.StateSigned, actor: courier7, door: failed}, StatusDelivered, false, 0, false},
+			move{state: parcel.StateSigned, actor: courier7, door: failed}, StatusDelivered, false, 0, false},
 		"CancelWaiting":  {leg(KindPickup, StatusOrdered), move{state: stateCancelled, actor: system}, StatusCancelled, true, 0, false},
 		"CancelPickedUp": {leg(KindPickup, StatusPickedUp), move{state: stateCancelled, actor: system}, StatusPickedUp, false, 0, false},
-		"UnknownCode":    {leg(KindPickup, StatusOrdered), move{state: courier.StateUnknown, actor: system}, StatusOrdered, false, 0, false},
+		"UnknownCode":    {leg(KindPickup, StatusOrdered), move{state: parcel.StateUnknown, actor: system}, StatusOrdered, false, 0, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := tc.leg

@@ -3,7 +3,7 @@ package ident_test
 import (
 	"testing"
 
-	"zerovisit/integrations/ident"
+	"zerovisit/workflow/ident"
 )
 
 func TestMaskResidentID(t *testing.T) {
