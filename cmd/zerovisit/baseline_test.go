@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -25,7 +26,7 @@ func TestBaseline(t *testing.T) {
 		t.Skip("the baseline's inserts need TEST_DATABASE_URL") // in CI, PostgresURL fails instead
 	}
 	env := envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbtest.PostgresURL(t)})
-	addr := "127.0.0.1:" + freePorts(t, 1)[0]
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"baseline", "--addr", addr}, env, io.Discard, io.Discard) }()
@@ -58,4 +59,15 @@ func TestBaseline(t *testing.T) {
 	if !strings.Contains(out.String(), "baseline: 200 inserts in") {
 		t.Errorf("load --mode baseline printed %q", out.String())
 	}
+}
+
+// freeAddr is a loopback address with a port nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

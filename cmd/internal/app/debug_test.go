@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"zerovisit/configs"
+	elicensesb "zerovisit/integrations/elicense/sandbox"
+	"zerovisit/workflow"
+)
+
+// TestProfilerOnlyOnItsLoopbackAddress: with ZEROVISIT_DEBUG_ADDR the
+// profiler answers there and not on the API's port; a public address is
+// refused at start.
+func TestProfilerOnlyOnItsLoopbackAddress(t *testing.T) {
+	port := freePorts(t, 1)[0]
+	app := openTestApp(t, nil, map[string]string{"ZEROVISIT_DEBUG_ADDR": "127.0.0.1:" + port})
+	resp, err := http.Get("http://127.0.0.1:" + port + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("profiler heap = %d, want 200", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + app.DisplayAddr() + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the API port serves the profiler: %d", resp.StatusCode)
+	}
+	for _, addr := range []string{"0.0.0.0:6060", ":6060", "10.0.0.1:6060", "127.0.0.1"} {
+		_, err := configs.Load(envOf(map[string]string{"ZEROVISIT_DATABASE_URL": filepath.Join(t.TempDir(), "x.db"), "ZEROVISIT_DEBUG_ADDR": addr}))
+		if err == nil || !strings.Contains(err.Error(), "DEBUG_ADDR") {
+			t.Errorf("DEBUG_ADDR %s: %v, want refused", addr, err)
+		}
+	}
+}
+
+// TestOutboxRetention: the hourly sweep deletes delivered effects older
+// than ZEROVISIT_WORKER_OUTBOX_RETENTION, never pending or dead ones, and
+// keeps them all when it is 0.
+func TestOutboxRetention(t *testing.T) {
+	for _, tc := range []struct {
+		retention string
+		purges    bool
+	}{{"1h", true}, {"0", false}} {
+		app := openTestApp(t, mapHolders{testCitizen.ID: {ID: elicensesb.ZhangSanID, Name: "张三"}},
+			map[string]string{"ZEROVISIT_WORKER_OUTBOX_RETENTION": tc.retention})
+		submitCase(t, app, "ret-1", "scjgj-spjyxk", true)
+		ctx := context.Background()
+		// Settled: all delivered but the notification, which retries for
+		// ever here (the test applicant has no mini-program account).
+		eventually(t, 10*time.Second, "the case's effects settled", func() bool {
+			counts, err := app.repo.OutboxCounts(ctx)
+			pending, err2 := app.repo.List(ctx, workflow.OutboxPending, 0, 10)
+			return err == nil && err2 == nil && counts[workflow.OutboxDone] > 0 && len(pending) == 1 &&
+				pending[0].Kind == workflow.KindNotifyApplicant
+		})
+		if n := app.purgeOutbox(ctx, time.Now().Add(30*time.Minute)); n != 0 {
+			t.Errorf("retention %s: %d entries delivered under 30 minutes before were purged", tc.retention, n)
+		}
+		before, _ := app.repo.OutboxCounts(ctx)
+		n := app.purgeOutbox(ctx, time.Now().Add(2*time.Hour))
+		after, _ := app.repo.OutboxCounts(ctx)
+		switch {
+		case tc.purges && (n == 0 || n != before[workflow.OutboxDone] || after[workflow.OutboxDone] != 0):
+			t.Errorf("retention %s: purged %d of %d delivered entries two hours later (%d left)", tc.retention, n,
+				before[workflow.OutboxDone], after[workflow.OutboxDone])
+		case !tc.purges && n != 0:
+			t.Errorf("retention 0 purged %d entries", n)
+		}
+		if after[workflow.OutboxDead] < before[workflow.OutboxDead] || after[workflow.OutboxPending]+after[workflow.OutboxDone]+after[workflow.OutboxDead] <
+			before[workflow.OutboxPending]+before[workflow.OutboxDead] {
+			t.Errorf("retention %s: pending or dead entries went: %v → %v", tc.retention, before, after)
+		}
+	}
+	if _, err := configs.Load(envOf(map[string]string{"ZEROVISIT_DATABASE_URL": "x.db", "ZEROVISIT_WORKER_OUTBOX_RETENTION": "5m"})); err == nil ||
+		!strings.Contains(err.Error(), "OUTBOX_RETENTION") {
+		t.Errorf("a 5-minute retention = %v, want refused", err)
+	}
+}

@@ -1,0 +1,151 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"zerovisit/configs"
+	"zerovisit/models/dbtest"
+	"zerovisit/workflow"
+)
+
+// demoTestEnv is the environment the demo's own server gets in tests: the
+// embedded default, or PostgreSQL and Redis when the test environment
+// names them (as CI does).
+func demoTestEnv(t *testing.T) func(string) string {
+	t.Helper()
+	env := map[string]string{}
+	if os.Getenv(dbtest.EnvDatabaseURL) != "" {
+		env["ZEROVISIT_DATABASE_URL"] = dbtest.PostgresURL(t)
+		for k, v := range testKeys {
+			env[k] = v
+		}
+	}
+	redisURL := os.Getenv("TEST_REDIS_URL")
+	if redisURL == "" && os.Getenv("CI") == "true" {
+		t.Fatal("TEST_REDIS_URL must be set in CI")
+	}
+	env["ZEROVISIT_REDIS_URL"] = redisURL
+	return func(k string) string { return env[k] }
+}
+
+var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 (ZV\d+)\s+最终状态 final state: (\w+)`)
+
+// TestDemo runs `zerovisit demo` as a person would: it exits 0, prints the
+// timeline of the three stories, and each ends in its expected state.
+func TestDemo(t *testing.T) {
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"demo"}, demoTestEnv(t), &out, &errs); err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, out.String(), errs.String())
+	}
+	got := map[string]string{}
+	for _, m := range demoOutcome.FindAllStringSubmatch(out.String(), -1) {
+		if m[1] != "✓" {
+			t.Errorf("story %s is marked failed", m[2])
+		}
+		got[m[2]] = m[4]
+	}
+	want := map[string]string{"一 张三": "closed", "二 李娜": "revoked", "三 王五": "closed"}
+	if len(got) != len(want) {
+		t.Fatalf("outcome lines = %v, want %v\n%s", got, want, out.String())
+	}
+	for who, state := range want {
+		if got[who] != state {
+			t.Errorf("story %s ended %q, want %q", who, got[who], state)
+		}
+	}
+	for _, line := range []string{"logs in through WeChat", "pre-filled: sfz←basedata jsz←elicense", "path trust_first", "path credit_black",
+		"pays with WeChat Pay", "collects originals", "approves", "licence issued 1.2.156.3005.2.JSZ.", "door check passed",
+		"door check failed", "false commitment recorded", "evaluates: 5 stars", "已用工作日 0"} {
+		if !strings.Contains(out.String(), line) {
+			t.Errorf("the timeline lacks %q", line)
+		}
+	}
+	for _, clear := range []string{"330106198503121231", "13912345678", "文三路"} {
+		if strings.Contains(out.String(), clear) {
+			t.Errorf("the timeline shows %q in clear", clear)
+		}
+	}
+}
+
+// TestDemoFailsWhenAStoryGoesWrong: a story that does not end as it should
+// makes the demo fail, naming it, and the cases are in the states the
+// timeline reported, in the store. Here the courier passes the second
+// applicant's originals at the door, so her case closes instead of being
+// revoked.
+func TestDemoFailsWhenAStoryGoesWrong(t *testing.T) {
+	ctx := context.Background()
+	app, err := startDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	cal, err := configs.LoadCalendar("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := demoPeople()
+	people[1].doorCheckPasses = true
+	var out bytes.Buffer
+	d := &demo{out: &out, hc: http.DefaultClient, base: "http://" + app.DisplayAddr(), hooks: appHooks{app}, cal: cal, people: people}
+	err = d.play(ctx)
+	if err == nil || !strings.Contains(err.Error(), "二 李娜") || !strings.Contains(err.Error(), "ended closed, want revoked") {
+		t.Fatalf("demo with the second door check passed = %v, want story two named as ending closed\n%s", err, out.String())
+	}
+	if strings.Contains(err.Error(), "一 张三") || strings.Contains(err.Error(), "三 王五") {
+		t.Errorf("the failure names stories that ended as they should: %v", err)
+	}
+	want := []workflow.Status{workflow.StatusClosed, workflow.StatusClosed, workflow.StatusClosed}
+	if len(d.results) != len(want) {
+		t.Fatalf("%d stories played, want %d", len(d.results), len(want))
+	}
+	for i, r := range d.results {
+		c, err := app.repo.GetCaseByNumber(ctx, r.number)
+		if err != nil {
+			t.Fatalf("case %s: %v", r.number, err)
+		}
+		if c.Status != want[i] || string(c.Status) != r.status {
+			t.Errorf("story %d: case %s is %s in the store and %s in the timeline, want %s", i+1, r.number, c.Status, r.status, want[i])
+		}
+	}
+	if got := app.parties.sandboxes.credit.Records(); len(got) != 0 {
+		t.Errorf("credit records = %+v, want none: no check failed", got)
+	}
+	if !strings.Contains(out.String(), "✗ 二 李娜") {
+		t.Errorf("the outcome does not mark story two failed:\n%s", out.String())
+	}
+}
+
+// TestDemoAgainstAnotherServer: with --addr the demo cannot reach the
+// other process's sandboxes, says so and fails; an address that does not
+// answer fails too.
+func TestDemoAgainstAnotherServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"demo", "--addr", srv.URL}, func(string) string { return "" }, &out, io.Discard)
+	if !errors.Is(err, errNoSandboxHooks) {
+		t.Errorf("demo --addr against a live server = %v, want errNoSandboxHooks", err)
+	}
+	if !strings.Contains(out.String(), srv.URL) {
+		t.Errorf("output %q does not name the server", out.String())
+	}
+	srv.Close()
+	if err := run(context.Background(), []string{"demo", "--addr", srv.URL}, func(string) string { return "" }, io.Discard, io.Discard); err == nil || errors.Is(err, errNoSandboxHooks) {
+		t.Errorf("demo --addr against a closed server = %v, want a connection error", err)
+	}
+}
