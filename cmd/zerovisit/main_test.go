@@ -3,26 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"zerovisit/models/dbtest"
+	"zerovisit/cmd/internal/cmdtest"
 )
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
-// testDatabaseURL is a fresh PostgreSQL database when TEST_DATABASE_URL is
-// set, and a fresh SQLite file otherwise.
-func testDatabaseURL(t *testing.T) string {
-	t.Helper()
-	if os.Getenv(dbtest.EnvDatabaseURL) != "" {
-		return dbtest.PostgresURL(t)
-	}
-	return filepath.Join(t.TempDir(), "zv.db")
-}
+var (
+	envOf           = cmdtest.EnvOf
+	testDatabaseURL = cmdtest.DatabaseURL
+	eventually      = cmdtest.Eventually
+)
 
 // TestEveryCommandAnswersHelp: each subcommand, given --help, describes
 // itself with its flags and an example, exits 0, and does nothing else (no
@@ -63,28 +54,5 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 	}
 }
 
-// TestMain runs the package's tests from a scratch folder, so that nothing a
-// command writes by default (./data) lands in the source tree.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "zerovisit-main-test-")
-	if err != nil {
-		panic(err)
-	}
-	if err := os.Chdir(dir); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+// TestMain runs the package's tests from a scratch folder.
+func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }

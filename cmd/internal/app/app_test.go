@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"zerovisit/cmd/internal/cli"
+	"zerovisit/cmd/internal/cmdtest"
 	"zerovisit/configs"
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
@@ -46,7 +47,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+var envOf = cmdtest.EnvOf
 
 var servingLine = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
 
@@ -468,20 +469,8 @@ var testKeys = map[string]string{
 	"ZEROVISIT_PII_INDEX_KEY": "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
 }
 
-// TestMain runs the package's tests from a scratch folder, so that nothing a
-// server writes by default (./data on PostgreSQL, say) lands in the source tree.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "zerovisit-cmd-test-")
-	if err != nil {
-		panic(err)
-	}
-	if err := os.Chdir(dir); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+// TestMain runs the package's tests from a scratch folder.
+func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }
 
 // run dispatches the app's own commands as the binary would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -7,19 +7,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"zerovisit/cmd/internal/cmdtest"
 	"zerovisit/configs"
 	"zerovisit/integrations/department"
 	departmentsb "zerovisit/integrations/department/sandbox"
 	"zerovisit/integrations/elicense"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
-	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
 	"zerovisit/workflow/ident"
 	"zerovisit/workflow/workflowtest"
@@ -71,24 +70,9 @@ func openTestApp(t *testing.T, holders holderDirectory, env map[string]string) *
 
 // testDatabaseURL is a fresh PostgreSQL schema when TEST_DATABASE_URL is set
 // (as in CI), and a fresh SQLite file otherwise.
-func testDatabaseURL(t *testing.T) string {
-	t.Helper()
-	if os.Getenv(dbtest.EnvDatabaseURL) != "" {
-		return dbtest.PostgresURL(t)
-	}
-	return filepath.Join(t.TempDir(), "zv.db")
-}
+var testDatabaseURL = cmdtest.DatabaseURL
 
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+var eventually = cmdtest.Eventually
 
 var (
 	testCitizen = workflow.Actor{Kind: workflow.ActorCitizen, ID: "u-zhang"}
