@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models/kv"
 	"zerovisit/workflow"
+	"zerovisit/workflow/quota"
 )
 
 const ctxSubject = "zerovisit.subject"
@@ -50,7 +50,7 @@ func subjectOf(c *gin.Context) Subject {
 // keeps the limits of different endpoints apart. A limiter that cannot
 // answer lets the request through: the limiter given to New falls back to a
 // per-replica limit when Redis is down.
-func (h *Handler) rateLimit(name string, limit kv.Limit, key func(*gin.Context) string) gin.HandlerFunc {
+func (h *Handler) rateLimit(name string, limit quota.Limit, key func(*gin.Context) string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if h.limiter == nil {
 			c.Next()

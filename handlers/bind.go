@@ -2,14 +2,19 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"zerovisit/workflow"
 )
 
 // bindJSON decodes the request body into dst strictly: the body must be one
@@ -60,4 +65,27 @@ func jsonError(err error) *APIError {
 	default:
 		return &APIError{http.StatusBadRequest, "malformed_json", "请求内容不是合法的 JSON", fmt.Sprintf("%T", err)}
 	}
+}
+
+const headerIdempotencyKey = "Idempotency-Key"
+
+var validIdempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
+
+// idempotencyKey reads the request's Idempotency-Key (nil when absent): the
+// key is kept per scope, with a hash of the method, route and decoded body,
+// so reusing a key for another request is refused.
+func idempotencyKey(c *gin.Context, scope string, body any) (*workflow.IdempotencyRequest, error) {
+	key := c.GetHeader(headerIdempotencyKey)
+	if key == "" {
+		return nil, nil
+	}
+	if !validIdempotencyKey.MatchString(key) {
+		return nil, &APIError{http.StatusBadRequest, "invalid_idempotency_key", "幂等键格式不正确（8-128 位字母、数字或 ._:-）", nil}
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(append([]byte(c.Request.Method+" "+c.Request.URL.Path+"\n"), b...))
+	return &workflow.IdempotencyRequest{Scope: scope, Key: key, RequestHash: hex.EncodeToString(sum[:])}, nil
 }

@@ -15,9 +15,10 @@ import (
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/wechat"
 	"zerovisit/models"
-	"zerovisit/models/blob"
 	"zerovisit/models/kv"
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
+	"zerovisit/workflow/quota"
 )
 
 // CitizenDeps are what the endpoints for citizens (WeChat and Alipay mini
@@ -29,7 +30,7 @@ type CitizenDeps struct {
 	Inbox       *models.Inbox
 	Evaluations *models.Evaluations
 	Cases       CitizenCases
-	Blobs       blob.Store
+	Blobs       files.Store
 	// Links keeps the short-lived codes that join a second channel's
 	// account to an existing citizen (shared across replicas).
 	Links kv.Cache
@@ -113,13 +114,13 @@ type CreditLibrary interface {
 
 // Rate limits of the citizen channel.
 var (
-	citizenLoginPerIP      = kv.PerMinute(30)
-	citizenPerAccount      = kv.PerMinute(240)
-	citizenPerIP           = kv.PerMinute(1200)
-	citizenUploadPerClient = kv.PerMinute(30)
+	citizenLoginPerIP      = quota.PerMinute(30)
+	citizenPerAccount      = quota.PerMinute(240)
+	citizenPerIP           = quota.PerMinute(1200)
+	citizenUploadPerClient = quota.PerMinute(30)
 	// Real-name checks are few per person; a low limit stops using the
 	// endpoint to test ID numbers against names.
-	citizenRealNamePerAccount = kv.PerHour(10)
+	citizenRealNamePerAccount = quota.PerHour(10)
 )
 
 // registerCitizen lists the routes for citizens (WeChat and Alipay mini programs).

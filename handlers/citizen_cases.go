@@ -204,7 +204,7 @@ func (h *Handler) citizenWithdraw(c *gin.Context) {
 // Idempotency-Key) and answers with the case.
 func (h *Handler) handleCaseEvent(c *gin.Context, cs workflow.Case, ev workflow.Event, body any) {
 	ctx := c.Request.Context()
-	idem, err := handleIdempotencyKey(c, "citizen-case:"+cs.ID, body)
+	idem, err := idempotencyKey(c, "citizen-case:"+cs.ID, body)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/integrations/basedata"
-	"zerovisit/integrations/httpx"
 	"zerovisit/models"
 	"zerovisit/workflow"
 )
@@ -159,7 +158,7 @@ func (h *Handler) baseDataHeld(ctx context.Context, field string, person models.
 	case basedata.FieldName, basedata.FieldAddress, basedata.FieldHousehold:
 		r, err := h.citizen.Identity.Resident(ctx, person.IDNumber, []string{field})
 		switch {
-		case errors.Is(err, httpx.ErrUnavailable):
+		case errors.Is(err, workflow.ErrUnavailable):
 			return false, notePopulationUnavailable
 		case errors.Is(err, basedata.ErrNoRecord):
 			return false, notePopulationNone

@@ -41,7 +41,7 @@ func (h *Handler) citizenCreateDraft(c *gin.Context) {
 	if !ok {
 		return
 	}
-	idem, err := handleIdempotencyKey(c, "citizen-draft:"+principal.ID, req)
+	idem, err := idempotencyKey(c, "citizen-draft:"+principal.ID, req)
 	if err != nil {
 		h.fail(c, err)
 		return

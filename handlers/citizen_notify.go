@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"zerovisit/integrations/alipay"
-	"zerovisit/integrations/httpx"
 	"zerovisit/integrations/wechat"
 	"zerovisit/models"
 	"zerovisit/workflow"
@@ -162,7 +161,7 @@ func (n *CitizenNotifier) pushTo(ctx context.Context, m models.InboxMessage, a m
 		// The channel knows better: the user has no consent left.
 		_ = n.d.Inbox.ClearConsent(ctx, a.ID, tpl)
 		return n.d.Inbox.FinishDelivery(ctx, m.ID, a.ID, models.DeliveryNoConsent)
-	case errors.Is(err, httpx.ErrUnavailable) || errors.Is(err, workflow.ErrUnavailable) || ctx.Err() != nil:
+	case errors.Is(err, workflow.ErrUnavailable) || ctx.Err() != nil:
 		_ = n.d.Inbox.ReturnConsent(ctx, a.ID, tpl)
 		_ = n.d.Inbox.ReleaseDelivery(ctx, m.ID, a.ID)
 		return fmt.Errorf("push message %d to account %s: %w", m.ID, a.ID, err)

@@ -2,11 +2,7 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
-	"regexp"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,29 +10,6 @@ import (
 	"zerovisit/models"
 	"zerovisit/workflow"
 )
-
-const headerIdempotencyKey = "Idempotency-Key"
-
-var validIdempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
-
-// idempotencyOf reads the request's Idempotency-Key (nil when absent): the
-// key is kept per scope, with a hash of the method, route and decoded body,
-// so reusing a key for another request is refused.
-func handleIdempotencyKey(c *gin.Context, scope string, body any) (*workflow.IdempotencyRequest, error) {
-	key := c.GetHeader(headerIdempotencyKey)
-	if key == "" {
-		return nil, nil
-	}
-	if !validIdempotencyKey.MatchString(key) {
-		return nil, &APIError{http.StatusBadRequest, "invalid_idempotency_key", "幂等键格式不正确（8-128 位字母、数字或 ._:-）", nil}
-	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(append([]byte(c.Request.Method+" "+c.Request.URL.Path+"\n"), b...))
-	return &workflow.IdempotencyRequest{Scope: scope, Key: key, RequestHash: hex.EncodeToString(sum[:])}, nil
-}
 
 // citizenSubmitResponse is the answer to a submission: the case, and which
 // path it took and why.
@@ -61,7 +34,7 @@ func (h *Handler) citizenSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	idem, err := handleIdempotencyKey(c, "citizen-submit:"+cs.ApplicantID, struct{}{})
+	idem, err := idempotencyKey(c, "citizen-submit:"+cs.ApplicantID, struct{}{})
 	if err != nil {
 		h.fail(c, err)
 		return

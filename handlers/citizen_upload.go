@@ -13,8 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/models"
-	"zerovisit/models/blob"
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 )
 
 // DefaultMaxUploadBytes bounds an uploaded file when CitizenDeps does not say.
@@ -137,7 +137,7 @@ func (h *Handler) handleStoreUpload(c *gin.Context, cs workflow.Case, cc citizen
 		return
 	}
 	obj, err := h.citizen.Blobs.Put(ctx, br, h.maxUpload())
-	if errors.Is(err, blob.ErrTooLarge) {
+	if errors.Is(err, files.ErrTooLarge) {
 		h.fail(c, &APIError{http.StatusRequestEntityTooLarge, "file_too_large", "文件过大", map[string]int64{"limit_bytes": h.maxUpload()}})
 		return
 	}

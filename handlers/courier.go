@@ -7,11 +7,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models/blob"
-	"zerovisit/models/kv"
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/parcel"
+	"zerovisit/workflow/quota"
 )
 
 // CourierDeps are what the endpoints for couriers (the mobile page) and
@@ -21,7 +21,7 @@ type CourierDeps struct {
 	// Desk runs the courier legs.
 	Desk CourierDesk
 	// Blobs keeps the photos couriers take at the door.
-	Blobs blob.Store
+	Blobs files.Store
 	// Page holds the files of the couriers' mobile page (index.html …).
 	Page fs.FS
 	// MaxPhotoBytes bounds one photo (the request body limit applies too:
@@ -44,9 +44,9 @@ type CourierDesk interface {
 
 // Rate limits of the courier endpoints.
 var (
-	courierLoginPerIP    = kv.PerMinute(20)
-	courierLoginPerPhone = kv.PerHour(30)
-	courierPushPerIP     = kv.PerMinute(1200)
+	courierLoginPerIP    = quota.PerMinute(20)
+	courierLoginPerPhone = quota.PerHour(30)
+	courierPushPerIP     = quota.PerMinute(1200)
 )
 
 // registerCourier lists the routes for couriers (the mobile page) and for

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models/blob"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/files"
 )
 
 // validLegID is the shape of leg ids, checked before they reach the store.
@@ -109,7 +109,7 @@ func (h *Handler) courierPhoto(c *gin.Context) {
 	obj, err := h.courier.Blobs.Put(c.Request.Context(), c.Request.Body, limit)
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.Is(err, blob.ErrTooLarge), errors.As(err, &tooBig):
+	case errors.Is(err, files.ErrTooLarge), errors.As(err, &tooBig):
 		h.fail(c, errTooLarge(limit))
 		return
 	case err != nil:

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models/kv"
 	"zerovisit/workflow"
+	"zerovisit/workflow/quota"
 )
 
 // Options are the dependencies and settings of the HTTP layer.
@@ -33,7 +33,7 @@ type Options struct {
 	// Tokens issues and checks the tokens of citizens, staff and couriers.
 	Tokens *Tokens
 	// Limiter enforces rate limits (shared through Redis across replicas).
-	Limiter kv.Limiter
+	Limiter quota.Limiter
 	// DepartmentCallback takes decisions from department systems.
 	DepartmentCallback DepartmentCallback
 
@@ -60,7 +60,7 @@ type Handler struct {
 
 	deptCallback DepartmentCallback
 	tokens       *Tokens
-	limiter      kv.Limiter
+	limiter      quota.Limiter
 
 	citizen CitizenDeps
 	staff   StaffDeps

@@ -8,9 +8,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/models"
-	"zerovisit/models/blob"
-	"zerovisit/models/kv"
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
+	"zerovisit/workflow/quota"
 )
 
 // StaffDeps are what the endpoints for clerks, supervisors and
@@ -33,7 +33,7 @@ type StaffDeps struct {
 	// Numbers hands out case numbers.
 	Numbers CaseNumbers
 	// Blobs keeps scans made at the counter.
-	Blobs blob.Store
+	Blobs files.Store
 	// Console is the web console's files, served under /console/.
 	Console fs.FS
 	// ClaimLease is how long a claim lasts unless renewed.
@@ -122,8 +122,8 @@ type CaseNumbers interface {
 
 // Limits of the staff endpoints.
 var (
-	staffLoginLimit = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10}
-	staffScanLimit  = kv.PerMinute(120)
+	staffLoginLimit = quota.Limit{Rate: 10, Period: time.Minute, Burst: 10}
+	staffScanLimit  = quota.PerMinute(120)
 )
 
 // registerStaff lists the routes for clerks, supervisors and administrators (the web console).

@@ -13,8 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/models"
-	"zerovisit/models/blob"
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 )
 
 // errOtherDepartment is the answer to staff reaching into another
@@ -145,7 +145,7 @@ func (h *Handler) staffMaterial(c *gin.Context) {
 		return
 	}
 	r, err := h.staff.Blobs.Open(c.Request.Context(), m.Ref)
-	if errors.Is(err, blob.ErrNotFound) {
+	if errors.Is(err, files.ErrNotFound) {
 		h.fail(c, &APIError{http.StatusNotFound, "material_file_missing", "材料文件不存在", nil})
 		return
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"zerovisit/models/blob"
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/ident"
 )
 
@@ -38,7 +38,7 @@ func (h *Handler) staffScan(c *gin.Context) {
 	obj, err := h.staff.Blobs.Put(c.Request.Context(), c.Request.Body, limit)
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.Is(err, blob.ErrTooLarge):
+	case errors.Is(err, files.ErrTooLarge):
 		h.fail(c, errTooLarge(limit))
 		return
 	case errors.As(err, &tooBig):

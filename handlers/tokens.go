@@ -11,7 +11,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"zerovisit/models/kv"
 	"zerovisit/workflow"
 )
 
@@ -56,6 +55,19 @@ type TokenPair struct {
 	ExpiresIn    int    `json:"expires_in"`
 }
 
+// Revocations records the tokens that must no longer be accepted before they
+// expire; the kv stores implement it, shared through Redis across replicas.
+// Checks fail closed: an error from RevocationState refuses the token.
+type Revocations interface {
+	// Revoke rejects the token id until until.
+	Revoke(ctx context.Context, id string, until time.Time) error
+	// RevokeSubject rejects every token of subject issued before before.
+	RevokeSubject(ctx context.Context, subject string, before time.Time) error
+	// RevocationState reports whether the token id is revoked and the time
+	// before which subject's tokens are rejected, in one round trip.
+	RevocationState(ctx context.Context, id, subject string) (revoked bool, subjectBefore time.Time, err error)
+}
+
 // Tokens issues and checks short-lived access tokens and rotating refresh
 // tokens (JWT, HMAC-SHA256). Logout, bans and refresh rotation revoke
 // through the shared revocation store, so every replica honours them.
@@ -63,12 +75,12 @@ type Tokens struct {
 	secret     []byte
 	accessTTL  time.Duration
 	refreshTTL time.Duration
-	revoked    kv.Revocations
+	revoked    Revocations
 	now        func() time.Time
 }
 
 // NewTokens builds the token service. secret must be at least 32 bytes.
-func NewTokens(secret []byte, accessTTL, refreshTTL time.Duration, revoked kv.Revocations, now func() time.Time) (*Tokens, error) {
+func NewTokens(secret []byte, accessTTL, refreshTTL time.Duration, revoked Revocations, now func() time.Time) (*Tokens, error) {
 	if len(secret) < 32 {
 		return nil, errors.New("token secret must be at least 32 bytes")
 	}

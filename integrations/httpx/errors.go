@@ -5,13 +5,18 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"zerovisit/workflow"
 )
 
 // ErrUnavailable means the party could not be reached or did not answer in
 // time: a transport failure, a timeout, an open circuit, or a status that
 // says "try later" (429, 502, 503, 504). The workflow degrades or schedules
 // a later attempt on it rather than failing the case.
-var ErrUnavailable = errors.New("unavailable")
+//
+// It is the domain's workflow.ErrUnavailable, so the layers above test for
+// one error whichever party failed.
+var ErrUnavailable = workflow.ErrUnavailable
 
 // ErrCircuitOpen means the party's circuit breaker is open (or half-open and
 // already probing), so the call failed fast without being sent.

@@ -18,28 +18,22 @@ import (
 	"regexp"
 
 	"github.com/emmansun/gmsm/sm3"
+
+	"zerovisit/workflow/files"
 )
 
-// ErrTooLarge means the content passed the size limit.
-var ErrTooLarge = errors.New("blob: content too large")
+// The object, its store and its errors are the domain's (package files);
+// Dir implements the store on a local folder, and an S3-compatible store can
+// stand behind the same interface.
+type (
+	Object = files.Object
+	Store  = files.Store
+)
 
-// ErrNotFound means no object has that key.
-var ErrNotFound = errors.New("blob: not found")
-
-// Object describes stored content.
-type Object struct {
-	Key         string `json:"key"` // hex SHA-256
-	Size        int64  `json:"size"`
-	SM3         string `json:"sm3"`
-	ContentType string `json:"content_type"` // sniffed from the bytes, not taken from the client
-}
-
-// Store keeps objects. Implementations: Dir (a local folder, the default);
-// an S3-compatible store can stand behind the same interface.
-type Store interface {
-	Put(ctx context.Context, r io.Reader, maxBytes int64) (Object, error)
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
-}
+var (
+	ErrTooLarge = files.ErrTooLarge
+	ErrNotFound = files.ErrNotFound
+)
 
 var validKey = regexp.MustCompile(`^[0-9a-f]{64}$`)
 

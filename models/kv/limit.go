@@ -4,61 +4,29 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
+
+	"zerovisit/workflow/quota"
 )
 
-// Limiter rate-limits events per key (a client IP, a user, a phone number
-// that receives SMS codes) across all replicas. Both implementations use the
-// generic cell rate algorithm (GCRA): a key may spend Burst events at once,
-// and regains one every Period/Rate.
-type Limiter interface {
-	// Allow spends one event of key's allowance under l and reports whether
-	// it was allowed. A refused event spends nothing.
-	Allow(ctx context.Context, key string, l Limit) (Result, error)
-}
-
-// Limit is Rate events per Period, with at most Burst at once.
-type Limit struct {
-	Rate   int
-	Period time.Duration
-	Burst  int
-}
+// Limiter, Limit and Result are the product's rate limits (package quota);
+// Memory and Redis count against them.
+type (
+	Limiter = quota.Limiter
+	Limit   = quota.Limit
+	Result  = quota.Result
+)
 
 // PerMinute returns a limit of n events a minute with a burst of n.
-func PerMinute(n int) Limit { return Limit{Rate: n, Period: time.Minute, Burst: n} }
+func PerMinute(n int) Limit { return quota.PerMinute(n) }
 
 // PerHour returns a limit of n events an hour with a burst of n.
-func PerHour(n int) Limit { return Limit{Rate: n, Period: time.Hour, Burst: n} }
+func PerHour(n int) Limit { return quota.PerHour(n) }
 
-// String returns the limit as "rate/period (burst n)" for logs.
-func (l Limit) String() string {
-	return fmt.Sprintf("%d/%v (burst %d)", l.Rate, l.Period, l.Burst)
-}
-
-func (l Limit) check() error {
-	if l.Rate <= 0 || l.Period <= 0 || l.Burst <= 0 {
-		return fmt.Errorf("kv: rate limit: invalid limit %v: rate, period and burst must be positive", l)
-	}
-	// A full burst must take less than a century to refill, so that times
-	// stay far from overflowing a time.Duration.
-	if float64(l.Period)/float64(l.Rate)*float64(l.Burst) > float64(100*365*24*time.Hour) {
-		return fmt.Errorf("kv: rate limit: invalid limit %v: burst takes too long to refill", l)
+func checkLimit(l Limit) error {
+	if err := l.Validate(); err != nil {
+		return fmt.Errorf("kv: %w", err)
 	}
 	return nil
-}
-
-// Result is the outcome of one Allow call, with what an HTTP handler needs
-// for Retry-After and RateLimit-* headers.
-type Result struct {
-	// Allowed reports whether the event may happen.
-	Allowed bool
-	// Remaining is how many more events would be allowed right now.
-	Remaining int
-	// RetryAfter is how long to wait before the next event is allowed;
-	// zero when this one was allowed.
-	RetryAfter time.Duration
-	// ResetAfter is how long until the key is back to a full burst.
-	ResetAfter time.Duration
 }
 
 // TolerantLimiter wraps a shared limiter so that its failures fall back to a
@@ -76,7 +44,7 @@ type tolerantLimiter struct {
 }
 
 func (t *tolerantLimiter) Allow(ctx context.Context, key string, l Limit) (Result, error) {
-	if err := l.check(); err != nil {
+	if err := checkLimit(l); err != nil {
 		return Result{}, err
 	}
 	res, err := t.shared.Allow(ctx, key, l)

@@ -12,7 +12,7 @@ import (
 // key is back to a full burst and can be forgotten; the number of keys is
 // bounded by WithMaxEntries.
 func (m *Memory) Allow(_ context.Context, key string, l Limit) (Result, error) {
-	if err := l.check(); err != nil {
+	if err := checkLimit(l); err != nil {
 		return Result{}, err
 	}
 	if m.closed.Load() {

@@ -120,7 +120,7 @@ func (r *Redis) Release(ctx context.Context, key string) error {
 // Allow implements Limiter with redis_rate, whose GCRA script reads the
 // clock of Redis itself, so replicas with skewed clocks agree.
 func (r *Redis) Allow(ctx context.Context, key string, l Limit) (Result, error) {
-	if err := l.check(); err != nil {
+	if err := checkLimit(l); err != nil {
 		return Result{}, err
 	}
 	res, err := r.limiter.Allow(ctx, r.key("r", key), redis_rate.Limit{Rate: l.Rate, Period: l.Period, Burst: l.Burst})
