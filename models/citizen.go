@@ -11,15 +11,32 @@ import (
 
 	"zerovisit/models/pii"
 	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
 )
 
-// PrincipalKind says whether a citizen row is a person or a business.
-type PrincipalKind string
+// The principal, its accounts, agencies and addresses are the domain's
+// (package citizen); Citizens stores them.
+type (
+	PrincipalKind = citizen.Kind
+	Citizen       = citizen.Citizen
+	Account       = citizen.Account
+	Address       = citizen.Address
+	AgencyRole    = citizen.AgencyRole
+	Agency        = citizen.Agency
+)
 
-// Principal kinds.
+// Principal kinds and agency roles.
 const (
-	KindPerson   PrincipalKind = "person"
-	KindBusiness PrincipalKind = "business"
+	KindPerson              = citizen.KindPerson
+	KindBusiness            = citizen.KindBusiness
+	RoleLegalRepresentative = citizen.RoleLegalRepresentative
+	RoleAgent               = citizen.RoleAgent
+)
+
+// Refusals of identity binding.
+var (
+	ErrIdentityBound     = citizen.ErrIdentityBound
+	ErrIdentityElsewhere = citizen.ErrIdentityElsewhere
 )
 
 // Blind-index kinds of the citizen tables.
@@ -28,39 +45,6 @@ const (
 	indexUSCC       = "uscc"
 	indexPhone      = "phone"
 )
-
-// Citizen is a principal: a person, verified once real-name binding
-// succeeded, or a business. IDNumber (resident ID number or unified social
-// credit code), Name and Phone are clear text in memory only; the table
-// holds them sealed.
-type Citizen struct {
-	ID         string
-	Kind       PrincipalKind
-	Name       string
-	IDNumber   string
-	Phone      string
-	VerifiedAt time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
-
-// Verified reports whether the person's real name was checked (a business
-// is verified when its first representative was).
-func (c Citizen) Verified() bool { return !c.VerifiedAt.IsZero() }
-
-// Account is a login channel account of a citizen.
-type Account struct {
-	ID        string
-	CitizenID string
-	Channel   workflow.Channel
-	AppID     string
-	// Subject is the channel's id of the user: the WeChat openid, or the
-	// Alipay user_id (open_id for apps that only get that).
-	Subject     string
-	UnionID     string
-	CreatedAt   time.Time
-	LastLoginAt time.Time
-}
 
 // Citizens keeps citizens, their accounts, agencies, address books and
 // applications, sealing personal data with the Sealer. It is safe for
@@ -244,14 +228,6 @@ func (s *Citizens) createAccount(ctx context.Context, channel workflow.Channel, 
 	}
 	return a, nil
 }
-
-// ErrIdentityBound means the citizen is already bound to another identity.
-var ErrIdentityBound = fmt.Errorf("%w: the account is already bound to another identity", workflow.ErrConflict)
-
-// ErrIdentityElsewhere means the identity is already bound to another
-// citizen, and the caller did not prove control of that citizen's account.
-// A name and an ID number alone are no proof of being that person.
-var ErrIdentityElsewhere = fmt.Errorf("%w: the identity belongs to another account", workflow.ErrForbidden)
 
 // BindIdentity records the verified real name of the account's citizen.
 // idNumber must be the normalised, validated resident ID number and the

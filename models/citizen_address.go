@@ -4,27 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"zerovisit/workflow"
 )
-
-// Address is an entry of a citizen's address book. Every field but Label is
-// sealed at rest.
-type Address struct {
-	ID        string
-	CitizenID string
-	Label     string
-	Recipient string
-	Phone     string
-	// Region is province, city and district; Detail the street address.
-	Region    string
-	Detail    string
-	CreatedAt time.Time
-}
-
-// Full is the address as a courier writes it.
-func (a Address) Full() string { return a.Region + a.Detail }
 
 // maxAddresses bounds one citizen's address book.
 const maxAddresses = 20

@@ -11,29 +11,6 @@ import (
 	"zerovisit/workflow"
 )
 
-// AgencyRole is how a person may act for a business.
-type AgencyRole string
-
-// Agency roles.
-const (
-	RoleLegalRepresentative AgencyRole = "legal_representative" // 法定代表人（负责人）
-	RoleAgent               AgencyRole = "agent"                // 经办人（授权代理人）
-)
-
-// Agency is a person's right to act for a business.
-type Agency struct {
-	Business Citizen
-	PersonID string
-	Role     AgencyRole
-	// GrantedBy is the legal representative who authorised an agent.
-	GrantedBy  string
-	ValidUntil time.Time
-	CreatedAt  time.Time
-}
-
-// Active reports whether the agency may be used at t.
-func (a Agency) Active(t time.Time) bool { return a.ValidUntil.IsZero() || t.Before(a.ValidUntil) }
-
 // BindBusiness records that a person acts for the business with the
 // credit code uscc (normalised and validated by the caller, who also
 // checked the role with the legal-entity library or the representative's
