@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,16 @@ var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
+type requestIDKey struct{}
+
+// RequestID is the ID of the request ctx serves, or "" outside a request:
+// the layers below the handlers get only the request's context, and name
+// the request by it in their logs and measurements.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
 // withRequestID gives every request an ID, echoed in the response and in every log line.
 func withRequestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -32,6 +43,7 @@ func withRequestID() gin.HandlerFunc {
 			id = uuid.NewString()
 		}
 		c.Set(ctxRequestID, id)
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), requestIDKey{}, id))
 		c.Header(headerRequestID, id)
 		c.Next()
 	}
