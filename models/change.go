@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,6 +34,7 @@ type changeRows struct {
 	ev      eventRow
 	effects []outboxNew
 	idem    *idemRow
+	guard   *workflow.Guard
 }
 
 // toChangeRows validates ch and converts it. The event takes the case's id
@@ -73,6 +75,12 @@ func toChangeRows(ch workflow.Change) (changeRows, error) {
 			return changeRows{}, fmt.Errorf("encode effect %s: %w", eff.EffectKind(), err)
 		}
 		out.effects = append(out.effects, outboxNew{Kind: string(eff.EffectKind()), Payload: string(payload)})
+	}
+	if g := ch.Guard; g != nil {
+		if g.ClaimedBy == "" || g.At.IsZero() {
+			return changeRows{}, fmt.Errorf("%w: a guard names a member of staff and a time", workflow.ErrInvalidInput)
+		}
+		out.guard = &workflow.Guard{ClaimedBy: g.ClaimedBy, At: normTime(g.At)}
 	}
 	if k := ch.Idempotency; k != nil {
 		if k.Scope == "" || k.Key == "" {
@@ -187,9 +195,31 @@ func (r *Repo) applyChained(db *gorm.DB, cr *changeRows, write func(h head) (boo
 		if stored.version != prev {
 			return errVersionConflict(stored.version, prev)
 		}
+		if cr.guard != nil {
+			if held, err := r.claimHeld(db, cr.c.ID, cr.guard); err != nil || !held {
+				return errors.Join(err, guardFailed(cr.guard, held))
+			}
+		}
 		if attempt > 0 || stored.hash == h.hash {
 			return fmt.Errorf("%w: case %s changed during the write", workflow.ErrConflict, cr.c.ID)
 		}
 		h = stored
 	}
+}
+
+// claimHeld reports whether the guard's member of staff holds a live claim
+// on the case at the guard's time.
+func (r *Repo) claimHeld(db *gorm.DB, caseID string, g *workflow.Guard) (bool, error) {
+	var n int64
+	err := db.Raw(`SELECT count(*) FROM case_claims WHERE case_id = ? AND staff_id = ? AND expires_at > ?`,
+		caseID, g.ClaimedBy, r.db.ts(g.At)).Row().Scan(&n)
+	return n > 0, err
+}
+
+// guardFailed is the refusal of a change whose claim was not held.
+func guardFailed(g *workflow.Guard, held bool) error {
+	if held {
+		return nil
+	}
+	return workflow.ErrClaimRequired.Because(fmt.Errorf("staff %s holds no live claim at %s", g.ClaimedBy, g.At.Format(time.RFC3339)))
 }

@@ -86,14 +86,26 @@ func (r *Repo) applyPostgres(ctx context.Context, cr *changeRows) error {
 	UPDATE cases SET number = %s, item_code = %s, department = %s, applicant_id = %s, status = %s,
 		version = %s, trust_first = %s, false_commitment = %s, card = %s, deadline = %s,
 		next_timer_at = %s, created_at = %s, updated_at = %s, last_hash = %s, data = %s
-	WHERE id = %s AND version = %s AND last_hash = %s RETURNING id)`,
+	WHERE id = %s AND version = %s AND last_hash = %s%s RETURNING id)`,
 			s.p("", args[1]), s.p("", args[2]), s.p("", args[3]), s.p("", args[4]), s.p("", args[5]),
 			s.p("", args[6]), s.p("", args[7]), s.p("", args[8]), s.p("", args[9]), s.p("::timestamptz", args[10]),
 			s.p("::timestamptz", args[11]), s.p("", args[12]), s.p("", args[13]), s.p("", args[14]), s.p("", args[15]),
-			s.p("", args[0]), s.p("", prev), s.p("", h.hash))
+			s.p("", args[0]), s.p("", prev), s.p("", h.hash), r.pgGuard(&s, cr))
 		r.pgTail(&s, cr)
 		var n int64
 		err := db.Raw(s.sql.String(), s.args...).Row().Scan(&n)
 		return n == 1, err
 	})
+}
+
+// pgGuard is the condition the change's guard adds to the case UPDATE. The
+// claim row is locked for share, so a hand-over or reassignment committing
+// meanwhile either waits for this change or is seen by it.
+func (r *Repo) pgGuard(s *stmt, cr *changeRows) string {
+	g := cr.guard
+	if g == nil {
+		return ""
+	}
+	return fmt.Sprintf(` AND EXISTS (SELECT 1 FROM case_claims WHERE case_id = %s AND staff_id = %s AND expires_at > %s FOR SHARE)`,
+		s.p("::text", cr.c.ID), s.p("::text", g.ClaimedBy), s.p("::timestamptz", r.db.ts(g.At)))
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"gorm.io/gorm"
@@ -24,6 +25,13 @@ func (r *Repo) createSQLite(ctx context.Context, cr changeRows) error {
 func (r *Repo) applySQLite(ctx context.Context, cr *changeRows) error {
 	return r.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return r.applyChained(tx, cr, func(h head) (bool, error) {
+			if cr.guard != nil {
+				// The transaction holds SQLite's single write lock, so
+				// the claim cannot change before the write below.
+				if held, err := r.claimHeld(tx, cr.c.ID, cr.guard); err != nil || !held {
+					return false, errors.Join(err, guardFailed(cr.guard, held))
+				}
+			}
 			a := r.db.caseArgs(cr.c)
 			res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
 				status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,

@@ -109,18 +109,43 @@ func (s *Service) Do(ctx context.Context, caseID string, ev Event, idem *Idempot
 	if err != nil {
 		return Case{}, fmt.Errorf("%s case %s: %w", ev.EventName(), caseID, err)
 	}
+	return s.applyTo(ctx, c, ev, idem, nil)
+}
+
+// DoOn is Do on a case the caller has just read (to check who may act on
+// it), so the case is not read again: when it moved on meanwhile the
+// change fails with ErrConflict. guard, when set, is checked as the change
+// is written.
+func (s *Service) DoOn(ctx context.Context, c Case, ev Event, idem *IdempotencyRequest, guard *Guard) (Case, error) {
+	if ev == nil {
+		return Case{}, invalid("event", "is nil", "缺少操作")
+	}
+	if replayed, ok, err := s.replay(ctx, idem); ok || err != nil {
+		return replayed, err
+	}
+	return s.applyTo(ctx, c, ev, idem, guard)
+}
+
+// applyTo stamps the event, completes a submission with the applicant's
+// prior false commitments, and applies it to c.
+func (s *Service) applyTo(ctx context.Context, c Case, ev Event, idem *IdempotencyRequest, guard *Guard) (Case, error) {
 	if ev.EventMeta().At.IsZero() {
 		ev = ev.withAt(s.now())
 	}
 	if sub, ok := ev.(Submit); ok {
 		n, err := s.store.CountFalseCommitments(ctx, c.ApplicantID)
 		if err != nil {
-			return Case{}, fmt.Errorf("submit case %s: count false commitments: %w", caseID, err)
+			return Case{}, fmt.Errorf("submit case %s: count false commitments: %w", c.ID, err)
 		}
 		sub.PriorFalseCommitments = n
 		ev = sub
 	}
-	return s.apply(ctx, c, ev, idem)
+	if guard != nil && guard.At.IsZero() {
+		g := *guard
+		g.At = ev.EventMeta().At
+		guard = &g
+	}
+	return s.apply(ctx, c, ev, idem, guard)
 }
 
 // RunTimers ticks up to limit cases whose timers are due and returns how
@@ -143,7 +168,7 @@ func (s *Service) RunTimers(ctx context.Context, limit int) (int, error) {
 		if at.Before(c.UpdatedAt) {
 			at = c.UpdatedAt
 		}
-		_, err := s.apply(ctx, c, Tick{Meta: Meta{Actor: Actor{Kind: ActorSystem, ID: "timer"}, At: at}}, nil)
+		_, err := s.apply(ctx, c, Tick{Meta: Meta{Actor: Actor{Kind: ActorSystem, ID: "timer"}, At: at}}, nil, nil)
 		switch {
 		case err == nil:
 			n++
@@ -155,7 +180,7 @@ func (s *Service) RunTimers(ctx context.Context, limit int) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-func (s *Service) apply(ctx context.Context, c Case, ev Event, idem *IdempotencyRequest) (Case, error) {
+func (s *Service) apply(ctx context.Context, c Case, ev Event, idem *IdempotencyRequest, guard *Guard) (Case, error) {
 	next, rec, effects, err := s.engine.Apply(c, ev)
 	if err != nil {
 		return Case{}, err
@@ -164,6 +189,7 @@ func (s *Service) apply(ctx context.Context, c Case, ev Event, idem *Idempotency
 	if err != nil {
 		return Case{}, err
 	}
+	ch.Guard = guard
 	if err := s.store.ApplyChange(ctx, ch); err != nil {
 		return s.lost(ctx, idem, fmt.Errorf("%s case %s: %w", ev.EventName(), c.ID, err))
 	}

@@ -22,6 +22,8 @@ type fakeStore struct {
 	idem    map[[2]string]workflow.Idempotency
 	outbox  []workflow.Effect
 	applied int
+	reads   int
+	guards  []workflow.Guard
 	// beforeApply runs inside ApplyChange before the version check, to
 	// simulate a concurrent writer.
 	beforeApply func(s *fakeStore)
@@ -78,6 +80,9 @@ func (s *fakeStore) ApplyChange(_ context.Context, ch workflow.Change) error {
 	if cur.Version != ch.Case.Version-1 {
 		return workflow.ErrConflict
 	}
+	if ch.Guard != nil {
+		s.guards = append(s.guards, *ch.Guard)
+	}
 	s.applied++
 	return s.save(ch)
 }
@@ -85,6 +90,7 @@ func (s *fakeStore) ApplyChange(_ context.Context, ch workflow.Change) error {
 func (s *fakeStore) GetCase(_ context.Context, id string) (workflow.Case, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.reads++
 	c, ok := s.cases[id]
 	if !ok {
 		return workflow.Case{}, workflow.ErrNotFound
@@ -272,6 +278,50 @@ func TestServiceConflict(t *testing.T) {
 	_, err := svc.Do(ctx, "c1", workflow.Approve{Meta: meta(clerk, time.Time{})}, nil)
 	if !errors.Is(err, workflow.ErrConflict) {
 		t.Errorf("err = %v, want ErrConflict", err)
+	}
+}
+
+// TestServiceDoOn: a decision on a case the caller has read applies to
+// that case without reading it again, hands its guard to the store with
+// the event's time, answers a retried key from the stored answer before
+// anything else, and fails with ErrConflict when the case moved on.
+func TestServiceDoOn(t *testing.T) {
+	ctx := context.Background()
+	svc, store, now := newService(t)
+	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Do(ctx, "c1", ordinarySubmit(time.Time{}), nil); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := svc.Get(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := store.reads
+	*now = now.Add(time.Hour)
+	key := &workflow.IdempotencyRequest{Scope: "clerk:k1", Key: "accept-1", RequestHash: "h"}
+	guard := &workflow.Guard{ClaimedBy: "k1"}
+	after, err := svc.DoOn(ctx, loaded, workflow.Accept{Meta: meta(clerk, time.Time{})}, key, guard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != workflow.StatusAccepted {
+		t.Errorf("status = %s, want accepted", after.Status)
+	}
+	if store.reads != reads {
+		t.Errorf("DoOn read the case %d more times, want none", store.reads-reads)
+	}
+	if want := []workflow.Guard{{ClaimedBy: "k1", At: *now}}; !cmp.Equal(store.guards, want) {
+		t.Errorf("guards the store saw = %+v, want %+v", store.guards, want)
+	}
+	applied := store.applied
+	again, err := svc.DoOn(ctx, loaded, workflow.Accept{Meta: meta(clerk, time.Time{})}, key, guard)
+	if err != nil || again.Version != after.Version || store.applied != applied {
+		t.Errorf("retry = v%d, %v, %d changes more; want the first answer and none", again.Version, err, store.applied-applied)
+	}
+	if _, err := svc.DoOn(ctx, loaded, workflow.Accept{Meta: meta(clerk, time.Time{})}, nil, guard); !errors.Is(err, workflow.ErrConflict) {
+		t.Errorf("stale case: err = %v, want ErrConflict", err)
 	}
 }
 

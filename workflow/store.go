@@ -43,7 +43,26 @@ type Change struct {
 	Event       EventRecord
 	Effects     []Effect
 	Idempotency *Idempotency
+	// Guard, when set, must still hold as the change is written.
+	Guard *Guard
 }
+
+// Guard is what must still hold when a change is written. The store checks
+// it in the transaction (on PostgreSQL, the statement) that writes the
+// change, so no concurrent hand-over or expiry slips between the check and
+// the write; a change whose guard fails writes nothing.
+type Guard struct {
+	// ClaimedBy is the member of staff whose live claim on the case the
+	// change needs.
+	ClaimedBy string
+	// At is when the claim must still be live.
+	At time.Time
+}
+
+// ErrClaimRequired refuses a change that needs the caller's claim on the
+// case when the caller holds none: never claimed, expired, or handed to
+// someone else meanwhile.
+var ErrClaimRequired = Refuse(ErrConflict, "claim_required", "请先领取该办件")
 
 // Store keeps cases durable. Implementations live in models.
 type Store interface {
