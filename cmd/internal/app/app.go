@@ -47,8 +47,9 @@ type App struct {
 	sealer        *pii.Sealer
 	tokens        *handlers.Tokens
 	blobs         blob.Store
-	// localLimits is the per-replica rate limiter used while Redis is down.
-	localLimits *kv.Memory
+	// local is this replica's own store: the rate limiter used while Redis
+	// is down, and the cache of credit standings.
+	local *kv.Memory
 
 	departments []configs.Department
 	// holders resolves applicants to the identities licences and credit
@@ -142,7 +143,6 @@ func (a *App) openCore(ctx context.Context) error {
 
 // serve starts the HTTP server and, if enabled, the background workers.
 func (a *App) serve(ctx context.Context) error {
-	a.localLimits = kv.NewMemory(time.Now)
 	citizen, err := a.citizenDeps()
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (a *App) serve(ctx context.Context) error {
 
 		DepartmentCallback: a.departmentCallback,
 		Tokens:             a.tokens,
-		Limiter:            kv.TolerantLimiter(a.kv, a.localLimits, a.log),
+		Limiter:            kv.TolerantLimiter(a.kv, a.local, a.log),
 		Citizen:            citizen,
 		Staff:              staff,
 		Courier:            courier,
@@ -306,8 +306,8 @@ func (a *App) Close() error {
 		errs = append(errs, fmt.Errorf("close sandboxes: %w", err))
 	}
 	a.citizen.close()
-	if a.localLimits != nil {
-		_ = a.localLimits.Close()
+	if a.local != nil {
+		_ = a.local.Close()
 	}
 	if a.kv != nil {
 		if err := a.kv.Close(); err != nil {
@@ -343,6 +343,7 @@ func OpenDB(ctx context.Context, cfg configs.Config) (*models.DB, error) {
 // openKV opens Redis when configured, and the in-process equivalent otherwise.
 func (a *App) openKV() error {
 	redis.SetLogger(redisLogger{a.log})
+	a.local = kv.NewMemory(time.Now)
 	if a.cfg.RedisURL == "" {
 		a.kv = kv.NewMemory(time.Now)
 		return nil

@@ -38,7 +38,7 @@ var overBudget = map[string][2]int{
 	"POST /api/v1/citizen/cases/:id/uploads":   {5, 4},
 	"PUT /api/v1/citizen/cases/:id/commitment": {4, 3},
 	"PUT /api/v1/citizen/cases/:id/delivery":   {6, 3},
-	"POST /api/v1/citizen/cases/:id/submit":    {7, 5},
+	"POST /api/v1/citizen/cases/:id/submit":    {7, 3},
 	"POST /api/v1/citizen/cases/:id/payments":  {5, 3},
 	"POST /api/v1/staff/cases/:id/accept":      {5, 1},
 	"POST /api/v1/staff/cases/:id/approve":     {5, 1},

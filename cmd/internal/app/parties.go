@@ -18,7 +18,6 @@ import (
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/httpx"
 	"zerovisit/integrations/province"
-	"zerovisit/models/kv"
 )
 
 // parties holds a client for every government system the product talks to.
@@ -99,7 +98,12 @@ func (a *App) openParties(ctx context.Context) (*parties, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.credit = credit.NewCached(creditClient, kv.Tolerant(a.kv, a.log), credit.DefaultCacheTTL)
+	// Standings are cached per replica, not in Redis: a submission then
+	// costs no Redis round trip for them. A false commitment recorded on
+	// another replica reaches this cache only when the entry expires, but
+	// the product's own record (the revoked case) is counted from the
+	// database on every submission.
+	p.credit = credit.NewCached(creditClient, a.local, credit.DefaultCacheTTL)
 	p.province = province.NewClient(ep["province"].URL, hc,
 		province.Credentials{AppID: ep["province"].AppID, Secret: ep["province"].Secret}, province.Options{HTTP: opts})
 	if p.departments, err = department.NewPusher(endpoints, hc, department.Options{HTTP: opts}); err != nil {
