@@ -53,7 +53,9 @@ func (h *Handler) staffScan(c *gin.Context) {
 }
 
 // staffIntake registers a walk-in application at the counter (窗口收件)
-// into the same workflow as online ones; the clerk then holds the case.
+// into the same workflow as online ones; the clerk then holds the case. An
+// Idempotency-Key header makes a retry answer as the first time, opening
+// no second case.
 func (h *Handler) staffIntake(c *gin.Context) {
 	var req staff.IntakeRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -61,7 +63,12 @@ func (h *Handler) staffIntake(c *gin.Context) {
 		return
 	}
 	who := subjectOf(c).staff()
-	in, err := h.staff.Service.Intake(c.Request.Context(), who, req, nil)
+	idem, err := idempotencyKey(c, "staff-intake:"+who.ID, req)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	in, err := h.staff.Service.Intake(c.Request.Context(), who, req, idem)
 	if err != nil {
 		h.fail(c, err)
 		return
