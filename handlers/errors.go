@@ -47,6 +47,7 @@ var sentinels = []struct {
 	{workflow.ErrIdempotencyMismatch, APIError{http.StatusUnprocessableEntity, "idempotency_key_reused", "幂等键已用于另一请求，请更换幂等键", nil}},
 	{workflow.ErrDuplicate, APIError{http.StatusConflict, "duplicate", "记录已存在", nil}},
 	{workflow.ErrInvalidInput, APIError{http.StatusUnprocessableEntity, "invalid_input", "提交的内容不符合要求", nil}},
+	{workflow.ErrLocked, APIError{http.StatusLocked, "locked", "已临时锁定，请稍后再试", nil}},
 	{workflow.ErrRateLimited, APIError{http.StatusTooManyRequests, "rate_limited", "请求过于频繁，请稍后再试", nil}},
 	{workflow.ErrUnavailable, APIError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试", nil}},
 	{workflow.ErrMalformed, APIError{http.StatusBadRequest, "malformed", "请求内容无法解析", nil}},

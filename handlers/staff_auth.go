@@ -5,18 +5,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
 // staffEnabled answers 503 while the staff area is not wired.
 func (h *Handler) staffEnabled(c *gin.Context) {
-	if h.staff.Store == nil || h.tokens == nil {
+	if h.staff.Service == nil || h.tokens == nil {
 		writeError(c, APIError{Status: http.StatusServiceUnavailable, Code: "staff_area_disabled", Message: "工作人员服务未启用"})
 		return
 	}
@@ -24,10 +22,10 @@ func (h *Handler) staffEnabled(c *gin.Context) {
 }
 
 // staffRoles lets through a member of staff holding any of roles.
-func (h *Handler) staffRoles(roles ...models.Role) gin.HandlerFunc {
+func (h *Handler) staffRoles(roles ...staff.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sub := subjectOf(c)
-		if !slices.ContainsFunc(roles, func(r models.Role) bool { return sub.HasRole(string(r)) }) {
+		if !slices.ContainsFunc(roles, func(r staff.Role) bool { return sub.HasRole(string(r)) }) {
 			h.fail(c, &APIError{http.StatusForbidden, "role_required", "当前岗位无权进行此操作", map[string]any{"roles": roles}})
 			return
 		}
@@ -36,7 +34,7 @@ func (h *Handler) staffRoles(roles ...models.Role) gin.HandlerFunc {
 }
 
 // staffSubject builds the token subject of an account.
-func staffSubject(st models.Staff) Subject {
+func staffSubject(st staff.Account) Subject {
 	roles := make([]string, len(st.Roles))
 	for i, r := range st.Roles {
 		roles[i] = string(r)
@@ -49,70 +47,21 @@ type staffLoginRequest struct {
 	Password string `json:"password"`
 }
 
-var (
-	errBadCredentials = &APIError{http.StatusUnauthorized, "invalid_credentials", "用户名或密码不正确", nil}
-	errDisabled       = &APIError{http.StatusForbidden, "account_disabled", "账号已停用，请联系管理员", nil}
-)
-
-func errLocked(until time.Time, now time.Time) *APIError {
-	return &APIError{http.StatusLocked, "account_locked", "密码错误次数过多，账号已临时锁定，请稍后再试",
-		map[string]any{"locked_until": until, "retry_after_seconds": int(until.Sub(now).Seconds()) + 1}}
-}
-
-// staffLogin checks a username and password and issues tokens. Unknown
-// usernames and wrong passwords get the same answer and take the same
-// time; repeated failures lock the account for a while.
+// staffLogin checks a username and password and issues tokens; a locked
+// account is told when to try again (Retry-After).
 func (h *Handler) staffLogin(c *gin.Context) {
 	var req staffLoginRequest
 	if err := bindJSON(c, &req); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if req.Username == "" || req.Password == "" || utf8.RuneCountInString(req.Username) > 64 || len(req.Password) > 256 {
-		h.fail(c, &APIError{http.StatusUnprocessableEntity, "invalid_field", "请输入用户名和密码", nil})
-		return
-	}
-	d, now := h.staff, h.staffNow()
-	st, err := d.Store.StaffByUsername(c.Request.Context(), strings.TrimSpace(req.Username))
-	if isNotFound(err) {
-		_, _ = d.Passwords.Verify(c.Request.Context(), "", req.Password)
-		h.fail(c, errBadCredentials)
-		return
-	}
+	st, err := h.staff.Service.Login(c.Request.Context(), req.Username, req.Password)
 	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if st.Locked(now) {
-		c.Header("Retry-After", strconv.Itoa(int(st.LockedUntil.Sub(now).Seconds())+1))
-		h.fail(c, errLocked(st.LockedUntil, now))
-		return
-	}
-	ok, err := d.Passwords.Verify(c.Request.Context(), st.PasswordHash, req.Password)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !ok {
-		st, err = d.Store.LoginFailed(c.Request.Context(), st.ID, now, d.Login)
-		if err != nil {
-			h.fail(c, err)
-			return
+		if r, ok := workflow.AsRefusal(err); ok {
+			if lock, ok := r.Detail.(staff.LockDetail); ok {
+				c.Header("Retry-After", strconv.Itoa(lock.RetryAfterSeconds))
+			}
 		}
-		h.log.InfoContext(c.Request.Context(), "staff login failed", "request_id", requestID(c), "staff_id", st.ID, "failures", st.FailedLogins)
-		if st.Locked(now) {
-			c.Header("Retry-After", strconv.Itoa(int(st.LockedUntil.Sub(now).Seconds())+1))
-			h.fail(c, errLocked(st.LockedUntil, now))
-			return
-		}
-		h.fail(c, errBadCredentials)
-		return
-	}
-	if st.Disabled {
-		h.fail(c, errDisabled)
-		return
-	}
-	if err := d.Store.LoginSucceeded(c.Request.Context(), st.ID); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -146,8 +95,8 @@ func (h *Handler) staffRefresh(c *gin.Context) {
 		h.fail(c, workflow.ErrForbidden)
 		return
 	}
-	st, err := h.staff.Store.GetStaff(c.Request.Context(), sub.ID)
-	if err != nil || st.Disabled {
+	st, err := h.staff.Service.ActiveAccount(c.Request.Context(), sub.ID)
+	if err != nil {
 		_ = h.tokens.Ban(c.Request.Context(), sub)
 		h.fail(c, workflow.ErrUnauthorized)
 		return
@@ -174,7 +123,7 @@ func (h *Handler) staffLogout(c *gin.Context) {
 
 // staffMe returns the caller's account.
 func (h *Handler) staffMe(c *gin.Context) {
-	st, err := h.staff.Store.GetStaff(c.Request.Context(), subjectOf(c).ID)
+	st, err := h.staff.Service.Account(c.Request.Context(), subjectOf(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -182,33 +131,35 @@ func (h *Handler) staffMe(c *gin.Context) {
 	c.JSON(http.StatusOK, h.staffView(st))
 }
 
+type referenceItem struct {
+	Code       string              `json:"code"`
+	Name       string              `json:"name"`
+	Department string              `json:"department"`
+	TrustFirst bool                `json:"trust_first"`
+	Delivery   []string            `json:"delivery"`
+	Materials  []workflow.Material `json:"materials"`
+}
+
+type referenceProcedure struct {
+	Kind    workflow.ProcedureKind `json:"kind"`
+	Name    string                 `json:"name"`
+	MaxDays int                    `json:"max_days"`
+}
+
 // staffReference is what the console's forms offer: departments, the
 // catalogue's items, special procedures, states and roles.
 func (h *Handler) staffReference(c *gin.Context) {
-	type item struct {
-		Code       string              `json:"code"`
-		Name       string              `json:"name"`
-		Department string              `json:"department"`
-		TrustFirst bool                `json:"trust_first"`
-		Delivery   []string            `json:"delivery"`
-		Materials  []workflow.Material `json:"materials"`
-	}
-	type procedure struct {
-		Kind    workflow.ProcedureKind `json:"kind"`
-		Name    string                 `json:"name"`
-		MaxDays int                    `json:"max_days"`
-	}
-	items := []item{}
+	items := []referenceItem{}
 	for _, it := range h.svc.Engine().Catalogue().Items() {
 		var delivery []string
 		for _, m := range it.Delivery {
 			delivery = append(delivery, string(m))
 		}
-		items = append(items, item{it.Code, it.Name, it.Department, it.TrustFirst, delivery, it.Materials})
+		items = append(items, referenceItem{it.Code, it.Name, it.Department, it.TrustFirst, delivery, it.Materials})
 	}
-	procs := []procedure{}
+	procs := []referenceProcedure{}
 	for _, k := range workflow.ProcedureKinds() {
-		procs = append(procs, procedure{k, k.Name(), k.MaxDays()})
+		procs = append(procs, referenceProcedure{k, k.Name(), k.MaxDays()})
 	}
 	states := map[string]string{}
 	for _, s := range workflow.Statuses() {
@@ -219,33 +170,26 @@ func (h *Handler) staffReference(c *gin.Context) {
 		depts = []workflow.Department{}
 	}
 	c.JSON(http.StatusOK, gin.H{"departments": depts, "items": items, "procedures": procs, "states": states,
-		"queue_states": models.QueueStatuses(), "roles": models.Roles()})
+		"queue_states": staff.QueueStatuses(), "roles": staff.Roles()})
 }
 
 // staffColleagues lists the enabled staff of the caller's department, for
 // hand-overs and reassignments.
 func (h *Handler) staffColleagues(c *gin.Context) {
-	sub := subjectOf(c)
-	dept := sub.Department
-	if sub.HasRole(string(models.RoleAdministrator)) {
-		dept = c.Query("department")
-	}
-	list, err := h.staff.Store.ListStaff(c.Request.Context(), dept, "", 500)
+	list, err := h.staff.Service.Colleagues(c.Request.Context(), subjectOf(c).staff(), c.Query("department"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	out := []gin.H{}
+	out := make([]gin.H, 0, len(list))
 	for _, st := range list {
-		if !st.Disabled && dept != "" {
-			out = append(out, gin.H{"id": st.ID, "name": st.Name, "roles": st.Roles, "department": st.Department})
-		}
+		out = append(out, gin.H{"id": st.ID, "name": st.Name, "roles": st.Roles, "department": st.Department})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
 // staffView is an account as the API shows it: no password hash.
-func (h *Handler) staffView(st models.Staff) gin.H {
+func (h *Handler) staffView(st staff.Account) gin.H {
 	return gin.H{"id": st.ID, "username": st.Username, "name": st.Name, "department": st.Department,
 		"department_name": h.departmentName(st.Department), "roles": st.Roles, "disabled": st.Disabled,
 		"locked": st.Locked(h.staffNow()), "created_at": st.CreatedAt}
@@ -258,9 +202,4 @@ func (h *Handler) departmentName(code string) string {
 		}
 	}
 	return ""
-}
-
-// isDepartment reports whether code is an approving department.
-func (h *Handler) isDepartment(code string) bool {
-	return slices.ContainsFunc(h.staff.Departments, func(d workflow.Department) bool { return d.Code == code })
 }

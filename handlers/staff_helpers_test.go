@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"zerovisit/configs"
 	"zerovisit/handlers"
@@ -23,6 +24,7 @@ import (
 	"zerovisit/models/kv"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 	"zerovisit/workflow/workflowtest"
 )
 
@@ -44,36 +46,54 @@ func (c *testClock) Add(d time.Duration) {
 // and an administrator. Walk-in applicants, credit and the libraries are
 // stand-ins here; the binary's end-to-end tests use the real ones.
 type staffEnv struct {
-	t       *testing.T
-	clock   *testClock
-	svc     *workflow.Service
-	repo    *models.Repo
-	store   *models.StaffStore
-	tokens  *handlers.Tokens
-	router  *gin.Engine
-	ids     map[string]string // username -> staff id
-	seq     int
-	library handlers.LibraryCheck
+	t      *testing.T
+	clock  *testClock
+	svc    *workflow.Service
+	repo   *models.Repo
+	store  *models.StaffStore
+	tokens *handlers.Tokens
+	router *gin.Engine
+	ids    map[string]string // username -> staff id
+	seq    int
 }
 
+// fakeCitizens knows every walk-in as an online citizen.
 type fakeCitizens struct{}
 
-func (fakeCitizens) FindOrRegister(_ context.Context, name, idNumber, _ string) (string, error) {
+func (fakeCitizens) FindPerson(_ context.Context, idNumber string) (string, error) {
 	return "walkin-" + idNumber[len(idNumber)-4:], nil
 }
+
+// fakePopulation confirms every name.
+type fakePopulation struct{}
+
+func (fakePopulation) VerifyRealName(context.Context, string, string) (bool, error) { return true, nil }
+
+// fakeLicences holds one business licence for everyone.
+type fakeLicences struct{}
+
+func (fakeLicences) Lookup(context.Context, string, string) (staff.LicenceLookup, error) {
+	return staff.LicenceLookup{Licences: []staff.Licence{{ID: "1.2.156", Name: "营业执照"}}}, nil
+}
+
+// fakeHolders knows every applicant.
+type fakeHolders struct{}
+
+func (fakeHolders) Holder(_ context.Context, id string) (staff.Holder, error) {
+	return staff.Holder{ID: "330106198503121231", Name: "张三"}, nil
+}
+
+// fakeSealer seals nothing.
+type fakeSealer struct{}
+
+func (fakeSealer) Seal(plain, _ string) (string, error)  { return plain, nil }
+func (fakeSealer) Open(sealed, _ string) (string, error) { return sealed, nil }
+func (fakeSealer) Index(kind, value string) string       { return kind + ":" + value }
 
 type fakeCredit struct{}
 
 func (fakeCredit) Standing(context.Context, string) workflow.CreditStatus {
 	return workflow.CreditNormal
-}
-
-type fakeLibraries struct{ env *staffEnv }
-
-func (f fakeLibraries) Check(_ context.Context, _ workflow.Case, material string) (handlers.LibraryCheck, error) {
-	r := f.env.library
-	r.Material = material
-	return r, nil
 }
 
 const staffPassword = "pass-word-1234"
@@ -107,14 +127,20 @@ func newStaffEnv(t *testing.T) *staffEnv {
 		t.Fatal(err)
 	}
 	env := &staffEnv{t: t, clock: clock, svc: svc, repo: repo, store: models.NewStaffStore(db), tokens: tokens, ids: map[string]string{}}
-	env.library = handlers.LibraryCheck{Source: "elicense", Found: true, Summary: "电子证照库中有效证照：营业执照", Evidence: "elicense:1.2.156"}
+	depts := []workflow.Department{{Code: "scjgj", Name: "杭州市市场监督管理局"}, {Code: "gaj", Name: "杭州市公安局"}}
+	service, err := staff.New(staff.Config{
+		Store: env.store, Passwords: hasher, Cases: svc, Engine: svc.Engine(), Departments: depts,
+		ClaimLease: 30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
+		Population: fakePopulation{}, Citizens: fakeCitizens{}, Sealer: fakeSealer{}, Credit: fakeCredit{}, Numbers: repo,
+		Scans: blobs, Licences: fakeLicences{}, Holders: fakeHolders{}, NewID: uuid.NewString, Now: clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := handlers.New(handlers.Options{
 		Service: svc, Tokens: tokens, Limiter: mem, MaxBodyBytes: 1 << 20,
 		Staff: handlers.StaffDeps{
-			Store: env.store, Passwords: hasher, Citizens: fakeCitizens{}, Credit: fakeCredit{},
-			Libraries: fakeLibraries{env}, Numbers: repo, Blobs: blobs, Console: console.Files(),
-			Departments: []workflow.Department{{Code: "scjgj", Name: "杭州市市场监督管理局"}, {Code: "gaj", Name: "杭州市公安局"}},
-			ClaimLease:  30 * time.Minute, Login: models.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute}, Now: clock.Now,
+			Service: service, Blobs: blobs, Console: console.Files(), Departments: depts, Now: clock.Now,
 		},
 	})
 	if err != nil {
@@ -123,19 +149,19 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	env.router = h.Router()
 	for _, s := range []struct {
 		user, dept string
-		roles      []models.Role
+		roles      []staff.Role
 	}{
-		{"clerk.sc", "scjgj", []models.Role{models.RoleClerk}},
-		{"clerk.sc2", "scjgj", []models.Role{models.RoleClerk}},
-		{"clerk.ga", "gaj", []models.Role{models.RoleClerk}},
-		{"super.sc", "scjgj", []models.Role{models.RoleSupervisor}},
-		{"admin", "", []models.Role{models.RoleAdministrator}},
+		{"clerk.sc", "scjgj", []staff.Role{staff.RoleClerk}},
+		{"clerk.sc2", "scjgj", []staff.Role{staff.RoleClerk}},
+		{"clerk.ga", "gaj", []staff.Role{staff.RoleClerk}},
+		{"super.sc", "scjgj", []staff.Role{staff.RoleSupervisor}},
+		{"admin", "", []staff.Role{staff.RoleAdministrator}},
 	} {
 		hash, err := hasher.Hash(context.Background(), staffPassword)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := env.store.CreateStaff(context.Background(), models.Staff{ID: "id-" + s.user, Username: s.user, Name: s.user,
+		st, err := env.store.CreateStaff(context.Background(), staff.Account{ID: "id-" + s.user, Username: s.user, Name: s.user,
 			Department: s.dept, Roles: s.roles, PasswordHash: hash, CreatedAt: clock.Now()})
 		if err != nil {
 			t.Fatal(err)

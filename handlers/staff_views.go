@@ -1,14 +1,14 @@
 package handlers
 
 import (
-	"context"
+	"encoding/json"
 	"regexp"
-	"slices"
+	"sort"
 	"time"
 
-	"zerovisit/models"
 	"zerovisit/workflow"
 	"zerovisit/workflow/ident"
+	"zerovisit/workflow/staff"
 )
 
 // statusName is a state's Chinese name, as the console shows it.
@@ -31,31 +31,11 @@ type claimView struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-func viewClaim(cl *models.Claim, me string) *claimView {
+func viewClaim(cl *staff.Claim, me string) *claimView {
 	if cl == nil {
 		return nil
 	}
 	return &claimView{StaffID: cl.StaffID, Mine: cl.StaffID == me, ClaimedAt: cl.ClaimedAt, ExpiresAt: cl.ExpiresAt}
-}
-
-// nameClaims fills in the names of the staff holding the claims of items.
-func (h *Handler) nameClaims(ctx context.Context, items []caseSummary) error {
-	var ids []string
-	for _, it := range items {
-		if it.Claim != nil && !slices.Contains(ids, it.Claim.StaffID) {
-			ids = append(ids, it.Claim.StaffID)
-		}
-	}
-	names, err := h.staff.Store.StaffNames(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		if cl := items[i].Claim; cl != nil {
-			cl.StaffName = names[cl.StaffID]
-		}
-	}
-	return nil
 }
 
 // caseSummary is a case in a queue. Cases hold no personal data, only the
@@ -83,7 +63,12 @@ type caseSummary struct {
 	DeliveryMethod workflow.DeliveryMethod `json:"delivery_method,omitempty"`
 }
 
-func (h *Handler) summarize(cs workflow.Case, cl *models.Claim, me string) caseSummary {
+// summarize is a case in a list; names are the names of claim holders.
+func (h *Handler) summarize(cs workflow.Case, cl *staff.Claim, me string, names map[string]string) caseSummary {
+	claim := viewClaim(cl, me)
+	if claim != nil {
+		claim.StaffName = names[claim.StaffID]
+	}
 	at := cs.ApplicantType
 	if at == "" {
 		at = workflow.ApplicantPerson
@@ -93,7 +78,7 @@ func (h *Handler) summarize(cs workflow.Case, cl *models.Claim, me string) caseS
 		Status: cs.Status, StatusName: statusName(cs.Status), Card: cs.Card, Deadline: cs.Deadline,
 		VerifyDue: cs.Verification.DueAt, RemainingDays: cs.SLA.Remaining(h.svc.Engine().Calendar(), h.staffNow()),
 		TrustFirst: cs.TrustFirst, Priority: cs.Priority, ApplicantType: at, Channel: cs.Channel, Version: cs.Version,
-		SubmittedAt: cs.SubmittedAt, UpdatedAt: cs.UpdatedAt, Claim: viewClaim(cl, me), DeliveryMethod: cs.Delivery.Method,
+		SubmittedAt: cs.SubmittedAt, UpdatedAt: cs.UpdatedAt, Claim: claim, DeliveryMethod: cs.Delivery.Method,
 	}
 }
 
@@ -147,9 +132,9 @@ type verificationView struct {
 	Results  []workflow.VerificationResult `json:"results"`
 }
 
-func (h *Handler) detail(cs workflow.Case, cl *models.Claim, sub Subject) caseDetail {
+func (h *Handler) detail(cs workflow.Case, cl *staff.Claim, who staff.Caller) caseDetail {
 	d := caseDetail{
-		caseSummary: h.summarize(cs, cl, sub.ID), PathNote: cs.PathNote, ApplicantID: cs.ApplicantID,
+		caseSummary: h.summarize(cs, cl, who.ID, nil), PathNote: cs.PathNote, ApplicantID: cs.ApplicantID,
 		Supplement: cs.Supplement, Special: cs.Special, SLA: cs.SLA, Decision: cs.Decision, Ending: cs.Ending,
 		Paid: cs.Payment != nil, FeeFen: cs.Terms.FeeFen, Materials: []materialView{},
 		Verification: verificationView{Required: orEmpty(cs.Verification.Required), Pending: orEmpty(cs.Verification.Pending()),
@@ -167,7 +152,7 @@ func (h *Handler) detail(cs workflow.Case, cl *models.Claim, sub Subject) caseDe
 			Preview: m.Source == workflow.SourceUpload && blobKey.MatchString(m.Ref),
 		})
 	}
-	d.Actions = h.allowedActions(cs, cl, sub)
+	d.Actions = staff.AllowedActions(cs, cl, who)
 	return d
 }
 
@@ -176,58 +161,6 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// staffEvents are the workflow events a member of staff causes, by the
-// action name of the console.
-var staffEvents = []struct {
-	action string
-	event  workflow.EventName
-}{
-	{"accept", workflow.EventAccept},
-	{"supplement", workflow.EventRequestSupplement},
-	{"approve", workflow.EventApprove},
-	{"reject", workflow.EventReject},
-	{"special_procedure", workflow.EventStartSpecialProcedure},
-	{"end_special_procedure", workflow.EventEndSpecialProcedure},
-	{"transfer", workflow.EventTransfer},
-	{"dispatch", workflow.EventDispatch},
-	{"verify", workflow.EventRecordVerification},
-}
-
-// allowedActions lists what the caller may do on the case now: the
-// workflow events the transition table lets a clerk cause in the case's
-// state (once the caller holds the case), and the claim actions.
-func (h *Handler) allowedActions(cs workflow.Case, cl *models.Claim, sub Subject) []string {
-	out := []string{}
-	handles := sub.HasRole(string(models.RoleClerk)) || sub.HasRole(string(models.RoleReviewer))
-	inQueue := slices.Contains(models.QueueStatuses(), cs.Status) || cs.Status == workflow.StatusVerifying
-	switch {
-	case !handles || !inQueue:
-	case cl == nil:
-		out = append(out, "claim")
-	case cl.StaffID == sub.ID:
-		out = append(out, "renew", "release", "hand_over")
-		for _, se := range staffEvents {
-			if clerkMay(se.event, cs.Status) {
-				out = append(out, se.action)
-			}
-		}
-	}
-	if inQueue && (sub.HasRole(string(models.RoleSupervisor)) || sub.HasRole(string(models.RoleAdministrator))) {
-		out = append(out, "reassign")
-	}
-	return out
-}
-
-// clerkMay reports whether the transition table lets a clerk cause ev in st.
-func clerkMay(ev workflow.EventName, st workflow.Status) bool {
-	for _, t := range workflow.Transitions() {
-		if t.Event == ev && slices.Contains(t.From, st) && slices.Contains(t.Actors, workflow.ActorClerk) {
-			return true
-		}
-	}
-	return false
 }
 
 // timelineEntry is one line of a case's history: a workflow event or a
@@ -246,6 +179,23 @@ type timelineEntry struct {
 	Hash   string          `json:"hash"`
 }
 
+// timeline merges a case's workflow events and staff log, oldest first.
+func timeline(tl staff.Timeline) []timelineEntry {
+	out := make([]timelineEntry, 0, len(tl.Events)+len(tl.Log))
+	for _, e := range tl.Events {
+		out = append(out, timelineEntry{At: e.At, Kind: "event", Name: e.Name, Label: eventLabel(e.Name), Actor: e.Actor,
+			From: e.From, To: e.To, Reason: e.Reason, Note: reasonNote(e.Reason), Hash: e.Hash})
+	}
+	for _, e := range tl.Log {
+		var detail map[string]any
+		_ = json.Unmarshal(e.Data, &detail)
+		out = append(out, timelineEntry{At: e.At, Kind: "staff", Name: string(e.Action), Label: eventLabel(string(e.Action)),
+			Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: e.StaffID}, Detail: detail, Hash: e.Hash})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
+}
+
 // eventLabel is the Chinese label of an event or staff action.
 func eventLabel(name string) string {
 	return map[string]string{
@@ -254,8 +204,8 @@ func eventLabel(name string) string {
 		"pay": "缴费", "provide_material": "补齐容缺材料", "dispatch": "发放结果", "deliver": "送达",
 		"start_verification": "开始办结核验", "record_verification": "记录核验结果", "tick": "时限检查",
 		"start_special_procedure": "启动特别程序", "end_special_procedure": "特别程序结束", "transfer": "转办",
-		string(models.ActionClaim): "领取办件", string(models.ActionRelease): "退回队列",
-		string(models.ActionHandOver): "移交同事", string(models.ActionReassign): "督办改派",
+		string(staff.ActionClaim): "领取办件", string(staff.ActionRelease): "退回队列",
+		string(staff.ActionHandOver): "移交同事", string(staff.ActionReassign): "督办改派",
 	}[name]
 }
 

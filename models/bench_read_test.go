@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/models"
 	"zerovisit/models/pii"
 )
@@ -118,7 +120,7 @@ func benchStrings(b *testing.B, db *models.DB, query string, args ...any) []stri
 // queueStatesSQL is the work queue's status list as SQL text.
 func queueStatesSQL() string {
 	var qs []string
-	for _, s := range models.QueueStatuses() {
+	for _, s := range staff.QueueStatuses() {
 		qs = append(qs, "'"+string(s)+"'")
 	}
 	return strings.Join(qs, ", ")
@@ -150,7 +152,7 @@ func BenchmarkQueuePage(b *testing.B) {
 		picks = append(picks, struct{ name, dept string }{"quietest", depts[len(depts)-1]})
 	}
 
-	page := func(q models.QueueQuery) (models.QueuePage, error) {
+	page := func(q staff.QueueQuery) (staff.QueuePage, error) {
 		p, err := store.Queue(ctx, q)
 		if err != nil {
 			return p, err
@@ -164,7 +166,7 @@ func BenchmarkQueuePage(b *testing.B) {
 		_, err = store.StaffNames(ctx, ids)
 		return p, err
 	}
-	run := func(b *testing.B, q models.QueueQuery) {
+	run := func(b *testing.B, q staff.QueueQuery) {
 		first, err := page(q) // warm-up, and a check that the page is not empty
 		if err != nil {
 			b.Fatal(err)
@@ -182,7 +184,7 @@ func BenchmarkQueuePage(b *testing.B) {
 	}
 
 	for _, p := range picks {
-		base := models.QueueQuery{Kind: models.WorkQueue, Departments: []string{p.dept}, Limit: 20}
+		base := staff.QueueQuery{Kind: staff.WorkQueue, Departments: []string{p.dept}, Limit: 20}
 		b.Run(p.name+"-"+p.dept+"/first", func(b *testing.B) { run(b, base) })
 		b.Run(p.name+"-"+p.dept+"/deep", func(b *testing.B) {
 			// Walk to the middle of the queue 100 cases at a time (the
@@ -216,7 +218,7 @@ func BenchmarkQueuePage(b *testing.B) {
 		GROUP BY item_code ORDER BY count(*), item_code LIMIT 1`, busiest)
 	if len(items) == 1 {
 		b.Run("busiest-"+busiest+"/item", func(b *testing.B) {
-			q := models.QueueQuery{Kind: models.WorkQueue, Departments: []string{busiest}, ItemCode: items[0], Limit: 20}
+			q := staff.QueueQuery{Kind: staff.WorkQueue, Departments: []string{busiest}, ItemCode: items[0], Limit: 20}
 			run(b, q)
 		})
 	}

@@ -12,67 +12,8 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
-
-// QueueKind picks a queue: the work queue of cases to handle, or the
-// verification queue of trust-first cases a clerk verifies on completion.
-type QueueKind string
-
-// Queues.
-const (
-	WorkQueue         QueueKind = "work"
-	VerificationQueue QueueKind = "verification"
-)
-
-// QueueStatuses are the states of the cases in the work queue: waiting to be
-// accepted, under review, waiting for a correction, in a special procedure,
-// and approved with the result still to be sent out.
-func QueueStatuses() []workflow.Status {
-	return []workflow.Status{workflow.StatusSubmitted, workflow.StatusAccepted, workflow.StatusSupplementRequested,
-		workflow.StatusSpecialProcedure, workflow.StatusApproved}
-}
-
-// Claim filters of a queue.
-const (
-	ClaimedAny    = ""       // every case
-	ClaimedMine   = "mine"   // claimed by QueueQuery.StaffID
-	ClaimedFree   = "free"   // not claimed (or the claim lapsed)
-	ClaimedOthers = "others" // claimed by someone else
-)
-
-// QueueQuery selects a page of a queue. Departments empty means every
-// department (administrators); the other filters are optional. Now decides
-// which claims are live.
-type QueueQuery struct {
-	Kind          QueueKind
-	Departments   []string
-	Status        workflow.Status
-	ItemCode      string
-	TrustFirst    *bool
-	ApplicantType workflow.ApplicantType
-	Cards         []workflow.Card
-	Claimed       string
-	StaffID       string
-	Now           time.Time
-	Cursor        string
-	Limit         int
-
-	skipTotal bool
-}
-
-// QueueEntry is a case in a queue with its live claim, if any.
-type QueueEntry struct {
-	Case  workflow.Case
-	Claim *Claim
-}
-
-// QueuePage is a page of a queue in urgency order. NextCursor is empty on
-// the last page; Total counts every case the filters select.
-type QueuePage struct {
-	Items      []QueueEntry
-	NextCursor string
-	Total      int64
-}
 
 // Ordering of the queues: red card first, then yellow, then by when the case
 // falls due. The text is the index expressions of cases_worklist_idx and
@@ -103,12 +44,12 @@ func rankOf(card workflow.Card) int {
 }
 
 // keyOf is the ordering key of a case in a queue, as the SQL computes it.
-func keyOf(kind QueueKind, c workflow.Case) queueCursor {
+func keyOf(kind staff.QueueKind, c workflow.Case) queueCursor {
 	due := c.Deadline
 	if due.IsZero() {
 		due = c.CreatedAt
 	}
-	if kind == VerificationQueue {
+	if kind == staff.VerificationQueue {
 		due = c.NextTimerAt
 		if due.IsZero() {
 			due = c.UpdatedAt
@@ -154,12 +95,12 @@ func (db *DB) cast(typ string) string {
 
 // queueSQL builds the FROM and WHERE of a queue query (without the cursor)
 // and its arguments.
-func (s *StaffStore) queueSQL(q QueueQuery) (string, []any, error) {
+func (s *StaffStore) queueSQL(q staff.QueueQuery) (string, []any, error) {
 	var (
 		where = []string{workStates}
 		args  = []any{s.db.ts(q.Now)}
 	)
-	if q.Kind == VerificationQueue {
+	if q.Kind == staff.VerificationQueue {
 		where[0] = verifyStat
 	}
 	if len(q.Departments) > 0 {
@@ -169,7 +110,7 @@ func (s *StaffStore) queueSQL(q QueueQuery) (string, []any, error) {
 		}
 	}
 	if q.Status != "" {
-		if q.Kind == VerificationQueue || !slices.Contains(QueueStatuses(), q.Status) {
+		if q.Kind == staff.VerificationQueue || !slices.Contains(staff.QueueStatuses(), q.Status) {
 			return "", nil, fmt.Errorf("%w: state %q is not in this queue", workflow.ErrInvalidInput, q.Status)
 		}
 		where, args = append(where, "c.status = ?"), append(args, string(q.Status))
@@ -190,12 +131,12 @@ func (s *StaffStore) queueSQL(q QueueQuery) (string, []any, error) {
 		}
 	}
 	switch q.Claimed {
-	case ClaimedAny:
-	case ClaimedMine:
+	case staff.ClaimedAny:
+	case staff.ClaimedMine:
 		where, args = append(where, "cl.staff_id = ?"), append(args, q.StaffID)
-	case ClaimedFree:
+	case staff.ClaimedFree:
 		where = append(where, "cl.case_id IS NULL")
-	case ClaimedOthers:
+	case staff.ClaimedOthers:
 		where, args = append(where, "cl.case_id IS NOT NULL AND cl.staff_id <> ?"), append(args, q.StaffID)
 	default:
 		return "", nil, fmt.Errorf("%w: unknown claim filter %q", workflow.ErrInvalidInput, q.Claimed)
@@ -208,33 +149,38 @@ func (s *StaffStore) queueSQL(q QueueQuery) (string, []any, error) {
 // Queue returns a page of a queue in urgency order, with keyset paging: the
 // cursor is the ordering key of the last case of the previous page, so a
 // page costs the same however deep it is.
-func (s *StaffStore) Queue(ctx context.Context, q QueueQuery) (QueuePage, error) {
+func (s *StaffStore) Queue(ctx context.Context, q staff.QueueQuery) (staff.QueuePage, error) {
+	return s.queue(ctx, q, true)
+}
+
+// queue is Queue, counting the total only when asked to.
+func (s *StaffStore) queue(ctx context.Context, q staff.QueueQuery, total bool) (staff.QueuePage, error) {
 	op := "queue"
 	if q.Kind == "" {
-		q.Kind = WorkQueue
+		q.Kind = staff.WorkQueue
 	}
 	if q.Limit < 1 {
 		q.Limit = 20
 	}
 	from, args, err := s.queueSQL(q)
 	if err != nil {
-		return QueuePage{}, fmt.Errorf("%s: %w", op, err)
+		return staff.QueuePage{}, fmt.Errorf("%s: %w", op, err)
 	}
-	var page QueuePage
-	if !q.skipTotal {
+	var page staff.QueuePage
+	if total {
 		if err := s.db.gorm.WithContext(ctx).Raw(`SELECT count(*)`+from, args...).Row().Scan(&page.Total); err != nil {
-			return QueuePage{}, translate(op, err)
+			return staff.QueuePage{}, translate(op, err)
 		}
 	}
 	due := workDue
-	if q.Kind == VerificationQueue {
+	if q.Kind == staff.VerificationQueue {
 		due = verifyDue
 	}
 	where := ""
 	if q.Cursor != "" {
 		k, err := decodeCursor(q.Cursor)
 		if err != nil {
-			return QueuePage{}, fmt.Errorf("%s: %w", op, err)
+			return staff.QueuePage{}, fmt.Errorf("%s: %w", op, err)
 		}
 		where = fmt.Sprintf(" AND (%s, %s, c.id) > (?%s, ?%s, ?%s)", rankExpr, due, s.db.cast("integer"), s.db.cast("timestamptz"), s.db.cast("text"))
 		args = append(args, k.Rank, s.db.ts(k.Due), k.ID)
@@ -243,18 +189,18 @@ func (s *StaffStore) Queue(ctx context.Context, q QueueQuery) (QueuePage, error)
 		from + where + fmt.Sprintf(` ORDER BY %s, %s, c.id LIMIT ?`, rankExpr, due)
 	rows, err := s.db.gorm.WithContext(ctx).Raw(query, append(args, q.Limit)...).Rows()
 	if err != nil {
-		return QueuePage{}, translate(op, err)
+		return staff.QueuePage{}, translate(op, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		e, err := scanQueueEntry(rows)
 		if err != nil {
-			return QueuePage{}, translate(op, err)
+			return staff.QueuePage{}, translate(op, err)
 		}
 		page.Items = append(page.Items, e)
 	}
 	if err := rows.Err(); err != nil {
-		return QueuePage{}, translate(op, err)
+		return staff.QueuePage{}, translate(op, err)
 	}
 	if len(page.Items) == q.Limit {
 		page.NextCursor = encodeCursor(keyOf(q.Kind, page.Items[len(page.Items)-1].Case))
@@ -262,7 +208,7 @@ func (s *StaffStore) Queue(ctx context.Context, q QueueQuery) (QueuePage, error)
 	return page, nil
 }
 
-func scanQueueEntry(rows interface{ Scan(...any) error }) (QueueEntry, error) {
+func scanQueueEntry(rows interface{ Scan(...any) error }) (staff.QueueEntry, error) {
 	var (
 		r                                                caseRow
 		deadline, timer, created, updated, claimed, expi sqlTime
@@ -272,16 +218,16 @@ func scanQueueEntry(rows interface{ Scan(...any) error }) (QueueEntry, error) {
 		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data,
 		&staffID, &dept, &claimed, &expi)
 	if err != nil {
-		return QueueEntry{}, err
+		return staff.QueueEntry{}, err
 	}
 	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt = deadline.T, timer.T, created.T, updated.T
 	c, err := toCaseDomain(r)
 	if err != nil {
-		return QueueEntry{}, err
+		return staff.QueueEntry{}, err
 	}
-	e := QueueEntry{Case: c}
+	e := staff.QueueEntry{Case: c}
 	if staffID != nil {
-		e.Claim = &Claim{CaseID: c.ID, StaffID: *staffID, Department: *dept, ClaimedAt: claimed.T, ExpiresAt: expi.T}
+		e.Claim = &staff.Claim{CaseID: c.ID, StaffID: *staffID, Department: *dept, ClaimedAt: claimed.T, ExpiresAt: expi.T}
 	}
 	return e, nil
 }
@@ -305,24 +251,24 @@ const claimNextRounds = 8
 // first candidate was just taken, the rest are tried from a random one on,
 // so that clerks racing for the head of a busy queue spread out instead of
 // colliding on every candidate. workflow.ErrNotFound when no case is free.
-func (s *StaffStore) ClaimNext(ctx context.Context, q QueueQuery, staffID string, lease time.Duration) (QueueEntry, error) {
-	q.Claimed, q.Cursor, q.StaffID, q.skipTotal = ClaimedFree, "", staffID, true
+func (s *StaffStore) ClaimNext(ctx context.Context, q staff.QueueQuery, staffID string, lease time.Duration) (staff.QueueEntry, error) {
+	q.Claimed, q.Cursor, q.StaffID = staff.ClaimedFree, "", staffID
 	if q.Limit < 1 || q.Limit > 16 {
 		q.Limit = 8
 	}
 	for range claimNextRounds {
-		page, err := s.Queue(ctx, q)
+		page, err := s.queue(ctx, q, false)
 		if err != nil {
-			return QueueEntry{}, err
+			return staff.QueueEntry{}, err
 		}
 		if len(page.Items) == 0 {
-			return QueueEntry{}, fmt.Errorf("claim next case: %w", workflow.ErrNotFound)
+			return staff.QueueEntry{}, fmt.Errorf("claim next case: %w", workflow.ErrNotFound)
 		}
 		order := page.Items
 		if n := len(order); n > 2 {
 			// The most urgent first; the rest from a random one on.
 			k := 1 + rand.IntN(n-1)
-			order = append(append([]QueueEntry{order[0]}, order[k:]...), order[1:k]...)
+			order = append(append([]staff.QueueEntry{order[0]}, order[k:]...), order[1:k]...)
 		}
 		for _, e := range order {
 			cl, err := s.Claim(ctx, e.Case.ID, e.Case.Department, staffID, q.Now, lease)
@@ -330,11 +276,11 @@ func (s *StaffStore) ClaimNext(ctx context.Context, q QueueQuery, staffID string
 				continue
 			}
 			if err != nil {
-				return QueueEntry{}, err
+				return staff.QueueEntry{}, err
 			}
 			e.Claim = &cl
 			return e, nil
 		}
 	}
-	return QueueEntry{}, fmt.Errorf("claim next case: every candidate was taken first: %w", workflow.ErrConflict)
+	return staff.QueueEntry{}, fmt.Errorf("claim next case: every candidate was taken first: %w", workflow.ErrConflict)
 }

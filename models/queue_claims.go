@@ -10,44 +10,19 @@ import (
 	"gorm.io/gorm"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
-// Claim is a member of staff's lease on a case (领取). It lapses at
-// ExpiresAt unless renewed; a lapsed claim puts the case back in the queue.
-type Claim struct {
-	CaseID     string    `json:"case_id"`
-	StaffID    string    `json:"staff_id"`
-	Department string    `json:"department"`
-	ClaimedAt  time.Time `json:"claimed_at"`
-	ExpiresAt  time.Time `json:"expires_at"`
-}
-
-// ClaimHeldError means another member of staff holds the case. It unwraps
-// to workflow.ErrConflict.
-type ClaimHeldError struct {
-	Holder Claim
-}
-
-func (e *ClaimHeldError) Error() string {
-	return fmt.Sprintf("case %s is held by %s until %s", e.Holder.CaseID, e.Holder.StaffID, e.Holder.ExpiresAt.Format(time.RFC3339))
-}
-
-// Unwrap returns workflow.ErrConflict.
-func (e *ClaimHeldError) Unwrap() error { return workflow.ErrConflict }
-
-// ErrNotHolder means the caller does not hold a live claim on the case.
-var ErrNotHolder = fmt.Errorf("%w: not the holder of the case", workflow.ErrConflict)
-
-// Claim takes the case for staffID until at+lease, or renews the caller's
+// staff.Claim takes the case for staffID until at+lease, or renews the caller's
 // own claim. The database decides: one conditional upsert on the claims
 // table, whose primary key is the case, succeeds only when there is no
 // claim, the claim has lapsed, or it is the caller's. Otherwise it fails
-// with a *ClaimHeldError naming the holder. A new claim is logged; a
+// with a *staff.ClaimHeldError naming the holder. A new claim is logged; a
 // renewal is not.
-func (s *StaffStore) Claim(ctx context.Context, caseID, department, staffID string, at time.Time, lease time.Duration) (Claim, error) {
+func (s *StaffStore) Claim(ctx context.Context, caseID, department, staffID string, at time.Time, lease time.Duration) (staff.Claim, error) {
 	op := fmt.Sprintf("claim case %s for %s", caseID, staffID)
 	at = normTime(at)
-	var got Claim
+	var got staff.Claim
 	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var (
 			holder           string
@@ -73,52 +48,52 @@ func (s *StaffStore) Claim(ctx context.Context, caseID, department, staffID stri
 			if !ok { // lapsed between the two statements: let the caller retry
 				return fmt.Errorf("%w: claim changed during the attempt", workflow.ErrConflict)
 			}
-			return &ClaimHeldError{Holder: held}
+			return &staff.ClaimHeldError{Holder: held}
 		}
 		if err != nil {
 			return err
 		}
-		got = Claim{CaseID: caseID, StaffID: holder, Department: department, ClaimedAt: claimed.T, ExpiresAt: expires.T}
+		got = staff.Claim{CaseID: caseID, StaffID: holder, Department: department, ClaimedAt: claimed.T, ExpiresAt: expires.T}
 		if !claimed.T.Equal(at) {
 			return nil // a renewal
 		}
-		return s.appendStaffLog(tx, caseID, ActionClaim, staffID, at, map[string]any{"expires_at": expires.T})
+		return s.appendStaffLog(tx, caseID, staff.ActionClaim, staffID, at, map[string]any{"expires_at": expires.T})
 	})
 	if err != nil {
-		var held *ClaimHeldError
+		var held *staff.ClaimHeldError
 		if errors.As(err, &held) {
-			return Claim{}, err
+			return staff.Claim{}, err
 		}
-		return Claim{}, translate(op, err)
+		return staff.Claim{}, translate(op, err)
 	}
 	return got, nil
 }
 
 // ClaimOf returns the live claim on a case at `at`, if any.
-func (s *StaffStore) ClaimOf(ctx context.Context, caseID string, at time.Time) (Claim, bool, error) {
+func (s *StaffStore) ClaimOf(ctx context.Context, caseID string, at time.Time) (staff.Claim, bool, error) {
 	c, ok, err := s.claimOf(s.db.gorm.WithContext(ctx), caseID, at)
 	return c, ok, translate("claim of case "+caseID, err)
 }
 
-func (s *StaffStore) claimOf(q *gorm.DB, caseID string, at time.Time) (Claim, bool, error) {
+func (s *StaffStore) claimOf(q *gorm.DB, caseID string, at time.Time) (staff.Claim, bool, error) {
 	var (
-		c                Claim
+		c                staff.Claim
 		claimed, expires sqlTime
 	)
 	err := q.Raw(`SELECT case_id, staff_id, department, claimed_at, expires_at FROM case_claims
 		WHERE case_id = ? AND expires_at > ?`, caseID, s.db.ts(at)).Row().
 		Scan(&c.CaseID, &c.StaffID, &c.Department, &claimed, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Claim{}, false, nil
+		return staff.Claim{}, false, nil
 	}
 	if err != nil {
-		return Claim{}, false, err
+		return staff.Claim{}, false, err
 	}
 	c.ClaimedAt, c.ExpiresAt = claimed.T, expires.T
 	return c, true, nil
 }
 
-// Release gives the caller's live claim back to the queue; ErrNotHolder if
+// Release gives the caller's live claim back to the queue; staff.ErrNotHolder if
 // the caller holds none.
 func (s *StaffStore) Release(ctx context.Context, caseID, staffID string, at time.Time) error {
 	op := fmt.Sprintf("release case %s by %s", caseID, staffID)
@@ -128,20 +103,20 @@ func (s *StaffStore) Release(ctx context.Context, caseID, staffID string, at tim
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotHolder
+			return staff.ErrNotHolder
 		}
-		return s.appendStaffLog(tx, caseID, ActionRelease, staffID, at, nil)
+		return s.appendStaffLog(tx, caseID, staff.ActionRelease, staffID, at, nil)
 	})
 	return translate(op, err)
 }
 
 // HandOver passes the caller's live claim to another member of staff, with
-// a fresh lease and the reason in the log; ErrNotHolder if the caller holds
+// a fresh lease and the reason in the log; staff.ErrNotHolder if the caller holds
 // no live claim.
-func (s *StaffStore) HandOver(ctx context.Context, caseID, fromStaff, toStaff, reason string, at time.Time, lease time.Duration) (Claim, error) {
+func (s *StaffStore) HandOver(ctx context.Context, caseID, fromStaff, toStaff, reason string, at time.Time, lease time.Duration) (staff.Claim, error) {
 	op := fmt.Sprintf("hand case %s from %s to %s", caseID, fromStaff, toStaff)
 	at = normTime(at)
-	var got Claim
+	var got staff.Claim
 	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE case_claims SET staff_id = ?, claimed_at = ?, expires_at = ?
 			WHERE case_id = ? AND staff_id = ? AND expires_at > ?`,
@@ -150,27 +125,27 @@ func (s *StaffStore) HandOver(ctx context.Context, caseID, fromStaff, toStaff, r
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotHolder
+			return staff.ErrNotHolder
 		}
 		c, _, err := s.claimOf(tx, caseID, at)
 		if err != nil {
 			return err
 		}
 		got = c
-		return s.appendStaffLog(tx, caseID, ActionHandOver, fromStaff, at, map[string]string{"to": toStaff, "reason": reason})
+		return s.appendStaffLog(tx, caseID, staff.ActionHandOver, fromStaff, at, map[string]string{"to": toStaff, "reason": reason})
 	})
 	if err != nil {
-		return Claim{}, translate(op, err)
+		return staff.Claim{}, translate(op, err)
 	}
 	return got, nil
 }
 
 // Reassign is a supervisor (by) giving the case to toStaff with a fresh
 // lease, or back to the queue when toStaff is empty, whoever holds it.
-func (s *StaffStore) Reassign(ctx context.Context, caseID, department, toStaff, by, reason string, at time.Time, lease time.Duration) (Claim, error) {
+func (s *StaffStore) Reassign(ctx context.Context, caseID, department, toStaff, by, reason string, at time.Time, lease time.Duration) (staff.Claim, error) {
 	op := fmt.Sprintf("reassign case %s to %q", caseID, toStaff)
 	at = normTime(at)
-	var got Claim
+	var got staff.Claim
 	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		lock := ""
 		if s.db.isPostgres() {
@@ -193,12 +168,12 @@ func (s *StaffStore) Reassign(ctx context.Context, caseID, department, toStaff, 
 			if err != nil {
 				return err
 			}
-			got = Claim{CaseID: caseID, StaffID: toStaff, Department: department, ClaimedAt: at, ExpiresAt: normTime(at.Add(lease))}
+			got = staff.Claim{CaseID: caseID, StaffID: toStaff, Department: department, ClaimedAt: at, ExpiresAt: normTime(at.Add(lease))}
 		}
-		return s.appendStaffLog(tx, caseID, ActionReassign, by, at, map[string]string{"from": from, "to": toStaff, "reason": reason})
+		return s.appendStaffLog(tx, caseID, staff.ActionReassign, by, at, map[string]string{"from": from, "to": toStaff, "reason": reason})
 	})
 	if err != nil {
-		return Claim{}, translate(op, err)
+		return staff.Claim{}, translate(op, err)
 	}
 	return got, nil
 }

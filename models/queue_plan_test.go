@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zerovisit/workflow/staff"
 )
 
 // TestQueueQueryUsesWorklistIndex keeps the queue's SQL and the migration's
@@ -26,14 +28,14 @@ func TestQueueQueryUsesWorklistIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewStaffStore(db)
-	for _, kind := range []QueueKind{WorkQueue, VerificationQueue} {
-		q := QueueQuery{Kind: kind, Departments: []string{"scjgj"}, Claimed: ClaimedFree, Now: time.Now(), Limit: 20}
+	for _, kind := range []staff.QueueKind{staff.WorkQueue, staff.VerificationQueue} {
+		q := staff.QueueQuery{Kind: kind, Departments: []string{"scjgj"}, Claimed: staff.ClaimedFree, Now: time.Now(), Limit: 20}
 		from, args, err := s.queueSQL(q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		due := workDue
-		if kind == VerificationQueue {
+		if kind == staff.VerificationQueue {
 			due = verifyDue
 		}
 		query := `EXPLAIN QUERY PLAN SELECT c.id` + from + ` ORDER BY ` + rankExpr + `, ` + due + `, c.id LIMIT 20`
@@ -53,7 +55,7 @@ func TestQueueQueryUsesWorklistIndex(t *testing.T) {
 		rows.Close()
 		text := strings.Join(plan, "; ")
 		want := "cases_worklist_idx"
-		if kind == VerificationQueue {
+		if kind == staff.VerificationQueue {
 			want = "cases_verifying_idx"
 		}
 		if !strings.Contains(text, want) || strings.Contains(text, "TEMP B-TREE") {
@@ -112,7 +114,7 @@ func TestQueueQueryUsesWorklistIndexOnPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewStaffStore(db)
-	query := QueueQuery{Departments: []string{"scjgj"}, Now: time.Now(), Limit: 20}
+	query := staff.QueueQuery{Departments: []string{"scjgj"}, Now: time.Now(), Limit: 20}
 	from, args, err := s.queueSQL(query)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"github.com/google/go-cmp/cmp"
 
 	"zerovisit/models"
@@ -57,7 +59,7 @@ func seedQueue(t *testing.T, repo *models.Repo) []string {
 	return []string{"q-red-1", "q-red-2", "q-yellow-1", "q-yellow-2", "q-new", "q-none-soon", "q-none-late"}
 }
 
-func ids(es []models.QueueEntry) []string {
+func ids(es []staff.QueueEntry) []string {
 	out := []string{}
 	for _, e := range es {
 		out = append(out, e.Case.ID)
@@ -70,7 +72,7 @@ func TestQueueOrderFiltersAndPaging(t *testing.T) {
 		ctx := context.Background()
 		want := seedQueue(t, models.NewRepo(db))
 		s := models.NewStaffStore(db)
-		q := models.QueueQuery{Departments: []string{"market"}, Now: t0, Limit: 3}
+		q := staff.QueueQuery{Departments: []string{"market"}, Now: t0, Limit: 3}
 		var got []string
 		for page := 0; ; page++ {
 			p, err := s.Queue(ctx, q)
@@ -92,20 +94,20 @@ func TestQueueOrderFiltersAndPaging(t *testing.T) {
 
 		yes := true
 		for name, tc := range map[string]struct {
-			q    models.QueueQuery
+			q    staff.QueueQuery
 			want []string
 		}{
-			"State":         {models.QueueQuery{Status: workflow.StatusAccepted}, []string{"q-red-1", "q-yellow-2", "q-none-late"}},
-			"TrustFirst":    {models.QueueQuery{TrustFirst: &yes}, []string{"q-none-late"}},
-			"Business":      {models.QueueQuery{ApplicantType: workflow.ApplicantBusiness}, []string{"q-none-late"}},
-			"Person":        {models.QueueQuery{ApplicantType: workflow.ApplicantPerson}, want[:6]},
-			"Item":          {models.QueueQuery{ItemCode: "none"}, []string{}},
-			"Cards":         {models.QueueQuery{Cards: []workflow.Card{workflow.CardRed}}, []string{"q-red-1", "q-red-2"}},
-			"AllDepts":      {models.QueueQuery{Departments: nil, Cards: []workflow.Card{workflow.CardRed}}, []string{"q-other-dept", "q-red-1", "q-red-2"}},
-			"Verification":  {models.QueueQuery{Kind: models.VerificationQueue}, []string{"q-verifying"}},
-			"ItemOfAll":     {models.QueueQuery{ItemCode: "330100-001", Status: workflow.StatusSubmitted}, []string{"q-new"}},
-			"FreeOnly":      {models.QueueQuery{Claimed: models.ClaimedFree, Status: workflow.StatusApproved}, []string{"q-none-soon"}},
-			"MineIsNothing": {models.QueueQuery{Claimed: models.ClaimedMine, StaffID: "k1"}, []string{}},
+			"State":         {staff.QueueQuery{Status: workflow.StatusAccepted}, []string{"q-red-1", "q-yellow-2", "q-none-late"}},
+			"TrustFirst":    {staff.QueueQuery{TrustFirst: &yes}, []string{"q-none-late"}},
+			"Business":      {staff.QueueQuery{ApplicantType: workflow.ApplicantBusiness}, []string{"q-none-late"}},
+			"Person":        {staff.QueueQuery{ApplicantType: workflow.ApplicantPerson}, want[:6]},
+			"Item":          {staff.QueueQuery{ItemCode: "none"}, []string{}},
+			"Cards":         {staff.QueueQuery{Cards: []workflow.Card{workflow.CardRed}}, []string{"q-red-1", "q-red-2"}},
+			"AllDepts":      {staff.QueueQuery{Departments: nil, Cards: []workflow.Card{workflow.CardRed}}, []string{"q-other-dept", "q-red-1", "q-red-2"}},
+			"Verification":  {staff.QueueQuery{Kind: staff.VerificationQueue}, []string{"q-verifying"}},
+			"ItemOfAll":     {staff.QueueQuery{ItemCode: "330100-001", Status: workflow.StatusSubmitted}, []string{"q-new"}},
+			"FreeOnly":      {staff.QueueQuery{Claimed: staff.ClaimedFree, Status: workflow.StatusApproved}, []string{"q-none-soon"}},
+			"MineIsNothing": {staff.QueueQuery{Claimed: staff.ClaimedMine, StaffID: "k1"}, []string{}},
 		} {
 			t.Run(name, func(t *testing.T) {
 				q := tc.q
@@ -122,7 +124,7 @@ func TestQueueOrderFiltersAndPaging(t *testing.T) {
 				}
 			})
 		}
-		for name, q := range map[string]models.QueueQuery{
+		for name, q := range map[string]staff.QueueQuery{
 			"BadCursor":     {Cursor: "not-a-cursor"},
 			"ClosedState":   {Status: workflow.StatusClosed},
 			"UnknownClaims": {Claimed: "everyone"},
@@ -151,7 +153,7 @@ func TestClaimsLeasesAndLog(t *testing.T) {
 			t.Errorf("claim = %+v", a)
 		}
 		_, err = s.Claim(ctx, "c-1", "market", "bob", t0.Add(time.Minute), lease)
-		var held *models.ClaimHeldError
+		var held *staff.ClaimHeldError
 		if !errors.As(err, &held) || held.Holder.StaffID != "alice" || !errors.Is(err, workflow.ErrConflict) {
 			t.Fatalf("bob's claim of alice's case: err = %v, want held by alice", err)
 		}
@@ -167,24 +169,24 @@ func TestClaimsLeasesAndLog(t *testing.T) {
 		if _, ok, _ := s.ClaimOf(ctx, "c-1", later); ok {
 			t.Error("a lapsed claim is still live")
 		}
-		free, err := s.Queue(ctx, models.QueueQuery{Departments: []string{"market"}, Claimed: models.ClaimedFree, Now: later, Limit: 5})
+		free, err := s.Queue(ctx, staff.QueueQuery{Departments: []string{"market"}, Claimed: staff.ClaimedFree, Now: later, Limit: 5})
 		if err != nil || len(free.Items) != 1 {
 			t.Fatalf("free cases after the lease lapsed = %v, %v", ids(free.Items), err)
 		}
 		if _, err := s.Claim(ctx, "c-1", "market", "bob", later, lease); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Release(ctx, "c-1", "alice", later); !errors.Is(err, models.ErrNotHolder) {
+		if err := s.Release(ctx, "c-1", "alice", later); !errors.Is(err, staff.ErrNotHolder) {
 			t.Errorf("alice releasing bob's case: err = %v, want ErrNotHolder", err)
 		}
-		if _, err := s.HandOver(ctx, "c-1", "alice", "carol", "x", later, lease); !errors.Is(err, models.ErrNotHolder) {
+		if _, err := s.HandOver(ctx, "c-1", "alice", "carol", "x", later, lease); !errors.Is(err, staff.ErrNotHolder) {
 			t.Errorf("alice handing over bob's case: err = %v, want ErrNotHolder", err)
 		}
 		handed, err := s.HandOver(ctx, "c-1", "bob", "carol", "请假，移交同事", later.Add(time.Minute), lease)
 		if err != nil || handed.StaffID != "carol" {
 			t.Fatalf("hand over = %+v, %v", handed, err)
 		}
-		mine, err := s.Queue(ctx, models.QueueQuery{Departments: []string{"market"}, Claimed: models.ClaimedMine, StaffID: "carol", Now: later.Add(time.Minute), Limit: 5})
+		mine, err := s.Queue(ctx, staff.QueueQuery{Departments: []string{"market"}, Claimed: staff.ClaimedMine, StaffID: "carol", Now: later.Add(time.Minute), Limit: 5})
 		if err != nil || len(mine.Items) != 1 || mine.Items[0].Claim == nil || mine.Items[0].Claim.StaffID != "carol" {
 			t.Fatalf("carol's queue = %+v, %v", mine.Items, err)
 		}
@@ -235,7 +237,7 @@ func TestClaimNextManyClerks(t *testing.T) {
 			mustCreate(t, repo, queueCase(fmt.Sprintf("m-%03d", i), workflow.StatusAccepted, workflow.CardNone, 10+i%37, 1))
 		}
 		s := models.NewStaffStore(db)
-		q := models.QueueQuery{Departments: []string{"market"}, Now: t0}
+		q := staff.QueueQuery{Departments: []string{"market"}, Now: t0}
 		type win struct{ caseID, clerk string }
 		wins := make(chan win, nCases*2)
 		errs := make(chan error, nClerks)
@@ -284,11 +286,11 @@ func TestClaimNextManyClerks(t *testing.T) {
 			t.Errorf("%d claims logged, want %d", got, nCases)
 		}
 		later := t0.Add(2 * time.Hour)
-		free, err := s.Queue(ctx, models.QueueQuery{Departments: []string{"market"}, Claimed: models.ClaimedFree, Now: later, Limit: 1})
+		free, err := s.Queue(ctx, staff.QueueQuery{Departments: []string{"market"}, Claimed: staff.ClaimedFree, Now: later, Limit: 1})
 		if err != nil || free.Total != int64(nCases) {
 			t.Fatalf("free after the leases lapsed: %d, %v; want %d", free.Total, err, nCases)
 		}
-		again, err := s.ClaimNext(ctx, models.QueueQuery{Departments: []string{"market"}, Now: later}, "late-clerk", time.Hour)
+		again, err := s.ClaimNext(ctx, staff.QueueQuery{Departments: []string{"market"}, Now: later}, "late-clerk", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/configs"
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
@@ -108,7 +110,7 @@ func TestSeed(t *testing.T) {
 		}
 
 		// A department work queue finds the live cases, most urgent first.
-		page, err := models.NewStaffStore(db).Queue(ctx, models.QueueQuery{Kind: models.WorkQueue,
+		page, err := models.NewStaffStore(db).Queue(ctx, staff.QueueQuery{Kind: staff.WorkQueue,
 			Departments: []string{"scjgj"}, Now: seedEnd, Limit: 20})
 		if err != nil {
 			t.Fatal(err)

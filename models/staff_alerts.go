@@ -6,20 +6,8 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
-
-// Alert is a yellow or red card the workflow raised on a case, as the
-// supervisors' feed shows it.
-type Alert struct {
-	OutboxID   int64         `json:"outbox_id"`
-	CaseID     string        `json:"case_id"`
-	Number     string        `json:"number"`
-	Department string        `json:"department"`
-	Card       workflow.Card `json:"card"`
-	Reason     string        `json:"reason"`
-	Deadline   time.Time     `json:"deadline,omitzero"`
-	CreatedAt  time.Time     `json:"created_at"`
-}
 
 // RecordAlert stores the card of a warn_supervisor effect once per outbox
 // entry: a redelivered entry changes nothing.
@@ -33,7 +21,7 @@ func (s *StaffStore) RecordAlert(ctx context.Context, outboxID int64, w workflow
 
 // Alerts returns the newest alerts of some departments (all when empty),
 // newest first, before the given outbox id (0 = from the newest).
-func (s *StaffStore) Alerts(ctx context.Context, departments []string, beforeID int64, limit int) ([]Alert, error) {
+func (s *StaffStore) Alerts(ctx context.Context, departments []string, beforeID int64, limit int) ([]staff.Alert, error) {
 	op := "alerts"
 	q, args := `SELECT outbox_id, case_id, number, department, card, reason, deadline, created_at FROM supervision_alerts WHERE 1 = 1`, []any{}
 	if beforeID > 0 {
@@ -50,10 +38,10 @@ func (s *StaffStore) Alerts(ctx context.Context, departments []string, beforeID 
 		return nil, translate(op, err)
 	}
 	defer rows.Close()
-	out := []Alert{}
+	out := []staff.Alert{}
 	for rows.Next() {
 		var (
-			a                 Alert
+			a                 staff.Alert
 			card              string
 			deadline, created sqlTime
 		)
@@ -66,18 +54,9 @@ func (s *StaffStore) Alerts(ctx context.Context, departments []string, beforeID 
 	return out, translate(op, rows.Err())
 }
 
-// Workload is how many carded cases of a department a member of staff holds
-// (StaffID empty: nobody holds them).
-type Workload struct {
-	Department string `json:"department"`
-	StaffID    string `json:"staff_id"`
-	Red        int64  `json:"red"`
-	Yellow     int64  `json:"yellow"`
-}
-
 // Workloads counts the open cases with a yellow or red card by department
 // and holder: the supervisor's view of who is late with what.
-func (s *StaffStore) Workloads(ctx context.Context, departments []string, at time.Time) ([]Workload, error) {
+func (s *StaffStore) Workloads(ctx context.Context, departments []string, at time.Time) ([]staff.Workload, error) {
 	op := "workloads"
 	scope, args := "", []any{s.db.ts(at)}
 	if len(departments) > 0 {
@@ -96,9 +75,9 @@ func (s *StaffStore) Workloads(ctx context.Context, departments []string, at tim
 		return nil, translate(op, err)
 	}
 	defer rows.Close()
-	out := []Workload{}
+	out := []staff.Workload{}
 	for rows.Next() {
-		var w Workload
+		var w staff.Workload
 		if err := rows.Scan(&w.Department, &w.StaffID, &w.Red, &w.Yellow); err != nil {
 			return nil, translate(op, err)
 		}

@@ -2,57 +2,46 @@ package models
 
 import (
 	"context"
-	"time"
-)
 
-// CounterApplicant is a walk-in applicant registered at a counter. The
-// identity is sealed (SM4) by the caller; IDIndex is the blind index of the
-// ID number that finds the person again.
-type CounterApplicant struct {
-	ID          string
-	IDIndex     string
-	IDSealed    string
-	NameSealed  string
-	PhoneSealed string
-	CreatedAt   time.Time
-}
+	"zerovisit/workflow/staff"
+)
 
 // FindOrCreateApplicant returns the applicant with a.IDIndex, storing a
 // when there is none yet; created says which. Two counters registering the
 // same person at once get the same applicant.
-func (s *StaffStore) FindOrCreateApplicant(ctx context.Context, a CounterApplicant) (CounterApplicant, bool, error) {
+func (s *StaffStore) FindOrCreateApplicant(ctx context.Context, a staff.Walkin) (staff.Walkin, bool, error) {
 	op := "register counter applicant"
 	db := s.db.gorm.WithContext(ctx)
 	res := db.Exec(`INSERT INTO counter_applicants (id, id_index, id_sealed, name_sealed, phone_sealed, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_index) DO NOTHING`,
 		a.ID, a.IDIndex, a.IDSealed, a.NameSealed, a.PhoneSealed, s.db.ts(a.CreatedAt))
 	if res.Error != nil {
-		return CounterApplicant{}, false, translate(op, res.Error)
+		return staff.Walkin{}, false, translate(op, res.Error)
 	}
 	created := res.RowsAffected == 1
 	var (
-		got CounterApplicant
+		got staff.Walkin
 		at  sqlTime
 	)
 	err := db.Raw(`SELECT id, id_index, id_sealed, name_sealed, phone_sealed, created_at FROM counter_applicants WHERE id_index = ?`, a.IDIndex).
 		Row().Scan(&got.ID, &got.IDIndex, &got.IDSealed, &got.NameSealed, &got.PhoneSealed, &at)
 	if err != nil {
-		return CounterApplicant{}, false, translate(op, err)
+		return staff.Walkin{}, false, translate(op, err)
 	}
 	got.CreatedAt = at.T
 	return got, created, nil
 }
 
 // CounterApplicantByID returns a walk-in applicant by id, or workflow.ErrNotFound.
-func (s *StaffStore) CounterApplicantByID(ctx context.Context, id string) (CounterApplicant, error) {
+func (s *StaffStore) CounterApplicantByID(ctx context.Context, id string) (staff.Walkin, error) {
 	var (
-		a  CounterApplicant
+		a  staff.Walkin
 		at sqlTime
 	)
 	err := s.db.gorm.WithContext(ctx).Raw(`SELECT id, id_index, id_sealed, name_sealed, phone_sealed, created_at FROM counter_applicants WHERE id = ?`, id).
 		Row().Scan(&a.ID, &a.IDIndex, &a.IDSealed, &a.NameSealed, &a.PhoneSealed, &at)
 	if err != nil {
-		return CounterApplicant{}, translate("counter applicant "+id, err)
+		return staff.Walkin{}, translate("counter applicant "+id, err)
 	}
 	a.CreatedAt = at.T
 	return a, nil

@@ -15,41 +15,12 @@ import (
 	"gorm.io/gorm"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
-
-// StaffAction names an entry of the staff log.
-type StaffAction string
-
-// Staff actions recorded beside the workflow's own history. They change who
-// works on a case, never the case itself.
-const (
-	// ActionClaim: a member of staff took the case (领取).
-	ActionClaim StaffAction = "claim"
-	// ActionRelease: the holder gave the case back to the queue.
-	ActionRelease StaffAction = "release"
-	// ActionHandOver: the holder handed the case to another clerk, with a reason.
-	ActionHandOver StaffAction = "hand_over"
-	// ActionReassign: a supervisor gave the case to a clerk (or back to the
-	// queue), whoever held it.
-	ActionReassign StaffAction = "reassign"
-)
-
-// StaffLogEntry is one audited staff action on a case. Entries of a case
-// are chained like case events: Hash = SM3 over PrevHash and the entry.
-type StaffLogEntry struct {
-	CaseID   string          `json:"case_id"`
-	Seq      int64           `json:"seq"`
-	Action   StaffAction     `json:"action"`
-	StaffID  string          `json:"staff_id"`
-	At       time.Time       `json:"at"`
-	Data     json.RawMessage `json:"data,omitempty"`
-	PrevHash string          `json:"prev_hash"`
-	Hash     string          `json:"hash"`
-}
 
 // staffLogHash is the chained SM3 digest of an entry: every field that
 // says what happened is length-prefixed, so no two entries hash alike.
-func staffLogHash(e StaffLogEntry) string {
+func staffLogHash(e staff.LogEntry) string {
 	h := sm3.New()
 	for _, f := range []string{e.PrevHash, e.CaseID, strconv.FormatInt(e.Seq, 10), string(e.Action), e.StaffID,
 		normTime(e.At).Format(time.RFC3339Nano), string(e.Data)} {
@@ -63,8 +34,8 @@ func staffLogHash(e StaffLogEntry) string {
 // appendStaffLog adds an entry to a case's log inside tx, chained to the
 // newest entry. Callers hold the case's claim row (written earlier in tx),
 // which serialises writers of one case.
-func (s *StaffStore) appendStaffLog(tx *gorm.DB, caseID string, action StaffAction, staffID string, at time.Time, data any) error {
-	e := StaffLogEntry{CaseID: caseID, Action: action, StaffID: staffID, At: normTime(at)}
+func (s *StaffStore) appendStaffLog(tx *gorm.DB, caseID string, action staff.Action, staffID string, at time.Time, data any) error {
+	e := staff.LogEntry{CaseID: caseID, Action: action, StaffID: staffID, At: normTime(at)}
 	if data != nil {
 		raw, err := json.Marshal(data)
 		if err != nil {
@@ -92,7 +63,7 @@ func (s *StaffStore) appendStaffLog(tx *gorm.DB, caseID string, action StaffActi
 }
 
 // StaffLog returns a case's staff log in order.
-func (s *StaffStore) StaffLog(ctx context.Context, caseID string) ([]StaffLogEntry, error) {
+func (s *StaffStore) StaffLog(ctx context.Context, caseID string) ([]staff.LogEntry, error) {
 	op := "staff log of case " + caseID
 	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT case_id, seq, action, staff_id, at, data, prev_hash, hash
 		FROM case_staff_log WHERE case_id = ? ORDER BY seq`, caseID).Rows()
@@ -100,10 +71,10 @@ func (s *StaffStore) StaffLog(ctx context.Context, caseID string) ([]StaffLogEnt
 		return nil, translate(op, err)
 	}
 	defer rows.Close()
-	out := []StaffLogEntry{}
+	out := []staff.LogEntry{}
 	for rows.Next() {
 		var (
-			e    StaffLogEntry
+			e    staff.LogEntry
 			at   sqlTime
 			data sql.NullString
 		)

@@ -5,11 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"zerovisit/workflow/staff"
 )
 
 // PasswordParams are the argon2id costs of new password hashes. Each hash
@@ -42,7 +43,7 @@ const (
 )
 
 // ErrWeakPassword means a new password is too short or too long.
-var ErrWeakPassword = errors.New("password must be 10 to 256 bytes")
+var ErrWeakPassword = staff.ErrWeakPassword
 
 // PasswordHasher hashes and checks staff passwords with argon2id. At most
 // `concurrency` hashes run at once, so a burst of logins queues instead of

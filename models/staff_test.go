@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
@@ -53,12 +55,12 @@ func TestStaffAccountsAndLockOut(t *testing.T) {
 		ctx := context.Background()
 		s := models.NewStaffStore(db)
 		at := time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
-		st, err := s.CreateStaff(ctx, models.Staff{ID: "s-1", Username: "wang.clerk", Name: "王窗口", Department: "scjgj",
-			Roles: []models.Role{models.RoleClerk}, PasswordHash: "$argon2id$x", CreatedAt: at})
+		st, err := s.CreateStaff(ctx, staff.Account{ID: "s-1", Username: "wang.clerk", Name: "王窗口", Department: "scjgj",
+			Roles: []staff.Role{staff.RoleClerk}, PasswordHash: "$argon2id$x", CreatedAt: at})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateStaff(ctx, models.Staff{ID: "s-2", Username: "wang.clerk", Name: "x", Roles: []models.Role{models.RoleClerk},
+		if _, err := s.CreateStaff(ctx, staff.Account{ID: "s-2", Username: "wang.clerk", Name: "x", Roles: []staff.Role{staff.RoleClerk},
 			PasswordHash: "h", CreatedAt: at}); !errors.Is(err, workflow.ErrDuplicate) {
 			t.Errorf("second account with the same username: err = %v, want ErrDuplicate", err)
 		}
@@ -66,10 +68,10 @@ func TestStaffAccountsAndLockOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID != st.ID || !got.Has(models.RoleClerk) || got.Has(models.RoleSupervisor) || got.Department != "scjgj" {
+		if got.ID != st.ID || !got.Has(staff.RoleClerk) || got.Has(staff.RoleSupervisor) || got.Department != "scjgj" {
 			t.Errorf("read back %+v", got)
 		}
-		policy := models.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute}
+		policy := staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute}
 		for i := 1; i <= 3; i++ {
 			got, err = s.LoginFailed(ctx, st.ID, at, policy)
 			if err != nil {
@@ -88,15 +90,15 @@ func TestStaffAccountsAndLockOut(t *testing.T) {
 		if got, _ = s.GetStaff(ctx, st.ID); got.FailedLogins != 0 || !got.LockedUntil.IsZero() {
 			t.Errorf("after a login: count %d, locked until %s", got.FailedLogins, got.LockedUntil)
 		}
-		disabled, supervisor := true, []models.Role{models.RoleSupervisor, models.RoleClerk}
-		got, err = s.UpdateStaff(ctx, st.ID, models.StaffUpdate{Disabled: &disabled, Roles: supervisor}, at.Add(time.Hour))
+		disabled, supervisor := true, []staff.Role{staff.RoleSupervisor, staff.RoleClerk}
+		got, err = s.UpdateStaff(ctx, st.ID, staff.AccountUpdate{Disabled: &disabled, Roles: supervisor}, at.Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !got.Disabled || !got.Has(models.RoleSupervisor) || !got.UpdatedAt.Equal(at.Add(time.Hour)) {
+		if !got.Disabled || !got.Has(staff.RoleSupervisor) || !got.UpdatedAt.Equal(at.Add(time.Hour)) {
 			t.Errorf("updated account %+v", got)
 		}
-		if _, err := s.UpdateStaff(ctx, "nobody", models.StaffUpdate{Disabled: &disabled}, at); !errors.Is(err, workflow.ErrNotFound) {
+		if _, err := s.UpdateStaff(ctx, "nobody", staff.AccountUpdate{Disabled: &disabled}, at); !errors.Is(err, workflow.ErrNotFound) {
 			t.Errorf("update of an unknown account: err = %v, want ErrNotFound", err)
 		}
 		list, err := s.ListStaff(ctx, "scjgj", "", 10)
@@ -110,12 +112,12 @@ func TestStaffAccountsAndLockOut(t *testing.T) {
 }
 
 func TestParseRoles(t *testing.T) {
-	got, err := models.ParseRoles([]string{"supervisor", "clerk", "clerk"})
-	if err != nil || len(got) != 2 || got[0] != models.RoleClerk || got[1] != models.RoleSupervisor {
+	got, err := staff.ParseRoles([]string{"supervisor", "clerk", "clerk"})
+	if err != nil || len(got) != 2 || got[0] != staff.RoleClerk || got[1] != staff.RoleSupervisor {
 		t.Errorf("ParseRoles = %v, %v; want [clerk supervisor]", got, err)
 	}
 	for _, bad := range [][]string{nil, {"root"}} {
-		if _, err := models.ParseRoles(bad); !errors.Is(err, workflow.ErrInvalidInput) {
+		if _, err := staff.ParseRoles(bad); !errors.Is(err, workflow.ErrInvalidInput) {
 			t.Errorf("ParseRoles(%v) err = %v, want ErrInvalidInput", bad, err)
 		}
 	}

@@ -10,65 +10,11 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
 // maxStatsDays bounds the daily series of one report.
 const maxStatsDays = 366
-
-// StatsQuery asks for the statistics of some departments (all when empty)
-// over the period [From, To). Calendar counts working days.
-type StatsQuery struct {
-	Departments []string
-	From, To    time.Time
-	Calendar    *workflow.Calendar
-}
-
-// DepartmentStats are one department's figures for a period. Received
-// counts submissions; Accepted acceptances (受理, trust-first submissions
-// included); Decided approvals and rejections, OnTime those taken by the
-// deadline; AvgWorkingDays the mean working days from acceptance to
-// decision; ZeroVisit and TrustFirst the received cases applied online with
-// no counter visit for the result, and taken on the trust-first path;
-// VerificationFailures the decisions revoked because verification failed.
-type DepartmentStats struct {
-	Department           string  `json:"department"`
-	Received             int64   `json:"received"`
-	Accepted             int64   `json:"accepted"`
-	Decided              int64   `json:"decided"`
-	Approved             int64   `json:"approved"`
-	Rejected             int64   `json:"rejected"`
-	OnTime               int64   `json:"on_time"`
-	OnTimeShare          float64 `json:"on_time_share"`
-	AvgWorkingDays       float64 `json:"avg_working_days"`
-	ZeroVisit            int64   `json:"zero_visit"`
-	ZeroVisitShare       float64 `json:"zero_visit_share"`
-	TrustFirst           int64   `json:"trust_first"`
-	TrustFirstShare      float64 `json:"trust_first_share"`
-	VerificationFailures int64   `json:"verification_failures"`
-	Evaluations          int64   `json:"evaluations"`
-
-	clockDays  int
-	clockCases int
-}
-
-// DayStats are the submissions and decisions of one day (China Standard Time).
-type DayStats struct {
-	Date     string `json:"date"`
-	Received int64  `json:"received"`
-	Decided  int64  `json:"decided"`
-}
-
-// Stats are the figures of a period by department, their total and the
-// daily series. EvaluationsAvailable is false while the evaluation records
-// (好差评) cannot be read; Evaluations are then 0.
-type Stats struct {
-	From                 time.Time         `json:"from"`
-	To                   time.Time         `json:"to"`
-	Departments          []DepartmentStats `json:"departments"`
-	Total                DepartmentStats   `json:"total"`
-	Daily                []DayStats        `json:"daily"`
-	EvaluationsAvailable bool              `json:"evaluations_available"`
-}
 
 // jsonText reads a text field of the case document at a path of keys.
 func (db *DB) jsonText(path ...string) string {
@@ -87,27 +33,27 @@ func (db *DB) jsonText(path ...string) string {
 }
 
 // Stats computes the figures of q from the audited events of the period.
-func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
+func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats, error) {
 	op := "statistics"
 	if !q.To.After(q.From) {
-		return Stats{}, fmt.Errorf("%s: %w: the period ends before it starts", op, workflow.ErrInvalidInput)
+		return staff.Stats{}, fmt.Errorf("%s: %w: the period ends before it starts", op, workflow.ErrInvalidInput)
 	}
-	st := Stats{From: q.From, To: q.To}
-	by := map[string]*DepartmentStats{}
-	dept := func(code string) *DepartmentStats {
+	st := staff.Stats{From: q.From, To: q.To}
+	by := map[string]*staff.DepartmentStats{}
+	dept := func(code string) *staff.DepartmentStats {
 		if by[code] == nil {
-			by[code] = &DepartmentStats{Department: code}
+			by[code] = &staff.DepartmentStats{Department: code}
 		}
 		return by[code]
 	}
 	for _, d := range q.Departments {
 		dept(d)
 	}
-	days := map[string]*DayStats{}
-	day := func(t time.Time) *DayStats {
+	days := map[string]*staff.DayStats{}
+	day := func(t time.Time) *staff.DayStats {
 		k := workflow.DateOf(t).String()
 		if days[k] == nil {
-			days[k] = &DayStats{Date: k}
+			days[k] = &staff.DayStats{Date: k}
 		}
 		return days[k]
 	}
@@ -125,7 +71,7 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 		FROM case_events e JOIN cases c ON c.id = e.case_id
 		WHERE e.at >= ? AND e.at < ? AND e.name = 'submit'`+scope, args...).Rows()
 	if err != nil {
-		return Stats{}, translate(op, err)
+		return staff.Stats{}, translate(op, err)
 	}
 	for rows.Next() {
 		var (
@@ -135,7 +81,7 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 		)
 		if err := rows.Scan(&code, &at, &trust, &channel, &method); err != nil {
 			rows.Close()
-			return Stats{}, translate(op, err)
+			return staff.Stats{}, translate(op, err)
 		}
 		d := dept(code)
 		d.Received++
@@ -149,7 +95,7 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return Stats{}, translate(op, err)
+		return staff.Stats{}, translate(op, err)
 	}
 
 	// Acceptances, decisions and revocations.
@@ -160,7 +106,7 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 		WHERE e.at >= ? AND e.at < ? AND e.to_status IN ('accepted', 'approved', 'rejected', 'revoked')
 			AND e.from_status IN ('draft', 'submitted', 'accepted', 'verifying', 'delivered', 'approved', 'delivering')`+scope, args...).Rows()
 	if err != nil {
-		return Stats{}, translate(op, err)
+		return staff.Stats{}, translate(op, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -169,7 +115,7 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 			at, deadline                            sqlTime
 		)
 		if err := rows.Scan(&code, &at, &from, &to, &deadline, &started, &paused, &ending); err != nil {
-			return Stats{}, translate(op, err)
+			return staff.Stats{}, translate(op, err)
 		}
 		d := dept(code)
 		decision := slices.Contains([]string{"draft", "submitted", "accepted"}, from) && (to == "approved" || to == "rejected")
@@ -200,28 +146,28 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 			if p, err := strconv.Atoi(paused); err == nil {
 				n -= p
 			}
-			d.clockDays += max(n, 0)
-			d.clockCases++
+			d.ClockDays += max(n, 0)
+			d.ClockCases++
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Stats{}, translate(op, err)
+		return staff.Stats{}, translate(op, err)
 	}
 
 	if err := s.countEvaluations(ctx, q, dept, &st); err != nil {
-		return Stats{}, err
+		return staff.Stats{}, err
 	}
 	for _, d := range by {
 		st.Departments = append(st.Departments, *d)
 	}
-	slices.SortFunc(st.Departments, func(a, b DepartmentStats) int { return strings.Compare(a.Department, b.Department) })
-	total := DepartmentStats{Department: "*"}
+	slices.SortFunc(st.Departments, func(a, b staff.DepartmentStats) int { return strings.Compare(a.Department, b.Department) })
+	total := staff.DepartmentStats{Department: "*"}
 	for i := range st.Departments {
 		d := &st.Departments[i]
-		d.shares()
-		total.add(*d)
+		d.Finish()
+		total.Add(*d)
 	}
-	total.shares()
+	total.Finish()
 	st.Total = total
 	// Every day of the period, quiet ones included, so a chart has no gaps.
 	for d, n := workflow.DateOf(q.From), 0; d.Start().Before(q.To) && n < maxStatsDays; d, n = d.AddDays(1), n+1 {
@@ -230,47 +176,19 @@ func (s *StaffStore) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 	for _, d := range days {
 		st.Daily = append(st.Daily, *d)
 	}
-	slices.SortFunc(st.Daily, func(a, b DayStats) int { return strings.Compare(a.Date, b.Date) })
+	slices.SortFunc(st.Daily, func(a, b staff.DayStats) int { return strings.Compare(a.Date, b.Date) })
 	if st.Departments == nil {
-		st.Departments = []DepartmentStats{}
+		st.Departments = []staff.DepartmentStats{}
 	}
 	if st.Daily == nil {
-		st.Daily = []DayStats{}
+		st.Daily = []staff.DayStats{}
 	}
 	return st, nil
 }
 
-func (d *DepartmentStats) add(o DepartmentStats) {
-	d.Received += o.Received
-	d.Accepted += o.Accepted
-	d.Decided += o.Decided
-	d.Approved += o.Approved
-	d.Rejected += o.Rejected
-	d.OnTime += o.OnTime
-	d.ZeroVisit += o.ZeroVisit
-	d.TrustFirst += o.TrustFirst
-	d.VerificationFailures += o.VerificationFailures
-	d.Evaluations += o.Evaluations
-	d.clockDays += o.clockDays
-	d.clockCases += o.clockCases
-}
-
-func (d *DepartmentStats) shares() {
-	ratio := func(a, b int64) float64 {
-		if b == 0 {
-			return 0
-		}
-		return float64(a) / float64(b)
-	}
-	d.OnTimeShare = ratio(d.OnTime, d.Decided)
-	d.ZeroVisitShare = ratio(d.ZeroVisit, d.Received)
-	d.TrustFirstShare = ratio(d.TrustFirst, d.Received)
-	d.AvgWorkingDays = ratio(int64(d.clockDays), int64(d.clockCases))
-}
-
 // countEvaluations counts the citizens' evaluations (好差评) of the period
 // by department.
-func (s *StaffStore) countEvaluations(ctx context.Context, q StatsQuery, dept func(string) *DepartmentStats, st *Stats) error {
+func (s *StaffStore) countEvaluations(ctx context.Context, q staff.StatsQuery, dept func(string) *staff.DepartmentStats, st *staff.Stats) error {
 	scope, args := "", []any{s.db.ts(q.From), s.db.ts(q.To)}
 	if len(q.Departments) > 0 {
 		scope = " AND v.department IN (" + placeholders(len(q.Departments)) + ")"

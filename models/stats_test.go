@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
@@ -177,12 +179,12 @@ func TestStatsMatchSeededMonth(t *testing.T) {
 		}
 
 		s := models.NewStaffStore(db)
-		st, err := s.Stats(ctx, models.StatsQuery{From: from, To: to, Calendar: cal})
+		st, err := s.Stats(ctx, staff.StatsQuery{From: from, To: to, Calendar: cal})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var total statsTally
-		got := map[string]models.DepartmentStats{}
+		got := map[string]staff.DepartmentStats{}
 		for _, d := range st.Departments {
 			got[d.Department] = d
 		}
@@ -240,7 +242,7 @@ func TestStatsMatchSeededMonth(t *testing.T) {
 				exec(t, db, `INSERT INTO case_evaluations (case_id, principal_id, person_id, item_code, department, stars, indicators, channel, created_at)
 					VALUES (?, 'p', 'p', 'scjgj-spjyxk', 'scjgj', 5, '', 'wechat', ?)`, fmt.Sprintf("st-%02d", i), dbTime(db, at))
 			}
-			st, err = s.Stats(ctx, models.StatsQuery{From: from, To: to, Calendar: cal})
+			st, err = s.Stats(ctx, staff.StatsQuery{From: from, To: to, Calendar: cal})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,7 +251,7 @@ func TestStatsMatchSeededMonth(t *testing.T) {
 			}
 		}
 		// One department only.
-		one, err := s.Stats(ctx, models.StatsQuery{Departments: []string{"gaj"}, From: from, To: to, Calendar: cal})
+		one, err := s.Stats(ctx, staff.StatsQuery{Departments: []string{"gaj"}, From: from, To: to, Calendar: cal})
 		if err != nil {
 			t.Fatal(err)
 		}

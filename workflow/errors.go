@@ -21,6 +21,9 @@ var (
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrForbidden means the caller is authenticated but may not do this.
 	ErrForbidden = errors.New("forbidden")
+	// ErrLocked means the thing asked for is locked for a while (an account
+	// after repeated failed logins).
+	ErrLocked = errors.New("locked")
 	// ErrRateLimited means the caller sent too many requests.
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable means a dependency the request cannot do without is down.

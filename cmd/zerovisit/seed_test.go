@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/models"
 	"zerovisit/workflow"
 )
@@ -64,7 +66,7 @@ func TestSeedCommand(t *testing.T) {
 	if mismatched != 0 {
 		t.Errorf("%d cases whose version is not their event count", mismatched)
 	}
-	page, err := models.NewStaffStore(db).Queue(ctx, models.QueueQuery{Kind: models.WorkQueue,
+	page, err := models.NewStaffStore(db).Queue(ctx, staff.QueueQuery{Kind: staff.WorkQueue,
 		Departments: []string{"gaj"}, Now: time.Now(), Limit: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/models"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/staff"
 )
 
 // errNoSandboxHooks is returned by `zerovisit demo --addr`: minting a
@@ -115,8 +116,8 @@ func (h appHooks) addClerk(ctx context.Context, username, name, department strin
 	if err != nil {
 		return "", fmt.Errorf("add demo clerk: %w", err)
 	}
-	_, err = models.NewStaffStore(h.app.db).CreateStaff(ctx, models.Staff{ID: "st-" + username, Username: username, Name: name,
-		Department: department, Roles: []models.Role{models.RoleClerk}, PasswordHash: hash, CreatedAt: time.Now()})
+	_, err = models.NewStaffStore(h.app.db).CreateStaff(ctx, staff.Account{ID: "st-" + username, Username: username, Name: name,
+		Department: department, Roles: []staff.Role{staff.RoleClerk}, PasswordHash: hash, CreatedAt: time.Now()})
 	if err != nil {
 		return "", fmt.Errorf("add demo clerk: %w", err)
 	}

@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"zerovisit/models"
 	"zerovisit/workflow"
 )
 
@@ -71,8 +72,8 @@ func browser(t *testing.T) context.Context {
 func TestConsoleInBrowser(t *testing.T) {
 	ctx := browser(t)
 	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
-	clerkID := addStaff(t, app, "wang.clerk", "scjgj", models.RoleClerk)
-	token := staffToken(t, app, clerkID, "scjgj", models.RoleClerk)
+	clerkID := addStaff(t, app, "wang.clerk", "scjgj", staff.RoleClerk)
+	token := staffToken(t, app, clerkID, "scjgj", staff.RoleClerk)
 
 	late := submitAt(t, app, "b-late", "scjgj-spjyxk", true, time.Now().AddDate(0, 0, -20))
 	fresh := submitAt(t, app, "a-fresh", "scjgj-spjyxk", true, time.Now())

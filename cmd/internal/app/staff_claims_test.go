@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
@@ -50,8 +52,8 @@ func TestFiftyClerksClaimFiveHundredCases(t *testing.T) {
 	}
 	tokens := make([]string, nClerks)
 	for k := range nClerks {
-		id := addStaff(t, app, fmt.Sprintf("clerk%02d", k), "scjgj", models.RoleClerk)
-		tokens[k] = staffToken(t, app, id, "scjgj", models.RoleClerk)
+		id := addStaff(t, app, fmt.Sprintf("clerk%02d", k), "scjgj", staff.RoleClerk)
+		tokens[k] = staffToken(t, app, id, "scjgj", staff.RoleClerk)
 	}
 
 	var (

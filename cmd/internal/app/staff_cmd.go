@@ -5,15 +5,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
-	"time"
 
 	"zerovisit/cmd/internal/cli"
 
 	"zerovisit/configs"
-	"zerovisit/handlers"
 	"zerovisit/models"
+	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
 // runStaff is `zerovisit staff add`: it opens a staff account, the first
@@ -24,60 +25,66 @@ func runStaff(ctx context.Context, env cli.Env) error {
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("usage: zerovisit staff add --username U --name N --roles R[,R] [--department D] [--password-file F]")
 	}
-	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	username := fs.String("username", "", "login name: 3-32 lower-case letters, digits, '.', '_' or '-'")
-	name := fs.String("name", "", "the person's name as colleagues see it")
-	department := fs.String("department", "", "department code (departments.yaml); empty only for an administrator")
-	roles := fs.String("roles", "administrator", "comma-separated roles: clerk, reviewer, supervisor, administrator")
-	passwordFile := fs.String("password-file", "", "file holding the password (at least 10 characters); generated when empty")
-	if err := fs.Parse(args[1:]); err != nil {
+	n, passwordFile, err := staffAddFlags(args[1:], stderr)
+	if err != nil {
 		return err
 	}
 	cfg, err := configs.Load(getenv)
 	if err != nil {
 		return err
 	}
-	password, generated := "", false
-	if *passwordFile != "" {
-		raw, err := os.ReadFile(*passwordFile)
-		if err != nil {
-			return fmt.Errorf("read password file: %w", err)
-		}
-		password = strings.TrimRight(string(raw), "\r\n")
-	} else {
-		password, generated = randomHex(12), true
+	generated := passwordFile == ""
+	if n.Password, err = staffPassword(passwordFile); err != nil {
+		return err
 	}
-
 	app := NewApp(cfg, newLogger(cfg.Log, stderr))
 	defer app.Close()
 	if err := app.openCore(ctx); err != nil {
 		return err
 	}
-	hasher, err := app.staffPasswords()
+	svc, err := app.staffService(models.NewStaffStore(app.db))
 	if err != nil {
 		return err
 	}
-	known := map[string]bool{}
-	for _, d := range app.departments {
-		known[d.Code] = true
-	}
-	st, err := handlers.NewStaffAccount(ctx, hasher, func(code string) bool { return known[code] },
-		*username, *name, *department, strings.Split(*roles, ","), password)
-	var api *handlers.APIError
-	if errors.As(err, &api) {
-		return fmt.Errorf("staff add: %s (%s)", api.Message, api.Code)
+	st, err := svc.CreateAccount(ctx, n)
+	if r, ok := workflow.AsRefusal(err); ok {
+		return fmt.Errorf("staff add: %s (%s)", r.Message, r.Code)
 	}
 	if err != nil {
-		return err
-	}
-	st.CreatedAt = time.Now()
-	if st, err = models.NewStaffStore(app.db).CreateStaff(ctx, st); err != nil {
 		return fmt.Errorf("staff add: %w", err)
 	}
-	fmt.Fprintf(stdout, "added staff %s (%s), roles %s, department %q\n", st.Username, st.ID, *roles, st.Department)
+	fmt.Fprintf(stdout, "added staff %s (%s), roles %s, department %q\n", st.Username, st.ID, strings.Join(n.Roles, ","), st.Department)
 	if generated {
-		fmt.Fprintf(stdout, "password: %s\n(shown once; sign in at /console/ and keep it safe)\n", password)
+		fmt.Fprintf(stdout, "password: %s\n(shown once; sign in at /console/ and keep it safe)\n", n.Password)
 	}
 	return nil
+}
+
+// staffAddFlags reads the flags of `zerovisit staff add`.
+func staffAddFlags(args []string, stderr io.Writer) (n staff.NewAccount, passwordFile string, err error) {
+	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&n.Username, "username", "", "login name: 3-32 lower-case letters, digits, '.', '_' or '-'")
+	fs.StringVar(&n.Name, "name", "", "the person's name as colleagues see it")
+	fs.StringVar(&n.Department, "department", "", "department code (departments.yaml); empty only for an administrator")
+	roles := fs.String("roles", "administrator", "comma-separated roles: clerk, reviewer, supervisor, administrator")
+	fs.StringVar(&passwordFile, "password-file", "", "file holding the password (at least 10 characters); generated when empty")
+	if err := fs.Parse(args); err != nil {
+		return staff.NewAccount{}, "", err
+	}
+	n.Roles = strings.Split(*roles, ",")
+	return n, passwordFile, nil
+}
+
+// staffPassword reads the password from a file, or generates one when no
+// file is named.
+func staffPassword(file string) (string, error) {
+	if file == "" {
+		return randomHex(12), nil
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("read password file: %w", err)
+	}
+	return strings.TrimRight(string(raw), "\r\n"), nil
 }

@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	basedatasb "zerovisit/integrations/basedata/sandbox"
-	"zerovisit/models"
 	"zerovisit/workflow"
 )
 
@@ -25,8 +26,8 @@ import (
 // library sandboxes and records the verification, which closes the case.
 func TestCounterIntakeToVerification(t *testing.T) {
 	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
-	id := addStaff(t, app, "counter.clerk", "scjgj", models.RoleClerk)
-	token := staffToken(t, app, id, "scjgj", models.RoleClerk)
+	id := addStaff(t, app, "counter.clerk", "scjgj", staff.RoleClerk)
+	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
 
 	req, err := http.NewRequest(http.MethodPost, "http://"+app.Addr()+"/api/v1/staff/scans",
 		bytes.NewReader(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 2<<20)...))) // a scan over the 1 MiB general body limit
@@ -114,14 +115,14 @@ func TestCounterIntakeToVerification(t *testing.T) {
 // and the supervisor view counts it against the clerk who holds it.
 func TestSupervisorSeesCardsAndAlerts(t *testing.T) {
 	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
-	clerk := addStaff(t, app, "late.clerk", "scjgj", models.RoleClerk)
-	sup := addStaff(t, app, "the.supervisor", "scjgj", models.RoleSupervisor)
+	clerk := addStaff(t, app, "late.clerk", "scjgj", staff.RoleClerk)
+	sup := addStaff(t, app, "the.supervisor", "scjgj", staff.RoleSupervisor)
 	c := submitAt(t, app, "late-1", "scjgj-spjyxk", true, time.Now().AddDate(0, 0, -20))
-	clerkToken := staffToken(t, app, clerk, "scjgj", models.RoleClerk)
+	clerkToken := staffToken(t, app, clerk, "scjgj", staff.RoleClerk)
 	if code, body := call(t, app, http.MethodPost, "/api/v1/staff/cases/"+c.ID+"/claim", clerkToken, nil); code != http.StatusOK {
 		t.Fatalf("claim = %d %v", code, body)
 	}
-	token := staffToken(t, app, sup, "scjgj", models.RoleSupervisor)
+	token := staffToken(t, app, sup, "scjgj", staff.RoleSupervisor)
 	var body map[string]any
 	eventually(t, 15*time.Second, "the red card in the supervisors' feed and workloads", func() bool {
 		_, body = call(t, app, http.MethodGet, "/api/v1/staff/supervision", token, nil)

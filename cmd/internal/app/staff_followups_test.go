@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/models"
 )
 
@@ -22,9 +24,9 @@ func TestSupervisorResolvesBadRating(t *testing.T) {
 		t.Fatalf("bad rating: follow-up %v, %v", f, err)
 	}
 
-	sup := staffToken(t, app, addStaff(t, app, "sup-scjgj", "scjgj", models.RoleSupervisor), "scjgj", models.RoleSupervisor)
-	other := staffToken(t, app, addStaff(t, app, "sup-gaj", "gaj", models.RoleSupervisor), "gaj", models.RoleSupervisor)
-	clerk := staffToken(t, app, addStaff(t, app, "clerk-scjgj", "scjgj", models.RoleClerk), "scjgj", models.RoleClerk)
+	sup := staffToken(t, app, addStaff(t, app, "sup-scjgj", "scjgj", staff.RoleSupervisor), "scjgj", staff.RoleSupervisor)
+	other := staffToken(t, app, addStaff(t, app, "sup-gaj", "gaj", staff.RoleSupervisor), "gaj", staff.RoleSupervisor)
+	clerk := staffToken(t, app, addStaff(t, app, "clerk-scjgj", "scjgj", staff.RoleClerk), "scjgj", staff.RoleClerk)
 
 	st, body := call(t, app, http.MethodGet, "/api/v1/staff/followups", sup, nil)
 	items, _ := body["items"].([]any)

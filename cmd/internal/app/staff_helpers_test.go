@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/workflow/staff"
+
 	"zerovisit/handlers"
 	"zerovisit/models"
 	"zerovisit/workflow"
@@ -30,7 +32,7 @@ func staffTestEnv(more map[string]string) map[string]string {
 }
 
 // addStaff opens an account with the test password and returns its id.
-func addStaff(t *testing.T, app *App, username, department string, roles ...models.Role) string {
+func addStaff(t *testing.T, app *App, username, department string, roles ...staff.Role) string {
 	t.Helper()
 	hasher, err := app.staffPasswords()
 	if err != nil {
@@ -40,7 +42,7 @@ func addStaff(t *testing.T, app *App, username, department string, roles ...mode
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := models.NewStaffStore(app.db).CreateStaff(context.Background(), models.Staff{ID: "st-" + username, Username: username,
+	st, err := models.NewStaffStore(app.db).CreateStaff(context.Background(), staff.Account{ID: "st-" + username, Username: username,
 		Name: username, Department: department, Roles: roles, PasswordHash: hash, CreatedAt: time.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +53,7 @@ func addStaff(t *testing.T, app *App, username, department string, roles ...mode
 const testStaffPassword = "console-pass-2025"
 
 // staffToken issues an access token for a member of staff directly.
-func staffToken(t *testing.T, app *App, id, department string, roles ...models.Role) string {
+func staffToken(t *testing.T, app *App, id, department string, roles ...staff.Role) string {
 	t.Helper()
 	names := make([]string, len(roles))
 	for i, r := range roles {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,12 +11,12 @@ import (
 	"zerovisit/handlers"
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/credit"
+	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/httpx"
 	"zerovisit/models"
-	"zerovisit/models/pii"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
-	"zerovisit/workflow/ident"
+	"zerovisit/workflow/staff"
 )
 
 // maxScanBytes bounds one scan made at a counter (the HTTP body limit,
@@ -27,37 +25,47 @@ const maxScanBytes = 10 << 20
 
 // staffDeps assembles what the staff endpoints need, and records the
 // supervision cards the workflow raises (warn_supervisor effects) for the
-// supervisors' feed.
+// supervisors' feed. Walk-in applicants join the directory of holders
+// licences and credit records are written against.
 func (a *App) staffDeps() (handlers.StaffDeps, error) {
 	store := models.NewStaffStore(a.db)
-	passwords, err := a.staffPasswords()
-	if err != nil {
-		return handlers.StaffDeps{}, err
-	}
 	a.effects.Handle(workflow.KindWarnSupervisor, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
 		return store.RecordAlert(ctx, e.ID, eff.(workflow.WarnSupervisor), time.Now())
 	})
-	counter := counterCitizens{store: store, sealer: a.sealer, library: a.parties.basedata, now: time.Now, next: a.holders}
-	if a.citizen != nil {
-		counter.citizens = a.citizen.deps.Citizens
+	svc, err := a.staffService(store)
+	if err != nil {
+		return handlers.StaffDeps{}, err
 	}
-	a.holders = counter
-	sc := a.cfg.Staff
+	a.holders = walkinHolders{staff: svc, next: a.holders}
 	return handlers.StaffDeps{
-		Store:        store,
-		Passwords:    passwords,
+		Service:      svc,
 		Departments:  a.staffDepartments(),
-		Citizens:     counter,
-		Credit:       creditStandings{a.parties.credit},
-		Libraries:    &libraryChecker{app: a, store: store},
-		Numbers:      a.repo,
 		Followups:    models.NewEvaluations(a.db, a.sealer),
 		Blobs:        a.blobs,
 		Console:      console.Files(),
-		ClaimLease:   sc.ClaimLease,
-		Login:        models.LoginPolicy{MaxFailures: sc.LoginMaxFailures, LockFor: sc.LoginLockout},
 		MaxScanBytes: maxScanBytes,
 	}, nil
+}
+
+// staffService is the staff area's domain service over its store and the
+// parties counter intake and verification ask.
+func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
+	passwords, err := a.staffPasswords()
+	if err != nil {
+		return nil, err
+	}
+	sc := a.cfg.Staff
+	cfg := staff.Config{
+		Store: store, Passwords: passwords, Cases: a.svc, Engine: a.svc.Engine(), Departments: a.staffDepartments(),
+		ClaimLease: sc.ClaimLease, Login: staff.LoginPolicy{MaxFailures: sc.LoginMaxFailures, LockFor: sc.LoginLockout},
+		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
+		Numbers: a.repo, Scans: a.blobs, Licences: licences{a.parties.elicense},
+		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
+	}
+	if a.citizen != nil && a.citizen.deps.Citizens != nil {
+		cfg.Citizens = citizenPersons{a.citizen.deps.Citizens}
+	}
+	return staff.New(cfg)
 }
 
 // staffPasswords is the argon2id hasher with the configured costs.
@@ -89,149 +97,64 @@ func (c creditStandings) Standing(ctx context.Context, subjectID string) workflo
 	return credit.StatusOf(c.svc.Status(ctx, subjectID))
 }
 
-// counterCitizens is the minimal walk-in applicant register behind
-// handlers.CounterCitizens, until the citizen store offers one: the name
-// and ID number must match in the population library; the identity is
-// kept sealed (SM4) in counter_applicants and found again by its blind
-// index, the same index kind the citizen store uses for resident IDs.
-type counterCitizens struct {
-	store   *models.StaffStore
-	sealer  *pii.Sealer
-	library *basedata.Client
-	now     func() time.Time
-	// next resolves applicants who are not walk-ins.
-	next holderDirectory
-	// citizens are the mini-program accounts: a walk-in who already bound
-	// their real name there is the same citizen, with one case history.
-	citizens *models.Citizens
-}
+// population is the population library as the staff area asks it: an
+// unknown number is workflow.ErrNotFound, a library out of reach
+// workflow.ErrUnavailable.
+type population struct{ client *basedata.Client }
 
-// counterIDPrefix marks applicant ids registered at a counter.
-const counterIDPrefix = "ca-"
-
-func (c counterCitizens) FindOrRegister(ctx context.Context, name, idNumber, phone string) (string, error) {
-	id, err := ident.ParseResidentID(idNumber, c.now())
-	if err != nil {
-		return "", &handlers.APIError{Status: http.StatusUnprocessableEntity, Code: "invalid_id_number", Message: "身份证号码不正确"}
-	}
-	match, err := c.library.VerifyRealName(ctx, name, id.Number)
+func (p population) VerifyRealName(ctx context.Context, name, idNumber string) (bool, error) {
+	ok, err := p.client.VerifyRealName(ctx, name, idNumber)
 	switch {
 	case errors.Is(err, basedata.ErrNoRecord):
-		return "", &handlers.APIError{Status: http.StatusUnprocessableEntity, Code: "real_name_unknown", Message: "人口库中查无此身份证号"}
+		return false, fmt.Errorf("%w: %w", workflow.ErrNotFound, err)
 	case errors.Is(err, httpx.ErrUnavailable):
-		return "", fmt.Errorf("register counter applicant: %w: population library: %w", workflow.ErrUnavailable, err)
-	case err != nil:
-		return "", fmt.Errorf("register counter applicant: %w", err)
-	case !match:
-		return "", &handlers.APIError{Status: http.StatusUnprocessableEntity, Code: "real_name_mismatch", Message: "姓名与身份证号码不一致"}
+		return false, fmt.Errorf("%w: %w", workflow.ErrUnavailable, err)
 	}
-	if c.citizens != nil {
-		if known, err := c.citizens.FindPerson(ctx, id.Number); err == nil {
-			return known.ID, nil
-		} else if !errors.Is(err, workflow.ErrNotFound) {
-			return "", fmt.Errorf("register counter applicant: %w", err)
-		}
-	}
-	newID := counterIDPrefix + uuid.NewString()
-	seal := func(v, field string) (string, error) { return c.sealer.Seal(v, "counter_applicant:"+newID+":"+field) }
-	idS, err1 := seal(id.Number, "id_number")
-	nameS, err2 := seal(name, "name")
-	phoneS, err3 := seal(phone, "phone")
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return "", fmt.Errorf("register counter applicant: %w", err)
-	}
-	got, _, err := c.store.FindOrCreateApplicant(ctx, models.CounterApplicant{ID: newID, IDIndex: c.sealer.Index("resident_id", id.Number),
-		IDSealed: idS, NameSealed: nameS, PhoneSealed: phoneS, CreatedAt: c.now()})
-	if err != nil {
-		return "", err
-	}
-	return got.ID, nil
+	return ok, err
 }
 
-// Holder resolves a walk-in applicant for licences and credit records, and
-// passes everyone else on to next.
-func (c counterCitizens) Holder(ctx context.Context, applicantID string) (holder, error) {
-	if !strings.HasPrefix(applicantID, counterIDPrefix) {
-		return c.next.Holder(ctx, applicantID)
-	}
-	return c.identity(ctx, applicantID)
-}
+// licences is the e-license library's lookup in the staff area's terms.
+type licences struct{ client *elicense.Client }
 
-// identity opens a walk-in applicant's sealed ID number and name.
-func (c counterCitizens) identity(ctx context.Context, applicantID string) (holder, error) {
-	a, err := c.store.CounterApplicantByID(ctx, applicantID)
+func (l licences) Lookup(ctx context.Context, holderID, licenceType string) (staff.LicenceLookup, error) {
+	found, err := l.client.Lookup(ctx, holderID, licenceType)
 	if err != nil {
-		return holder{}, err
+		return staff.LicenceLookup{}, err
 	}
-	number, err1 := c.sealer.Open(a.IDSealed, "counter_applicant:"+a.ID+":id_number")
-	name, err2 := c.sealer.Open(a.NameSealed, "counter_applicant:"+a.ID+":name")
-	if err := errors.Join(err1, err2); err != nil {
-		return holder{}, fmt.Errorf("open counter applicant %s: %w", a.ID, err)
-	}
-	return holder{ID: number, Name: name}, nil
-}
-
-// libraryChecker checks a material of a case under verification against
-// the e-license library (the holder's licences) and the population library
-// (the holder's real name), for the clerk to record as evidence.
-type libraryChecker struct {
-	app   *App
-	store *models.StaffStore
-}
-
-func (l *libraryChecker) Check(ctx context.Context, c workflow.Case, material string) (handlers.LibraryCheck, error) {
-	a := l.app
-	res := handlers.LibraryCheck{Material: material}
-	it, err := a.svc.Engine().Catalogue().Lookup(c.ItemCode)
-	if err != nil {
-		return res, err
-	}
-	m, _ := it.Material(material)
-	var h holder
-	if strings.HasPrefix(c.ApplicantID, counterIDPrefix) {
-		h, err = counterCitizens{store: l.store, sealer: a.sealer}.identity(ctx, c.ApplicantID)
-	} else {
-		h, err = a.holders.Holder(ctx, c.ApplicantID)
-	}
-	if err != nil {
-		res.Degraded, res.Summary = true, "无法确认申请人身份，请人工核验原件"
-		return res, nil
-	}
-	kind, arg := m.Source.Kind(), m.Source.Arg()
-	if kind == workflow.SourceBaseData {
-		res.Source = string(workflow.SourceBaseData)
-		ok, err := a.parties.basedata.VerifyRealName(ctx, h.Name, h.ID)
-		if err != nil {
-			res.Degraded, res.Summary = true, "人口库暂不可用，请人工核验"
-			return res, nil
-		}
-		res.Found, res.Summary, res.Evidence = ok, "人口库实名信息"+map[bool]string{true: "一致", false: "不一致"}[ok], "basedata:verify_real_name"
-		return res, nil
-	}
-	licenceType := ""
-	if kind == workflow.SourceELicense {
-		licenceType = arg
-	}
-	res.Source = string(workflow.SourceELicense)
-	found, err := a.parties.elicense.Lookup(ctx, h.ID, licenceType)
-	if err != nil {
-		return res, fmt.Errorf("check material %s of case %s: %w", material, c.ID, err)
-	}
-	if found.Degraded {
-		res.Degraded, res.Summary = true, found.Reason
-		return res, nil
-	}
-	var names, ids []string
+	out := staff.LicenceLookup{Degraded: found.Degraded, Reason: found.Reason}
 	for _, lic := range found.Licences {
-		names, ids = append(names, lic.Name), append(ids, lic.ID)
+		out.Licences = append(out.Licences, staff.Licence{ID: lic.ID, Name: lic.Name})
 	}
-	res.Found = len(ids) > 0
-	res.Summary = "电子证照库中有效证照：" + strings.Join(names, "、")
-	if !res.Found {
-		res.Summary = found.Reason
+	return out, nil
+}
+
+// citizenPersons finds a walk-in's mini-program account.
+type citizenPersons struct{ citizens *models.Citizens }
+
+func (c citizenPersons) FindPerson(ctx context.Context, idNumber string) (string, error) {
+	known, err := c.citizens.FindPerson(ctx, idNumber)
+	return known.ID, err
+}
+
+// appHolders is the App's directory of holders in the staff area's terms.
+type appHolders struct{ app *App }
+
+func (h appHolders) Holder(ctx context.Context, applicantID string) (staff.Holder, error) {
+	got, err := h.app.holders.Holder(ctx, applicantID)
+	return staff.Holder{ID: got.ID, Name: got.Name}, err
+}
+
+// walkinHolders resolves walk-in applicants through the staff area and
+// passes everyone else on to next.
+type walkinHolders struct {
+	staff *staff.Service
+	next  holderDirectory
+}
+
+func (w walkinHolders) Holder(ctx context.Context, applicantID string) (holder, error) {
+	got, ok, err := w.staff.WalkinHolder(ctx, applicantID)
+	if !ok {
+		return w.next.Holder(ctx, applicantID)
 	}
-	if res.Found {
-		res.Evidence = "elicense:" + strings.Join(ids, ",")
-	}
-	return res, nil
+	return holder{ID: got.ID, Name: got.Name}, err
 }

@@ -1,0 +1,98 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"zerovisit/workflow"
+)
+
+var (
+	errBadCredentials = workflow.Refuse(workflow.ErrUnauthorized, "invalid_credentials", "用户名或密码不正确")
+	errDisabled       = workflow.Refuse(workflow.ErrForbidden, "account_disabled", "账号已停用，请联系管理员")
+)
+
+// LockDetail is the detail of a refused login of a locked account: until
+// when, and in how many seconds to try again.
+type LockDetail struct {
+	LockedUntil       time.Time `json:"locked_until"`
+	RetryAfterSeconds int       `json:"retry_after_seconds"`
+}
+
+func errLocked(until, now time.Time) *workflow.Refusal {
+	return workflow.Refuse(workflow.ErrLocked, "account_locked", "密码错误次数过多，账号已临时锁定，请稍后再试").
+		WithDetail(LockDetail{LockedUntil: until, RetryAfterSeconds: int(until.Sub(now).Seconds()) + 1})
+}
+
+// Login checks a username and password. Unknown usernames and wrong
+// passwords get the same answer and take the same time; repeated failures
+// lock the account for a while (a refusal of kind workflow.ErrLocked whose
+// detail is a LockDetail).
+func (s *Service) Login(ctx context.Context, username, password string) (Account, error) {
+	if username == "" || password == "" || utf8.RuneCountInString(username) > 64 || len(password) > 256 {
+		return Account{}, workflow.Refuse(workflow.ErrInvalidInput, "invalid_field", "请输入用户名和密码")
+	}
+	now := s.cfg.Now()
+	a, err := s.cfg.Store.StaffByUsername(ctx, strings.TrimSpace(username))
+	if errors.Is(err, workflow.ErrNotFound) {
+		_, _ = s.cfg.Passwords.Verify(ctx, "", password)
+		return Account{}, errBadCredentials
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	if a.Locked(now) {
+		return Account{}, errLocked(a.LockedUntil, now)
+	}
+	ok, err := s.cfg.Passwords.Verify(ctx, a.PasswordHash, password)
+	if err != nil {
+		return Account{}, err
+	}
+	if !ok {
+		return Account{}, s.loginFailed(ctx, a, now)
+	}
+	if a.Disabled {
+		return Account{}, errDisabled
+	}
+	if err := s.cfg.Store.LoginSucceeded(ctx, a.ID); err != nil {
+		return Account{}, err
+	}
+	return a, nil
+}
+
+// loginFailed counts a wrong password and says whether it locked the account.
+func (s *Service) loginFailed(ctx context.Context, a Account, now time.Time) error {
+	a, err := s.cfg.Store.LoginFailed(ctx, a.ID, now, s.cfg.Login)
+	if err != nil {
+		return err
+	}
+	s.cfg.Log.InfoContext(ctx, "staff login failed", "staff_id", a.ID, "failures", a.FailedLogins)
+	if a.Locked(now) {
+		return errLocked(a.LockedUntil, now)
+	}
+	return errBadCredentials
+}
+
+// Account returns an account by id.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+	return s.cfg.Store.GetStaff(ctx, id)
+}
+
+// ActiveAccount returns an account that may still be signed in: one that
+// exists and is not disabled (workflow.ErrUnauthorized otherwise).
+func (s *Service) ActiveAccount(ctx context.Context, id string) (Account, error) {
+	a, err := s.cfg.Store.GetStaff(ctx, id)
+	if err != nil || a.Disabled {
+		return Account{}, workflow.ErrUnauthorized
+	}
+	return a, nil
+}
+
+// Locked reports whether a's logins are refused now.
+func (s *Service) Locked(a Account) bool { return a.Locked(s.cfg.Now()) }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.cfg.Now() }
