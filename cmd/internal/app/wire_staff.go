@@ -51,7 +51,7 @@ func (a *App) staffDeps() (handlers.StaffDeps, error) {
 		Credit:       creditStandings{a.parties.credit},
 		Libraries:    &libraryChecker{app: a, store: store},
 		Numbers:      a.repo,
-		Followups:    models.NewEvaluations(a.db, a.sealer),
+		Followups:    a.followups(),
 		Blobs:        a.blobs,
 		Console:      console.Files(),
 		ClaimLease:   sc.ClaimLease,
