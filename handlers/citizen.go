@@ -2,22 +2,20 @@ package handlers
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/integrations/alipay"
 	"zerovisit/integrations/basedata"
-	"zerovisit/integrations/credit"
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/wechat"
 	"zerovisit/models"
 	"zerovisit/models/kv"
-	"zerovisit/workflow"
-	"zerovisit/workflow/files"
+	"zerovisit/workflow/apply"
+	"zerovisit/workflow/feedback"
+	"zerovisit/workflow/payment"
 	"zerovisit/workflow/quota"
 )
 
@@ -25,47 +23,31 @@ import (
 // programs) need. A zero CitizenDeps registers the routes, which then
 // answer 503 citizen_channel_disabled.
 type CitizenDeps struct {
-	Citizens    *models.Citizens
-	Payments    *models.Payments
-	Inbox       *models.Inbox
-	Evaluations *models.Evaluations
-	Cases       CitizenCases
-	Blobs       files.Store
+	Citizens *models.Citizens
 	// Links keeps the short-lived codes that join a second channel's
 	// account to an existing citizen (shared across replicas).
 	Links kv.Cache
 
-	WeChat    WeChatMiniProgram
-	WeChatPay WeChatPayer
-	Alipay    AlipayApp
-	Identity  IdentityLibrary
-	Licences  LicenceLibrary
-	Credit    CreditLibrary
+	WeChat   WeChatMiniProgram
+	Alipay   AlipayApp
+	Identity IdentityLibrary
+	Licences LicenceLibrary
 
-	// WeChatTemplates and AlipayTemplates map workflow notification
-	// templates (workflow.Tpl*) to the channel's message template ids.
-	WeChatTemplates map[string]string
-	AlipayTemplates map[string]string
-	// InviteAfter is how long after completion an unevaluated case's
-	// applicant is invited to evaluate it (three days when zero).
-	InviteAfter time.Duration
-	// Log receives what the notifier and the payment callbacks report.
-	Log *slog.Logger
-	// PublicURL returns this service's base URL as payment channels reach
-	// it (for notify URLs).
-	PublicURL func() string
-	// MaxUploadBytes bounds one uploaded file.
-	MaxUploadBytes int64
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-}
 
-// CitizenCases is the part of the case store the citizen endpoints read.
-type CitizenCases interface {
-	CasesOfApplicants(ctx context.Context, applicants []string, status workflow.Status, after string, limit int) (models.CasePage, error)
-	NextCaseNumber(ctx context.Context, at time.Time) (string, error)
-	// Idempotency is the stored answer to an Idempotency-Key, or workflow.ErrNotFound.
-	Idempotency(ctx context.Context, scope, key string) (workflow.Idempotency, error)
+	// The applicant's errands: drafts, uploads, submission and what
+	// follows on the case (apply), fees (payment), the inbox, message
+	// subscriptions and evaluations (feedback).
+	Applications *apply.Service
+	Payments     *payment.Service
+	Messages     *feedback.Messages
+	Evaluations  *feedback.Evaluations
+	// WeChatPay and AlipayPay read the channels' payment notifications.
+	WeChatPay WeChatPayer
+	AlipayPay AlipayPayments
+	// MaxUploadBytes bounds one uploaded file.
+	MaxUploadBytes int64
 }
 
 // WeChatMiniProgram is the WeChat mini program's server API.
@@ -73,24 +55,12 @@ type WeChatMiniProgram interface {
 	AppID() string
 	Login(ctx context.Context, code string) (wechat.Session, error)
 	PhoneNumber(ctx context.Context, code string) (string, error)
-	Send(ctx context.Context, m wechat.Message) error
-}
-
-// WeChatPayer is WeChat Pay.
-type WeChatPayer interface {
-	Prepay(ctx context.Context, o wechat.Order) (wechat.PaymentParams, error)
-	ParseNotification(ctx context.Context, r *http.Request) (wechat.Notification, error)
-	Refund(ctx context.Context, r wechat.Refund) (string, error)
 }
 
 // AlipayApp is the Alipay mini program's app on the open platform.
 type AlipayApp interface {
 	AppID() string
 	Login(ctx context.Context, authCode string) (alipay.User, error)
-	CreateTrade(ctx context.Context, t alipay.Trade) (string, error)
-	DecodeNotification(ctx context.Context, form url.Values) (alipay.Notification, error)
-	Refund(ctx context.Context, r alipay.Refund) error
-	SendMessage(ctx context.Context, m alipay.Message) error
 }
 
 // IdentityLibrary is the population and legal-entity libraries.
@@ -105,11 +75,6 @@ type LicenceLibrary interface {
 	Lookup(ctx context.Context, holderID, licenceType string) (elicense.LookupResult, error)
 	Licences(ctx context.Context, holderID, licenceType string) ([]elicense.Licence, error)
 	File(ctx context.Context, licenceID string) ([]byte, error)
-}
-
-// CreditLibrary is the credit library.
-type CreditLibrary interface {
-	Status(ctx context.Context, subjectID string) (credit.Standing, error)
 }
 
 // Rate limits of the citizen channel.

@@ -237,12 +237,6 @@ func (h *Handler) mustOwnCase(c *gin.Context) (workflow.Case, citizenCaller, boo
 	return workflow.Case{}, cc, false
 }
 
-// actorFor is the workflow actor of the caller on a case: the applicant
-// (the person, or the business they act for).
-func actorFor(cs workflow.Case) workflow.Actor {
-	return workflow.Actor{Kind: workflow.ActorCitizen, ID: cs.ApplicantID}
-}
-
 // requireVerified refuses a caller who has not bound their real name.
 func (h *Handler) mustBeVerified(c *gin.Context, cc citizenCaller) bool {
 	if !cc.Citizen.Verified() {

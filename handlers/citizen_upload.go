@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bufio"
-	"context"
 	"errors"
 	"io"
 	"mime"
@@ -12,17 +10,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models"
-	"zerovisit/workflow"
+	"zerovisit/workflow/apply"
 	"zerovisit/workflow/files"
 )
 
 // DefaultMaxUploadBytes bounds an uploaded file when CitizenDeps does not say.
-const DefaultMaxUploadBytes = 10 << 20
-
-// uploadTypes are the file types a material may be uploaded as, by their
-// sniffed content type (never the client's word).
-var uploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "application/pdf": true}
+const DefaultMaxUploadBytes = apply.DefaultMaxUploadBytes
 
 // uploadRoute is the one route whose body may exceed the general limit.
 const uploadRoute = "/api/v1/citizen/cases/:id/uploads"
@@ -65,15 +58,10 @@ type citizenUploadView struct {
 	ContentType string `json:"content_type"`
 }
 
-var (
-	errUploadType = &APIError{http.StatusUnsupportedMediaType, "unsupported_file_type", "仅支持上传 JPG、PNG 图片或 PDF 文件", nil}
-	errNoFile     = &APIError{http.StatusBadRequest, "file_required", "请以 multipart/form-data 上传 material 字段和 file 文件", nil}
-)
+var errNoFile = &APIError{http.StatusBadRequest, "file_required", "请以 multipart/form-data 上传 material 字段和 file 文件", nil}
 
-// citizenUpload stores a file for a material of one of the caller's cases
-// (by SHA-256, with its SM3 digest as evidence). For a draft it becomes the
-// material of the application; otherwise its id is handed in with a
-// correction or a promised material.
+// citizenUpload stores a file for a material of one of the caller's cases:
+// the form's material field, then its file.
 func (h *Handler) citizenUpload(c *gin.Context) {
 	cs, cc, ok := h.mustOwnCase(c)
 	if !ok {
@@ -101,10 +89,27 @@ func (h *Handler) citizenUpload(c *gin.Context) {
 			b, _ := io.ReadAll(io.LimitReader(part, 65))
 			material = strings.TrimSpace(string(b))
 		case "file":
-			h.handleStoreUpload(c, cs, cc, material, part)
+			u, err := h.citizen.Applications.Upload(c.Request.Context(), cs, cc.Citizen, material, part)
+			if err != nil {
+				h.fail(c, h.uploadError(err))
+				return
+			}
+			c.JSON(http.StatusCreated, citizenUploadView{ID: u.ID, Material: material, Key: u.Key, SM3: u.SM3, Size: u.Size, ContentType: u.ContentType})
 			return
 		}
 	}
+}
+
+// uploadError says what a client is told of an upload that failed: a file
+// or body too large, or a body that could not be read.
+func (h *Handler) uploadError(err error) error {
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return &APIError{http.StatusRequestEntityTooLarge, "file_too_large", "文件过大", map[string]int64{"limit_bytes": h.maxUpload()}}
+	case errors.Is(err, apply.ErrUnreadable):
+		return uploadReadError(err)
+	}
+	return err
 }
 
 func uploadReadError(err error) error {
@@ -113,85 +118,4 @@ func uploadReadError(err error) error {
 		return errTooLarge(tooBig.Limit)
 	}
 	return &APIError{http.StatusBadRequest, "unreadable_body", "上传内容无法读取", nil}
-}
-
-func (h *Handler) handleStoreUpload(c *gin.Context, cs workflow.Case, cc citizenCaller, material string, file io.Reader) {
-	ctx := c.Request.Context()
-	it, err := h.svc.Engine().Catalogue().Lookup(cs.ItemCode)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if _, ok := it.Material(material); !ok {
-		h.fail(c, &APIError{http.StatusUnprocessableEntity, "unknown_material", "材料不属于该事项（material 字段须在 file 之前）", map[string]string{"field": "material"}})
-		return
-	}
-	if cs.Status.Terminal() {
-		h.fail(c, &APIError{http.StatusConflict, "case_closed", "办件已结束，不能再上传材料", nil})
-		return
-	}
-	br := bufio.NewReaderSize(file, 512)
-	head, _ := br.Peek(512)
-	if !uploadTypes[http.DetectContentType(head)] {
-		h.fail(c, errUploadType)
-		return
-	}
-	obj, err := h.citizen.Blobs.Put(ctx, br, h.maxUpload())
-	if errors.Is(err, files.ErrTooLarge) {
-		h.fail(c, &APIError{http.StatusRequestEntityTooLarge, "file_too_large", "文件过大", map[string]int64{"limit_bytes": h.maxUpload()}})
-		return
-	}
-	if err != nil {
-		h.fail(c, uploadReadError(err))
-		return
-	}
-	u := models.Upload{ID: h.citizen.Citizens.NewID(), Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType,
-		By: cc.Citizen.ID, At: h.citizenNow()}
-	if cs.Status == workflow.StatusDraft {
-		_, err := h.citizen.Citizens.UpdateApplication(ctx, cs.ID, func(a *models.Application) error {
-			am := a.Material(material)
-			switch {
-			case am == nil:
-				return &APIError{http.StatusUnprocessableEntity, "unknown_material", "材料不属于该事项", nil}
-			case am.Held:
-				return &APIError{http.StatusUnprocessableEntity, "material_held", "政府部门已掌握该材料，无需上传", nil}
-			}
-			am.Upload = &u
-			a.Promised = removePromise(a.Promised, material)
-			return nil
-		})
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-	}
-	if err := h.citizen.Citizens.RecordUpload(ctx, cs.ID, material, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, citizenUploadView{ID: u.ID, Material: material, Key: u.Key, SM3: u.SM3, Size: u.Size, ContentType: u.ContentType})
-}
-
-func removePromise(ps []workflow.PromisedMaterial, code string) []workflow.PromisedMaterial {
-	out := ps[:0:0]
-	for _, p := range ps {
-		if p.Code != code {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// uploadedMaterial resolves an upload the caller made for this case and
-// material into the material handed in.
-func (h *Handler) uploadedMaterial(ctx context.Context, cs workflow.Case, ref citizenMaterialRef) (workflow.ProvidedMaterial, error) {
-	u, err := h.citizen.Citizens.GetUpload(ctx, ref.UploadID)
-	if errors.Is(err, workflow.ErrNotFound) || (err == nil && (u.CaseID != cs.ID || u.Material != ref.Code)) {
-		return workflow.ProvidedMaterial{}, &APIError{http.StatusUnprocessableEntity, "upload_not_found",
-			"未找到该材料的上传文件", map[string]string{"material": ref.Code}}
-	}
-	if err != nil {
-		return workflow.ProvidedMaterial{}, err
-	}
-	return workflow.ProvidedMaterial{Code: ref.Code, Source: workflow.SourceUpload, Ref: u.Key}, nil
 }

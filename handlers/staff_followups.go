@@ -3,23 +3,19 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/models"
+	"zerovisit/workflow/feedback"
 )
 
 // Followups are the follow-up tasks a bad rating (1–2 stars) opens for the
-// supervisor of the department, due in 15 working days. The citizen area
-// keeps them (*models.Evaluations).
+// supervisor of the department, due in 15 working days
+// (*feedback.Evaluations).
 type Followups interface {
-	Followups(ctx context.Context, department string, status models.FollowupStatus, limit int) ([]models.Followup, error)
-	FollowupOfCase(ctx context.Context, caseID string) (models.Followup, error)
-	CloseFollowup(ctx context.Context, id, resolution, by string) error
+	Followups(ctx context.Context, departments []string, status feedback.FollowupStatus, limit int) ([]feedback.Followup, error)
+	CloseFollowup(ctx context.Context, caseID string, departments []string, resolution, by string) (feedback.Followup, error)
 }
 
 type followupView struct {
@@ -43,8 +39,8 @@ func (h *Handler) staffFollowups(c *gin.Context) {
 	if !ok {
 		return
 	}
-	status := models.FollowupStatus(c.DefaultQuery("status", string(models.FollowupOpen)))
-	if status != models.FollowupOpen && status != models.FollowupClosed {
+	status, ok := feedback.ParseFollowupStatus(c.DefaultQuery("status", string(feedback.FollowupOpen)))
+	if !ok {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_query", "status 须为 open 或 closed", map[string]string{"field": "status"}})
 		return
 	}
@@ -58,22 +54,16 @@ func (h *Handler) staffFollowups(c *gin.Context) {
 			depts = append(depts, d.Code)
 		}
 	}
-	now := h.staffNow()
-	items := []followupView{}
-	for _, d := range depts {
-		fs, err := h.staff.Followups.Followups(c.Request.Context(), d, status, limit)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		for _, f := range fs {
-			items = append(items, followupView{f.ID, f.CaseID, f.Department, f.Stars, string(f.Status), f.DueAt,
-				f.Status == models.FollowupOpen && now.After(f.DueAt), f.Resolution, f.ClosedBy, f.CreatedAt, f.ClosedAt})
-		}
+	fs, err := h.staff.Followups.Followups(c.Request.Context(), depts, status, limit)
+	if err != nil {
+		h.fail(c, err)
+		return
 	}
-	slices.SortFunc(items, func(a, b followupView) int { return a.DueAt.Compare(b.DueAt) })
-	if len(items) > limit {
-		items = items[:limit]
+	now := h.staffNow()
+	items := make([]followupView, 0, len(fs))
+	for _, f := range fs {
+		items = append(items, followupView{f.ID, f.CaseID, f.Department, f.Stars, string(f.Status), f.DueAt,
+			f.Overdue(now), f.Resolution, f.ClosedBy, f.CreatedAt, f.ClosedAt})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
@@ -93,24 +83,10 @@ func (h *Handler) staffCloseFollowup(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	req.Resolution = strings.TrimSpace(req.Resolution)
-	if req.Resolution == "" || utf8.RuneCountInString(req.Resolution) > 1000 {
-		h.fail(c, &APIError{http.StatusUnprocessableEntity, "invalid_field", "请填写整改情况（不超过1000字）", map[string]string{"field": "resolution"}})
-		return
-	}
-	ctx := c.Request.Context()
-	f, err := h.staff.Followups.FollowupOfCase(ctx, c.Param("id"))
+	f, err := h.staff.Followups.CloseFollowup(c.Request.Context(), c.Param("id"), depts, req.Resolution, subjectOf(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if depts != nil && !slices.Contains(depts, f.Department) {
-		h.fail(c, &APIError{http.StatusForbidden, "other_department", "无权处理其他部门的整改任务", nil})
-		return
-	}
-	if err := h.staff.Followups.CloseFollowup(ctx, f.ID, req.Resolution, subjectOf(c).ID); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"id": f.ID, "case_id": f.CaseID, "status": models.FollowupClosed})
+	c.JSON(http.StatusOK, gin.H{"id": f.ID, "case_id": f.CaseID, "status": f.Status})
 }

@@ -4,60 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/apply"
 )
 
-// Application is a case being filled in by a citizen before submission:
-// the state of each material, the signed commitment, promised materials
-// and the delivery choice. Submit turns it into the workflow's Submit.
-type Application struct {
-	CaseID      string                      `json:"-"`
-	PrincipalID string                      `json:"-"`
-	PersonID    string                      `json:"-"`
-	Channel     workflow.Channel            `json:"-"`
-	Version     int64                       `json:"-"`
-	Materials   []ApplicationMaterial       `json:"materials"`
-	Signature   *workflow.Signature         `json:"signature,omitempty"`
-	Promised    []workflow.PromisedMaterial `json:"promised,omitempty"`
-	Delivery    *workflow.Delivery          `json:"delivery,omitempty"`
-	CreatedAt   time.Time                   `json:"-"`
-	UpdatedAt   time.Time                   `json:"-"`
-}
-
-// ApplicationMaterial is one material of an application. Held means the
-// government already holds it (Source and Ref say where); otherwise Note
-// says why it is needed and Upload is the file handed in, if any.
-type ApplicationMaterial struct {
-	Code   string              `json:"code"`
-	Source workflow.SourceKind `json:"source,omitempty"`
-	Ref    string              `json:"ref,omitempty"`
-	Held   bool                `json:"held,omitempty"`
-	Note   string              `json:"note,omitempty"`
-	Upload *Upload             `json:"upload,omitempty"`
-}
-
-// Upload is a file handed in for a material, kept by content hash.
-type Upload struct {
-	ID          string    `json:"id"`
-	Key         string    `json:"key"`
-	SM3         string    `json:"sm3"`
-	Size        int64     `json:"size"`
-	ContentType string    `json:"content_type"`
-	By          string    `json:"by"`
-	At          time.Time `json:"at"`
-}
-
-// Material returns the application's material with code.
-func (a *Application) Material(code string) *ApplicationMaterial {
-	for i := range a.Materials {
-		if a.Materials[i].Code == code {
-			return &a.Materials[i]
-		}
-	}
-	return nil
-}
+// The application, its materials and uploads are the domain's (package
+// apply); Citizens stores them.
+type (
+	Application         = apply.Application
+	ApplicationMaterial = apply.Material
+	Upload              = apply.Upload
+	UploadRecord        = apply.UploadRecord
+)
 
 // CreateApplication stores a new application (version 1).
 func (s *Citizens) CreateApplication(ctx context.Context, a Application) error {
@@ -132,13 +91,6 @@ func (s *Citizens) RecordUpload(ctx context.Context, caseID, material string, u 
 
 // NewID returns a fresh random identifier.
 func (s *Citizens) NewID() string { return s.newID() }
-
-// UploadRecord is an upload with the case and material it was made for.
-type UploadRecord struct {
-	Upload
-	CaseID   string
-	Material string
-}
 
 // GetUpload returns an upload by id, or workflow.ErrNotFound.
 func (s *Citizens) GetUpload(ctx context.Context, id string) (UploadRecord, error) {

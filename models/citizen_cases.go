@@ -7,14 +7,11 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/apply"
 )
 
-// CasePage is one page of a citizen's cases, newest first. Next is the
-// cursor of the following page, empty on the last.
-type CasePage struct {
-	Cases []workflow.Case
-	Next  string
-}
+// CasePage is one page of a citizen's cases, newest first (the domain's).
+type CasePage = apply.CasePage
 
 // CasesOfApplicants pages through the cases of the given applicants (a
 // person and the businesses they act for), newest first, optionally in one

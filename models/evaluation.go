@@ -12,58 +12,23 @@ import (
 
 	"zerovisit/models/pii"
 	"zerovisit/workflow"
+	"zerovisit/workflow/feedback"
 )
 
-// Evaluation is a citizen's evaluation (好差评) of a completed case: 1 to 5
-// stars overall and per indicator of the national set. Comment is sealed
-// at rest: citizens write what they like into it.
-type Evaluation struct {
-	CaseID      string
-	PrincipalID string
-	PersonID    string
-	ItemCode    string
-	Department  string
-	Stars       int
-	Indicators  map[string]int
-	Comment     string
-	Channel     workflow.Channel
-	CreatedAt   time.Time
-}
-
-// Bad reports whether the rating is bad (差评: 1 or 2 stars), which opens a
-// follow-up for the supervisor.
-func (e Evaluation) Bad() bool { return e.Stars <= 2 }
-
-// FollowupStatus is the state of a follow-up of a bad rating.
-type FollowupStatus string
+// Evaluations, follow-ups and invitations are the domain's (package
+// feedback); Evaluations stores them, the comment sealed at rest.
+type (
+	Evaluation     = feedback.Evaluation
+	FollowupStatus = feedback.FollowupStatus
+	Followup       = feedback.Followup
+	Invitation     = feedback.Invitation
+)
 
 // Follow-up states.
 const (
-	FollowupOpen   FollowupStatus = "open"
-	FollowupClosed FollowupStatus = "closed"
+	FollowupOpen   = feedback.FollowupOpen
+	FollowupClosed = feedback.FollowupClosed
 )
-
-// Followup is a supervisor's task to look into a bad rating (差评整改),
-// due within 15 working days.
-type Followup struct {
-	ID         string
-	CaseID     string
-	Department string
-	Stars      int
-	Status     FollowupStatus
-	DueAt      time.Time
-	Resolution string
-	ClosedBy   string
-	CreatedAt  time.Time
-	ClosedAt   time.Time
-}
-
-// Invitation is an invitation to evaluate a completed case.
-type Invitation struct {
-	CaseID      string
-	PrincipalID string
-	DueAt       time.Time
-}
 
 // Evaluations keeps evaluations, invitations and follow-ups. It is safe for
 // concurrent use.

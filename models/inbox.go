@@ -6,19 +6,11 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/feedback"
 )
 
-// InboxMessage is a message in a citizen's in-app inbox.
-type InboxMessage struct {
-	ID          int64
-	PrincipalID string
-	CaseID      string
-	Template    string
-	Title       string
-	Body        string
-	CreatedAt   time.Time
-	ReadAt      time.Time
-}
+// InboxMessage is a message in a citizen's in-app inbox (the domain's).
+type InboxMessage = feedback.InboxMessage
 
 // Inbox keeps in-app messages, the subscribe-message consents accounts gave
 // and the pushes made. It is safe for concurrent use.
@@ -193,9 +185,9 @@ func (i *Inbox) ClearConsent(ctx context.Context, accountID, templateID string) 
 
 // Delivery states of a push.
 const (
-	DeliverySending   = "sending"
-	DeliverySent      = "sent"
-	DeliveryNoConsent = "no_consent"
+	DeliverySending   = feedback.DeliverySending
+	DeliverySent      = feedback.DeliverySent
+	DeliveryNoConsent = feedback.DeliveryNoConsent
 )
 
 // ClaimDelivery claims the push of a message to an account and reports

@@ -6,42 +6,23 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/payment"
 )
 
-// PaymentStatus is the state of a payment order.
-type PaymentStatus string
+// Payment orders and their states are the domain's (package payment);
+// Payments stores them.
+type (
+	PaymentStatus = payment.Status
+	PaymentOrder  = payment.Order
+)
 
-// Payment order states. An order is created when the citizen starts paying;
-// paid when the channel's notification proved it; superseded when the
-// case was already paid by another order (its money is refunded); refunded
-// once the refund went through.
+// Payment order states.
 const (
-	PaymentCreated    PaymentStatus = "created"
-	PaymentPaid       PaymentStatus = "paid"
-	PaymentSuperseded PaymentStatus = "superseded"
-	PaymentRefunded   PaymentStatus = "refunded"
+	PaymentCreated    = payment.Created
+	PaymentPaid       = payment.Paid
+	PaymentSuperseded = payment.Superseded
+	PaymentRefunded   = payment.Refunded
 )
-
-// PaymentOrder is one attempt to pay a case's fees through a channel.
-type PaymentOrder struct {
-	OutTradeNo  string
-	CaseID      string
-	PrincipalID string
-	Channel     workflow.Channel
-	AmountFen   int64
-	// Payer is the channel's id of the paying user (openid, Alipay user id).
-	Payer  string
-	Status PaymentStatus
-	// TradeNo is the channel's transaction number, once known.
-	TradeNo string
-	// Prepay is what the mini program pays with (JSON), kept so a retry of
-	// the same order answers the same.
-	Prepay     string
-	RefundNo   string
-	CreatedAt  time.Time
-	PaidAt     time.Time
-	RefundedAt time.Time
-}
 
 // Payments keeps payment orders. It is safe for concurrent use.
 type Payments struct {

@@ -26,15 +26,21 @@ import (
 	"zerovisit/models"
 	"zerovisit/models/kv"
 	"zerovisit/workflow"
+	"zerovisit/workflow/feedback"
 )
 
 // citizenArea is the citizen channel as the App holds it: what its
-// endpoints need, the notifier its effects and worker use, and the WeChat
-// client whose route through the SDK's shared HTTP client it releases.
+// endpoints (and effects and worker) need, the WeChat client whose route
+// through the SDK's shared HTTP client it releases, and the channels'
+// payment and message clients the services are built over.
 type citizenArea struct {
-	deps     handlers.CitizenDeps
-	notifier *handlers.CitizenNotifier
-	wechat   *wechat.Client
+	deps   handlers.CitizenDeps
+	wechat *wechat.Client
+	pay    *wechat.Pay
+	alipay *alipay.Client
+	// templates map workflow notification templates to each channel's
+	// message template ids.
+	templates map[workflow.Channel]map[string]string
 }
 
 // close releases the WeChat client's route.
@@ -86,16 +92,7 @@ func (a *App) sweepInvitations(ctx context.Context) error {
 		return err
 	}
 	defer func() { _ = lease.Release(context.WithoutCancel(ctx)) }()
-	invs, err := a.citizen.deps.Evaluations.ClaimInvitations(ctx, time.Now(), invitationBatch)
-	var errs []error
-	for _, inv := range invs {
-		cs, err := a.svc.Get(ctx, inv.CaseID)
-		if err == nil {
-			err = a.citizen.notifier.Invite(ctx, inv, cs)
-		}
-		errs = append(errs, err)
-	}
-	return errors.Join(append(errs, err)...)
+	return a.citizen.deps.Messages.SweepInvitations(ctx, invitationBatch)
 }
 
 // openCitizens builds the citizen channel: its stores, the WeChat and
@@ -105,16 +102,8 @@ func (a *App) sweepInvitations(ctx context.Context) error {
 func (a *App) openCitizens() error {
 	area := &citizenArea{}
 	d := handlers.CitizenDeps{
-		Citizens: models.NewCitizens(a.db, a.sealer), Payments: models.NewPayments(a.db), Inbox: models.NewInbox(a.db),
-		Evaluations: models.NewEvaluations(a.db, a.sealer), Cases: a.repo, Blobs: a.blobs, Links: a.kv,
-		Identity: a.parties.basedata, Licences: a.parties.elicense, Credit: a.parties.credit,
-		MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes, InviteAfter: a.cfg.Citizen.InviteAfter, Log: a.log,
-		PublicURL: func() string {
-			if a.cfg.Citizen.PublicURL != "" {
-				return a.cfg.Citizen.PublicURL
-			}
-			return "http://" + a.DisplayAddr()
-		},
+		Citizens: models.NewCitizens(a.db, a.sealer), Links: a.kv,
+		Identity: a.parties.basedata, Licences: a.parties.elicense,
 	}
 	var err error
 	switch {
@@ -133,8 +122,8 @@ func (a *App) openCitizens() error {
 		area.close()
 		return err
 	}
+	a.applyingServices(area, &d)
 	area.deps = d
-	area.notifier = handlers.NewCitizenNotifier(d)
 	a.citizen = area
 	if a.courier.recipients == nil {
 		// Couriers deliver to the address the citizen chose from the address book.
@@ -142,18 +131,10 @@ func (a *App) openCitizens() error {
 	}
 
 	a.effects.Handle(workflow.KindNotifyApplicant, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
-		return area.notifier.Notify(ctx, e, eff.(workflow.NotifyApplicant))
+		return d.Messages.Notify(ctx, e, eff.(workflow.NotifyApplicant))
 	})
 	a.effects.Handle(workflow.KindRefundFee, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
-		r := eff.(workflow.RefundFee)
-		o, err := d.Payments.ByTradeNo(ctx, r.Channel, r.TradeNo)
-		if errors.Is(err, workflow.ErrNotFound) {
-			return fmt.Errorf("refund case %s: no payment order for the trade: %w", r.CaseID, workflow.ErrPermanent)
-		}
-		if err != nil {
-			return err
-		}
-		return handlers.RefundOrder(ctx, d, o, "申请撤回或不予许可，退还已缴费用")
+		return d.Payments.RefundFee(ctx, eff.(workflow.RefundFee))
 	})
 	a.holders = citizenHolders{citizens: d.Citizens, next: a.holders}
 	return nil
@@ -164,13 +145,15 @@ func (a *App) openCitizens() error {
 func (a *App) citizenClients(area *citizenArea, d *handlers.CitizenDeps) error {
 	w, al := a.cfg.WeChat, a.cfg.Alipay
 	hc := &http.Client{Timeout: a.cfg.Parties.Timeout}
-	var err error
-	if d.WeChatTemplates, err = configs.ParseTemplates(w.Templates); err != nil {
+	wt, err := configs.ParseTemplates(w.Templates)
+	if err != nil {
 		return err
 	}
-	if d.AlipayTemplates, err = configs.ParseTemplates(al.Templates); err != nil {
+	at, err := configs.ParseTemplates(al.Templates)
+	if err != nil {
 		return err
 	}
+	area.templates = map[workflow.Channel]map[string]string{workflow.ChannelWeChat: wt, workflow.ChannelAlipay: at}
 	if w.AppID != "" {
 		if area.wechat, err = wechat.NewClient(wechat.Credentials{AppID: w.AppID, AppSecret: w.AppSecret},
 			wechat.Options{Cache: kv.Tolerant(a.kv, a.log)}); err != nil {
@@ -189,7 +172,7 @@ func (a *App) citizenClients(area *citizenArea, d *handlers.CitizenDeps) error {
 		if err != nil {
 			return err
 		}
-		d.WeChatPay = pay
+		area.pay = pay
 	}
 	if al.AppID != "" {
 		c, err := alipay.NewClient(alipay.Config{AppID: al.AppID, PrivateKey: al.PrivateKey, AlipayPublicKey: al.PublicKey,
@@ -197,7 +180,7 @@ func (a *App) citizenClients(area *citizenArea, d *handlers.CitizenDeps) error {
 		if err != nil {
 			return err
 		}
-		d.Alipay = c
+		d.Alipay, area.alipay = c, c
 	}
 	return nil
 }
@@ -232,8 +215,8 @@ func (a *App) citizenSandboxClients(area *citizenArea, d *handlers.CitizenDeps, 
 	if err != nil {
 		return err
 	}
-	d.WeChat, d.WeChatPay, d.Alipay = area.wechat, pay, ali
-	d.WeChatTemplates, d.AlipayTemplates = sandboxTemplates(), sandboxTemplates()
+	d.WeChat, d.Alipay, area.pay, area.alipay = area.wechat, ali, pay, ali
+	area.templates = map[workflow.Channel]map[string]string{workflow.ChannelWeChat: sandboxTemplates(), workflow.ChannelAlipay: sandboxTemplates()}
 	return nil
 }
 
@@ -245,7 +228,7 @@ func sandboxTemplates() map[string]string {
 		workflow.TplApproved: "ZV-DECISION", workflow.TplRejected: "ZV-DECISION",
 		workflow.TplResultDispatched: "ZV-DISPATCH", workflow.TplResultIssued: "ZV-DISPATCH",
 		workflow.TplClosed: "ZV-RESULT", workflow.TplRevoked: "ZV-RESULT",
-		handlers.TplEvaluationInvitation: "ZV-EVALUATE",
+		feedback.TplEvaluationInvitation: "ZV-EVALUATE",
 	}
 }
 

@@ -40,7 +40,7 @@ func (a *App) staffDeps() (handlers.StaffDeps, error) {
 	return handlers.StaffDeps{
 		Service:      svc,
 		Departments:  a.staffDepartments(),
-		Followups:    models.NewEvaluations(a.db, a.sealer),
+		Followups:    a.followups(),
 		Blobs:        a.blobs,
 		Console:      console.Files(),
 		MaxScanBytes: maxScanBytes,

@@ -1,0 +1,172 @@
+// Package apply is the citizen's application behind a draft case: the
+// materials the government already holds and those handed in, the signed
+// commitment, the promised materials and the delivery choice; the rules
+// of filling it in, of uploads and of submitting it; and what the
+// applicant does on a case afterwards (corrections, promised materials,
+// withdrawal, the result licences).
+package apply
+
+import (
+	"context"
+	"time"
+
+	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
+)
+
+// Application is a case being filled in by a citizen before submission:
+// the state of each material, the signed commitment, promised materials
+// and the delivery choice. Submit turns it into the workflow's Submit.
+type Application struct {
+	CaseID      string                      `json:"-"`
+	PrincipalID string                      `json:"-"`
+	PersonID    string                      `json:"-"`
+	Channel     workflow.Channel            `json:"-"`
+	Version     int64                       `json:"-"`
+	Materials   []Material                  `json:"materials"`
+	Signature   *workflow.Signature         `json:"signature,omitempty"`
+	Promised    []workflow.PromisedMaterial `json:"promised,omitempty"`
+	Delivery    *workflow.Delivery          `json:"delivery,omitempty"`
+	CreatedAt   time.Time                   `json:"-"`
+	UpdatedAt   time.Time                   `json:"-"`
+}
+
+// Material is one material of an application. Held means the government
+// already holds it (Source and Ref say where); otherwise Note says why it
+// is needed and Upload is the file handed in, if any.
+type Material struct {
+	Code   string              `json:"code"`
+	Source workflow.SourceKind `json:"source,omitempty"`
+	Ref    string              `json:"ref,omitempty"`
+	Held   bool                `json:"held,omitempty"`
+	Note   string              `json:"note,omitempty"`
+	Upload *Upload             `json:"upload,omitempty"`
+}
+
+// Upload is a file handed in for a material, kept by content hash.
+type Upload struct {
+	ID          string    `json:"id"`
+	Key         string    `json:"key"`
+	SM3         string    `json:"sm3"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	By          string    `json:"by"`
+	At          time.Time `json:"at"`
+}
+
+// UploadRecord is an upload with the case and material it was made for.
+type UploadRecord struct {
+	Upload
+	CaseID   string
+	Material string
+}
+
+// Material returns the application's material with code.
+func (a *Application) Material(code string) *Material {
+	for i := range a.Materials {
+		if a.Materials[i].Code == code {
+			return &a.Materials[i]
+		}
+	}
+	return nil
+}
+
+// Missing lists the materials of the application still to be provided:
+// neither held, nor uploaded, nor promised for later, nor optional.
+func (a Application) Missing(it workflow.Item) []string {
+	missing := []string{}
+	for _, am := range a.Materials {
+		if Needed(it, am, a.Promised) {
+			missing = append(missing, am.Code)
+		}
+	}
+	return missing
+}
+
+// Needed reports whether the applicant still has to provide am.
+func Needed(it workflow.Item, am Material, promised []workflow.PromisedMaterial) bool {
+	m, _ := it.Material(am.Code)
+	for _, p := range promised {
+		if p.Code == am.Code {
+			return false
+		}
+	}
+	return !am.Held && am.Upload == nil && !m.Optional
+}
+
+// CasePage is one page of a citizen's cases, newest first. Next is the
+// cursor of the following page, empty on the last.
+type CasePage struct {
+	Cases []workflow.Case
+	Next  string
+}
+
+// Store keeps applications and uploads and reads the citizens they are
+// made by (models.Citizens). Errors wrap the workflow's sentinels.
+type Store interface {
+	Application(ctx context.Context, caseID string) (Application, error)
+	// CreateApplication stores a new application; ErrDuplicate when the
+	// case has one.
+	CreateApplication(ctx context.Context, a Application) error
+	// UpdateApplication applies edit under an optimistic version check,
+	// re-applying it when another request saved first; an error from edit
+	// is returned as it is.
+	UpdateApplication(ctx context.Context, caseID string, edit func(*Application) error) (Application, error)
+	RecordUpload(ctx context.Context, caseID, material string, u Upload) error
+	GetUpload(ctx context.Context, id string) (UploadRecord, error)
+	// AddressOf returns an entry of a citizen's address book.
+	AddressOf(ctx context.Context, citizenID, id string) (citizen.Address, error)
+	// Get returns a principal (person or business).
+	Get(ctx context.Context, id string) (citizen.Citizen, error)
+	// NewID returns a fresh random identifier.
+	NewID() string
+}
+
+// Index is the part of the case store the applicant's lists read (*models.Repo).
+type Index interface {
+	CasesOfApplicants(ctx context.Context, applicants []string, status workflow.Status, after string, limit int) (CasePage, error)
+	NextCaseNumber(ctx context.Context, at time.Time) (string, error)
+	// Idempotency is the stored answer to an Idempotency-Key, or workflow.ErrNotFound.
+	Idempotency(ctx context.Context, scope, key string) (workflow.Idempotency, error)
+}
+
+// Cases is the workflow the applicant's events go through (*workflow.Service).
+type Cases interface {
+	Create(ctx context.Context, d workflow.Draft, idem *workflow.IdempotencyRequest) (workflow.Case, error)
+	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
+	History(ctx context.Context, id string) ([]workflow.EventRecord, error)
+}
+
+// Credit is the credit library: the standing of a subject (resident ID
+// number or credit code) that the trust-first guard weighs.
+type Credit interface {
+	Status(ctx context.Context, subjectID string) (workflow.CreditStatus, error)
+}
+
+// Licence is an e-licence of the library, as its holder sees it.
+type Licence struct {
+	ID         string
+	Type       string
+	Name       string
+	HolderName string
+	Issuer     string
+	IssuedOn   workflow.Date
+	// ExpiresOn is the last valid day, zero for 长期有效.
+	ExpiresOn workflow.Date
+	Status    string
+	FileSM3   string
+	// CaseNumber is the case that issued the licence, if it came from one.
+	CaseNumber string
+}
+
+// Licences is the e-licence library.
+type Licences interface {
+	Licences(ctx context.Context, holderID, licenceType string) ([]Licence, error)
+	// File returns a licence's file, checked against its digests.
+	File(ctx context.Context, licenceID string) ([]byte, error)
+}
+
+// Evaluations says whether a case was evaluated (feedback.Evaluations).
+type Evaluations interface {
+	Evaluated(ctx context.Context, caseID string) bool
+}

@@ -1,0 +1,99 @@
+package apply
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
+)
+
+// ErrUnreadable wraps what went wrong while an uploaded file was read and
+// stored (the body ended, passed a limit, or the blob store failed).
+var ErrUnreadable = errors.New("upload unreadable")
+
+// uploadTypes are the file types a material may be uploaded as, by their
+// sniffed content type (never the client's word).
+var uploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "application/pdf": true}
+
+// Upload stores a file for a material of a case (by SHA-256, with its SM3
+// digest as evidence), handed in by person. For a draft it becomes the
+// material of the application, and no longer a promised one; otherwise its
+// id is handed in with a correction or a promised material.
+func (s *Service) Upload(ctx context.Context, cs workflow.Case, person citizen.Citizen, material string, file io.Reader) (Upload, error) {
+	it, err := s.cfg.Catalogue.Lookup(cs.ItemCode)
+	if err != nil {
+		return Upload{}, err
+	}
+	if _, ok := it.Material(material); !ok {
+		return Upload{}, invalid("unknown_material", "材料不属于该事项（material 字段须在 file 之前）", map[string]string{"field": "material"})
+	}
+	if cs.Status.Terminal() {
+		return Upload{}, workflow.Refuse(workflow.ErrConflict, "case_closed", "办件已结束，不能再上传材料")
+	}
+	u, err := s.store(ctx, file)
+	if err != nil {
+		return Upload{}, err
+	}
+	u.By = person.ID
+	if cs.Status == workflow.StatusDraft {
+		if _, err := s.cfg.Store.UpdateApplication(ctx, cs.ID, func(a *Application) error { return attach(a, material, u) }); err != nil {
+			return Upload{}, err
+		}
+	}
+	if err := s.cfg.Store.RecordUpload(ctx, cs.ID, material, u); err != nil {
+		return Upload{}, err
+	}
+	return u, nil
+}
+
+// store checks the file's type by its first bytes and keeps it.
+func (s *Service) store(ctx context.Context, file io.Reader) (Upload, error) {
+	br := bufio.NewReaderSize(file, 512)
+	head, _ := br.Peek(512)
+	if !uploadTypes[s.cfg.Sniff(head)] {
+		return Upload{}, workflow.Refuse(workflow.ErrUnsupportedType, "unsupported_file_type", "仅支持上传 JPG、PNG 图片或 PDF 文件")
+	}
+	obj, err := s.cfg.Blobs.Put(ctx, br, s.cfg.MaxUploadBytes)
+	if err != nil {
+		return Upload{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return Upload{ID: s.cfg.Store.NewID(), Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType,
+		At: s.cfg.Now()}, nil
+}
+
+// attach makes u the draft's file for material.
+func attach(a *Application, material string, u Upload) error {
+	am := a.Material(material)
+	switch {
+	case am == nil:
+		return invalid("unknown_material", "材料不属于该事项", nil)
+	case am.Held:
+		return invalid("material_held", "政府部门已掌握该材料，无需上传", nil)
+	}
+	am.Upload = &u
+	out := a.Promised[:0:0]
+	for _, p := range a.Promised {
+		if p.Code != material {
+			out = append(out, p)
+		}
+	}
+	a.Promised = out
+	return nil
+}
+
+// uploaded resolves an upload made for this case and material into the
+// material handed in.
+func (s *Service) uploaded(ctx context.Context, cs workflow.Case, code, uploadID string) (workflow.ProvidedMaterial, error) {
+	u, err := s.cfg.Store.GetUpload(ctx, uploadID)
+	if errors.Is(err, workflow.ErrNotFound) || (err == nil && (u.CaseID != cs.ID || u.Material != code)) {
+		return workflow.ProvidedMaterial{}, invalid("upload_not_found", "未找到该材料的上传文件", map[string]string{"material": code})
+	}
+	if err != nil {
+		return workflow.ProvidedMaterial{}, err
+	}
+	return workflow.ProvidedMaterial{Code: code, Source: workflow.SourceUpload, Ref: u.Key}, nil
+}
