@@ -44,15 +44,11 @@ var layerRules = []layerRule{
 // The list only shrinks: an import not in it fails the test, and so does
 // an entry that no longer occurs.
 var pendingBreaches = map[string][]string{
-	"handlers/citizen.go":            {"zerovisit/integrations/alipay", "zerovisit/integrations/basedata", "zerovisit/integrations/credit", "zerovisit/integrations/elicense", "zerovisit/integrations/wechat", "zerovisit/models", "zerovisit/models/kv"},
-	"handlers/citizen_address.go":    {"zerovisit/models"},
-	"handlers/citizen_auth.go":       {"zerovisit/integrations/alipay", "zerovisit/integrations/wechat", "zerovisit/models"},
-	"handlers/citizen_business.go":   {"zerovisit/integrations/basedata", "zerovisit/models"},
+	"handlers/citizen.go":            {"zerovisit/integrations/alipay", "zerovisit/integrations/credit", "zerovisit/integrations/elicense", "zerovisit/integrations/wechat", "zerovisit/models"},
 	"handlers/citizen_cases.go":      {"zerovisit/integrations/elicense"},
-	"handlers/citizen_catalogue.go":  {"zerovisit/integrations/basedata", "zerovisit/models"},
 	"handlers/citizen_drafts.go":     {"zerovisit/models"},
 	"handlers/citizen_evaluation.go": {"zerovisit/models"},
-	"handlers/citizen_identity.go":   {"zerovisit/integrations/basedata", "zerovisit/integrations/wechat", "zerovisit/models"},
+	"handlers/citizen_materials.go":  {"zerovisit/models"},
 	"handlers/citizen_notify.go":     {"zerovisit/integrations/alipay", "zerovisit/integrations/wechat", "zerovisit/models"},
 	"handlers/citizen_payment.go":    {"zerovisit/integrations/alipay", "zerovisit/integrations/wechat", "zerovisit/models"},
 	"handlers/citizen_submit.go":     {"zerovisit/integrations/credit", "zerovisit/models"},

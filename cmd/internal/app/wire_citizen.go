@@ -35,6 +35,7 @@ type citizenArea struct {
 	deps     handlers.CitizenDeps
 	notifier *handlers.CitizenNotifier
 	wechat   *wechat.Client
+	alipay   *alipay.Client
 }
 
 // close releases the WeChat client's route.
@@ -106,8 +107,8 @@ func (a *App) openCitizens() error {
 	area := &citizenArea{}
 	d := handlers.CitizenDeps{
 		Citizens: models.NewCitizens(a.db, a.sealer), Payments: models.NewPayments(a.db), Inbox: models.NewInbox(a.db),
-		Evaluations: models.NewEvaluations(a.db, a.sealer), Cases: a.repo, Blobs: a.blobs, Links: a.kv,
-		Identity: a.parties.basedata, Licences: a.parties.elicense, Credit: a.parties.credit,
+		Evaluations: models.NewEvaluations(a.db, a.sealer), Cases: a.repo, Blobs: a.blobs,
+		Licences: a.parties.elicense, Credit: a.parties.credit,
 		MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes, InviteAfter: a.cfg.Citizen.InviteAfter, Log: a.log,
 		PublicURL: func() string {
 			if a.cfg.Citizen.PublicURL != "" {
@@ -116,20 +117,7 @@ func (a *App) openCitizens() error {
 			return "http://" + a.DisplayAddr()
 		},
 	}
-	var err error
-	switch {
-	case a.remoteSandbox != nil:
-		var c channelCreds
-		if c, err = a.remoteSandbox.channelCreds(); err == nil {
-			err = a.citizenSandboxClients(area, &d, c)
-		}
-	case a.parties.sandboxes != nil && a.parties.sandboxes.channels != nil:
-		sb := a.parties.sandboxes
-		err = a.citizenSandboxClients(area, &d, sb.channels.creds(sb.baseURL))
-	default:
-		err = a.citizenClients(area, &d)
-	}
-	if err != nil {
+	if err := a.citizenChannels(area, &d); err != nil {
 		area.close()
 		return err
 	}
@@ -157,6 +145,30 @@ func (a *App) openCitizens() error {
 	})
 	a.holders = citizenHolders{citizens: d.Citizens, next: a.holders}
 	return nil
+}
+
+// citizenChannels builds the channel clients (against the sandboxes, in
+// this process or the shared one, when there are) and the service of
+// citizens over them.
+func (a *App) citizenChannels(area *citizenArea, d *handlers.CitizenDeps) error {
+	var err error
+	switch {
+	case a.remoteSandbox != nil:
+		var c channelCreds
+		if c, err = a.remoteSandbox.channelCreds(); err == nil {
+			err = a.citizenSandboxClients(area, d, c)
+		}
+	case a.parties.sandboxes != nil && a.parties.sandboxes.channels != nil:
+		sb := a.parties.sandboxes
+		err = a.citizenSandboxClients(area, d, sb.channels.creds(sb.baseURL))
+	default:
+		err = a.citizenClients(area, d)
+	}
+	if err != nil {
+		return err
+	}
+	d.People, err = a.openPeople(d.Citizens, area.wechat, area.alipay)
+	return err
 }
 
 // citizenClients builds the channel clients against the configured
@@ -192,12 +204,11 @@ func (a *App) citizenClients(area *citizenArea, d *handlers.CitizenDeps) error {
 		d.WeChatPay = pay
 	}
 	if al.AppID != "" {
-		c, err := alipay.NewClient(alipay.Config{AppID: al.AppID, PrivateKey: al.PrivateKey, AlipayPublicKey: al.PublicKey,
-			Production: true, Gateway: al.Gateway}, hc)
-		if err != nil {
+		if area.alipay, err = alipay.NewClient(alipay.Config{AppID: al.AppID, PrivateKey: al.PrivateKey, AlipayPublicKey: al.PublicKey,
+			Production: true, Gateway: al.Gateway}, hc); err != nil {
 			return err
 		}
-		d.Alipay = c
+		d.Alipay = area.alipay
 	}
 	return nil
 }
@@ -226,13 +237,12 @@ func (a *App) citizenSandboxClients(area *citizenArea, d *handlers.CitizenDeps, 
 	if err != nil {
 		return err
 	}
-	ali, err := alipay.NewClient(alipay.Config{AppID: c.alipayApp, PrivateKey: c.alipayAppKey,
+	if area.alipay, err = alipay.NewClient(alipay.Config{AppID: c.alipayApp, PrivateKey: c.alipayAppKey,
 		AlipayPublicKey: c.alipayPublicK, Gateway: c.alipayGateway},
-		&http.Client{Transport: base, Timeout: a.cfg.Parties.Timeout})
-	if err != nil {
+		&http.Client{Transport: base, Timeout: a.cfg.Parties.Timeout}); err != nil {
 		return err
 	}
-	d.WeChat, d.WeChatPay, d.Alipay = area.wechat, pay, ali
+	d.WeChat, d.WeChatPay, d.Alipay = area.wechat, pay, area.alipay
 	d.WeChatTemplates, d.AlipayTemplates = sandboxTemplates(), sandboxTemplates()
 	return nil
 }
