@@ -1,19 +1,12 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/alipay"
-	"zerovisit/integrations/basedata"
-	"zerovisit/integrations/elicense"
-	"zerovisit/integrations/wechat"
-	"zerovisit/models"
-	"zerovisit/models/kv"
 	"zerovisit/workflow/apply"
+	"zerovisit/workflow/citizen"
 	"zerovisit/workflow/feedback"
 	"zerovisit/workflow/payment"
 	"zerovisit/workflow/quota"
@@ -23,18 +16,13 @@ import (
 // programs) need. A zero CitizenDeps registers the routes, which then
 // answer 503 citizen_channel_disabled.
 type CitizenDeps struct {
-	Citizens *models.Citizens
-	// Links keeps the short-lived codes that join a second channel's
-	// account to an existing citizen (shared across replicas).
-	Links kv.Cache
+	// People are the citizens as people and businesses: login, real
+	// names, phone numbers, link codes, businesses and their agents,
+	// address books and the pre-fill of held materials.
+	People *citizen.Service
 
-	WeChat   WeChatMiniProgram
-	Alipay   AlipayApp
-	Identity IdentityLibrary
-	Licences LicenceLibrary
-
-	// Now is the clock (time.Now when nil).
-	Now func() time.Time
+	WeChat WeChatMiniProgram
+	Alipay AlipayApp
 
 	// The applicant's errands: drafts, uploads, submission and what
 	// follows on the case (apply), fees (payment), the inbox, message
@@ -53,28 +41,11 @@ type CitizenDeps struct {
 // WeChatMiniProgram is the WeChat mini program's server API.
 type WeChatMiniProgram interface {
 	AppID() string
-	Login(ctx context.Context, code string) (wechat.Session, error)
-	PhoneNumber(ctx context.Context, code string) (string, error)
 }
 
 // AlipayApp is the Alipay mini program's app on the open platform.
 type AlipayApp interface {
 	AppID() string
-	Login(ctx context.Context, authCode string) (alipay.User, error)
-}
-
-// IdentityLibrary is the population and legal-entity libraries.
-type IdentityLibrary interface {
-	VerifyRealName(ctx context.Context, name, idNumber string) (bool, error)
-	Resident(ctx context.Context, idNumber string, fields []string) (basedata.Resident, error)
-	Company(ctx context.Context, uscc string) (basedata.Company, error)
-}
-
-// LicenceLibrary is the e-license library.
-type LicenceLibrary interface {
-	Lookup(ctx context.Context, holderID, licenceType string) (elicense.LookupResult, error)
-	Licences(ctx context.Context, holderID, licenceType string) ([]elicense.Licence, error)
-	File(ctx context.Context, licenceID string) ([]byte, error)
 }
 
 // Rate limits of the citizen channel.
@@ -91,6 +62,18 @@ var (
 // registerCitizen lists the routes for citizens (WeChat and Alipay mini programs).
 func (h *Handler) registerCitizen(r gin.IRouter) {
 	pub := r.Group("/api/v1/citizen", h.citizenEnabled, h.rateLimit("citizen-ip", citizenPerIP, byClientIP))
+	me := pub.Group("", h.authenticate(SubjectCitizen), h.rateLimit("citizen-account", citizenPerAccount, citizenBySubject), h.citizenLoad)
+	h.registerCitizenAccount(pub, me)
+	h.registerCitizenCases(pub, me)
+
+	r.POST("/api/v1/payments/wechat/notify", h.citizenEnabled, h.wechatPayNotify)
+	r.POST("/api/v1/payments/alipay/notify", h.citizenEnabled, h.alipayNotify)
+}
+
+// registerCitizenAccount lists the routes of the citizen themselves: login,
+// profile, real name, phone, link codes, businesses, addresses and the
+// catalogue with its pre-fill.
+func (h *Handler) registerCitizenAccount(pub, me gin.IRouter) {
 	login := pub.Group("", h.rateLimit("citizen-login", citizenLoginPerIP, byClientIP))
 	login.POST("/login/wechat", h.citizenLoginWeChat)
 	login.POST("/login/alipay", h.citizenLoginAlipay)
@@ -98,9 +81,7 @@ func (h *Handler) registerCitizen(r gin.IRouter) {
 
 	pub.GET("/items", h.citizenItems)
 	pub.GET("/items/:code", h.citizenItem)
-	pub.GET("/evaluation-indicators", h.citizenIndicators)
 
-	me := pub.Group("", h.authenticate(SubjectCitizen), h.rateLimit("citizen-account", citizenPerAccount, citizenBySubject), h.citizenLoad)
 	me.POST("/logout", h.citizenLogout)
 	me.GET("/me", h.citizenMe)
 	me.POST("/me/identity", h.rateLimit("citizen-realname", citizenRealNamePerAccount, citizenBySubject), h.citizenBindIdentity)
@@ -115,6 +96,12 @@ func (h *Handler) registerCitizen(r gin.IRouter) {
 	me.GET("/addresses", h.citizenAddresses)
 	me.POST("/addresses", h.citizenAddAddress)
 	me.DELETE("/addresses/:id", h.citizenDeleteAddress)
+}
+
+// registerCitizenCases lists the routes of the citizen's applications and
+// cases: drafts, uploads, submission, payments, evaluations and the inbox.
+func (h *Handler) registerCitizenCases(pub, me gin.IRouter) {
+	pub.GET("/evaluation-indicators", h.citizenIndicators)
 
 	me.POST("/drafts", h.citizenCreateDraft)
 	me.GET("/cases", h.citizenCases)
@@ -140,14 +127,11 @@ func (h *Handler) registerCitizen(r gin.IRouter) {
 	me.POST("/inbox/read", h.citizenInboxRead)
 	me.GET("/subscriptions", h.citizenSubscriptions)
 	me.POST("/subscriptions", h.citizenSubscribe)
-
-	r.POST("/api/v1/payments/wechat/notify", h.citizenEnabled, h.wechatPayNotify)
-	r.POST("/api/v1/payments/alipay/notify", h.citizenEnabled, h.alipayNotify)
 }
 
 // citizenEnabled answers 503 when the citizen channel is not configured.
 func (h *Handler) citizenEnabled(c *gin.Context) {
-	if h.citizen.Citizens == nil {
+	if h.citizen.People == nil {
 		writeError(c, APIError{Status: http.StatusServiceUnavailable, Code: "citizen_channel_disabled", Message: "群众办事渠道未开通"})
 		return
 	}
@@ -156,10 +140,3 @@ func (h *Handler) citizenEnabled(c *gin.Context) {
 
 // citizenBySubject keys a rate limit on the authenticated caller.
 func citizenBySubject(c *gin.Context) string { return subjectOf(c).Key() }
-
-func (h *Handler) citizenNow() time.Time {
-	if h.citizen.Now != nil {
-		return h.citizen.Now()
-	}
-	return time.Now()
-}

@@ -2,41 +2,31 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/alipay"
-	"zerovisit/integrations/wechat"
-	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
 )
 
 const ctxCitizen = "zerovisit.citizen"
 
 // citizenCaller is the authenticated citizen: the account they logged in
 // with and the citizen (person) it belongs to.
-type citizenCaller struct {
-	Account models.Account
-	Citizen models.Citizen
-}
+type citizenCaller = citizen.Caller
 
 // citizenLoad resolves the token's account to its citizen on every
 // request, so that an account that joined another citizen through
 // real-name binding acts as that citizen at once.
 func (h *Handler) citizenLoad(c *gin.Context) {
-	ctx := c.Request.Context()
-	acct, cit, err := h.citizen.Citizens.Caller(ctx, subjectOf(c).ID)
+	cc, err := h.citizen.People.Caller(c.Request.Context(), subjectOf(c).ID)
 	if err != nil {
-		if errors.Is(err, workflow.ErrNotFound) {
-			err = workflow.ErrUnauthorized
-		}
 		h.fail(c, err)
 		return
 	}
-	c.Set(ctxCitizen, citizenCaller{Account: acct, Citizen: cit})
+	c.Set(ctxCitizen, cc)
 	c.Next()
 }
 
@@ -56,78 +46,30 @@ type citizenLoginResponse struct {
 	Citizen citizenProfile `json:"citizen"`
 }
 
-var errLoginCode = &APIError{http.StatusUnauthorized, "invalid_login_code", "登录凭证无效或已使用，请重新登录", nil}
-
 // citizenLoginWeChat logs in with a wx.login code (jscode2session).
-func (h *Handler) citizenLoginWeChat(c *gin.Context) {
-	ctx := c.Request.Context()
-	var req citizenLoginRequest
-	if err := bindJSON(c, &req); err != nil {
-		h.fail(c, err)
-		return
-	}
-	if h.citizen.WeChat == nil {
-		h.fail(c, &APIError{http.StatusServiceUnavailable, "channel_disabled", "微信渠道未开通", nil})
-		return
-	}
-	s, err := h.citizen.WeChat.Login(ctx, req.Code)
-	if errors.Is(err, wechat.ErrInvalidCode) {
-		h.fail(c, errLoginCode)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.handleLogin(c, workflow.ChannelWeChat, h.citizen.WeChat.AppID(), s.OpenID, s.UnionID)
-}
+func (h *Handler) citizenLoginWeChat(c *gin.Context) { h.handleLogin(c, workflow.ChannelWeChat) }
 
 // citizenLoginAlipay logs in with a my.getAuthCode code (alipay.system.oauth.token).
-func (h *Handler) citizenLoginAlipay(c *gin.Context) {
+func (h *Handler) citizenLoginAlipay(c *gin.Context) { h.handleLogin(c, workflow.ChannelAlipay) }
+
+func (h *Handler) handleLogin(c *gin.Context, ch workflow.Channel) {
 	ctx := c.Request.Context()
 	var req citizenLoginRequest
 	if err := bindJSON(c, &req); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.citizen.Alipay == nil {
-		h.fail(c, &APIError{http.StatusServiceUnavailable, "channel_disabled", "支付宝渠道未开通", nil})
-		return
-	}
-	u, err := h.citizen.Alipay.Login(ctx, req.Code)
-	if errors.Is(err, alipay.ErrInvalidCode) {
-		h.fail(c, errLoginCode)
-		return
-	}
+	cc, err := h.citizen.People.Login(ctx, ch, req.Code)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	subject := u.UserID
-	if subject == "" {
-		subject = "open:" + u.OpenID
-	}
-	h.handleLogin(c, workflow.ChannelAlipay, h.citizen.Alipay.AppID(), subject, "")
-}
-
-func (h *Handler) handleLogin(c *gin.Context, ch workflow.Channel, appID, subject, unionID string) {
-	ctx := c.Request.Context()
-	acct, err := h.citizen.Citizens.Login(ctx, ch, appID, subject, unionID)
+	pair, err := h.tokens.Issue(Subject{Kind: SubjectCitizen, ID: cc.Account.ID})
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	cit, err := h.citizen.Citizens.Get(ctx, acct.CitizenID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	pair, err := h.tokens.Issue(Subject{Kind: SubjectCitizen, ID: acct.ID})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	profile, err := h.profileOf(ctx, citizenCaller{Account: acct, Citizen: cit})
+	profile, err := h.profileOf(ctx, cc)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -167,7 +109,6 @@ type citizenLogoutRequest struct {
 
 // citizenLogout revokes the access token and, if given, the refresh token.
 func (h *Handler) citizenLogout(c *gin.Context) {
-	ctx := c.Request.Context()
 	var req citizenLogoutRequest
 	if c.Request.ContentLength != 0 {
 		if err := bindJSON(c, &req); err != nil {
@@ -176,7 +117,7 @@ func (h *Handler) citizenLogout(c *gin.Context) {
 		}
 	}
 	access, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if err := h.tokens.Logout(ctx, access, req.RefreshToken); err != nil {
+	if err := h.tokens.Logout(c.Request.Context(), access, req.RefreshToken); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -186,61 +127,25 @@ func (h *Handler) citizenLogout(c *gin.Context) {
 // principals are the applicant ids the caller may act as: the person, and
 // the businesses they currently act for.
 func (h *Handler) principals(ctx context.Context, cc citizenCaller) ([]string, error) {
-	out := []string{cc.Citizen.ID}
-	agencies, err := h.citizen.Citizens.Agencies(ctx, cc.Citizen.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range agencies {
-		out = append(out, a.Business.ID)
-	}
-	return out, nil
+	return h.citizen.People.Principals(ctx, cc)
 }
 
-// errCaseNotFound is what a caller hears of a case that is not theirs: the
-// same as of one that does not exist, so nothing leaks.
-var errCaseNotFound = &APIError{http.StatusNotFound, "case_not_found", "办件不存在", nil}
-
-// ownCase loads a case the caller may act on (as the person or for a
+// mustOwnCase loads a case the caller may act on (as the person or for a
 // business they act for).
 func (h *Handler) mustOwnCase(c *gin.Context) (workflow.Case, citizenCaller, bool) {
-	ctx := c.Request.Context()
 	cc := mustCaller(c)
-	id := c.Param("id")
-	if len(id) == 0 || len(id) > maxCaseID {
-		h.fail(c, errCaseNotFound)
-		return workflow.Case{}, cc, false
-	}
-	cs, err := h.svc.Get(ctx, id)
-	if errors.Is(err, workflow.ErrNotFound) {
-		h.fail(c, errCaseNotFound)
-		return workflow.Case{}, cc, false
-	}
+	cs, err := h.citizen.People.Case(c.Request.Context(), cc, c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return workflow.Case{}, cc, false
 	}
-	if cs.ApplicantID == cc.Citizen.ID {
-		return cs, cc, true // the person's own case: no agency to look up
-	}
-	ps, err := h.principals(ctx, cc)
-	if err != nil {
-		h.fail(c, err)
-		return workflow.Case{}, cc, false
-	}
-	for _, p := range ps {
-		if p == cs.ApplicantID {
-			return cs, cc, true
-		}
-	}
-	h.fail(c, errCaseNotFound)
-	return workflow.Case{}, cc, false
+	return cs, cc, true
 }
 
-// requireVerified refuses a caller who has not bound their real name.
+// mustBeVerified refuses a caller who has not bound their real name.
 func (h *Handler) mustBeVerified(c *gin.Context, cc citizenCaller) bool {
-	if !cc.Citizen.Verified() {
-		h.fail(c, &APIError{http.StatusForbidden, "real_name_required", "请先完成实名认证", nil})
+	if err := citizen.RequireVerified(cc); err != nil {
+		h.fail(c, err)
 		return false
 	}
 	return true

@@ -1,16 +1,13 @@
 package handlers
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"zerovisit/integrations/basedata"
-	"zerovisit/models"
 	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
 )
 
 // citizenItemSummary is an item in the catalogue list.
@@ -53,20 +50,10 @@ func (h *Handler) citizenItems(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	var matched []citizenItemSummary
-	for _, it := range h.svc.Engine().Catalogue().Items() {
-		if dept != "" && it.Department != dept {
-			continue
-		}
-		if q != "" && !strings.Contains(strings.ToLower(it.Name), q) && !strings.Contains(strings.ToLower(it.Code), q) &&
-			!strings.Contains(it.DepartmentName, q) {
-			continue
-		}
-		matched = append(matched, itemSummary(it))
-	}
+	matched := citizen.Search(h.svc.Engine().Catalogue(), q, dept)
 	page := []citizenItemSummary{}
-	if offset < len(matched) {
-		page = matched[offset:min(len(matched), offset+limit)]
+	for _, it := range matched[min(offset, len(matched)):min(len(matched), offset+limit)] {
+		page = append(page, itemSummary(it))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": page, "total": len(matched), "offset": offset, "limit": limit})
 }
@@ -91,9 +78,9 @@ type citizenItemDetail struct {
 // item, the commitment letter to show and sign (with the SM3 hash of its
 // exact text).
 func (h *Handler) citizenItem(c *gin.Context) {
-	it, err := h.svc.Engine().Catalogue().Lookup(c.Param("code"))
+	it, err := citizen.Item(h.svc.Engine().Catalogue(), c.Param("code"))
 	if err != nil {
-		h.fail(c, &APIError{http.StatusNotFound, "item_not_found", "办理事项不存在", nil})
+		h.fail(c, err)
 		return
 	}
 	d := citizenItemDetail{citizenItemSummary: itemSummary(it), Fees: it.Fees, Materials: []citizenItemMaterial{}}
@@ -111,133 +98,28 @@ func (h *Handler) citizenItem(c *gin.Context) {
 	c.JSON(http.StatusOK, d)
 }
 
-// Notes on why a material must be uploaded although the item names a library.
-const (
-	notePopulationUnavailable = "人口库暂不可用，请上传材料"
-	notePopulationNone        = "人口库中未查到相关信息，请上传材料"
-	noteLibraryError          = "共享数据查询失败，请上传材料"
-	noteSharedByDepartment    = "由审批部门通过数据共享获取"
-)
-
-// prefill works out, for an item and an applicant, which materials the
-// government already holds (e-license library, base data) and which the
-// applicant must still provide, and why. A library that cannot be asked
-// degrades to an upload with the reason noted.
-func (h *Handler) prefill(ctx context.Context, it workflow.Item, principal, person models.Citizen) []models.ApplicationMaterial {
-	out := make([]models.ApplicationMaterial, 0, len(it.Materials))
-	for _, m := range it.Materials {
-		am := models.ApplicationMaterial{Code: m.Code}
-		switch m.Source.Kind() {
-		case workflow.SourceELicense:
-			res, err := h.citizen.Licences.Lookup(ctx, principal.IDNumber, m.Source.Arg())
-			switch {
-			case err != nil:
-				am.Note = noteLibraryError
-			case len(res.Licences) > 0:
-				am.Held, am.Source, am.Ref = true, workflow.SourceELicense, res.Licences[0].ID
-			default:
-				am.Note = res.Reason
-			}
-		case workflow.SourceBaseData:
-			am.Held, am.Note = h.baseDataHeld(ctx, m.Source.Arg(), person)
-			if am.Held {
-				// The reference names the field and the principal, never the data.
-				am.Source, am.Ref = workflow.SourceBaseData, m.Source.Arg()+"@"+principal.ID
-			}
-		}
-		out = append(out, am)
-	}
-	return out
-}
-
-// baseDataHeld says whether a base-data field is held for the person.
-func (h *Handler) baseDataHeld(ctx context.Context, field string, person models.Citizen) (bool, string) {
-	switch field {
-	case "identity":
-		return person.Verified(), ""
-	case basedata.FieldName, basedata.FieldAddress, basedata.FieldHousehold:
-		r, err := h.citizen.Identity.Resident(ctx, person.IDNumber, []string{field})
-		switch {
-		case errors.Is(err, workflow.ErrUnavailable):
-			return false, notePopulationUnavailable
-		case errors.Is(err, basedata.ErrNoRecord):
-			return false, notePopulationNone
-		case err != nil:
-			return false, noteLibraryError
-		case (field == basedata.FieldName && r.Name == "") || (field == basedata.FieldAddress && r.Address == "") ||
-			(field == basedata.FieldHousehold && r.Household == nil):
-			return false, notePopulationNone
-		}
-		return true, ""
-	}
-	// Other libraries (housing fund, real estate …) are read by the
-	// approving department through the exchange.
-	return true, noteSharedByDepartment
-}
-
-type citizenMaterialView struct {
-	Code     string              `json:"code"`
-	Name     string              `json:"name"`
-	Core     bool                `json:"core"`
-	Optional bool                `json:"optional"`
-	Held     bool                `json:"held"`
-	Source   workflow.SourceKind `json:"source,omitempty"`
-	Ref      string              `json:"ref,omitempty"`
-	Note     string              `json:"note,omitempty"`
-	Upload   *models.Upload      `json:"upload,omitempty"`
-	// PromisedDue is set when the material is promised for later (容缺).
-	PromisedDue string `json:"promised_due,omitempty"`
-	// Needed is true while the applicant still has to provide it.
-	Needed bool `json:"needed"`
-}
-
-func materialViews(it workflow.Item, ms []models.ApplicationMaterial, promised []workflow.PromisedMaterial) []citizenMaterialView {
-	out := make([]citizenMaterialView, 0, len(ms))
-	for _, am := range ms {
-		m, _ := it.Material(am.Code)
-		v := citizenMaterialView{Code: am.Code, Name: m.Name, Core: m.Core, Optional: m.Optional, Held: am.Held,
-			Source: am.Source, Ref: am.Ref, Note: am.Note, Upload: am.Upload}
-		for _, p := range promised {
-			if p.Code == am.Code {
-				v.PromisedDue = p.Due.String()
-			}
-		}
-		v.Needed = !am.Held && am.Upload == nil && v.PromisedDue == "" && !m.Optional
-		out = append(out, v)
-	}
-	return out
-}
-
 // citizenPrefill shows, for an item, which materials the government holds
 // for the caller (or the business they name) and which are still needed.
 func (h *Handler) citizenPrefill(c *gin.Context) {
-	ctx := c.Request.Context()
-	it, err := h.svc.Engine().Catalogue().Lookup(c.Param("code"))
+	it, err := citizen.Item(h.svc.Engine().Catalogue(), c.Param("code"))
 	if err != nil {
-		h.fail(c, &APIError{http.StatusNotFound, "item_not_found", "办理事项不存在", nil})
+		h.fail(c, err)
 		return
 	}
-	cc := mustCaller(c)
-	if !h.mustBeVerified(c, cc) {
+	ps, err := h.citizen.People.PrefillFor(c.Request.Context(), mustCaller(c), it, c.Query("business_id"))
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
-	principal, ok := h.mustPrincipal(c, cc, c.Query("business_id"))
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"item_code": it.Code, "materials": materialViews(it, h.prefill(ctx, it, principal, cc.Citizen), nil)})
+	c.JSON(http.StatusOK, gin.H{"item_code": it.Code, "materials": materialViews(it, applicationMaterials(ps), nil)})
 }
 
-// principalFor is who applies: the caller, or a business they act for.
-func (h *Handler) mustPrincipal(c *gin.Context, cc citizenCaller, businessID string) (models.Citizen, bool) {
-	ctx := c.Request.Context()
-	if businessID == "" {
-		return cc.Citizen, true
-	}
-	a, err := h.citizen.Citizens.Agency(ctx, businessID, cc.Citizen.ID)
+// mustPrincipal is who applies: the caller, or a business they act for.
+func (h *Handler) mustPrincipal(c *gin.Context, cc citizenCaller, businessID string) (citizen.Citizen, bool) {
+	p, err := h.citizen.People.Principal(c.Request.Context(), cc, businessID)
 	if err != nil {
-		h.fail(c, &APIError{http.StatusForbidden, "not_authorised_for_business", "您未获该企业授权办理", nil})
-		return models.Citizen{}, false
+		h.fail(c, err)
+		return citizen.Citizen{}, false
 	}
-	return a.Business, true
+	return p, true
 }

@@ -8,21 +8,11 @@ import (
 	"zerovisit/workflow"
 )
 
-// maxAddresses bounds one citizen's address book.
-const maxAddresses = 20
-
 // AddAddress stores an address for the citizen and returns it with its id,
-// which cases use as their delivery AddressRef.
+// which cases use as their delivery AddressRef. The size of the book is
+// the domain's to bound (citizen.MaxAddresses).
 func (s *Citizens) AddAddress(ctx context.Context, citizenID string, a Address) (Address, error) {
 	op := "add address"
-	var n int64
-	if err := s.db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM citizen_addresses WHERE citizen_id = ? AND deleted_at IS NULL`,
-		citizenID).Row().Scan(&n); err != nil {
-		return Address{}, translate(op, err)
-	}
-	if n >= maxAddresses {
-		return Address{}, fmt.Errorf("%s: %w: at most %d addresses", op, workflow.ErrInvalidInput, maxAddresses)
-	}
 	a.ID, a.CitizenID, a.CreatedAt = s.newID(), citizenID, normTime(s.now())
 	sealed := make([]any, 0, 4)
 	var errs []error

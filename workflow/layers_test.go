@@ -39,45 +39,19 @@ var layerRules = []layerRule{
 	{under: "web", deny: []string{"models", "integrations", "handlers", "configs", "cmd", "workflow"}},
 }
 
-// pendingBreaches are the imports of handler files that still reach into
-// models or integrations, each to be replaced by a port of the domain.
-// The list only shrinks: an import not in it fails the test, and so does
-// an entry that no longer occurs.
-var pendingBreaches = map[string][]string{
-	"handlers/citizen.go":           {"zerovisit/integrations/alipay", "zerovisit/integrations/basedata", "zerovisit/integrations/elicense", "zerovisit/integrations/wechat", "zerovisit/models", "zerovisit/models/kv"},
-	"handlers/citizen_address.go":   {"zerovisit/models"},
-	"handlers/citizen_auth.go":      {"zerovisit/integrations/alipay", "zerovisit/integrations/wechat", "zerovisit/models"},
-	"handlers/citizen_business.go":  {"zerovisit/integrations/basedata", "zerovisit/models"},
-	"handlers/citizen_catalogue.go": {"zerovisit/integrations/basedata", "zerovisit/models"},
-	"handlers/citizen_identity.go":  {"zerovisit/integrations/basedata", "zerovisit/integrations/wechat", "zerovisit/models"},
-}
-
 // TestLayers parses the imports of every non-test Go file of the module and
 // holds them against layerRules.
 func TestLayers(t *testing.T) {
 	imports := moduleImports(t, "..")
-	seen := map[string]bool{}
-	for file, paths := range imports {
+	for _, file := range slices.Sorted(maps.Keys(imports)) {
 		for _, rule := range layerRules {
 			if !within(file, rule.under) {
 				continue
 			}
-			for _, imp := range paths {
+			for _, imp := range imports[file] {
 				if msg := rule.breach(imp); msg != "" {
-					key := file + " " + imp
-					if slices.Contains(pendingBreaches[file], imp) {
-						seen[key] = true
-						continue
-					}
 					t.Errorf("%s imports %q: %s", file, imp, msg)
 				}
-			}
-		}
-	}
-	for _, file := range slices.Sorted(maps.Keys(pendingBreaches)) {
-		for _, imp := range pendingBreaches[file] {
-			if !seen[file+" "+imp] {
-				t.Errorf("%s no longer imports %q: strike it from pendingBreaches", file, imp)
 			}
 		}
 	}

@@ -203,7 +203,7 @@ func TestCitizenRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acct, err := app.citizen.deps.Citizens.Login(ctx, workflow.ChannelWeChat, sb.wechatApp, "o-zhang-r", "")
+		acct, err := app.citizen.citizens.Login(ctx, workflow.ChannelWeChat, sb.wechatApp, "o-zhang-r", "")
 		if err != nil {
 			t.Fatal(err)
 		}

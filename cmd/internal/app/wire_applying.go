@@ -25,7 +25,7 @@ import (
 func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 	evaluations := models.NewEvaluations(a.db, a.sealer)
 	d.Evaluations = feedback.NewEvaluations(feedback.EvaluationsConfig{Store: evaluations, Calendar: a.svc.Engine().Calendar()})
-	d.Applications = apply.New(apply.Config{Store: d.Citizens, Index: a.repo, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(),
+	d.Applications = apply.New(apply.Config{Store: area.citizens, Index: a.repo, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(),
 		Credit: creditLibrary{a.parties.credit}, Licences: licenceLibrary{a.parties.elicense}, Evaluations: d.Evaluations,
 		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes})
 	d.MaxUploadBytes = a.cfg.Citizen.MaxUploadBytes
@@ -49,7 +49,7 @@ func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 	}
 	d.Payments = payment.New(pay)
 	d.Messages = feedback.NewMessages(feedback.MessagesConfig{Inbox: models.NewInbox(a.db), Evaluations: evaluations,
-		Citizens: d.Citizens, Applications: d.Applications, Cases: a.svc, Senders: senders, Templates: area.templates,
+		Citizens: area.citizens, Applications: d.Applications, Cases: a.svc, Senders: senders, Templates: area.templates,
 		InviteAfter: a.cfg.Citizen.InviteAfter, Log: a.log})
 }
 

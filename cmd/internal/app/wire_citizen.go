@@ -34,10 +34,11 @@ import (
 // through the SDK's shared HTTP client it releases, and the channels'
 // payment and message clients the services are built over.
 type citizenArea struct {
-	deps   handlers.CitizenDeps
-	wechat *wechat.Client
-	pay    *wechat.Pay
-	alipay *alipay.Client
+	deps     handlers.CitizenDeps
+	citizens *models.Citizens
+	wechat   *wechat.Client
+	pay      *wechat.Pay
+	alipay   *alipay.Client
 	// templates map workflow notification templates to each channel's
 	// message template ids.
 	templates map[workflow.Channel]map[string]string
@@ -100,25 +101,9 @@ func (a *App) sweepInvitations(ctx context.Context) error {
 // of NotifyApplicant and RefundFee, and the holder directory over verified
 // citizens. openCore calls it before routeEffects.
 func (a *App) openCitizens() error {
-	area := &citizenArea{}
-	d := handlers.CitizenDeps{
-		Citizens: models.NewCitizens(a.db, a.sealer), Links: a.kv,
-		Identity: a.parties.basedata, Licences: a.parties.elicense,
-	}
-	var err error
-	switch {
-	case a.remoteSandbox != nil:
-		var c channelCreds
-		if c, err = a.remoteSandbox.channelCreds(); err == nil {
-			err = a.citizenSandboxClients(area, &d, c)
-		}
-	case a.parties.sandboxes != nil && a.parties.sandboxes.channels != nil:
-		sb := a.parties.sandboxes
-		err = a.citizenSandboxClients(area, &d, sb.channels.creds(sb.baseURL))
-	default:
-		err = a.citizenClients(area, &d)
-	}
-	if err != nil {
+	area := &citizenArea{citizens: models.NewCitizens(a.db, a.sealer)}
+	var d handlers.CitizenDeps
+	if err := a.citizenChannels(area, &d); err != nil {
 		area.close()
 		return err
 	}
@@ -127,7 +112,7 @@ func (a *App) openCitizens() error {
 	a.citizen = area
 	if a.courier.recipients == nil {
 		// Couriers deliver to the address the citizen chose from the address book.
-		a.courier.recipients = addressBookRecipients{book: d.Citizens}
+		a.courier.recipients = addressBookRecipients{book: area.citizens}
 	}
 
 	a.effects.Handle(workflow.KindNotifyApplicant, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
@@ -136,8 +121,32 @@ func (a *App) openCitizens() error {
 	a.effects.Handle(workflow.KindRefundFee, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
 		return d.Payments.RefundFee(ctx, eff.(workflow.RefundFee))
 	})
-	a.holders = citizenHolders{citizens: d.Citizens, next: a.holders}
+	a.holders = citizenHolders{citizens: area.citizens, next: a.holders}
 	return nil
+}
+
+// citizenChannels builds the channel clients (against the sandboxes, in
+// this process or the shared one, when there are) and the service of
+// citizens over them.
+func (a *App) citizenChannels(area *citizenArea, d *handlers.CitizenDeps) error {
+	var err error
+	switch {
+	case a.remoteSandbox != nil:
+		var c channelCreds
+		if c, err = a.remoteSandbox.channelCreds(); err == nil {
+			err = a.citizenSandboxClients(area, d, c)
+		}
+	case a.parties.sandboxes != nil && a.parties.sandboxes.channels != nil:
+		sb := a.parties.sandboxes
+		err = a.citizenSandboxClients(area, d, sb.channels.creds(sb.baseURL))
+	default:
+		err = a.citizenClients(area, d)
+	}
+	if err != nil {
+		return err
+	}
+	d.People, err = a.openPeople(area.citizens, area.wechat, area.alipay)
+	return err
 }
 
 // citizenClients builds the channel clients against the configured
@@ -175,12 +184,11 @@ func (a *App) citizenClients(area *citizenArea, d *handlers.CitizenDeps) error {
 		area.pay = pay
 	}
 	if al.AppID != "" {
-		c, err := alipay.NewClient(alipay.Config{AppID: al.AppID, PrivateKey: al.PrivateKey, AlipayPublicKey: al.PublicKey,
-			Production: true, Gateway: al.Gateway}, hc)
-		if err != nil {
+		if area.alipay, err = alipay.NewClient(alipay.Config{AppID: al.AppID, PrivateKey: al.PrivateKey, AlipayPublicKey: al.PublicKey,
+			Production: true, Gateway: al.Gateway}, hc); err != nil {
 			return err
 		}
-		d.Alipay, area.alipay = c, c
+		d.Alipay = area.alipay
 	}
 	return nil
 }
@@ -209,13 +217,12 @@ func (a *App) citizenSandboxClients(area *citizenArea, d *handlers.CitizenDeps, 
 	if err != nil {
 		return err
 	}
-	ali, err := alipay.NewClient(alipay.Config{AppID: c.alipayApp, PrivateKey: c.alipayAppKey,
+	if area.alipay, err = alipay.NewClient(alipay.Config{AppID: c.alipayApp, PrivateKey: c.alipayAppKey,
 		AlipayPublicKey: c.alipayPublicK, Gateway: c.alipayGateway},
-		&http.Client{Transport: base, Timeout: a.cfg.Parties.Timeout})
-	if err != nil {
+		&http.Client{Transport: base, Timeout: a.cfg.Parties.Timeout}); err != nil {
 		return err
 	}
-	d.WeChat, d.Alipay, area.pay, area.alipay = area.wechat, ali, pay, ali
+	d.WeChat, d.Alipay, area.pay = area.wechat, area.alipay, pay
 	area.templates = map[workflow.Channel]map[string]string{workflow.ChannelWeChat: sandboxTemplates(), workflow.ChannelAlipay: sandboxTemplates()}
 	return nil
 }

@@ -124,7 +124,7 @@ func (a *App) openCourier() error {
 	if a.courier.identities == nil {
 		ids := holderIdentities{holders: a.holders, sealer: a.sealer}
 		if a.citizen != nil {
-			ids.agents = a.citizen.deps.Citizens
+			ids.agents = a.citizen.citizens
 		}
 		a.courier.identities = ids
 	}

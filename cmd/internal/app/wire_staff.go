@@ -62,8 +62,8 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 		Numbers: a.repo, Scans: a.blobs, Licences: licences{a.parties.elicense},
 		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
 	}
-	if a.citizen != nil && a.citizen.deps.Citizens != nil {
-		cfg.Citizens = citizenPersons{a.citizen.deps.Citizens}
+	if a.citizen != nil && a.citizen.citizens != nil {
+		cfg.Citizens = citizenPersons{a.citizen.citizens}
 	}
 	return staff.New(cfg)
 }
