@@ -53,48 +53,64 @@ func mergeOpenAPI(fsys fs.FS, dir string) ([]byte, error) {
 		return nil, fmt.Errorf("no documents in %s: %v", dir, err)
 	}
 	sort.Strings(names)
-	var base map[string]any
-	for i, name := range names {
-		raw, err := fs.ReadFile(fsys, name)
+	base, err := readYAML(fsys, names[0])
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names[1:] {
+		part, err := readYAML(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		var part map[string]any
-		if err := yaml.Unmarshal(raw, &part); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if i == 0 {
-			base = part
-			continue
-		}
-		for key, val := range part {
-			switch key {
-			case "paths":
-				if err := mergeMap(base, "paths", val, name); err != nil {
-					return nil, err
-				}
-			case "components":
-				comps, _ := val.(map[string]any)
-				baseComps, _ := base["components"].(map[string]any)
-				if baseComps == nil {
-					baseComps = map[string]any{}
-					base["components"] = baseComps
-				}
-				for section, entries := range comps {
-					if err := mergeMap(baseComps, section, entries, name); err != nil {
-						return nil, err
-					}
-				}
-			case "tags":
-				tags, _ := base["tags"].([]any)
-				more, _ := val.([]any)
-				base["tags"] = append(tags, more...)
-			default:
-				return nil, fmt.Errorf("%s: a fragment may only add paths, components and tags, not %q", name, key)
-			}
+		if err := mergeFragment(base, part, name); err != nil {
+			return nil, err
 		}
 	}
 	return json.Marshal(base)
+}
+
+func readYAML(fsys fs.FS, name string) (map[string]any, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return doc, nil
+}
+
+// mergeFragment adds the paths, components and tags of the fragment part
+// (read from name) to base.
+func mergeFragment(base, part map[string]any, name string) error {
+	for key, val := range part {
+		switch key {
+		case "paths":
+			if err := mergeMap(base, "paths", val, name); err != nil {
+				return err
+			}
+		case "components":
+			comps, _ := val.(map[string]any)
+			baseComps, _ := base["components"].(map[string]any)
+			if baseComps == nil {
+				baseComps = map[string]any{}
+				base["components"] = baseComps
+			}
+			for section, entries := range comps {
+				if err := mergeMap(baseComps, section, entries, name); err != nil {
+					return err
+				}
+			}
+		case "tags":
+			tags, _ := base["tags"].([]any)
+			more, _ := val.([]any)
+			base["tags"] = append(tags, more...)
+		default:
+			return fmt.Errorf("%s: a fragment may only add paths, components and tags, not %q", name, key)
+		}
+	}
+	return nil
 }
 
 func mergeMap(into map[string]any, key string, add any, from string) error {
