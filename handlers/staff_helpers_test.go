@@ -129,7 +129,7 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	env := &staffEnv{t: t, clock: clock, svc: svc, repo: repo, store: models.NewStaffStore(db), tokens: tokens, ids: map[string]string{}}
 	depts := []workflow.Department{{Code: "scjgj", Name: "杭州市市场监督管理局"}, {Code: "gaj", Name: "杭州市公安局"}}
 	service, err := staff.New(staff.Config{
-		Store: env.store, Passwords: hasher, Cases: svc, Engine: svc.Engine(), Departments: depts,
+		Store: env.store, Passwords: hasher, Cases: svc, Claimed: repo, Engine: svc.Engine(), Departments: depts,
 		ClaimLease: 30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
 		Population: fakePopulation{}, Citizens: fakeCitizens{}, Sealer: fakeSealer{}, Credit: fakeCredit{}, Numbers: repo,
 		Scans: blobs, Licences: fakeLicences{}, Holders: fakeHolders{}, NewID: uuid.NewString, Now: clock.Now,

@@ -66,3 +66,31 @@ func TestChangeGuardNeedsTheLiveClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseAndClaim reads a case with its live claim in one statement: the
+// claim while it lasts, none once it ran out, and ErrNotFound for no case.
+func TestCaseAndClaim(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		repo := models.NewRepo(db)
+		c := newCase("cc-1")
+		mustCreate(t, repo, c)
+		got, _, ok, err := repo.CaseAndClaim(ctx, c.ID, t0)
+		if err != nil || ok || got.ID != c.ID || got.Version != 1 {
+			t.Fatalf("free case = %s v%d claimed %v (%v), want it unclaimed", got.ID, got.Version, ok, err)
+		}
+		if _, err := models.NewStaffStore(db).Claim(ctx, c.ID, c.Department, "alice", t0, 10*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		_, cl, ok, err := repo.CaseAndClaim(ctx, c.ID, t0.Add(time.Minute))
+		if err != nil || !ok || cl.StaffID != "alice" || cl.CaseID != c.ID || !cl.ExpiresAt.Equal(t0.Add(10*time.Minute).Truncate(time.Microsecond)) {
+			t.Fatalf("claimed case: claim = %+v ok %v (%v), want alice's until %s", cl, ok, err, t0.Add(10*time.Minute))
+		}
+		if _, _, ok, err := repo.CaseAndClaim(ctx, c.ID, t0.Add(11*time.Minute)); err != nil || ok {
+			t.Fatalf("after the lease: claimed %v (%v), want free", ok, err)
+		}
+		if _, _, _, err := repo.CaseAndClaim(ctx, "nope", t0); !errors.Is(err, workflow.ErrNotFound) {
+			t.Fatalf("no case: err = %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -177,3 +178,48 @@ func (s *StaffStore) Reassign(ctx context.Context, caseID, department, toStaff, 
 	}
 	return got, nil
 }
+
+// CaseAndClaim reads a case with its live claim at `at` (ok false when the
+// case is free) in one statement, for the decisions a clerk takes on it;
+// workflow.ErrNotFound when there is no such case.
+func (r *Repo) CaseAndClaim(ctx context.Context, id string, at time.Time) (workflow.Case, staff.Claim, bool, error) {
+	op := "get case " + id + " with its claim"
+	var (
+		claimCase, claimStaff, dept sql.NullString
+		claimed, expires            sqlTime
+	)
+	row := r.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumnsOf("c")+`, k.case_id, k.staff_id, k.department, k.claimed_at, k.expires_at
+		FROM cases c LEFT JOIN case_claims k ON k.case_id = c.id AND k.expires_at > ?
+		WHERE c.id = ?`, r.db.ts(at), id).Row()
+	cr, err := scanCase(trailedRow{row: row, last: []any{&claimCase, &claimStaff, &dept, &claimed, &expires}})
+	if err != nil {
+		return workflow.Case{}, staff.Claim{}, false, translate(op, err)
+	}
+	r.heads.put(cr.ID, head{version: cr.Version, hash: cr.LastHash})
+	c, err := toCaseDomain(cr)
+	if err != nil {
+		return workflow.Case{}, staff.Claim{}, false, fmt.Errorf("%s: %w", op, err)
+	}
+	if !claimCase.Valid {
+		return c, staff.Claim{}, false, nil
+	}
+	cl := staff.Claim{CaseID: claimCase.String, StaffID: claimStaff.String, Department: dept.String, ClaimedAt: claimed.T, ExpiresAt: expires.T}
+	return c, cl, true, nil
+}
+
+// caseColumnsOf is caseColumns qualified by a table alias.
+func caseColumnsOf(alias string) string {
+	cols := strings.Split(caseColumns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// trailedRow scans a row whose last columns go to last, after dest.
+type trailedRow struct {
+	row  rowScanner
+	last []any
+}
+
+func (t trailedRow) Scan(dest ...any) error { return t.row.Scan(append(dest, t.last...)...) }

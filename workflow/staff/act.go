@@ -19,11 +19,7 @@ type Step interface {
 // case after the step and the caller's claim, nil when the step sent the
 // case to another department (the claim is then given back).
 func (s *Service) Act(ctx context.Context, who Caller, caseID string, step Step, idem *workflow.IdempotencyRequest) (workflow.Case, *Claim, error) {
-	cs, err := s.caseFor(ctx, who, caseID, false)
-	if err != nil {
-		return workflow.Case{}, nil, err
-	}
-	cl, err := s.liveClaim(ctx, cs.ID)
+	cs, cl, err := s.claimedCase(ctx, who, caseID, false)
 	switch {
 	case err != nil:
 		return workflow.Case{}, nil, err
@@ -36,7 +32,9 @@ func (s *Service) Act(ctx context.Context, who Caller, caseID string, step Step,
 	if err != nil {
 		return workflow.Case{}, nil, err
 	}
-	after, err := s.cfg.Cases.Do(ctx, cs.ID, ev, idem)
+	// The claim is checked again as the decision is written: a hand-over
+	// or an expiry since the read above refuses it and writes nothing.
+	after, err := s.cfg.Cases.DoOn(ctx, cs, ev, idem, &workflow.Guard{ClaimedBy: who.ID})
 	if err != nil {
 		return workflow.Case{}, nil, err
 	}

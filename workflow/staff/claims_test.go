@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
@@ -66,6 +67,33 @@ func TestClaims(t *testing.T) {
 		t.Error("released a case nobody holds")
 	} else {
 		refusal(t, err, workflow.ErrConflict, "claim_required")
+	}
+}
+
+// TestDecisionChecksTheClaimAsItIsWritten: a clerk's decision whose claim
+// is handed to a colleague between the read of the case and the write is
+// refused, and the case is left as it was.
+func TestDecisionChecksTheClaimAsItIsWritten(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	c := e.submitted(t, "c1")
+	if _, _, err := e.svc.Claim(ctx, clerkGA, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.afterRead = func() {
+		// The claim passes to a colleague (given back and taken).
+		if err := e.store.Release(ctx, c.ID, clerkGA.ID, e.now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.Claim(ctx, c.ID, c.Department, clerkGB.ID, e.now, 30*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := e.svc.Act(ctx, clerkGA, c.ID, &staff.Accept{Note: "材料齐全"}, nil)
+	refusal(t, err, workflow.ErrConflict, "claim_required")
+	after, _, err := e.svc.Case(ctx, clerkGB, c.ID)
+	if err != nil || after.Status != c.Status || after.Version != c.Version {
+		t.Fatalf("case = %s v%d (%v), want it unchanged at %s v%d", after.Status, after.Version, err, c.Status, c.Version)
 	}
 }
 

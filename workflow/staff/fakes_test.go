@@ -245,6 +245,8 @@ type memCases struct {
 	mu    sync.Mutex
 	cases map[string]workflow.Case
 	idem  map[string]workflow.Idempotency
+	// claims answers a change's guard, as the store's claim table does.
+	claims *memStaff
 }
 
 func (m *memCases) CreateCase(_ context.Context, ch workflow.Change) error {
@@ -264,9 +266,36 @@ func (m *memCases) ApplyChange(_ context.Context, ch workflow.Change) error {
 	if m.cases[ch.Case.ID].Version != ch.Case.Version-1 {
 		return workflow.ErrConflict
 	}
+	if g := ch.Guard; g != nil {
+		if cl, ok, _ := m.claims.ClaimOf(context.Background(), ch.Case.ID, g.At); !ok || cl.StaffID != g.ClaimedBy {
+			return workflow.ErrClaimRequired
+		}
+	}
 	m.cases[ch.Case.ID] = ch.Case
 	m.keep(ch)
 	return nil
+}
+
+// claimedCases reads a case of cases with its claim in store.
+type claimedCases struct {
+	cases *memCases
+	store *memStaff
+	// afterRead, when set, runs once after a read, as a concurrent
+	// change between the read and the write would.
+	afterRead *func()
+}
+
+func (c claimedCases) CaseAndClaim(ctx context.Context, id string, at time.Time) (workflow.Case, staff.Claim, bool, error) {
+	cs, err := c.cases.GetCase(ctx, id)
+	if err != nil {
+		return workflow.Case{}, staff.Claim{}, false, err
+	}
+	cl, ok, err := c.store.ClaimOf(ctx, id, at)
+	if f := c.afterRead; f != nil && *f != nil {
+		(*f)()
+		*f = nil
+	}
+	return cs, cl, ok, err
 }
 
 func (m *memCases) keep(ch workflow.Change) {
@@ -435,7 +464,9 @@ type env struct {
 	pop     *population
 	checks  int
 	now     time.Time
-	ids     int
+	// afterRead runs once after the next read of a case with its claim.
+	afterRead func()
+	ids       int
 }
 
 var (
@@ -454,10 +485,10 @@ func newEnv(tb testing.TB) *env {
 	}
 	e.store = newMemStaff(account(clerkGA, "甲"), account(clerkGB, "乙"), account(clerkSC, "丙"), account(superGA, "丁"), account(admin, "管理员"))
 	engine := items(tb)
-	e.cases = &failingCases{Service: workflow.NewService(&memCases{cases: map[string]workflow.Case{}, idem: map[string]workflow.Idempotency{}},
-		engine, func() time.Time { return e.now })}
+	mem := &memCases{cases: map[string]workflow.Case{}, idem: map[string]workflow.Idempotency{}, claims: e.store}
+	e.cases = &failingCases{Service: workflow.NewService(mem, engine, func() time.Time { return e.now })}
 	svc, err := staff.New(staff.Config{
-		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Engine: engine,
+		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Claimed: claimedCases{cases: mem, store: e.store, afterRead: &e.afterRead}, Engine: engine,
 		Departments: []workflow.Department{{Code: "gaj", Name: "公安局"}, {Code: "scjgj", Name: "市场监督管理局"}},
 		ClaimLease:  30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
 		Population: e.pop, Citizens: citizens{}, Sealer: sealer{}, Credit: credit{}, Numbers: e.numbers, Scans: scans{},

@@ -19,6 +19,8 @@ type Config struct {
 	Store     Store
 	Passwords Passwords
 	Cases     Cases
+	// Claimed reads a case with its claim, for the decisions on it.
+	Claimed ClaimedCases
 	// Engine is the case engine (its catalogue and calendar, and the dry run
 	// of a counter submission).
 	Engine *workflow.Engine
@@ -59,8 +61,8 @@ type Service struct {
 
 // New returns a service.
 func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil || cfg.Passwords == nil || cfg.NewID == nil {
-		return nil, errors.New("staff: store, passwords and ids are required")
+	if cfg.Store == nil || cfg.Passwords == nil || cfg.Claimed == nil || cfg.NewID == nil {
+		return nil, errors.New("staff: store, passwords, claimed cases and ids are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -72,6 +72,16 @@ type Cases interface {
 	History(ctx context.Context, id string) ([]workflow.EventRecord, error)
 	Create(ctx context.Context, d workflow.Draft, idem *workflow.IdempotencyRequest) (workflow.Case, error)
 	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
+	// DoOn applies ev to the case as the caller read it, the guard
+	// checked as the change is written.
+	DoOn(ctx context.Context, c workflow.Case, ev workflow.Event, idem *workflow.IdempotencyRequest, guard *workflow.Guard) (workflow.Case, error)
+}
+
+// ClaimedCases reads a case together with its live claim at `at` (ok
+// false when free), in one read; ErrNotFound when there is no such case.
+// *models.Repo implements it.
+type ClaimedCases interface {
+	CaseAndClaim(ctx context.Context, id string, at time.Time) (c workflow.Case, cl Claim, ok bool, err error)
 }
 
 // Numbers hands out case numbers (办件编号).

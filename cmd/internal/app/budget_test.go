@@ -40,9 +40,6 @@ var overBudget = map[string][2]int{
 	"PUT /api/v1/citizen/cases/:id/delivery":   {6, 3},
 	"POST /api/v1/citizen/cases/:id/submit":    {7, 3},
 	"POST /api/v1/citizen/cases/:id/payments":  {5, 3},
-	"POST /api/v1/staff/cases/:id/accept":      {5, 1},
-	"POST /api/v1/staff/cases/:id/approve":     {5, 1},
-	"POST /api/v1/staff/cases/:id/dispatch":    {5, 1},
 	"POST /api/v1/courier/scans":               {20, 1},
 }
 
