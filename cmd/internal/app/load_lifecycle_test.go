@@ -84,11 +84,13 @@ func TestLifecycleCheckFindsACaseLeftOpen(t *testing.T) {
 
 // TestLifecycleCheckFindsWhatWentWrong: the check names a case not
 // closed, an event twice, an event no lifecycle has, a failed lifecycle,
-// a second parcel and a dead outbox entry, and passes the clean case.
+// a second parcel and a dead outbox entry, and passes the clean cases,
+// closed by the desk's or the timer's start of the verification.
 func TestLifecycleCheckFindsWhatWentWrong(t *testing.T) {
 	history := func(edit func(map[string]int)) map[string]int {
 		m := map[string]int{}
 		for _, ev := range lifecycleEvents {
+			ev, _, _ = strings.Cut(ev, "|")
 			m[ev] = 1
 		}
 		if edit != nil {
@@ -97,15 +99,17 @@ func TestLifecycleCheckFindsWhatWentWrong(t *testing.T) {
 		return m
 	}
 	hooks := deadOutbox{fakeEffects{
-		"ZV1": {Parcels: 1}, "ZV2": {Parcels: 1}, "ZV3": {Parcels: 1}, "ZV4": {Parcels: 1}, "ZV5": {Parcels: 2},
+		"ZV1": {Parcels: 1}, "ZV2": {Parcels: 1}, "ZV3": {Parcels: 1}, "ZV4": {Parcels: 1}, "ZV5": {Parcels: 2}, "ZV7": {Parcels: 1},
 	}}
+	closedByTimer := func(m map[string]int) { delete(m, "start_verification"); m["tick"] = 1 }
 	results := []lifecycleResult{
 		{i: 0, number: "ZV1", status: "closed", events: history(nil)},
 		{i: 1, number: "ZV2", status: "verifying", events: history(func(m map[string]int) { delete(m, "start_verification") })},
 		{i: 2, number: "ZV3", status: "closed", events: history(func(m map[string]int) { m["accept"] = 2 })},
-		{i: 3, number: "ZV4", status: "closed", events: history(func(m map[string]int) { m["tick"] = 1 })},
+		{i: 3, number: "ZV4", status: "closed", events: history(func(m map[string]int) { m["delivery_failed"] = 1 })},
 		{i: 4, number: "ZV5", status: "closed", events: history(nil)},
 		{i: 5, number: "ZV6", err: errors.New("4 dispatch (clerk): 503")},
+		{i: 6, number: "ZV7", status: "closed", events: history(closedByTimer)},
 	}
 	var out bytes.Buffer
 	r := &loadRun{out: &out, hooks: hooks}
@@ -113,16 +117,18 @@ func TestLifecycleCheckFindsWhatWentWrong(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "7 problems") {
 		t.Fatalf("check = %v, want 7 problems\n%s", err, out.String())
 	}
-	for _, want := range []string{"lifecycle 1 (ZV2): verifying, want closed", "lifecycle 1 (ZV2): 0 × start_verification",
-		"lifecycle 2 (ZV3): 2 × accept in its history, want 1", "lifecycle 3 (ZV4): 1 × tick in its history, want none",
+	for _, want := range []string{"lifecycle 1 (ZV2): verifying, want closed", "lifecycle 1 (ZV2): 0 × start_verification|tick",
+		"lifecycle 2 (ZV3): 2 × accept in its history, want 1", "lifecycle 3 (ZV4): 1 × delivery_failed in its history, want none",
 		"lifecycle 4 (ZV5): 2 parcels", "lifecycle 5 (ZV6): 4 dispatch (clerk): 503", "outbox: 1 dead entries",
-		"closed as expected: 1 of 6"} {
+		"closed as expected: 2 of 7"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the check does not report %q:\n%s", want, out.String())
 		}
 	}
-	if strings.Contains(out.String(), "ZV1") {
-		t.Errorf("the check reports ZV1, which is as it should be:\n%s", out.String())
+	for _, clean := range []string{"ZV1", "ZV7"} {
+		if strings.Contains(out.String(), clean) {
+			t.Errorf("the check reports %s, which is as it should be:\n%s", clean, out.String())
+		}
 	}
 }
 
