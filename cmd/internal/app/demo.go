@@ -89,6 +89,8 @@ type demo struct {
 	people []demoPerson
 	// clerk and courier are signed in once and work on every story.
 	clerk, courier *demoClient
+	// legsSeen is where the courier page resumes (demo_desk.go).
+	legsSeen string
 	// rival, under load, is a second clerk who tries to claim every case
 	// at the same moment as the clerk: exactly one of them may have it.
 	rival *demoClient

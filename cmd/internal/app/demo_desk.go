@@ -146,11 +146,14 @@ func (s *demoStory) claim(ctx context.Context) error {
 }
 
 // courierLeg waits for the courier page to list the case's leg of a kind
-// with its waybill.
+// with its waybill. The page keeps its place, as a courier's does: leg ids
+// are time-ordered, and every leg the worker looks for later is ordered
+// after the one found now, so later searches start there instead of
+// paging through every open leg of the day again.
 func (s *demoStory) courierLeg(ctx context.Context, kind desk.Kind) (desk.LegView, error) {
 	var leg desk.LegView
 	err := poll(ctx, 20*time.Second, fmt.Sprintf("the %s leg of %s on the courier page", kind, s.number), func() (bool, error) {
-		after := ""
+		after := s.d.legsSeen
 		for {
 			var page struct {
 				Items     []desk.LegView `json:"items"`
@@ -161,7 +164,7 @@ func (s *demoStory) courierLeg(ctx context.Context, kind desk.Kind) (desk.LegVie
 			}
 			for _, l := range page.Items {
 				if l.CaseNumber == s.number && l.Kind == kind && l.Waybill != "" && !l.Status.Terminal() {
-					leg = l
+					leg, s.d.legsSeen = l, l.ID
 					return true, nil
 				}
 			}

@@ -11,6 +11,7 @@ import (
 
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/models"
+	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
 	"zerovisit/workflow/staff"
 )
@@ -63,6 +64,11 @@ func (h appHooks) phoneCode(_ context.Context, phone string) (string, error) {
 func (h appHooks) effects(context.Context) (map[string]*caseEffects, error) {
 	s := &sharedSandboxes{parties: h.app.parties.sandboxes, couriers: h.app.courier.sandboxes}
 	return s.effects(), nil
+}
+
+// outbox counts the outbox entries of the server's database by state.
+func (h appHooks) outbox(ctx context.Context) (map[workflow.OutboxState]int64, error) {
+	return h.app.repo.OutboxCounts(ctx)
 }
 
 func (h appHooks) addPerson(_ context.Context, id, name string) error {

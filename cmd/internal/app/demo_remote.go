@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"zerovisit/configs"
+	"zerovisit/workflow"
 )
 
 // remoteHooks are the hooks of servers that share a sandbox process
@@ -151,6 +152,11 @@ func (h *remoteHooks) effects(ctx context.Context) (map[string]*caseEffects, err
 	}
 	err := h.call(ctx, "/_sandbox/effects", nil, &out)
 	return out.Cases, err
+}
+
+// outbox counts the outbox entries of the shared database by state.
+func (h *remoteHooks) outbox(ctx context.Context) (map[workflow.OutboxState]int64, error) {
+	return h.operator.outbox(ctx)
 }
 
 // hookRefusal is a hook's answer other than 2xx.

@@ -28,6 +28,8 @@ import (
 type loadHooks interface {
 	demoHooks
 	effects(ctx context.Context) (map[string]*caseEffects, error)
+	// outbox counts the outbox entries of the servers' database by state.
+	outbox(ctx context.Context) (map[workflow.OutboxState]int64, error)
 }
 
 // loadRun is one run of the load generator.
@@ -46,7 +48,8 @@ type loadRun struct {
 }
 
 // runLoad plays N zero-visit stories (or, with --mode write, only their
-// state-changing steps; with --mode baseline, one-row inserts against
+// state-changing steps; with --mode lifecycle, ordinary cases from
+// submission to closed; with --mode baseline, one-row inserts against
 // `zerovisit baseline`) with C at a time, against one or several servers,
 // and prints throughput, latency per endpoint, errors by kind and, for
 // stories, a correctness check: every case in its expected final state,
@@ -56,10 +59,11 @@ func runLoad(ctx context.Context, env cli.Env) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addrs := fs.String("addr", "", "comma-separated server URLs to spread the load over (default: start one in this process on the embedded default)")
-	stories := fs.Int("stories", 100, "stories (or, in write and baseline modes, iterations) to run")
+	stories := fs.Int("stories", 100, "stories (or, in write and baseline modes, iterations; in lifecycle mode, lifecycles) to run")
 	workers := fs.Int("concurrency", 8, "stories run at the same time")
-	mode := fs.String("mode", "stories", "stories | write (drafts, uploads, commitments and submissions only, for profiling) | baseline (POST /baseline/rows of `zerovisit baseline`)")
-	citizens := fs.Int("citizens", 0, "write mode: citizens to spread the writes over (default 40 per worker, within the per-account limits)")
+	mode := fs.String("mode", "stories", "stories | write (drafts, uploads, commitments and submissions only, for profiling) | "+
+		"lifecycle (a case submitted, accepted, approved, dispatched, delivered and closed) | baseline (POST /baseline/rows of `zerovisit baseline`)")
+	citizens := fs.Int("citizens", 0, "write and lifecycle modes: citizens to spread the cases over (default 40 per worker, within the per-account limits)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,7 +89,8 @@ func runLoad(ctx context.Context, env cli.Env) error {
 		}
 		return r.baseline(ctx)
 	}
-	if *mode != "stories" && *mode != "write" {
+	play, ok := map[string]func(context.Context) error{"stories": r.playStories, "write": r.writes, "lifecycle": r.lifecycles}[*mode]
+	if !ok {
 		return fmt.Errorf("load: unknown --mode %q", *mode)
 	}
 	cal, err := configs.LoadCalendar("")
@@ -115,10 +120,7 @@ func runLoad(ctx context.Context, env cli.Env) error {
 	}
 	r.retry = &loadRetry{addrs: r.addrs, attempts: 60}
 	fmt.Fprintf(stdout, "zerovisit load: %s mode, %d × concurrency %d against %s\n", *mode, r.stories, r.workers, strings.Join(r.addrs, ", "))
-	if *mode == "write" {
-		return r.writes(ctx)
-	}
-	return r.playStories(ctx)
+	return play(ctx)
 }
 
 // worker returns the demo a worker plays with: its own clerk, rival clerk
@@ -262,6 +264,12 @@ func (r *loadRun) check(ctx context.Context, results []storyResult) error {
 	fmt.Fprintf(r.out, "  stories ended as expected: %d of %d (%s)\n", len(results)-countErrs(results), len(results), strings.Join(finals, ", "))
 	fmt.Fprintf(r.out, "  checked: each case's final state, its licence, two parcels and credit record (revoked only) once each, one clerk per claim race\n")
 	fmt.Fprintf(r.out, "  redeliveries the receivers deduplicated: %d to departments, %d to the provincial platform\n", redeliveries, provinceDups)
+	return r.verdict(problems)
+}
+
+// verdict prints the check's problems, the first ten of them, or that it
+// found none, and fails when it found some.
+func (r *loadRun) verdict(problems []string) error {
 	if len(problems) == 0 {
 		fmt.Fprintln(r.out, "  ✓ clean")
 		return nil

@@ -44,12 +44,7 @@ func (l *loadStats) observe(method, path string, status int, took time.Duration,
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.requests++
-	h := l.endpoints[key]
-	if h == nil {
-		h = newLatencies()
-		l.endpoints[key] = h
-	}
-	_ = h.RecordValue(max(took.Microseconds(), 1)) // beyond 10 minutes is not recorded; the timeout is 30 s
+	l.record(key, took)
 	switch {
 	case err != nil:
 		l.errors["transport: "+errorKind(err)]++
@@ -95,26 +90,29 @@ func percentile(h *hdrhistogram.Histogram, p float64) time.Duration {
 	return time.Duration(h.ValueAtPercentile(p)) * time.Microsecond
 }
 
-// report prints requests per endpoint with p50/p95/p99, and errors by kind.
-func (l *loadStats) report(w io.Writer, elapsed time.Duration) {
+// time records one timing under key (a step of a lifecycle, say) that is
+// not a request.
+func (l *loadStats) time(key string, took time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	keys := make([]string, 0, len(l.endpoints))
-	for k := range l.endpoints {
-		keys = append(keys, k)
+	l.record(key, took)
+}
+
+// record adds a latency to key's histogram; l.mu is held.
+func (l *loadStats) record(key string, took time.Duration) {
+	h := l.endpoints[key]
+	if h == nil {
+		h = newLatencies()
+		l.endpoints[key] = h
 	}
-	sort.Strings(keys)
-	fmt.Fprintf(w, "%-62s %8s %8s %8s %8s %8s\n", "endpoint", "requests", "req/s", "p50", "p95", "p99")
-	all := newLatencies()
-	line := func(name string, h *hdrhistogram.Histogram) {
-		fmt.Fprintf(w, "%-62s %8d %8.1f %8s %8s %8s\n", name, h.TotalCount(), float64(h.TotalCount())/elapsed.Seconds(),
-			ms(percentile(h, 50)), ms(percentile(h, 95)), ms(percentile(h, 99)))
-	}
-	for _, k := range keys {
-		line(k, l.endpoints[k])
-		all.Merge(l.endpoints[k])
-	}
-	line("all", all)
+	_ = h.RecordValue(max(took.Microseconds(), 1)) // beyond 10 minutes is not recorded; the timeout is 30 s
+}
+
+// report prints requests per endpoint with p50/p95/p99, and errors by kind.
+func (l *loadStats) report(w io.Writer, elapsed time.Duration) {
+	l.table(w, elapsed, "endpoint", "requests", "req/s")
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if len(l.errors) == 0 {
 		fmt.Fprintln(w, "errors: none")
 		return
@@ -128,6 +126,29 @@ func (l *loadStats) report(w io.Writer, elapsed time.Duration) {
 	for _, k := range ek {
 		fmt.Fprintf(w, "  %-70s %d\n", k, l.errors[k])
 	}
+}
+
+// table prints the count, rate and p50/p95/p99 of every key, and of all
+// together, under the column headings given for the key, count and rate.
+func (l *loadStats) table(w io.Writer, elapsed time.Duration, key, count, rate string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := make([]string, 0, len(l.endpoints))
+	for k := range l.endpoints {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(w, "%-62s %8s %8s %8s %8s %8s\n", key, count, rate, "p50", "p95", "p99")
+	all := newLatencies()
+	line := func(name string, h *hdrhistogram.Histogram) {
+		fmt.Fprintf(w, "%-62s %8d %8.1f %8s %8s %8s\n", name, h.TotalCount(), float64(h.TotalCount())/elapsed.Seconds(),
+			ms(percentile(h, 50)), ms(percentile(h, 95)), ms(percentile(h, 99)))
+	}
+	for _, k := range keys {
+		line(k, l.endpoints[k])
+		all.Merge(l.endpoints[k])
+	}
+	line("all", all)
 }
 
 // summary returns the latencies of every endpoint whose key has one of

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"zerovisit/configs"
+	"zerovisit/workflow"
 )
 
 // freePorts returns n loopback ports that were free a moment ago.
@@ -293,6 +294,9 @@ func TestLoadCheckFindsWhatWentWrong(t *testing.T) {
 type fakeEffects map[string]*caseEffects
 
 func (f fakeEffects) effects(context.Context) (map[string]*caseEffects, error) { return f, nil }
+func (fakeEffects) outbox(context.Context) (map[workflow.OutboxState]int64, error) {
+	return map[workflow.OutboxState]int64{}, nil
+}
 func (fakeEffects) loginCode(context.Context, string) (string, error)          { return "", nil }
 func (fakeEffects) phoneCode(context.Context, string) (string, error)          { return "", nil }
 func (fakeEffects) pay(context.Context, string) error                          { return nil }

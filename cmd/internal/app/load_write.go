@@ -18,19 +18,9 @@ import (
 // transaction. The writes are spread over many citizens so the
 // per-account limits do not throttle them.
 func (r *loadRun) writes(ctx context.Context) error {
-	fmt.Fprintf(r.out, "signing up %d citizens…\n", r.citizens)
-	people := make([]*demoStory, r.citizens)
-	errs := make([]error, r.citizens)
-	r.fanOut(ctx, r.citizens, "", func(d *demo, i int) {
-		p := r.person(i)
-		p.blacklisted = false
-		people[i] = &demoStory{d: d, p: p}
-		if errs[i] = r.hooks.addPerson(ctx, p.id, p.name); errs[i] == nil {
-			errs[i] = people[i].signUp(ctx)
-		}
-	})
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("load: sign up: %w", err)
+	people, err := r.signUpCitizens(ctx)
+	if err != nil {
+		return err
 	}
 	var item struct {
 		Commitment struct {
@@ -68,41 +58,75 @@ func (r *loadRun) writes(ctx context.Context) error {
 	return nil
 }
 
+// signUpCitizens signs up the run's citizens (not measured): each logs
+// in, binds a real name and a phone and adds an address.
+func (r *loadRun) signUpCitizens(ctx context.Context) ([]*demoStory, error) {
+	fmt.Fprintf(r.out, "signing up %d citizens…\n", r.citizens)
+	people := make([]*demoStory, r.citizens)
+	errs := make([]error, r.citizens)
+	r.fanOut(ctx, r.citizens, "", func(d *demo, i int) {
+		p := r.person(i)
+		p.blacklisted = false
+		people[i] = &demoStory{d: d, p: p}
+		if errs[i] = r.hooks.addPerson(ctx, p.id, p.name); errs[i] == nil {
+			errs[i] = people[i].signUp(ctx)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("load: sign up: %w", err)
+	}
+	return people, nil
+}
+
 // writeOnce is one application's state-changing calls, which must end with
 // the case accepted on trust.
 func writeOnce(ctx context.Context, s *demoStory, commitment map[string]string) error {
+	cs, err := applyOnce(ctx, s, demoItem, commitment)
+	if err != nil {
+		return err
+	}
+	if cs.Status != "accepted" {
+		return fmt.Errorf("submit %s: %s, want accepted: %w", cs.ID, cs.Status, errDemoStep)
+	}
+	return nil
+}
+
+// applyOnce is a citizen's application for item: a draft, the upload of
+// what the government does not hold, the signed commitment (none when
+// commitment is nil), courier delivery and the submission. It returns the
+// case as the submission left it.
+func applyOnce(ctx context.Context, s *demoStory, item string, commitment map[string]string) (demoCase, error) {
 	c := s.citizen
 	var draft demoDraft
-	if err := c.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": demoItem}, &draft,
+	if err := c.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": item}, &draft,
 		"Idempotency-Key", "load-draft-"+uuid.NewString()); err != nil {
-		return err
+		return demoCase{}, err
 	}
 	id := draft.Case.ID
 	for _, m := range draft.Materials {
 		if m.Needed {
 			if err := c.upload(ctx, id, m.Code, demoScan(m.Code)); err != nil {
-				return err
+				return demoCase{}, err
 			}
 		}
 	}
-	if err := c.call(ctx, http.StatusOK, http.MethodPut, "/api/v1/citizen/cases/"+id+"/commitment", commitment, nil); err != nil {
-		return err
+	if commitment != nil {
+		if err := c.call(ctx, http.StatusOK, http.MethodPut, "/api/v1/citizen/cases/"+id+"/commitment", commitment, nil); err != nil {
+			return demoCase{}, err
+		}
 	}
 	if err := c.call(ctx, http.StatusOK, http.MethodPut, "/api/v1/citizen/cases/"+id+"/delivery",
 		map[string]string{"method": "courier", "address_id": s.addressID}, nil); err != nil {
-		return err
+		return demoCase{}, err
 	}
 	var sub struct {
 		Case demoCase `json:"case"`
 	}
 	if err := c.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/cases/"+id+"/submit", nil, &sub,
 		"Idempotency-Key", "load-submit-"+uuid.NewString()); err != nil {
-		return err
+		return demoCase{}, err
 	}
-	if sub.Case.Status != "accepted" {
-		return fmt.Errorf("submit %s: %s, want accepted: %w", id, sub.Case.Status, errDemoStep)
-	}
-	return nil
+	return sub.Case, nil
 }
 
 // baseline drives POST /baseline/rows of `zerovisit baseline` with the
