@@ -59,32 +59,46 @@ var (
 	citizenRealNamePerAccount = quota.PerHour(10)
 )
 
-// registerCitizen lists the routes for citizens (WeChat and Alipay mini programs).
+// registerCitizen lists the routes for citizens (WeChat and Alipay mini
+// programs). Each request spends one allowance: an anonymous one per
+// client address, a signed-in one per account, in the bucket of its route
+// (uploads and real-name checks have buckets of their own), so a call
+// costs one round trip to the shared limiter besides the token check. The
+// address is not limited once signed in: many phones share one address
+// behind a carrier's NAT.
 func (h *Handler) registerCitizen(r gin.IRouter) {
-	pub := r.Group("/api/v1/citizen", h.citizenEnabled, h.rateLimit("citizen-ip", citizenPerIP, byClientIP))
-	me := pub.Group("", h.authenticate(SubjectCitizen), h.rateLimit("citizen-account", citizenPerAccount, citizenBySubject), h.citizenLoad)
-	h.registerCitizenAccount(pub, me)
-	h.registerCitizenCases(pub, me)
+	pub := r.Group("/api/v1/citizen", h.citizenEnabled)
+	anon := pub.Group("", h.rateLimit("citizen-ip", citizenPerIP, byClientIP))
+	login := pub.Group("", h.rateLimit("citizen-login", citizenLoginPerIP, byClientIP))
+	signedIn := pub.Group("", h.authenticate(SubjectCitizen))
+	me := h.citizenBucket(signedIn, "citizen-account", citizenPerAccount)
+	h.registerCitizenAccount(anon, login, me, signedIn)
+	h.registerCitizenCases(anon, me, signedIn)
 
 	r.POST("/api/v1/payments/wechat/notify", h.citizenEnabled, h.wechatPayNotify)
 	r.POST("/api/v1/payments/alipay/notify", h.citizenEnabled, h.alipayNotify)
 }
 
+// citizenBucket is the signed-in routes that spend their allowance under
+// name and limit, with the caller loaded.
+func (h *Handler) citizenBucket(signedIn gin.IRouter, name string, limit quota.Limit) gin.IRouter {
+	return signedIn.Group("", h.rateLimit(name, limit, citizenBySubject), h.citizenLoad)
+}
+
 // registerCitizenAccount lists the routes of the citizen themselves: login,
 // profile, real name, phone, link codes, businesses, addresses and the
 // catalogue with its pre-fill.
-func (h *Handler) registerCitizenAccount(pub, me gin.IRouter) {
-	login := pub.Group("", h.rateLimit("citizen-login", citizenLoginPerIP, byClientIP))
+func (h *Handler) registerCitizenAccount(anon, login, me, signedIn gin.IRouter) {
 	login.POST("/login/wechat", h.citizenLoginWeChat)
 	login.POST("/login/alipay", h.citizenLoginAlipay)
 	login.POST("/token/refresh", h.citizenRefresh)
 
-	pub.GET("/items", h.citizenItems)
-	pub.GET("/items/:code", h.citizenItem)
+	anon.GET("/items", h.citizenItems)
+	anon.GET("/items/:code", h.citizenItem)
 
 	me.POST("/logout", h.citizenLogout)
 	me.GET("/me", h.citizenMe)
-	me.POST("/me/identity", h.rateLimit("citizen-realname", citizenRealNamePerAccount, citizenBySubject), h.citizenBindIdentity)
+	h.citizenBucket(signedIn, "citizen-realname", citizenRealNamePerAccount).POST("/me/identity", h.citizenBindIdentity)
 	me.POST("/me/phone", h.citizenBindPhone)
 	me.POST("/me/link-code", h.citizenIssueLinkCode)
 	me.GET("/businesses", h.citizenBusinesses)
@@ -100,14 +114,14 @@ func (h *Handler) registerCitizenAccount(pub, me gin.IRouter) {
 
 // registerCitizenCases lists the routes of the citizen's applications and
 // cases: drafts, uploads, submission, payments, evaluations and the inbox.
-func (h *Handler) registerCitizenCases(pub, me gin.IRouter) {
-	pub.GET("/evaluation-indicators", h.citizenIndicators)
+func (h *Handler) registerCitizenCases(anon, me, signedIn gin.IRouter) {
+	anon.GET("/evaluation-indicators", h.citizenIndicators)
 
 	me.POST("/drafts", h.citizenCreateDraft)
 	me.GET("/cases", h.citizenCases)
 	me.GET("/cases/:id", h.citizenCase)
 	me.GET("/cases/:id/application", h.citizenApplication)
-	me.POST("/cases/:id/uploads", h.rateLimit("citizen-upload", citizenUploadPerClient, citizenBySubject), h.citizenUpload)
+	h.citizenBucket(signedIn, "citizen-upload", citizenUploadPerClient).POST("/cases/:id/uploads", h.citizenUpload)
 	me.PUT("/cases/:id/commitment", h.citizenSign)
 	me.PUT("/cases/:id/promises", h.citizenPromise)
 	me.PUT("/cases/:id/delivery", h.citizenDelivery)

@@ -80,9 +80,11 @@ func TestCitizenRefusals(t *testing.T) {
 			t.Errorf("submit with materials missing = %d %s", r.Status, r.Body)
 		}
 	})
+	var uploadCase string
 	t.Run("Uploads", func(t *testing.T) {
 		var app struct{ Case czCase }
 		zhang.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}).JSON(t, &app)
+		uploadCase = app.Case.ID
 		if r := zhang.upload(app.Case.ID, "tjzm", []byte("just some text, not a scan")); r.Status != http.StatusUnsupportedMediaType || r.Code() != "unsupported_file_type" {
 			t.Errorf("text file = %d %s", r.Status, r.Body)
 		}
@@ -239,6 +241,26 @@ func TestCitizenRefusals(t *testing.T) {
 		}
 		if r := newCZClient(t, app).call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized {
 			t.Errorf("no token = %d, want 401", r.Status)
+		}
+	})
+
+	t.Run("UploadsLimitedInTheirOwnBucket", func(t *testing.T) {
+		// Last: it spends zhang's upload allowance for the minute. The
+		// tokens above revoked every token zhang's account was issued in
+		// that second: log in again in the next one.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(1100 * time.Millisecond)))
+		zhang.login("wechat", sb.wechat.LoginCode("o-zhang-r", ""))
+		limited := 0
+		for n := 1; n <= 40 && limited == 0; n++ {
+			if r := zhang.upload(uploadCase, "tjzm", czPNG(100+n)); r.Status == http.StatusTooManyRequests && r.Code() == "rate_limited" {
+				limited = n
+			}
+		}
+		if limited == 0 {
+			t.Fatal("40 uploads a minute from one account were never limited")
+		}
+		if r := zhang.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusOK {
+			t.Errorf("the account's other calls after its uploads were limited = %d %s, want 200", r.Status, r.Body)
 		}
 	})
 
