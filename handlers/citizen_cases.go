@@ -13,7 +13,7 @@ import (
 // they act for), newest first, optionally in one status.
 func (h *Handler) citizenCases(c *gin.Context) {
 	ctx := c.Request.Context()
-	limit, err := queryInt(c, "limit", 20, 1, 50)
+	p, err := readPage(c, 20, 50)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -23,7 +23,7 @@ func (h *Handler) citizenCases(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	page, err := h.citizen.Applications.Cases(ctx, ps, apply.Query{Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: limit})
+	page, err := h.citizen.Applications.Cases(ctx, ps, apply.Query{Status: c.Query("status"), Cursor: p.Key, Limit: p.Limit})
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -32,11 +32,7 @@ func (h *Handler) citizenCases(c *gin.Context) {
 	for _, cs := range page.Cases {
 		items = append(items, h.caseView(ctx, cs))
 	}
-	resp := gin.H{"items": items}
-	if page.Next != "" {
-		resp["next_cursor"] = page.Next
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, page.Next))
 }
 
 // citizenCase returns one of the caller's cases.

@@ -40,22 +40,30 @@ func (h *Handler) citizenItems(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_query", "查询参数过长", nil})
 		return
 	}
-	limit, err := queryInt(c, "limit", 20, 1, 100)
+	p, err := readPage(c, 20, 100)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	offset, err := queryInt(c, "offset", 0, 0, 100000)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	offset, err := p.idKey()
 	matched := citizen.Search(h.svc.Engine().Catalogue(), q, dept)
+	if err == nil && offset > int64(len(matched)) {
+		err = workflow.ErrBadCursor
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	from, to := int(offset), min(len(matched), int(offset)+p.Limit)
 	page := []citizenItemSummary{}
-	for _, it := range matched[min(offset, len(matched)):min(len(matched), offset+limit)] {
+	for _, it := range matched[from:to] {
 		page = append(page, itemSummary(it))
 	}
-	c.JSON(http.StatusOK, gin.H{"items": page, "total": len(matched), "offset": offset, "limit": limit})
+	next := ""
+	if to < len(matched) {
+		next = idCursor(int64(to))
+	}
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": page, "total": len(matched), "limit": p.Limit}, next))
 }
 
 type citizenItemMaterial struct {

@@ -20,12 +20,12 @@ type citizenInboxItem struct {
 // citizenInbox pages through the caller's messages, newest first.
 func (h *Handler) citizenInbox(c *gin.Context) {
 	ctx := c.Request.Context()
-	limit, err := queryInt(c, "limit", 20, 1, 100)
+	p, err := readPage(c, 20, 100)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	before, err := queryInt(c, "before_id", 0, 0, 1<<62)
+	before, err := p.idKey()
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -35,7 +35,7 @@ func (h *Handler) citizenInbox(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	page, err := h.citizen.Messages.Inbox(ctx, ps, int64(before), limit, c.Query("unread") == "true")
+	page, err := h.citizen.Messages.Inbox(ctx, ps, before, p.Limit, c.Query("unread") == "true")
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -45,11 +45,7 @@ func (h *Handler) citizenInbox(c *gin.Context) {
 		items = append(items, citizenInboxItem{ID: m.ID, CaseID: m.CaseID, Template: m.Template, Title: m.Title, Body: m.Body,
 			CreatedAt: m.CreatedAt, ReadAt: tptr(m.ReadAt)})
 	}
-	resp := gin.H{"items": items, "unread": page.Unread}
-	if page.NextBefore != 0 {
-		resp["next_before_id"] = page.NextBefore
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items, "unread": page.Unread}, idCursor(page.NextBefore)))
 }
 
 type citizenReadRequest struct {

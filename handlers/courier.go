@@ -35,7 +35,7 @@ type CourierDesk interface {
 	Authenticate(ctx context.Context, phone, password string) (string, error)
 	LoginKey(phone string) string
 	CourierActive(ctx context.Context, id string) (bool, error)
-	CourierLegs(ctx context.Context, courierID, after string, limit int) ([]desk.LegView, error)
+	CourierLegs(ctx context.Context, courierID, after string, limit int) ([]desk.LegView, string, error)
 	CourierLeg(ctx context.Context, courierID, legID string) (desk.LegView, error)
 	Scan(ctx context.Context, courierID string, req desk.ScanRequest) (desk.ScanResult, error)
 	AddPhoto(ctx context.Context, courierID, legID string, obj desk.PhotoObject) (desk.Photo, error)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
 	"zerovisit/workflow/files"
 )
@@ -18,26 +19,20 @@ var validLegID = regexp.MustCompile(`^[0-9a-fA-F-]{8,64}$`)
 // courierLegs pages through the courier's legs of the day: open ones that
 // are theirs or nobody's, and theirs done today.
 func (h *Handler) courierLegs(c *gin.Context) {
-	limit, err := queryInt(c, "limit", 50, 1, 100)
+	p, err := readPage(c, 50, 100)
+	if err == nil && p.Key != "" && !validLegID.MatchString(p.Key) {
+		err = workflow.ErrBadCursor
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	after := c.Query("after")
-	if after != "" && !validLegID.MatchString(after) {
-		h.fail(c, &APIError{http.StatusBadRequest, "invalid_query", "after 须为运单任务编号", map[string]string{"field": "after"}})
-		return
-	}
-	legs, err := h.courier.Desk.CourierLegs(c.Request.Context(), subjectOf(c).ID, after, limit)
+	legs, next, err := h.courier.Desk.CourierLegs(c.Request.Context(), subjectOf(c).ID, p.Key, p.Limit)
 	if err != nil {
 		h.handleCourierError(c, err)
 		return
 	}
-	resp := gin.H{"items": legs}
-	if len(legs) == limit {
-		resp["next_after"] = legs[len(legs)-1].ID
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": legs}, next))
 }
 
 // mustLegParam reads the leg id from the path, refusing a malformed one.

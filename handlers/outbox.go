@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -53,30 +52,31 @@ func (h *Handler) listOutbox(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_query", "state 须为 pending、done 或 dead", map[string]string{"field": "state"}})
 		return
 	}
-	limit, err := queryInt(c, "limit", 50, 1, 200)
+	p, err := readPage(c, 50, 200)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	before, err := queryInt(c, "before_id", 0, 0, 1<<62)
+	before, err := p.idKey()
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	entries, err := h.outbox.List(c.Request.Context(), state, int64(before), limit)
+	entries, err := h.outbox.List(c.Request.Context(), state, before, p.Limit+1)
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	next := ""
+	if len(entries) > p.Limit {
+		entries = entries[:p.Limit]
+		next = idCursor(entries[p.Limit-1].ID)
 	}
 	items := make([]outboxEntryView, len(entries))
 	for i, e := range entries {
 		items[i] = outboxEntryView{e.ID, e.CaseID, e.Kind, e.State, e.Attempts, e.NextAt, e.LastError, e.CreatedAt, e.UpdatedAt}
 	}
-	resp := gin.H{"items": items}
-	if len(entries) == limit {
-		resp["next_before_id"] = entries[len(entries)-1].ID
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, next))
 }
 
 type redriveRequest struct {
@@ -113,18 +113,4 @@ func (h *Handler) redriveOutbox(c *gin.Context) {
 	}
 	h.log.InfoContext(c.Request.Context(), "outbox entries redriven", "request_id", requestID(c), "ids", redriven)
 	c.JSON(http.StatusOK, gin.H{"redriven": redriven, "not_found": notFound, "not_dead": notDead})
-}
-
-// queryInt reads an integer query parameter within bounds.
-func queryInt(c *gin.Context, name string, def, lo, hi int) (int, error) {
-	raw, ok := c.GetQuery(name)
-	if !ok || raw == "" {
-		return def, nil
-	}
-	v, err := strconv.Atoi(raw)
-	if err != nil || v < lo || v > hi {
-		return 0, &APIError{http.StatusBadRequest, "invalid_query", "查询参数不正确",
-			map[string]any{"field": name, "min": lo, "max": hi}}
-	}
-	return v, nil
 }

@@ -91,30 +91,41 @@ func TestAdminOutboxListPagesWithoutPayload(t *testing.T) {
 	if strings.Contains(w.Body.String(), "110101199003070012") {
 		t.Fatal("outbox listing leaks the payload")
 	}
-	var page struct {
+	type page struct {
 		Items []struct {
 			ID int64 `json:"id"`
 		} `json:"items"`
-		Next int64 `json:"next_before_id"`
+		Next *string `json:"next_cursor"`
 	}
-	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+	var first page
+	if err := json.Unmarshal(w.Body.Bytes(), &first); err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || page.Items[0].ID != 9 || page.Items[1].ID != 5 || page.Next != 5 {
-		t.Fatalf("first page = %+v, want ids 9,5 and next 5", page)
+	if len(first.Items) != 2 || first.Items[0].ID != 9 || first.Items[1].ID != 5 || first.Next == nil {
+		t.Fatalf("first page = %s, want ids 9,5 and a next cursor", w.Body)
 	}
-	w = adminDo(t, r, http.MethodGet, "/api/v1/admin/outbox?state=dead&limit=2&before_id=5", adminToken, "")
-	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+	w = adminDo(t, r, http.MethodGet, "/api/v1/admin/outbox?state=dead&limit=2&cursor="+*first.Next, adminToken, "")
+	var second page
+	if err := json.Unmarshal(w.Body.Bytes(), &second); err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 1 || page.Items[0].ID != 3 {
-		t.Fatalf("second page = %+v, want id 3", page)
+	if len(second.Items) != 1 || second.Items[0].ID != 3 || second.Next != nil {
+		t.Fatalf("second page = %s, want id 3 and no next cursor", w.Body)
+	}
+	// A full last page has no next cursor either.
+	w = adminDo(t, r, http.MethodGet, "/api/v1/admin/outbox?state=dead&limit=3", adminToken, "")
+	if strings.Contains(w.Body.String(), "next_cursor") {
+		t.Errorf("full last page = %s, want no next cursor", w.Body)
 	}
 
-	for _, q := range []string{"state=lost", "limit=0", "limit=abc", "before_id=-1"} {
+	for q, code := range map[string]string{"state=lost": "invalid_query", "limit=0": "invalid_page", "limit=abc": "invalid_page",
+		"cursor=NQ==": "invalid_page", "cursor=LTE": "invalid_page", "cursor=@@": "invalid_page", "before_id=x&cursor=eA": "invalid_page"} {
 		w := adminDo(t, r, http.MethodGet, "/api/v1/admin/outbox?"+q, adminToken, "")
 		if got, want := w.Code, http.StatusBadRequest; got != want {
 			t.Errorf("%s: status = %d, want %d", q, got, want)
+		}
+		if e := decodeError(t, w); e.Error.Code != code {
+			t.Errorf("%s: code = %s, want %s", q, e.Error.Code, code)
 		}
 	}
 }

@@ -11,12 +11,12 @@ import (
 // staffAccounts pages through staff accounts (administrators), optionally
 // of one department.
 func (h *Handler) staffAccounts(c *gin.Context) {
-	limit, err := queryInt(c, "limit", 50, 1, 200)
+	p, err := readPage(c, 50, 200)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	list, next, err := h.staff.Service.Accounts(c.Request.Context(), c.Query("department"), c.Query("after"), limit)
+	list, next, err := h.staff.Service.Accounts(c.Request.Context(), c.Query("department"), p.Key, p.Limit)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -25,11 +25,7 @@ func (h *Handler) staffAccounts(c *gin.Context) {
 	for _, st := range list {
 		items = append(items, h.staffView(st))
 	}
-	resp := gin.H{"items": items}
-	if next != "" {
-		resp["next_after"] = next
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, next))
 }
 
 // staffCreateAccount opens a staff account (administrators).

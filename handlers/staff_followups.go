@@ -14,7 +14,7 @@ import (
 // supervisor of the department, due in 15 working days
 // (*feedback.Evaluations).
 type Followups interface {
-	Followups(ctx context.Context, departments []string, status feedback.FollowupStatus, limit int) ([]feedback.Followup, error)
+	Followups(ctx context.Context, departments []string, status feedback.FollowupStatus, after string, limit int) ([]feedback.Followup, string, error)
 	CloseFollowup(ctx context.Context, caseID string, departments []string, resolution, by string) (feedback.Followup, error)
 }
 
@@ -44,7 +44,7 @@ func (h *Handler) staffFollowups(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_query", "status 须为 open 或 closed", map[string]string{"field": "status"}})
 		return
 	}
-	limit, err := queryInt(c, "limit", 50, 1, 200)
+	p, err := readPage(c, 50, 200)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -54,7 +54,7 @@ func (h *Handler) staffFollowups(c *gin.Context) {
 			depts = append(depts, d.Code)
 		}
 	}
-	fs, err := h.staff.Followups.Followups(c.Request.Context(), depts, status, limit)
+	fs, next, err := h.staff.Followups.Followups(c.Request.Context(), depts, status, p.Key, p.Limit)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -65,7 +65,7 @@ func (h *Handler) staffFollowups(c *gin.Context) {
 		items = append(items, followupView{f.ID, f.CaseID, f.Department, f.Stars, string(f.Status), f.DueAt,
 			f.Overdue(now), f.Resolution, f.ClosedBy, f.CreatedAt, f.ClosedAt})
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, next))
 }
 
 type closeFollowupRequest struct {

@@ -29,23 +29,19 @@ func (h *Handler) handleQueue(c *gin.Context, kind staff.QueueKind) {
 		h.fail(c, err)
 		return
 	}
-	limit, err := queryInt(c, "limit", 20, 1, 100)
+	p, err := readPage(c, 20, 100)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	who := subjectOf(c).staff()
 	page, err := h.staff.Service.Queue(c.Request.Context(), who, staff.QueueRequest{Kind: kind, Filter: f,
-		Department: c.Query("department"), Cursor: c.Query("cursor"), Limit: limit})
+		Department: c.Query("department"), Cursor: p.Key, Limit: p.Limit})
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	resp := gin.H{"items": h.summaries(page, who.ID), "total": page.Total}
-	if page.NextCursor != "" {
-		resp["next_cursor"] = page.NextCursor
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": h.summaries(page, who.ID), "total": page.Total}, page.NextCursor))
 }
 
 // summaries are the cases of a page of a queue.

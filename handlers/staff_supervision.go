@@ -26,23 +26,20 @@ func (h *Handler) mustSupervised(c *gin.Context) ([]string, bool) {
 // (red) and nearly overdue (yellow) cases, those cases most urgent first,
 // and the latest cards raised.
 func (h *Handler) staffSupervision(c *gin.Context) {
-	limit, err := queryInt(c, "limit", 20, 1, 100)
+	p, err := readPage(c, 20, 100)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	who := subjectOf(c).staff()
 	v, err := h.staff.Service.Supervision(c.Request.Context(), who, staff.SupervisionRequest{
-		Department: c.Query("department"), Cursor: c.Query("cursor"), Limit: limit})
+		Department: c.Query("department"), Cursor: p.Key, Limit: p.Limit})
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	resp := gin.H{"workloads": v.Workloads, "cases": h.summaries(v.Cases, who.ID), "total": v.Cases.Total, "alerts": v.Alerts}
-	if v.Cases.NextCursor != "" {
-		resp["next_cursor"] = v.Cases.NextCursor
-	}
-	c.JSON(http.StatusOK, resp)
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"workloads": v.Workloads, "cases": h.summaries(v.Cases, who.ID),
+		"total": v.Cases.Total, "alerts": v.Alerts}, v.Cases.NextCursor))
 }
 
 // staffStats are the statistics of a period (from, to: YYYY-MM-DD, to

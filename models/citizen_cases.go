@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/apply"
@@ -31,9 +30,9 @@ func (r *Repo) CasesOfApplicants(ctx context.Context, applicants []string, statu
 		args = append(args, string(status))
 	}
 	if after != "" {
-		at, id, ok := parseCursor(after)
-		if !ok {
-			return CasePage{}, fmt.Errorf("cases of applicants: %w: malformed cursor", workflow.ErrInvalidInput)
+		at, id, err := workflow.ParseTimeKey(after)
+		if err != nil {
+			return CasePage{}, fmt.Errorf("cases of applicants: %w", err)
 		}
 		q += ` AND (created_at < ? OR (created_at = ? AND id < ?))`
 		args = append(args, r.db.ts(at), r.db.ts(at), id)
@@ -48,19 +47,7 @@ func (r *Repo) CasesOfApplicants(ctx context.Context, applicants []string, statu
 	if len(cs) > limit {
 		page.Cases = cs[:limit]
 		last := page.Cases[limit-1]
-		page.Next = last.CreatedAt.UTC().Format(time.RFC3339Nano) + "|" + last.ID
+		page.Next = workflow.TimeKey(last.CreatedAt, last.ID)
 	}
 	return page, nil
-}
-
-func parseCursor(s string) (time.Time, string, bool) {
-	ts, id, ok := strings.Cut(s, "|")
-	if !ok || id == "" {
-		return time.Time{}, "", false
-	}
-	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return time.Time{}, "", false
-	}
-	return t, id, true
 }

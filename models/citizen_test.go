@@ -11,6 +11,7 @@ import (
 	"zerovisit/models/dbtest"
 	"zerovisit/models/pii"
 	"zerovisit/workflow"
+	"zerovisit/workflow/feedback"
 )
 
 func testSealer(t testing.TB) *pii.Sealer {
@@ -307,5 +308,45 @@ func TestEvaluationsAndInvitations(t *testing.T) {
 			t.Errorf("evaluation = %+v, %v", got, err)
 		}
 		assertNoClearPII(t, db, "13812345678")
+	})
+}
+
+// TestFollowupPages pages through a department's open follow-ups two at a
+// time after the key of the last one: every one once, earliest due first,
+// those due at once by id.
+func TestFollowupPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		ev := models.NewEvaluations(db, testSealer(t))
+		due := time.Date(2025, 9, 20, 9, 30, 0, 123456000, time.UTC)
+		for i, d := range []time.Duration{3, 1, 1, 2, 1} {
+			if _, f, err := ev.Submit(ctx, models.Evaluation{CaseID: "fp-" + string(rune('a'+i)), PrincipalID: "p1", PersonID: "p1",
+				ItemCode: "x", Department: "gaj", Stars: 1, Indicators: map[string]int{}, Channel: workflow.ChannelWeChat},
+				due.Add(d*time.Hour)); err != nil || f == nil {
+				t.Fatalf("bad rating %d: %v, %v", i, f, err)
+			}
+		}
+		var got []models.Followup
+		var from feedback.FollowupKey
+		for page := 0; ; page++ {
+			fs, err := ev.Followups(ctx, "gaj", models.FollowupOpen, from, 2)
+			if err != nil || page > 3 {
+				t.Fatalf("page %d: %v", page, err)
+			}
+			if len(fs) == 0 {
+				break
+			}
+			got = append(got, fs...)
+			from = feedback.FollowupKey{DueAt: fs[len(fs)-1].DueAt, ID: fs[len(fs)-1].ID}
+		}
+		if len(got) != 5 {
+			t.Fatalf("walked %d follow-ups, want 5", len(got))
+		}
+		for i := 1; i < len(got); i++ {
+			a, b := got[i-1], got[i]
+			if a.DueAt.After(b.DueAt) || (a.DueAt.Equal(b.DueAt) && a.ID >= b.ID) {
+				t.Errorf("follow-up %d (%s %s) before %d (%s %s)", i-1, a.DueAt, a.ID, i, b.DueAt, b.ID)
+			}
+		}
 	})
 }

@@ -180,10 +180,14 @@ func scanFollowup(row rowScanner) (Followup, error) {
 }
 
 // Followups returns up to limit of a department's follow-ups in one
-// state, earliest due first.
-func (s *Evaluations) Followups(ctx context.Context, department string, status FollowupStatus, limit int) ([]Followup, error) {
-	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+followupColumns+` FROM evaluation_followups
-		WHERE department = ? AND status = ? ORDER BY due_at, id LIMIT ?`, department, string(status), limit).Rows()
+// state after the key from, earliest due first, then by id.
+func (s *Evaluations) Followups(ctx context.Context, department string, status FollowupStatus, from feedback.FollowupKey, limit int) ([]Followup, error) {
+	q, args := `SELECT `+followupColumns+` FROM evaluation_followups WHERE department = ? AND status = ?`, []any{department, string(status)}
+	if from.ID != "" {
+		q += ` AND (due_at > ? OR (due_at = ? AND id > ?))`
+		args = append(args, s.db.ts(from.DueAt), s.db.ts(from.DueAt), from.ID)
+	}
+	rows, err := s.db.gorm.WithContext(ctx).Raw(q+` ORDER BY due_at, id LIMIT ?`, append(args, limit)...).Rows()
 	if err != nil {
 		return nil, translate("followups", err)
 	}

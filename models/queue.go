@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,19 +57,19 @@ func keyOf(kind staff.QueueKind, c workflow.Case) queueCursor {
 	return queueCursor{Rank: rankOf(c.Card), Due: normTime(due), ID: c.ID}
 }
 
+// encodeCursor is the page key of a queue: the ordering key as JSON (the
+// HTTP layer makes it an opaque cursor).
 func encodeCursor(k queueCursor) string {
 	b, _ := json.Marshal(k)
-	return base64.RawURLEncoding.EncodeToString(b)
+	return string(b)
 }
 
-// ErrBadCursor means a queue cursor was not one this store handed out.
-var ErrBadCursor = fmt.Errorf("%w: malformed cursor", workflow.ErrInvalidInput)
-
+// decodeCursor reads a page key this store handed out, refusing anything
+// else with workflow.ErrBadCursor.
 func decodeCursor(s string) (queueCursor, error) {
 	var k queueCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) > 512 || json.Unmarshal(b, &k) != nil || k.ID == "" || k.Rank < 0 || k.Rank > 2 {
-		return queueCursor{}, ErrBadCursor
+	if len(s) > 512 || json.Unmarshal([]byte(s), &k) != nil || k.ID == "" || k.Rank < 0 || k.Rank > 2 {
+		return queueCursor{}, workflow.ErrBadCursor
 	}
 	return k, nil
 }
@@ -187,7 +186,7 @@ func (s *StaffStore) queue(ctx context.Context, q staff.QueueQuery, total bool) 
 	}
 	query := `SELECT ` + prefixColumns(caseColumns, "c.") + `, cl.staff_id, cl.department, cl.claimed_at, cl.expires_at` +
 		from + where + fmt.Sprintf(` ORDER BY %s, %s, c.id LIMIT ?`, rankExpr, due)
-	rows, err := s.db.gorm.WithContext(ctx).Raw(query, append(args, q.Limit)...).Rows()
+	rows, err := s.db.gorm.WithContext(ctx).Raw(query, append(args, q.Limit+1)...).Rows()
 	if err != nil {
 		return staff.QueuePage{}, translate(op, err)
 	}
@@ -202,8 +201,9 @@ func (s *StaffStore) queue(ctx context.Context, q staff.QueueQuery, total bool) 
 	if err := rows.Err(); err != nil {
 		return staff.QueuePage{}, translate(op, err)
 	}
-	if len(page.Items) == q.Limit {
-		page.NextCursor = encodeCursor(keyOf(q.Kind, page.Items[len(page.Items)-1].Case))
+	if len(page.Items) > q.Limit && q.Limit > 0 {
+		page.Items = page.Items[:q.Limit]
+		page.NextCursor = encodeCursor(keyOf(q.Kind, page.Items[q.Limit-1].Case))
 	}
 	return page, nil
 }

@@ -124,8 +124,12 @@ func TestQueueOrderFiltersAndPaging(t *testing.T) {
 				}
 			})
 		}
+		for _, cursor := range []string{"not-a-cursor", `{"r":1,"d":"2025-09-01T10:00:00Z"}`, `{"r":7,"i":"c1"}`} {
+			if _, err := s.Queue(ctx, staff.QueueQuery{Now: t0, Limit: 5, Cursor: cursor}); !errors.Is(err, workflow.ErrBadCursor) {
+				t.Errorf("cursor %s: err = %v, want ErrBadCursor", cursor, err)
+			}
+		}
 		for name, q := range map[string]staff.QueueQuery{
-			"BadCursor":     {Cursor: "not-a-cursor"},
 			"ClosedState":   {Status: workflow.StatusClosed},
 			"UnknownClaims": {Claimed: "everyone"},
 		} {

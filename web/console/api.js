@@ -63,6 +63,17 @@
     });
   };
   ZV.get = function (p) { return ZV.call("GET", p); };
+  // getAll reads every page of a list (path has a query string), following
+  // next_cursor, and answers all of its items.
+  ZV.getAll = function (path, items) {
+    items = items || [];
+    return ZV.get(path).then(function (r) {
+      items = items.concat(r.items || []);
+      if (!r.next_cursor) return items;
+      var base = path.replace(/&cursor=[^&]*/, "");
+      return ZV.getAll(base + "&cursor=" + encodeURIComponent(r.next_cursor), items);
+    });
+  };
   ZV.post = function (p, b, o) { return ZV.call("POST", p, b === undefined ? {} : b, o); };
 
   ZV.qs = function (params) {

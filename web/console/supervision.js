@@ -59,7 +59,7 @@
   };
 
   ZV.showAccounts = function () {
-    ZV.get("/api/v1/staff/accounts?limit=200").then(function (r) {
+    ZV.getAll("/api/v1/staff/accounts?limit=200").then(function (items) {
       var roles = [["clerk", "窗口"], ["reviewer", "审核"], ["supervisor", "督办"], ["administrator", "管理员"]];
       var depts = ((ZV.reference || {}).departments || []).map(function (d) { return [d.code, d.name]; });
       var form = h("form", { class: "panel row", onsubmit: function (ev) {
@@ -72,7 +72,7 @@
         roles.map(function (x) { return h("label", {}, x[1], h("input", { type: "checkbox", name: "roles", value: x[0] })); }),
         ZV.field("初始密码", h("input", { name: "password", type: "password", minlength: 10, required: true })), h("button", { type: "submit", class: "primary" }, "开通"));
       var table = h("table", {}, h("thead", {}, h("tr", {}, ["用户名", "姓名", "部门", "岗位", "状态", ""].map(function (t) { return h("th", {}, t); }))),
-        h("tbody", {}, r.items.map(function (a) {
+        h("tbody", {}, items.map(function (a) {
           var toggle = h("button", { type: "button", onclick: function () {
             ZV.call("PATCH", "/api/v1/staff/accounts/" + encodeURIComponent(a.id), { disabled: !a.disabled, unlock: true }).then(function () { ZV.showAccounts(); }, ZV.showError);
           } }, a.disabled ? "启用" : "停用");

@@ -95,7 +95,7 @@ func Needed(it workflow.Item, am Material, promised []workflow.PromisedMaterial)
 }
 
 // CasePage is one page of a citizen's cases, newest first. Next is the
-// cursor of the following page, empty on the last.
+// key of the following page, empty on the last.
 type CasePage struct {
 	Cases []workflow.Case
 	Next  string
@@ -124,6 +124,9 @@ type Store interface {
 
 // Index is the part of the case store the applicant's lists read (*models.Repo).
 type Index interface {
+	// CasesOfApplicants pages on from the key after (a workflow.TimeKey of
+	// the creation time and id of the last case of the previous page, ""
+	// for the first); a key it cannot read is workflow.ErrBadCursor.
 	CasesOfApplicants(ctx context.Context, applicants []string, status workflow.Status, after string, limit int) (CasePage, error)
 	NextCaseNumber(ctx context.Context, at time.Time) (string, error)
 	// Idempotency is the stored answer to an Idempotency-Key, or workflow.ErrNotFound.

@@ -13,7 +13,7 @@ import (
 type Query struct {
 	// Status is one status to list, or "" for all.
 	Status string
-	// Cursor is where a previous page ended ("" for the first).
+	// Cursor is the key where a previous page ended ("" for the first).
 	Cursor string
 	Limit  int
 }
@@ -33,11 +33,11 @@ func (s *Service) Cases(ctx context.Context, principals []string, q Query) (Case
 		}
 	}
 	if len(q.Cursor) > 128 {
-		return CasePage{}, badQuery("cursor", "cursor 不正确")
+		return CasePage{}, workflow.ErrBadCursor
 	}
 	page, err := s.cfg.Index.CasesOfApplicants(ctx, principals, status, q.Cursor, q.Limit)
-	if errors.Is(err, workflow.ErrInvalidInput) {
-		return CasePage{}, badQuery("cursor", "cursor 不正确")
+	if errors.Is(err, workflow.ErrInvalidInput) || errors.Is(err, workflow.ErrBadCursor) {
+		return CasePage{}, workflow.ErrBadCursor
 	}
 	return page, err
 }

@@ -50,7 +50,9 @@ func TestCasesQuery(t *testing.T) {
 	_, err := f.svc.Cases(ctx, []string{"p1"}, Query{Status: "lost", Limit: 5})
 	refusal(t, err, workflow.ErrMalformed, "invalid_query")
 	_, err = f.svc.Cases(ctx, []string{"p1"}, Query{Cursor: "bad", Limit: 5})
-	refusal(t, err, workflow.ErrMalformed, "invalid_query")
+	refusal(t, err, workflow.ErrMalformed, "invalid_page")
+	_, err = f.svc.Cases(ctx, []string{"p1"}, Query{Cursor: string(make([]byte, 129)), Limit: 5})
+	refusal(t, err, workflow.ErrMalformed, "invalid_page")
 	if _, err := f.svc.Cases(ctx, []string{"p1"}, Query{Status: "draft", Limit: 5}); err != nil {
 		t.Error(err)
 	}

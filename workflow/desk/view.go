@@ -49,27 +49,32 @@ type DoorView struct {
 
 // CourierLegs pages through a courier's legs of the day: the open ones
 // that are theirs or nobody's, and theirs that changed today (China
-// Standard Time), in order of creation after the leg id after.
-func (s *Service) CourierLegs(ctx context.Context, courierID, after string, limit int) ([]LegView, error) {
+// Standard Time), in order of creation after the leg id after ("" for the
+// first page). next is the key of the following page, empty on the last.
+func (s *Service) CourierLegs(ctx context.Context, courierID, after string, limit int) (views []LegView, next string, err error) {
 	now := s.cfg.Now().In(cst)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cst)
 	c, err := s.cfg.Store.Courier(ctx, courierID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	legs, err := s.cfg.Store.CourierLegs(ctx, courierID, c.Provider, today, after, limit)
+	legs, err := s.cfg.Store.CourierLegs(ctx, courierID, c.Provider, today, after, limit+1)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := make([]LegView, 0, len(legs))
+	if len(legs) > limit && limit > 0 {
+		legs = legs[:limit]
+		next = legs[limit-1].ID
+	}
+	views = make([]LegView, 0, len(legs))
 	for _, l := range legs {
 		v, err := s.view(l, courierID)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		out = append(out, v)
+		views = append(views, v)
 	}
-	return out, nil
+	return views, next, nil
 }
 
 // CourierLeg returns one leg the courier may work on.

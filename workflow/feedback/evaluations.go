@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -127,22 +128,38 @@ func ParseFollowupStatus(s string) (FollowupStatus, bool) {
 	return "", false
 }
 
+// FollowupKey is where a page of follow-ups starts: after the one due at
+// DueAt with id ID (the zero key: from the first).
+type FollowupKey struct {
+	DueAt time.Time
+	ID    string
+}
+
 // Followups returns up to limit follow-ups in one state of the given
-// departments, earliest due first.
-func (s *Evaluations) Followups(ctx context.Context, departments []string, status FollowupStatus, limit int) ([]Followup, error) {
-	var out []Followup
-	for _, d := range departments {
-		fs, err := s.cfg.Store.Followups(ctx, d, status, limit)
-		if err != nil {
-			return nil, err
+// departments, earliest due first (then by id), from the page key after (a
+// workflow.TimeKey of the due time and id of the last follow-up of the
+// previous page; "" for the first). next is the key of the following page,
+// empty on the last.
+func (s *Evaluations) Followups(ctx context.Context, departments []string, status FollowupStatus, after string, limit int) (list []Followup, next string, err error) {
+	var from FollowupKey
+	if after != "" {
+		if from.DueAt, from.ID, err = workflow.ParseTimeKey(after); err != nil {
+			return nil, "", err
 		}
-		out = append(out, fs...)
 	}
-	slices.SortFunc(out, func(a, b Followup) int { return a.DueAt.Compare(b.DueAt) })
-	if len(out) > limit {
-		out = out[:limit]
+	for _, d := range departments {
+		fs, err := s.cfg.Store.Followups(ctx, d, status, from, limit+1)
+		if err != nil {
+			return nil, "", err
+		}
+		list = append(list, fs...)
 	}
-	return out, nil
+	slices.SortFunc(list, func(a, b Followup) int { return cmp.Or(a.DueAt.Compare(b.DueAt), strings.Compare(a.ID, b.ID)) })
+	if len(list) > limit && limit > 0 {
+		list = list[:limit]
+		next = workflow.TimeKey(list[limit-1].DueAt, list[limit-1].ID)
+	}
+	return list, next, nil
 }
 
 // CloseFollowup records how a supervisor (by) resolved the bad rating of

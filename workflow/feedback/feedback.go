@@ -142,7 +142,9 @@ type EvaluationStore interface {
 	Get(ctx context.Context, caseID string) (Evaluation, error)
 	ScheduleInvitation(ctx context.Context, caseID, principalID string, dueAt time.Time) error
 	ClaimInvitations(ctx context.Context, now time.Time, limit int) ([]Invitation, error)
-	Followups(ctx context.Context, department string, status FollowupStatus, limit int) ([]Followup, error)
+	// Followups returns up to limit of a department's follow-ups in one
+	// state after the key from, earliest due first, then by id.
+	Followups(ctx context.Context, department string, status FollowupStatus, from FollowupKey, limit int) ([]Followup, error)
 	FollowupOfCase(ctx context.Context, caseID string) (Followup, error)
 	CloseFollowup(ctx context.Context, id, resolution, by string) error
 }

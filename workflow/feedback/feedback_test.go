@@ -1,9 +1,12 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,8 +38,14 @@ func (i *memInbox) Put(_ context.Context, m InboxMessage, outboxID int64) (Inbox
 	return m, true, nil
 }
 
-func (i *memInbox) List(_ context.Context, _ []string, _ int64, limit int, _ bool) ([]InboxMessage, error) {
-	return i.msgs[:min(limit, len(i.msgs))], nil
+func (i *memInbox) List(_ context.Context, _ []string, beforeID int64, limit int, _ bool) ([]InboxMessage, error) {
+	var out []InboxMessage
+	for _, m := range slices.Backward(i.msgs) {
+		if (beforeID == 0 || m.ID < beforeID) && len(out) < limit {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 func (i *memInbox) Unread(context.Context, []string) (int64, error) { return int64(len(i.msgs)), nil }
@@ -156,14 +165,16 @@ func (m *memEvaluations) ClaimInvitations(_ context.Context, now time.Time, limi
 	return out, nil
 }
 
-func (m *memEvaluations) Followups(_ context.Context, dept string, st FollowupStatus, limit int) ([]Followup, error) {
+func (m *memEvaluations) Followups(_ context.Context, dept string, st FollowupStatus, from FollowupKey, limit int) ([]Followup, error) {
 	var out []Followup
 	for _, f := range m.followups {
-		if f.Department == dept && f.Status == st && len(out) < limit {
+		later := from.ID == "" || f.DueAt.After(from.DueAt) || (f.DueAt.Equal(from.DueAt) && f.ID > from.ID)
+		if f.Department == dept && f.Status == st && later {
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b Followup) int { return cmp.Or(a.DueAt.Compare(b.DueAt), strings.Compare(a.ID, b.ID)) })
+	return out[:min(limit, len(out))], nil
 }
 
 func (m *memEvaluations) FollowupOfCase(_ context.Context, caseID string) (Followup, error) {
@@ -260,10 +271,31 @@ func TestFollowups(t *testing.T) {
 			Status: FollowupOpen, DueAt: t0.Add(time.Duration(3-i) * time.Hour)}
 	}
 	s := evaluations(st)
-	fs, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, 2)
-	if err != nil || len(fs) != 2 || fs[0].ID != "f2" || fs[1].ID != "f1" {
-		t.Fatalf("follow-ups = %+v, %v: want the two due first", fs, err)
+	fs, next, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, "", 2)
+	if err != nil || len(fs) != 2 || fs[0].ID != "f2" || fs[1].ID != "f1" || next == "" {
+		t.Fatalf("follow-ups = %+v, %q, %v: want the two due first and a next page", fs, next, err)
 	}
+	if rest, last, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, next, 2); err != nil || len(rest) != 1 || rest[0].ID != "f0" || last != "" {
+		t.Fatalf("second page = %+v, %q, %v: want f0 alone, the last page", rest, last, err)
+	}
+	// Follow-ups due at once, in two departments, page by id.
+	st.followups["c3"] = Followup{ID: "f3", CaseID: "c3", Department: "scjgj", Status: FollowupOpen, DueAt: t0.Add(2 * time.Hour)}
+	var ids []string
+	for key, pages := "", 0; pages == 0 || key != ""; pages++ {
+		page, nextKey, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, key, 1)
+		if err != nil || pages > 4 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		for _, f := range page {
+			ids = append(ids, f.ID)
+		}
+		key = nextKey
+	}
+	if strings.Join(ids, ",") != "f2,f1,f3,f0" {
+		t.Errorf("one a page = %v, want f2,f1,f3,f0", ids)
+	}
+	_, _, err = s.Followups(ctx, []string{"gaj"}, FollowupOpen, "not-a-key", 2)
+	refusal(t, err, workflow.ErrMalformed, "invalid_page")
 	if !fs[0].Overdue(t0.Add(2*time.Hour)) || fs[0].Overdue(t0) {
 		t.Error("Overdue is wrong")
 	}

@@ -93,13 +93,14 @@ func NewMessages(cfg MessagesConfig) *Messages {
 type InboxPage struct {
 	Messages []InboxMessage
 	Unread   int64
-	// NextBefore is the id to page on from; 0 on what may be the last page.
+	// NextBefore is the id to page on from; 0 on the last page.
 	NextBefore int64
 }
 
-// Inbox pages through the principals' messages from before the given id.
+// Inbox pages through the principals' messages from before the given id
+// (0 for the newest).
 func (s *Messages) Inbox(ctx context.Context, principals []string, beforeID int64, limit int, unreadOnly bool) (InboxPage, error) {
-	ms, err := s.cfg.Inbox.List(ctx, principals, beforeID, limit, unreadOnly)
+	ms, err := s.cfg.Inbox.List(ctx, principals, beforeID, limit+1, unreadOnly)
 	if err != nil {
 		return InboxPage{}, err
 	}
@@ -108,8 +109,9 @@ func (s *Messages) Inbox(ctx context.Context, principals []string, beforeID int6
 		return InboxPage{}, err
 	}
 	p := InboxPage{Messages: ms, Unread: unread}
-	if len(ms) == limit && limit > 0 {
-		p.NextBefore = ms[len(ms)-1].ID
+	if len(ms) > limit && limit > 0 {
+		p.Messages = ms[:limit]
+		p.NextBefore = ms[limit-1].ID
 	}
 	return p, nil
 }

@@ -195,3 +195,42 @@ func TestSubscriptions(t *testing.T) {
 	_, err = f.msgs.MarkRead(ctx, []string{"p1"}, make([]int64, 201))
 	refusal(t, err, workflow.ErrInvalidInput, "too_many_ids")
 }
+
+// TestInboxPages walks five messages two at a time, newest first: every
+// message once, and no next page after the last, also when the last page
+// is full.
+func TestInboxPages(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{5, 4} {
+		f := newFixture()
+		for i := range n {
+			if _, _, err := f.inbox.Put(ctx, InboxMessage{PrincipalID: "p1", Title: fmt.Sprint("m", i)}, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []int64
+		var before int64
+		for pages := 1; ; pages++ {
+			p, err := f.msgs.Inbox(ctx, []string{"p1"}, before, 2, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range p.Messages {
+				got = append(got, m.ID)
+			}
+			if p.NextBefore == 0 {
+				if want := (n + 1) / 2; pages != want {
+					t.Errorf("%d messages: %d pages, want %d", n, pages, want)
+				}
+				break
+			}
+			if pages > n {
+				t.Fatalf("%d messages: still paging after %d pages", n, pages)
+			}
+			before = p.NextBefore
+		}
+		if fmt.Sprint(got) != fmt.Sprint([]int64{5, 4, 3, 2, 1}[5-n:]) {
+			t.Errorf("%d messages: ids %v, want newest first, each once", n, got)
+		}
+	}
+}

@@ -156,15 +156,23 @@ func (s *Service) changedRoles(ctx context.Context, id string, ch AccountChange)
 	return roles, nil
 }
 
-// Accounts pages through accounts, of one department or all; next is the
-// id to page on from, empty on the last page.
+// maxAccountID bounds the page key of the accounts, an account id.
+const maxAccountID = 64
+
+// Accounts pages through accounts by id, of one department or all, from
+// the key after (the last id of the previous page, "" for the first); next
+// is the key of the following page, empty on the last.
 func (s *Service) Accounts(ctx context.Context, department, after string, limit int) (list []Account, next string, err error) {
-	list, err = s.cfg.Store.ListStaff(ctx, department, after, limit)
+	if len(after) > maxAccountID {
+		return nil, "", workflow.ErrBadCursor
+	}
+	list, err = s.cfg.Store.ListStaff(ctx, department, after, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(list) == limit && limit > 0 {
-		next = list[len(list)-1].ID
+	if len(list) > limit && limit > 0 {
+		list = list[:limit]
+		next = list[limit-1].ID
 	}
 	return list, next, nil
 }

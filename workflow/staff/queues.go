@@ -60,7 +60,7 @@ func (s *Service) Queue(ctx context.Context, who Caller, r QueueRequest) (QueueP
 		return QueuePage{}, err
 	}
 	if len(r.Cursor) > maxCursor {
-		return QueuePage{}, badQuery("cursor", "分页游标不正确")
+		return QueuePage{}, workflow.ErrBadCursor
 	}
 	q.Limit, q.Cursor = r.Limit, r.Cursor
 	return s.namedPage(ctx, q)

@@ -49,7 +49,7 @@ func (s *Service) Supervision(ctx context.Context, who Caller, r SupervisionRequ
 		return Supervision{}, err
 	}
 	if len(r.Cursor) > maxCursor {
-		return Supervision{}, badQuery("cursor", "分页游标不正确")
+		return Supervision{}, workflow.ErrBadCursor
 	}
 	now := s.cfg.Now()
 	var v Supervision

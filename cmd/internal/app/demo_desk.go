@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -148,30 +149,31 @@ func (s *demoStory) claim(ctx context.Context) error {
 // courierLeg waits for the courier page to list the case's leg of a kind
 // with its waybill. The page keeps its place, as a courier's does: leg ids
 // are time-ordered, and every leg the worker looks for later is ordered
-// after the one found now, so later searches start there instead of
-// paging through every open leg of the day again.
+// after the one found now, so later searches start from the page it was
+// found on (its cursor) instead of paging through every open leg of the
+// day again.
 func (s *demoStory) courierLeg(ctx context.Context, kind desk.Kind) (desk.LegView, error) {
 	var leg desk.LegView
 	err := poll(ctx, 20*time.Second, fmt.Sprintf("the %s leg of %s on the courier page", kind, s.number), func() (bool, error) {
-		after := s.d.legsSeen
+		cursor := s.d.legsSeen
 		for {
 			var page struct {
-				Items     []desk.LegView `json:"items"`
-				NextAfter string         `json:"next_after"`
+				Items      []desk.LegView `json:"items"`
+				NextCursor string         `json:"next_cursor"`
 			}
-			if err := s.courier.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/courier/legs?limit=100&after="+after, nil, &page); err != nil {
+			if err := s.courier.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/courier/legs?limit=100&cursor="+url.QueryEscape(cursor), nil, &page); err != nil {
 				return false, err
 			}
 			for _, l := range page.Items {
 				if l.CaseNumber == s.number && l.Kind == kind && l.Waybill != "" && !l.Status.Terminal() {
-					leg, s.d.legsSeen = l, l.ID
+					leg, s.d.legsSeen = l, cursor
 					return true, nil
 				}
 			}
-			if page.NextAfter == "" {
+			if page.NextCursor == "" {
 				return false, nil
 			}
-			after = page.NextAfter
+			cursor = page.NextCursor
 		}
 	})
 	return leg, err

@@ -103,24 +103,25 @@ func (r *loadRun) signInCrews(ctx context.Context) ([]lifecycleCrew, error) {
 	return crews, nil
 }
 
-// lastLeg is the id of the last leg on a courier's page, "" when it is empty.
+// lastLeg is the cursor of the last page of a courier's legs, "" when
+// they fit on the first.
 func lastLeg(ctx context.Context, courier *demoClient) (string, error) {
-	last, after := "", ""
+	last, cursor := "", ""
 	for {
 		var page struct {
-			Items     []struct{ ID string } `json:"items"`
-			NextAfter string                `json:"next_after"`
+			Items      []struct{ ID string } `json:"items"`
+			NextCursor string                `json:"next_cursor"`
 		}
-		if err := courier.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/courier/legs?limit=100&after="+after, nil, &page); err != nil {
+		if err := courier.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/courier/legs?limit=100&cursor="+cursor, nil, &page); err != nil {
 			return "", err
 		}
 		if n := len(page.Items); n > 0 {
-			last = page.Items[n-1].ID
+			last = cursor
 		}
-		if page.NextAfter == "" {
+		if page.NextCursor == "" {
 			return last, nil
 		}
-		after = page.NextAfter
+		cursor = page.NextCursor
 	}
 }
 

@@ -315,7 +315,7 @@ func TestLoadStatistics(t *testing.T) {
 	for in, want := range map[string]string{
 		"/api/v1/citizen/cases/3f2a9c1e-0b4d-4e7a-9a51-2c8f6d3e1b70/submit": "/api/v1/citizen/cases/:id/submit",
 		"/api/v1/citizen/items/demo-gaj-jszhz/prefill":                      "/api/v1/citizen/items/demo-gaj-jszhz/prefill",
-		"/api/v1/courier/legs?limit=100&after=":                             "/api/v1/courier/legs",
+		"/api/v1/courier/legs?limit=100&cursor=":                            "/api/v1/courier/legs",
 	} {
 		if got := routeOf(in); got != want {
 			t.Errorf("routeOf(%s) = %s, want %s", in, got, want)

@@ -97,10 +97,17 @@
     show();
   });
 
+  // loadLegs reads every page of the day's legs, following next_cursor.
   async function loadLegs() {
     try {
-      const r = await api('GET', '/api/v1/courier/legs?limit=100');
-      legs = r.items || [];
+      const all = [];
+      let cursor = '';
+      do {
+        const r = await api('GET', '/api/v1/courier/legs?limit=100' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+        all.push(...(r.items || []));
+        cursor = r.next_cursor || '';
+      } while (cursor);
+      legs = all;
       renderLegs();
     } catch (e) { if (e.status) say(e.message, 'error'); }
   }
