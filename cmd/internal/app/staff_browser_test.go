@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"zerovisit/models"
 	"zerovisit/workflow"
 )
 
@@ -164,5 +166,104 @@ func TestConsoleInBrowser(t *testing.T) {
 	c, err := app.svc.Get(context.Background(), fresh.ID)
 	if err != nil || c.Decision == nil || c.Decision.By.ID != clerkID || c.Decision.Opinion != "经审查，符合许可条件" {
 		t.Errorf("decision = %+v, %v", c.Decision, err)
+	}
+}
+
+// TestConsolePagesInBrowser: a clerk pages through a queue longer than a
+// page with the console's next and previous buttons and sees every case
+// once; an administrator's account list shows every account, beyond the
+// API's largest page.
+func TestConsolePagesInBrowser(t *testing.T) {
+	ctx := browser(t)
+	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
+	addStaff(t, app, "pg.admin", "", staff.RoleAdministrator)
+	addStaff(t, app, "pg.clerk", "scjgj", staff.RoleClerk)
+	hasher, err := app.staffPasswords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := hasher.Hash(context.Background(), "not-a-password-to-use")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := models.NewStaffStore(app.db)
+	for i := range 205 {
+		if _, err := accounts.CreateStaff(context.Background(), staff.Account{ID: fmt.Sprintf("st-many-%03d", i), Username: fmt.Sprintf("many%03d", i),
+			Name: "成员", Department: "gaj", Roles: []staff.Role{staff.RoleClerk}, PasswordHash: hash, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Now().Add(-time.Hour)
+	for i := range 23 {
+		submitAt(t, app, fmt.Sprintf("pb-%02d", i), "scjgj-spjyxk", false, at.Add(time.Duration(i)*time.Second))
+	}
+	// rows waits for the queue table to show n rows and returns their ids.
+	rows := func(n int) []string {
+		t.Helper()
+		ids, err := chromedp.Run(ctx, chromedp.Poll[[]string](fmt.Sprintf(`(() => {
+			const ids = [...document.querySelectorAll("#queue-table tbody tr")].map((tr) => tr.dataset.id);
+			return ids.length === %d ? ids : null; })()`, n)))
+		if err != nil {
+			t.Fatalf("waiting for %d queue rows: %v", n, err)
+		}
+		return ids
+	}
+	disabled := func(sel string) bool {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("`+sel+`").disabled`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	signIn := func(user string, then string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.CSS("#login-username")),
+			chromedp.SendKeys(chromedp.CSS("#login-username"), user),
+			chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
+			chromedp.WaitVisible(chromedp.CSS(then)))
+		if err != nil {
+			t.Fatalf("sign in as %s: %v", user, err)
+		}
+	}
+	base := "http://" + app.Addr() + "/console/"
+	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil {
+		t.Fatal(err)
+	}
+	signIn("pg.clerk", "#queue-table")
+	first := rows(20)
+	if !disabled("#prev-page") || disabled("#next-page") {
+		t.Fatalf("first page: prev disabled %v, next disabled %v; want only prev disabled", disabled("#prev-page"), disabled("#next-page"))
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#next-page"))); err != nil {
+		t.Fatal(err)
+	}
+	second := rows(3)
+	all := append(slices.Clone(first), second...)
+	slices.Sort(all)
+	if len(slices.Compact(all)) != 23 || !disabled("#next-page") || disabled("#prev-page") {
+		t.Errorf("pages %v and %v: want 23 cases once, and only next disabled on the last", first, second)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#prev-page"))); err != nil {
+		t.Fatal(err)
+	}
+	if again := rows(20); !slices.Equal(again, first) {
+		t.Errorf("back on the first page: %v, want %v", again, first)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#logout"))); err != nil {
+		t.Fatal(err)
+	}
+	signIn("pg.admin", "#nav a")
+	// 207 accounts: more than the largest page (200) the console asks for.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"#/accounts")); err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => {
+		const h1 = document.querySelector("#main h1");
+		return h1 && h1.textContent === "账号管理" ? document.querySelectorAll("#main table tbody tr").length : null; })()`))
+	if err != nil || n != 207 {
+		t.Errorf("account rows = %d, %v; want all 207", n, err)
 	}
 }
