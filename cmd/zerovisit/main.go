@@ -14,6 +14,7 @@ import (
 	"zerovisit/cmd/internal/app"
 	"zerovisit/cmd/internal/baseline"
 	"zerovisit/cmd/internal/cli"
+	"zerovisit/cmd/internal/drive"
 	"zerovisit/cmd/internal/seed"
 )
 
@@ -39,5 +40,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // commands are every subcommand of the binary, in the order help lists them.
 func commands() []cli.Command {
-	return append(app.Commands(), seed.Command(), baseline.Command())
+	cmds := append(app.Commands(), drive.Commands()...)
+	return append(append(cmds, app.SupportCommands()...), seed.Command(), baseline.Command())
 }

@@ -474,5 +474,5 @@ func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }
 
 // run dispatches the app's own commands as the binary would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return cli.Dispatch(ctx, "zerovisit", Commands(), cli.Env{Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Version: "test"})
+	return cli.Dispatch(ctx, "zerovisit", append(Commands(), SupportCommands()...), cli.Env{Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Version: "test"})
 }

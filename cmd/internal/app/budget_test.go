@@ -17,7 +17,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
-	"zerovisit/configs"
 	"zerovisit/handlers"
 	"zerovisit/models/dbtest"
 )
@@ -65,7 +64,10 @@ var budgetRoutes = []string{
 // when one of the busiest state-changing endpoints goes over the budget.
 // The first call of each endpoint is printed but not held to it: it pays
 // for loading scripts and caches once per process.
-func TestRoundTripBudget(t *testing.T) {
+//
+// It lives in package app_test (drive_test.go), which can play the
+// stories; this is its body, given the player.
+func roundTripBudget(t *testing.T, play func(ctx context.Context, out io.Writer, hc *http.Client, base string, hooks Hooks) error) {
 	if os.Getenv(dbtest.EnvDatabaseURL) == "" || os.Getenv("TEST_REDIS_URL") == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("the round-trip budget runs on PostgreSQL and Redis: set TEST_DATABASE_URL and TEST_REDIS_URL")
@@ -73,7 +75,7 @@ func TestRoundTripBudget(t *testing.T) {
 		t.Skip("TEST_DATABASE_URL and TEST_REDIS_URL are not both set")
 	}
 	ctx := context.Background()
-	app, err := startDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
+	app, err := StartDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,14 +88,9 @@ func TestRoundTripBudget(t *testing.T) {
 	}
 	client.AddHook(redisCounter{trips})
 
-	cal, err := configs.LoadCalendar("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	hc := &http.Client{Transport: &taggingTransport{trips: trips, next: http.DefaultTransport}}
 	var out strings.Builder
-	d := &demo{out: &out, hc: hc, base: "http://" + app.DisplayAddr(), hooks: appHooks{app}, cal: cal}
-	if err := d.play(ctx); err != nil {
+	if err := play(ctx, &out, hc, "http://"+app.DisplayAddr(), app.Hooks()); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	table := trips.table()

@@ -30,16 +30,13 @@ func Commands() []cli.Command {
 			Description: "The password comes from a file, or is generated and printed once.",
 			Example:     "zerovisit staff add --username admin --name 王管理员 --roles administrator",
 			FlagArgs:    []string{"add", "-h"}, Run: runStaff},
-		{Name: "demo", Usage: "demo [--addr URL] [--write-catalogue FILE]",
-			Summary: "play the zero-visit story over real HTTP: three applicants, a clerk and a courier",
-			Description: "Without --addr it starts a server in this process (temporary SQLite, sandboxes, fast workers). With --addr it plays\n" +
-				"against servers started with ZEROVISIT_PARTY_SANDBOX_URL, given their settings. Exits 1 if any story ends otherwise.",
-			Example: "zerovisit demo", FlagArgs: []string{"-h"}, Run: runDemo},
-		{Name: "load", Usage: "load [--addr URL[,URL...]] [--stories N] [--concurrency C] [--mode stories|write|baseline]",
-			Summary: "the load generator: N demo stories at C at a time, with latencies, errors and a correctness check",
-			Description: "Every claim is raced by a second clerk. Ends with a check of each case's final state and of every side effect,\n" +
-				"and exits 1 if it is not clean.",
-			Example: "zerovisit load --stories 200 --concurrency 16", FlagArgs: []string{"-h"}, Run: runLoad},
+	}
+}
+
+// SupportCommands are the tools beside the service: the shared sandbox
+// process and the container health check.
+func SupportCommands() []cli.Command {
+	return []cli.Command{
 		{Name: "sandboxes", Usage: "sandboxes [--addr 127.0.0.1:9100] --callbacks URL[,URL...]",
 			Summary:     "serve every external party's sandbox from one process, for several replicas to share",
 			Description: "A manifest of every URL and credential is at /_sandbox/manifest, the hooks under /_sandbox/. Loopback only.",

@@ -26,9 +26,9 @@ type remoteHooks struct {
 	operator appHooks
 }
 
-// openRemoteHooks opens the operator's view of the database configured by
+// OpenRemoteHooks opens the operator's view of the database configured by
 // getenv (the replicas' own settings) and checks the sandbox process answers.
-func openRemoteHooks(ctx context.Context, sandboxURL string, getenv func(string) string, stderr io.Writer) (*remoteHooks, func(), error) {
+func OpenRemoteHooks(ctx context.Context, sandboxURL string, getenv func(string) string, stderr io.Writer) (Hooks, func(), error) {
 	if getenv("ZEROVISIT_DATABASE_URL") == "" || getenv("ZEROVISIT_PARTY_SANDBOX_URL") == "" {
 		return nil, nil, fmt.Errorf("against other servers, give their settings: ZEROVISIT_DATABASE_URL (and keys) to open the clerk's and courier's " +
 			"accounts, and ZEROVISIT_PARTY_SANDBOX_URL naming the shared sandbox process " +
@@ -85,38 +85,38 @@ func (h *remoteHooks) call(ctx context.Context, path string, in, out any) error 
 	return nil
 }
 
-func (h *remoteHooks) loginCode(ctx context.Context, openID string) (string, error) {
+func (h *remoteHooks) LoginCode(ctx context.Context, openID string) (string, error) {
 	var out struct{ Code string }
 	err := h.call(ctx, "/_sandbox/wechat/login-code", map[string]string{"open_id": openID}, &out)
 	return out.Code, err
 }
 
-func (h *remoteHooks) phoneCode(ctx context.Context, phone string) (string, error) {
+func (h *remoteHooks) PhoneCode(ctx context.Context, phone string) (string, error) {
 	var out struct{ Code string }
 	err := h.call(ctx, "/_sandbox/wechat/phone-code", map[string]string{"phone": phone}, &out)
 	return out.Code, err
 }
 
-// pay retries while no replica takes the notification, as WeChat Pay keeps
+// Pay retries while no replica takes the notification, as WeChat Pay keeps
 // notifying until it is acknowledged.
-func (h *remoteHooks) pay(ctx context.Context, outTradeNo string) error {
+func (h *remoteHooks) Pay(ctx context.Context, outTradeNo string) error {
 	return retryHook(ctx, func() error {
 		return h.call(ctx, "/_sandbox/wechat/pay", map[string]string{"out_trade_no": outTradeNo}, nil)
 	})
 }
 
-// advance retries a push no replica took, as the courier company does.
-func (h *remoteHooks) advance(ctx context.Context, waybill, opCode string) error {
+// Advance retries a push no replica took, as the courier company does.
+func (h *remoteHooks) Advance(ctx context.Context, waybill, opCode string) error {
 	return retryHook(ctx, func() error {
 		return h.call(ctx, "/_sandbox/sf/advance", map[string]string{"waybill": waybill, "op_code": opCode}, nil)
 	})
 }
 
-func (h *remoteHooks) blacklist(ctx context.Context, subjectID, list string) error {
+func (h *remoteHooks) Blacklist(ctx context.Context, subjectID, list string) error {
 	return h.call(ctx, "/_sandbox/credit/blacklist", map[string]string{"subject_id": subjectID, "list": list}, nil)
 }
 
-func (h *remoteHooks) falseCommitments(ctx context.Context, caseNumber string) ([]string, error) {
+func (h *remoteHooks) FalseCommitments(ctx context.Context, caseNumber string) ([]string, error) {
 	var out struct {
 		Items []struct {
 			SubjectID string `json:"subject_id"`
@@ -133,30 +133,30 @@ func (h *remoteHooks) falseCommitments(ctx context.Context, caseNumber string) (
 	return found, nil
 }
 
-func (h *remoteHooks) addPerson(ctx context.Context, id, name string) error {
+func (h *remoteHooks) AddPerson(ctx context.Context, id, name string) error {
 	return h.call(ctx, "/_sandbox/people", map[string]string{"id_number": id, "name": name}, nil)
 }
 
-func (h *remoteHooks) addClerk(ctx context.Context, username, name, department string) (string, error) {
-	return h.operator.addClerk(ctx, username, name, department)
+func (h *remoteHooks) AddClerk(ctx context.Context, username, name, department string) (string, error) {
+	return h.operator.AddClerk(ctx, username, name, department)
 }
 
-func (h *remoteHooks) addCourier(ctx context.Context, name, phone string) (string, error) {
-	return h.operator.addCourier(ctx, name, phone)
+func (h *remoteHooks) AddCourier(ctx context.Context, name, phone string) (string, error) {
+	return h.operator.AddCourier(ctx, name, phone)
 }
 
-// effects is the sandbox process's summary of what every party received.
-func (h *remoteHooks) effects(ctx context.Context) (map[string]*caseEffects, error) {
+// Effects is the sandbox process's summary of what every party received.
+func (h *remoteHooks) Effects(ctx context.Context) (map[string]*CaseEffects, error) {
 	var out struct {
-		Cases map[string]*caseEffects `json:"cases"`
+		Cases map[string]*CaseEffects `json:"cases"`
 	}
 	err := h.call(ctx, "/_sandbox/effects", nil, &out)
 	return out.Cases, err
 }
 
-// outbox counts the outbox entries of the shared database by state.
-func (h *remoteHooks) outbox(ctx context.Context) (map[workflow.OutboxState]int64, error) {
-	return h.operator.outbox(ctx)
+// Outbox counts the outbox entries of the shared database by state.
+func (h *remoteHooks) Outbox(ctx context.Context) (map[workflow.OutboxState]int64, error) {
+	return h.operator.Outbox(ctx)
 }
 
 // hookRefusal is a hook's answer other than 2xx.

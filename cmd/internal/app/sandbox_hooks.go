@@ -184,8 +184,8 @@ func (h *sandboxHooks) creditRecords(w http.ResponseWriter, r *http.Request) {
 	hookJSON(w, map[string]any{"items": items})
 }
 
-// caseEffects are the side effects of one case the parties received.
-type caseEffects struct {
+// CaseEffects are the side effects of one case the parties received.
+type CaseEffects struct {
 	// Licences the e-license library issued for the case.
 	Licences int `json:"licences"`
 	// Parcels the courier company took (not cancelled), and cancelled ones.
@@ -209,11 +209,11 @@ func (h *sandboxHooks) effects(w http.ResponseWriter, _ *http.Request) {
 }
 
 // effects counts, per case number, what every party received.
-func (s *sharedSandboxes) effects() map[string]*caseEffects {
-	out := map[string]*caseEffects{}
-	get := func(n string) *caseEffects {
+func (s *sharedSandboxes) effects() map[string]*CaseEffects {
+	out := map[string]*CaseEffects{}
+	get := func(n string) *CaseEffects {
 		if out[n] == nil {
-			out[n] = &caseEffects{}
+			out[n] = &CaseEffects{}
 		}
 		return out[n]
 	}

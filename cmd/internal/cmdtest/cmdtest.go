@@ -1,6 +1,6 @@
 // Package cmdtest holds what the tests of the binary's commands share: an
-// environment from a map, a fresh database, a wait for a condition, and a
-// scratch working folder.
+// environment from a map, a fresh database, the demo server's settings, a
+// wait for a condition, and a scratch working folder.
 package cmdtest
 
 import (
@@ -50,4 +50,32 @@ func RunInScratchDir(m *testing.M) {
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// Keys are the token secret and PII keys a server on PostgreSQL is given in
+// tests (the embedded default keeps its own beside its data).
+var Keys = map[string]string{
+	"ZEROVISIT_TOKEN_SECRET":  "test-token-secret-0123456789abcdef0123456789",
+	"ZEROVISIT_PII_KEY":       "00112233445566778899aabbccddeeff",
+	"ZEROVISIT_PII_INDEX_KEY": "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+}
+
+// DemoEnv is the environment the demo's own server gets in tests: the
+// embedded default, or PostgreSQL and Redis when the test environment
+// names them (as CI does).
+func DemoEnv(t *testing.T) func(string) string {
+	t.Helper()
+	env := map[string]string{}
+	if os.Getenv(dbtest.EnvDatabaseURL) != "" {
+		env["ZEROVISIT_DATABASE_URL"] = dbtest.PostgresURL(t)
+		for k, v := range Keys {
+			env[k] = v
+		}
+	}
+	redisURL := os.Getenv("TEST_REDIS_URL")
+	if redisURL == "" && os.Getenv("CI") == "true" {
+		t.Fatal("TEST_REDIS_URL must be set in CI")
+	}
+	env["ZEROVISIT_REDIS_URL"] = redisURL
+	return func(k string) string { return env[k] }
 }

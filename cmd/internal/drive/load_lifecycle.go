@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"zerovisit/cmd/internal/app"
 	"zerovisit/workflow"
 )
 
@@ -237,7 +238,7 @@ func (r *loadRun) readHistories(ctx context.Context, clerk *demoClient, results 
 // record; and no outbox entry of the database dead.
 func (r *loadRun) checkLifecycles(ctx context.Context, results []lifecycleResult) error {
 	fmt.Fprintln(r.out, "\ncorrectness check")
-	effects, err := r.hooks.effects(ctx)
+	effects, err := r.hooks.Effects(ctx)
 	if err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (r *loadRun) checkLifecycles(ctx context.Context, results []lifecycleResult
 
 // lifecycleProblems are what is wrong with one lifecycle's case, given
 // what the parties received for it (nil: nothing).
-func lifecycleProblems(res lifecycleResult, e *caseEffects) []string {
+func lifecycleProblems(res lifecycleResult, e *app.CaseEffects) []string {
 	name := fmt.Sprintf("lifecycle %d (%s)", res.i, orDash(res.number))
 	if res.err != nil {
 		return []string{fmt.Sprintf("%s: %v", name, res.err)}
@@ -290,7 +291,7 @@ func lifecycleProblems(res lifecycleResult, e *caseEffects) []string {
 		}
 	}
 	if e == nil {
-		e = &caseEffects{}
+		e = &app.CaseEffects{}
 	}
 	if e.Parcels != 1 || e.Licences != 0 || e.CreditRecords != 0 {
 		out = append(out, fmt.Sprintf("%s: %d parcels, %d licences, %d credit records; want 1, 0, 0", name, e.Parcels, e.Licences, e.CreditRecords))
@@ -304,7 +305,7 @@ func (r *loadRun) settledOutbox(ctx context.Context) (map[workflow.OutboxState]i
 	var counts map[workflow.OutboxState]int64
 	var failed error
 	_ = poll(ctx, 30*time.Second, "the outbox", func() (bool, error) {
-		counts, failed = r.hooks.outbox(ctx)
+		counts, failed = r.hooks.Outbox(ctx)
 		return failed == nil && counts[workflow.OutboxPending] == 0, failed
 	})
 	return counts, failed

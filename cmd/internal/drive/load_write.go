@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+
+	"zerovisit/cmd/internal/app"
 
 	"github.com/google/uuid"
 )
@@ -28,7 +30,7 @@ func (r *loadRun) writes(ctx context.Context) error {
 			TextHash        string `json:"text_hash"`
 		} `json:"commitment"`
 	}
-	if err := people[0].citizen.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+demoItem, nil, &item); err != nil {
+	if err := people[0].citizen.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+app.DemoItem, nil, &item); err != nil {
 		return err
 	}
 	commitment := map[string]string{"template_version": item.Commitment.TemplateVersion, "text_hash": item.Commitment.TextHash}
@@ -68,7 +70,7 @@ func (r *loadRun) signUpCitizens(ctx context.Context) ([]*demoStory, error) {
 		p := r.person(i)
 		p.blacklisted = false
 		people[i] = &demoStory{d: d, p: p}
-		if errs[i] = r.hooks.addPerson(ctx, p.id, p.name); errs[i] == nil {
+		if errs[i] = r.hooks.AddPerson(ctx, p.id, p.name); errs[i] == nil {
 			errs[i] = people[i].signUp(ctx)
 		}
 	})
@@ -81,7 +83,7 @@ func (r *loadRun) signUpCitizens(ctx context.Context) ([]*demoStory, error) {
 // writeOnce is one application's state-changing calls, which must end with
 // the case accepted on trust.
 func writeOnce(ctx context.Context, s *demoStory, commitment map[string]string) error {
-	cs, err := applyOnce(ctx, s, demoItem, commitment)
+	cs, err := applyOnce(ctx, s, app.DemoItem, commitment)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"zerovisit/cmd/internal/app"
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/integrations/courier/sf"
 	"zerovisit/workflow/ident"
@@ -117,7 +118,7 @@ func (s *demoStory) signUp(ctx context.Context) error {
 	d := s.d
 	s.citizen = d.newClient()
 	if s.p.blacklisted {
-		if err := d.hooks.blacklist(ctx, s.p.id, "失信被执行人名单"); err != nil {
+		if err := d.hooks.Blacklist(ctx, s.p.id, "失信被执行人名单"); err != nil {
 			return err
 		}
 		d.step(s, "信用库 credit", "列入失信联合惩戒名单 / put on the joint-punishment blacklist", "")
@@ -126,7 +127,7 @@ func (s *demoStory) signUp(ctx context.Context) error {
 		AccessToken string `json:"access_token"`
 	}
 	err := s.withFreshCode(ctx, "invalid_login_code", func(ctx context.Context) (string, error) {
-		return d.hooks.loginCode(ctx, s.p.openID)
+		return d.hooks.LoginCode(ctx, s.p.openID)
 	}, func(code string) error {
 		return s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/login/wechat", map[string]string{"code": code}, &tok)
 	})
@@ -149,7 +150,7 @@ func (s *demoStory) signUp(ctx context.Context) error {
 	}
 	d.step(s, s.who("citizen"), "实名认证（人口库核验）/ binds real name "+me.IDNumber, "")
 	err = s.withFreshCode(ctx, "invalid_phone_code", func(ctx context.Context) (string, error) {
-		return d.hooks.phoneCode(ctx, s.p.phone)
+		return d.hooks.PhoneCode(ctx, s.p.phone)
 	}, func(code string) error {
 		return s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/me/phone", map[string]string{"code": code}, nil)
 	})
@@ -199,7 +200,7 @@ func (s *demoStory) apply(ctx context.Context) error {
 			Source string `json:"source"`
 		} `json:"materials"`
 	}
-	if err := c.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+demoItem+"/prefill", nil, &pre); err != nil {
+	if err := c.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+app.DemoItem+"/prefill", nil, &pre); err != nil {
 		return err
 	}
 	var held []string
@@ -218,11 +219,11 @@ func (s *demoStory) apply(ctx context.Context) error {
 			TextHash        string `json:"text_hash"`
 		} `json:"commitment"`
 	}
-	if err := c.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+demoItem, nil, &item); err != nil {
+	if err := c.call(ctx, http.StatusOK, http.MethodGet, "/api/v1/citizen/items/"+app.DemoItem, nil, &item); err != nil {
 		return err
 	}
 	var draft demoDraft
-	if err := c.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": demoItem}, &draft); err != nil {
+	if err := c.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": app.DemoItem}, &draft); err != nil {
 		return err
 	}
 	s.caseID, s.status = draft.Case.ID, draft.Case.Status
@@ -278,7 +279,7 @@ func (s *demoStory) pay(ctx context.Context) error {
 	if err := c.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/cases/"+s.caseID+"/payments", nil, &order); err != nil {
 		return err
 	}
-	if err := d.hooks.pay(ctx, order.OutTradeNo); err != nil {
+	if err := d.hooks.Pay(ctx, order.OutTradeNo); err != nil {
 		return err
 	}
 	if err := s.waitCitizenCase(ctx, "the payment", func(cs demoCase) bool { return cs.Paid }); err != nil {
@@ -308,7 +309,7 @@ func demoScan(code string) []byte {
 // demoAdvance moves a parcel through the courier company's route pushes.
 func (s *demoStory) demoAdvance(ctx context.Context, waybill string, ops ...string) error {
 	for _, op := range ops {
-		if err := s.d.hooks.advance(ctx, waybill, op); err != nil {
+		if err := s.d.hooks.Advance(ctx, waybill, op); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"bytes"
@@ -7,35 +7,27 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"zerovisit/cmd/internal/app"
+	"zerovisit/cmd/internal/cli"
+	"zerovisit/cmd/internal/cmdtest"
 	"zerovisit/configs"
-	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
 )
 
-// demoTestEnv is the environment the demo's own server gets in tests: the
-// embedded default, or PostgreSQL and Redis when the test environment
-// names them (as CI does).
-func demoTestEnv(t *testing.T) func(string) string {
-	t.Helper()
-	env := map[string]string{}
-	if os.Getenv(dbtest.EnvDatabaseURL) != "" {
-		env["ZEROVISIT_DATABASE_URL"] = dbtest.PostgresURL(t)
-		for k, v := range testKeys {
-			env[k] = v
-		}
-	}
-	redisURL := os.Getenv("TEST_REDIS_URL")
-	if redisURL == "" && os.Getenv("CI") == "true" {
-		t.Fatal("TEST_REDIS_URL must be set in CI")
-	}
-	env["ZEROVISIT_REDIS_URL"] = redisURL
-	return func(k string) string { return env[k] }
+// demoTestEnv is the environment the demo's own server gets in tests.
+var demoTestEnv = cmdtest.DemoEnv
+
+// run runs a command of the package as a person would.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return cli.Dispatch(ctx, "zerovisit", Commands(), cli.Env{Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Version: "test"})
 }
+
+// TestMain runs the package's tests from a scratch folder.
+func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }
 
 var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 (ZV\d+)\s+最终状态 final state: (\w+)`)
 
@@ -83,11 +75,11 @@ func TestDemo(t *testing.T) {
 // revoked.
 func TestDemoFailsWhenAStoryGoesWrong(t *testing.T) {
 	ctx := context.Background()
-	app, err := startDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
+	srv, err := app.StartDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = app.Close() })
+	t.Cleanup(func() { _ = srv.Close() })
 	cal, err := configs.LoadCalendar("")
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +87,7 @@ func TestDemoFailsWhenAStoryGoesWrong(t *testing.T) {
 	people := demoPeople()
 	people[1].doorCheckPasses = true
 	var out bytes.Buffer
-	d := &demo{out: &out, hc: http.DefaultClient, base: "http://" + app.DisplayAddr(), hooks: appHooks{app}, cal: cal, people: people}
+	d := &demo{out: &out, hc: http.DefaultClient, base: "http://" + srv.DisplayAddr(), hooks: srv.Hooks(), cal: cal, people: people}
 	err = d.play(ctx)
 	if err == nil || !strings.Contains(err.Error(), "二 李娜") || !strings.Contains(err.Error(), "ended closed, want revoked") {
 		t.Fatalf("demo with the second door check passed = %v, want story two named as ending closed\n%s", err, out.String())
@@ -108,16 +100,22 @@ func TestDemoFailsWhenAStoryGoesWrong(t *testing.T) {
 		t.Fatalf("%d stories played, want %d", len(d.results), len(want))
 	}
 	for i, r := range d.results {
-		c, err := app.repo.GetCaseByNumber(ctx, r.number)
+		status, err := srv.CaseStatus(ctx, r.number)
 		if err != nil {
 			t.Fatalf("case %s: %v", r.number, err)
 		}
-		if c.Status != want[i] || string(c.Status) != r.status {
-			t.Errorf("story %d: case %s is %s in the store and %s in the timeline, want %s", i+1, r.number, c.Status, r.status, want[i])
+		if status != want[i] || string(status) != r.status {
+			t.Errorf("story %d: case %s is %s in the store and %s in the timeline, want %s", i+1, r.number, status, r.status, want[i])
 		}
 	}
-	if got := app.parties.sandboxes.credit.Records(); len(got) != 0 {
-		t.Errorf("credit records = %+v, want none: no check failed", got)
+	effects, err := srv.Hooks().Effects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for number, e := range effects {
+		if e.CreditRecords != 0 {
+			t.Errorf("case %s has %d credit records, want none: no check failed", number, e.CreditRecords)
+		}
 	}
 	if !strings.Contains(out.String(), "✗ 二 李娜") {
 		t.Errorf("the outcome does not mark story two failed:\n%s", out.String())
@@ -138,14 +136,14 @@ func TestDemoAgainstAnotherServer(t *testing.T) {
 	defer srv.Close()
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"demo", "--addr", srv.URL}, func(string) string { return "" }, &out, io.Discard)
-	if !errors.Is(err, errNoSandboxHooks) {
-		t.Errorf("demo --addr against a live server = %v, want errNoSandboxHooks", err)
+	if !errors.Is(err, app.ErrNoSandboxHooks) {
+		t.Errorf("demo --addr against a live server = %v, want ErrNoSandboxHooks", err)
 	}
 	if !strings.Contains(out.String(), srv.URL) {
 		t.Errorf("output %q does not name the server", out.String())
 	}
 	srv.Close()
-	if err := run(context.Background(), []string{"demo", "--addr", srv.URL}, func(string) string { return "" }, io.Discard, io.Discard); err == nil || errors.Is(err, errNoSandboxHooks) {
+	if err := run(context.Background(), []string{"demo", "--addr", srv.URL}, func(string) string { return "" }, io.Discard, io.Discard); err == nil || errors.Is(err, app.ErrNoSandboxHooks) {
 		t.Errorf("demo --addr against a closed server = %v, want a connection error", err)
 	}
 }

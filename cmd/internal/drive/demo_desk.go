@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"context"
@@ -32,7 +32,7 @@ func (s *demoStory) staffArrive(ctx context.Context) error {
 		d.step(s, s.who("clerk"), "公安局审批人员登录控制台 / clerk signs in to the console", s.status)
 
 		phone := fmt.Sprintf("139%08d", rand.IntN(1e8))
-		password, err := d.hooks.addCourier(ctx, "李师傅", phone)
+		password, err := d.hooks.AddCourier(ctx, "李师傅", phone)
 		if err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func (s *demoStory) staffArrive(ctx context.Context) error {
 // an operator would, and signs in over HTTP as the console does.
 func (d *demo) signInClerk(ctx context.Context, name string) (*demoClient, error) {
 	username := "demo.clerk." + randomHex(5)
-	password, err := d.hooks.addClerk(ctx, username, name, "gaj")
+	password, err := d.hooks.AddClerk(ctx, username, name, "gaj")
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +320,7 @@ func (s *demoStory) finish(ctx context.Context) error {
 		var found []string
 		err := poll(ctx, 20*time.Second, "the false commitment in the credit library", func() (bool, error) {
 			var err error
-			found, err = s.d.hooks.falseCommitments(ctx, s.number)
+			found, err = s.d.hooks.FalseCommitments(ctx, s.number)
 			return len(found) > 0, err
 		})
 		if err != nil {

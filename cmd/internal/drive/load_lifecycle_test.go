@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/cmd/internal/app"
 	"zerovisit/configs"
 	"zerovisit/workflow"
 )
@@ -41,17 +42,17 @@ func TestLoadLifecycleCommand(t *testing.T) {
 // its history and the parties lack.
 func TestLifecycleCheckFindsACaseLeftOpen(t *testing.T) {
 	ctx := context.Background()
-	app, err := startDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
+	srv, err := app.StartDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer app.Close()
+	defer srv.Close()
 	cal, err := configs.LoadCalendar("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	r := &loadRun{out: &out, addrs: []string{"http://" + app.DisplayAddr()}, hooks: appHooks{app}, hc: &http.Client{Timeout: 30 * time.Second},
+	r := &loadRun{out: &out, addrs: []string{"http://" + srv.DisplayAddr()}, hooks: srv.Hooks(), hc: &http.Client{Timeout: 30 * time.Second},
 		cal: cal, stats: newLoadStats(), tag: rand.IntN(1_000_000), stories: 1, workers: 1, citizens: 1}
 	people, err := r.signUpCitizens(ctx)
 	if err != nil {
@@ -136,6 +137,6 @@ func TestLifecycleCheckFindsWhatWentWrong(t *testing.T) {
 // dead outbox entry.
 type deadOutbox struct{ fakeEffects }
 
-func (deadOutbox) outbox(context.Context) (map[workflow.OutboxState]int64, error) {
+func (deadOutbox) Outbox(context.Context) (map[workflow.OutboxState]int64, error) {
 	return map[workflow.OutboxState]int64{workflow.OutboxDone: 10, workflow.OutboxDead: 1}, nil
 }

@@ -1,4 +1,4 @@
-package app
+package drive
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"zerovisit/cmd/internal/app"
 	"zerovisit/cmd/internal/progress"
 
 	"zerovisit/cmd/internal/cli"
@@ -24,19 +25,11 @@ import (
 	"zerovisit/workflow/ident"
 )
 
-// loadHooks are the demo's hooks plus the parties' record of side effects.
-type loadHooks interface {
-	demoHooks
-	effects(ctx context.Context) (map[string]*caseEffects, error)
-	// outbox counts the outbox entries of the servers' database by state.
-	outbox(ctx context.Context) (map[workflow.OutboxState]int64, error)
-}
-
 // loadRun is one run of the load generator.
 type loadRun struct {
 	out      io.Writer
 	addrs    []string
-	hooks    loadHooks
+	hooks    app.Hooks
 	hc       *http.Client
 	cal      *workflow.Calendar
 	stats    *loadStats
@@ -104,14 +97,14 @@ func runLoad(ctx context.Context, env cli.Env) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		app, err := startDemoServer(ctx, dir, getenv, stderr)
+		srv, err := app.StartDemoServer(ctx, dir, getenv, stderr)
 		if err != nil {
 			return err
 		}
-		defer app.Close()
-		r.addrs, r.hooks = []string{"http://" + app.DisplayAddr()}, appHooks{app}
+		defer srv.Close()
+		r.addrs, r.hooks = []string{"http://" + srv.DisplayAddr()}, srv.Hooks()
 	} else {
-		hooks, closeHooks, err := openRemoteHooks(ctx, getenv("ZEROVISIT_PARTY_SANDBOX_URL"), getenv, stderr)
+		hooks, closeHooks, err := app.OpenRemoteHooks(ctx, getenv("ZEROVISIT_PARTY_SANDBOX_URL"), getenv, stderr)
 		if err != nil {
 			return err
 		}
@@ -204,7 +197,7 @@ func (r *loadRun) playStories(ctx context.Context) error {
 	elapsed := r.fanOut(ctx, r.stories, "stories", func(d *demo, i int) {
 		p := r.person(i)
 		s := &demoStory{d: d, p: p}
-		err := r.hooks.addPerson(ctx, p.id, p.name)
+		err := r.hooks.AddPerson(ctx, p.id, p.name)
 		if err == nil && d.rival == nil {
 			d.rival, err = d.signInClerk(ctx, "赵复核")
 		}
@@ -232,7 +225,7 @@ func (r *loadRun) check(ctx context.Context, results []storyResult) error {
 		}
 		byFinal[res.status]++
 	}
-	effects, err := r.hooks.effects(ctx)
+	effects, err := r.hooks.Effects(ctx)
 	if err != nil {
 		return err
 	}
@@ -243,7 +236,7 @@ func (r *loadRun) check(ctx context.Context, results []storyResult) error {
 		}
 		e := effects[res.number]
 		if e == nil {
-			e = &caseEffects{}
+			e = &app.CaseEffects{}
 		}
 		redeliveries += e.DepartmentRepeats
 		provinceDups += e.ProvinceDuplicates

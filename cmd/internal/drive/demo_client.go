@@ -1,8 +1,10 @@
-package app
+package drive
 
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -163,4 +165,14 @@ func poll(ctx context.Context, within time.Duration, what string, cond func() (b
 		}
 		wait = min(wait*3/2, 500*time.Millisecond)
 	}
+}
+
+// randomHex is n random bytes in hex, for the names of the accounts a run
+// opens.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := crand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }
