@@ -88,8 +88,13 @@ const (
 // courier's or nobody's (the first scan claims it), and the kind fit the
 // leg. A delivery of a result checks the recipient's identity and, for a
 // trust-first result, each original on the checklist, with a photo; a
-// failed check keeps the result with the courier (a return leg).
-func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (ScanResult, error) {
+// failed check keeps the result with the courier (a return leg). who is
+// the courier's account as ActiveCourier returned it for this request.
+func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanResult, error) {
+	if !who.Active {
+		return ScanResult{}, errCourierDisabled
+	}
+	courierID := who.ID
 	now := s.cfg.Now()
 	if err := checkScanShape(req, now); err != nil {
 		return ScanResult{}, err
@@ -112,14 +117,8 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 	if l.CourierID != "" && l.CourierID != courierID {
 		return ScanResult{}, errLegOfAnotherCourier
 	}
-	if l.CourierID == "" {
-		c, err := s.cfg.Store.Courier(ctx, courierID)
-		if err != nil {
-			return ScanResult{}, err
-		}
-		if c.Provider != "" && c.Provider != l.Provider {
-			return ScanResult{}, workflow.Refuse(workflow.ErrForbidden, "leg_of_another_provider", "该运单不属于本快递公司")
-		}
+	if l.CourierID == "" && who.Provider != "" && who.Provider != l.Provider {
+		return ScanResult{}, workflow.Refuse(workflow.ErrForbidden, "leg_of_another_provider", "该运单不属于本快递公司")
 	}
 	if !fits(req.Kind, l.Kind) {
 		return ScanResult{}, refuse(workflow.ErrInvalidInput, "scan_not_for_leg",

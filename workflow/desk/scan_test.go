@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -10,9 +11,14 @@ import (
 	"zerovisit/workflow"
 )
 
-// scanAs sends a scan as the courier with the id.
+// scanAs sends a scan as the courier with the id, read as a request
+// reads it.
 func (f *deskFixture) scanAs(courierID string, req ScanRequest) (ScanResult, error) {
-	return f.svc.Scan(context.Background(), courierID, req)
+	who, err := f.svc.ActiveCourier(context.Background(), courierID)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	return f.svc.Scan(context.Background(), who, req)
 }
 
 // refusedWith fails unless err is a refusal with the code.
@@ -336,4 +342,50 @@ func TestScanDoorCheck(t *testing.T) {
 		_, err := f.scanAs("cr-1", r)
 		refusedWith(t, err, "door_check_done")
 	})
+}
+
+func TestActiveCourier(t *testing.T) {
+	f := newDeskFixture(t)
+	f.store.couriers["cr-off"] = Courier{ID: "cr-off", Provider: "sf"}
+	if who, err := f.svc.ActiveCourier(context.Background(), "cr-1"); err != nil || who.ID != "cr-1" || who.Provider != "sf" {
+		t.Errorf("active courier = %+v, %v", who, err)
+	}
+	for _, id := range []string{"cr-off", "cr-gone"} {
+		_, err := f.svc.ActiveCourier(context.Background(), id)
+		refusedWith(t, err, "courier_disabled")
+		if !errors.Is(err, workflow.ErrForbidden) {
+			t.Errorf("%s: err = %v, want ErrForbidden", id, err)
+		}
+	}
+	// An account the caller did not find active is refused by the scan too.
+	_, err := f.svc.Scan(context.Background(), Courier{ID: "cr-off"}, ScanRequest{ClientID: "scan-0001", Waybill: "SF1000", Kind: ScanPickup})
+	refusedWith(t, err, "courier_disabled")
+}
+
+// TestScanRoundTrips counts what the worst scan, a door check that fails
+// and gives rise to a return leg, asks of the store and of the workflow.
+func TestScanRoundTrips(t *testing.T) {
+	f := newDeskFixture(t, deliveryCase("c1"))
+	l := deliveryLeg()
+	l.CourierID = "cr-1"
+	f.store.put(l)
+	f.store.photos["L1/pa"] = Photo{LegID: "L1", Key: "pa", SM3: "sa"}
+	f.store.photos["L1/pb"] = Photo{LegID: "L1", Key: "pb", SM3: "sb"}
+	who, err := f.svc.ActiveCourier(context.Background(), "cr-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store.called()
+	res, err := f.svc.Scan(context.Background(), who, ScanRequest{ClientID: "door-0001", Waybill: "SF1000", Kind: ScanDelivery, IDNumber: "ID-U1",
+		Checks: []CheckInput{{Material: "a", Passed: true, PhotoKey: "pa"}, {Material: "b", Note: "不符", PhotoKey: "pb"}}})
+	if err != nil || res.ReturnLegID == "" {
+		t.Fatalf("scan = %+v, %v", res, err)
+	}
+	want := map[string]int{"Track": 1, "LegsByWaybill": 1, "Photo": 2, "Leg": 2, "Move": 1, "CaseLegs": 1, "MarkSynced": 1}
+	if got := f.store.called(); !maps.Equal(got, want) {
+		t.Errorf("store calls = %v, want %v", got, want)
+	}
+	if got := f.cases.readCount(); got != 5 {
+		t.Errorf("case reads = %d, want 5", got)
+	}
 }
