@@ -133,7 +133,7 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 	}
 	t := Track{Source: "courier", Key: key, RequestHash: hash, State: m.state, Code: string(req.Kind), At: m.at, Actor: actor, Note: req.Note}
 	var out ScanResult
-	after, dup, err := s.apply(ctx, l.ID, t, m, func(next Leg, changed bool, back *Leg) []byte {
+	after, dup, err := s.apply(ctx, l.ID, &l, t, m, func(next Leg, changed bool, back *Leg) []byte {
 		out = resultOf(req.ClientID, next)
 		out.Applied = changed
 		if back != nil {
@@ -154,7 +154,7 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 		return replay(prev, hash)
 	}
 	if out.Applied {
-		s.syncSoon(ctx, after.ID)
+		s.syncNow(ctx, after)
 	}
 	return out, nil
 }
