@@ -217,6 +217,9 @@ type memCases struct {
 	cases  map[string]workflow.Case
 	events []applied
 	reads  int
+	// beforeApply, when set, runs (under the lock) before an event is
+	// applied: a racing change of the case.
+	beforeApply func(m *memCases)
 }
 
 func newMemCases(cs ...workflow.Case) *memCases {
@@ -275,6 +278,9 @@ func (m *memCases) readCount() int {
 func (m *memCases) apply(c workflow.Case, ev workflow.Event) (workflow.Case, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.beforeApply != nil {
+		m.beforeApply(m)
+	}
 	if stored := m.cases[c.ID]; stored.Version != c.Version {
 		return workflow.Case{}, fmt.Errorf("case %s at version %d: %w", c.ID, stored.Version, workflow.ErrConflict)
 	}

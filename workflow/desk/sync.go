@@ -66,32 +66,50 @@ func (s *Service) syncDelivery(ctx context.Context, l Leg) error {
 		return err
 	}
 	results := doorResults(l.Door)
+	c, err := s.cfg.Cases.Get(ctx, l.CaseID)
+	if err != nil {
+		return err
+	}
 	for range maxSyncRounds {
-		c, err := s.cfg.Cases.Get(ctx, l.CaseID)
-		if err != nil {
-			return err
+		ev := deliveryEvent(l, c, results)
+		if ev == nil {
+			return nil
 		}
-		var ev workflow.Event
-		reason, failed := l.Status.failure()
+		// The case as the last step left it is the case the next step
+		// applies to; it is read again only when it moved on meanwhile.
+		next, err := s.cfg.Cases.DoOn(ctx, c, ev, nil, nil)
 		switch {
-		case failed && c.Status == workflow.StatusDelivering:
-			ev = workflow.DeliveryFailed{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Reason: reason}
-		case l.Status != StatusDelivered:
-			return nil
-		case c.Status == workflow.StatusDelivering:
-			ev = workflow.Deliver{Meta: workflow.Meta{Actor: doorActor(l)}, Waybill: l.Waybill, Results: results}
-		case c.Status == workflow.StatusDelivered:
-			ev = workflow.StartVerification{Meta: workflow.Meta{Actor: deskActor}}
-		case c.Status == workflow.StatusVerifying && len(results) > 0 && !recorded(c, results):
-			ev = workflow.RecordVerification{Meta: workflow.Meta{Actor: doorActor(l)}, Results: results}
+		case err == nil:
+			c = next
+		case errors.Is(err, workflow.ErrConflict):
+			if c, err = s.cfg.Cases.Get(ctx, l.CaseID); err != nil {
+				return err
+			}
 		default:
-			return nil
-		}
-		if _, err := s.cfg.Cases.Do(ctx, l.CaseID, ev, nil); err != nil && !errors.Is(err, workflow.ErrConflict) {
 			return s.tolerate(ctx, l, err)
 		}
 	}
 	return fmt.Errorf("%w: the case kept changing", workflow.ErrConflict)
+}
+
+// deliveryEvent is the next event that brings case c in step with its
+// delivery leg l (results are the checks made at the door), or nil when
+// the case has caught up.
+func deliveryEvent(l Leg, c workflow.Case, results []workflow.VerificationResult) workflow.Event {
+	reason, failed := l.Status.failure()
+	switch {
+	case failed && c.Status == workflow.StatusDelivering:
+		return workflow.DeliveryFailed{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Reason: reason}
+	case l.Status != StatusDelivered:
+		return nil
+	case c.Status == workflow.StatusDelivering:
+		return workflow.Deliver{Meta: workflow.Meta{Actor: doorActor(l)}, Waybill: l.Waybill, Results: results}
+	case c.Status == workflow.StatusDelivered:
+		return workflow.StartVerification{Meta: workflow.Meta{Actor: deskActor}}
+	case c.Status == workflow.StatusVerifying && len(results) > 0 && !recorded(c, results):
+		return workflow.RecordVerification{Meta: workflow.Meta{Actor: doorActor(l)}, Results: results}
+	}
+	return nil
 }
 
 // doorActor is the courier who checked at the door, or the provider when
