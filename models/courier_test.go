@@ -185,3 +185,73 @@ func TestCourierStoreListsAndPhotos(t *testing.T) {
 		}
 	})
 }
+
+func TestCourierStoreLookupScan(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		s := models.NewCourierStore(db)
+		ids := func(legs []desk.Leg) []string {
+			var out []string
+			for _, l := range legs {
+				out = append(out, l.ID)
+			}
+			return out
+		}
+		// Nothing at all: no track, no legs.
+		got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1")
+		if err != nil || got.Track != nil || len(got.Legs) != 0 {
+			t.Fatalf("empty lookup = %+v, %v", got, err)
+		}
+
+		// Case c1 has a pickup leg (SF0), a delivery leg (SF1) and its
+		// return leg (also SF1); case c2 has a leg of its own.
+		pickup := testLeg("L0", "c1", "SF0", t0)
+		pickup.Kind = desk.KindPickup
+		delivery := testLeg("L1", "c1", "SF1", t0.Add(time.Hour))
+		back := testLeg("L2", "c1", "SF1", t0.Add(2*time.Hour))
+		back.Kind, back.CourierID = desk.KindReturn, "cr-1"
+		for _, l := range []desk.Leg{pickup, delivery, back, testLeg("L9", "c2", "SF9", t0.Add(3*time.Hour))} {
+			if err := s.CreateLeg(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err = s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1")
+		if err != nil || got.Track != nil {
+			t.Fatalf("lookup = %+v, %v", got, err)
+		}
+		if diff := cmp.Diff([]string{"L2", "L1", "L0"}, ids(got.Legs)); diff != "" {
+			t.Errorf("legs of the waybill's case, newest first (-want +got):\n%s", diff)
+		}
+		one, _ := s.Leg(ctx, "L2")
+		if diff := cmp.Diff(one, got.Legs[0]); diff != "" {
+			t.Errorf("leg as the lookup reads it (-want +got):\n%s", diff)
+		}
+		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", ""); len(got.Legs) != 0 {
+			t.Errorf("legs of no waybill = %v", ids(got.Legs))
+		}
+
+		// A scan seen before: its track, with or without legs to go with it.
+		tr := desk.Track{LegID: "L1", Source: "courier", Key: "cr-1:scan-1", RequestHash: "h1", State: parcel.StatePickedUp,
+			Code: "pickup", At: t0, Actor: workflow.Actor{Kind: workflow.ActorCourier, ID: "cr-1"}, Note: "n",
+			Applied: true, Result: []byte(`{"scan_id":"scan-1"}`), ReceivedAt: t0.Add(time.Minute)}
+		if err := s.Move(ctx, tr, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.Track(ctx, "courier", "cr-1:scan-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, waybill := range []string{"SF1", "SF404"} {
+			got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", waybill)
+			if err != nil || got.Track == nil {
+				t.Fatalf("lookup of a seen scan under %s = %+v, %v", waybill, got, err)
+			}
+			if diff := cmp.Diff(want, *got.Track); diff != "" {
+				t.Errorf("track as the lookup reads it (-want +got):\n%s", diff)
+			}
+		}
+		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1"); len(got.Legs) != 3 {
+			t.Errorf("legs beside a seen track = %v, want all three", ids(got.Legs))
+		}
+	})
+}

@@ -168,6 +168,26 @@ func (s *memStore) Track(_ context.Context, source, key string) (Track, error) {
 	return Track{}, fmt.Errorf("track %s: %w", key, workflow.ErrNotFound)
 }
 
+func (s *memStore) LookupScan(_ context.Context, source, key, waybill string) (ScanLookup, error) {
+	s.count("LookupScan")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out ScanLookup
+	for _, t := range s.tracks {
+		if t.Source == source && t.Key == key {
+			out.Track = &t
+		}
+	}
+	cases := map[string]bool{}
+	for _, l := range s.legs {
+		if waybill != "" && l.Waybill == waybill {
+			cases[l.CaseID] = true
+		}
+	}
+	out.Legs = s.sorted(func(l Leg) bool { return cases[l.CaseID] })
+	return out, nil
+}
+
 func (s *memStore) MarkSynced(_ context.Context, id string, version int64) error {
 	s.count("MarkSynced")
 	s.mu.Lock()

@@ -90,9 +90,10 @@ func (s *Service) syncSoon(ctx context.Context, legID string) {
 }
 
 // syncNow is syncSoon of a leg as the caller has just written it, which
-// need not be read again.
-func (s *Service) syncNow(ctx context.Context, l Leg) {
-	s.syncFailed(ctx, l.ID, s.sync(ctx, l))
+// need not be read again, with the legs of its case as the caller read
+// them.
+func (s *Service) syncNow(ctx context.Context, l Leg, caseLegs []Leg) {
+	s.syncFailed(ctx, l.ID, s.syncWith(ctx, l, caseLegs))
 }
 
 // syncFailed logs a sync that failed; the sweep retries it.

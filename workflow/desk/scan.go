@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -101,15 +100,14 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 	}
 	key := courierID + ":" + req.ClientID
 	hash := s.scanHash(req)
-	if prev, err := s.cfg.Store.Track(ctx, "courier", key); err == nil {
-		return replay(prev, hash)
-	} else if !errors.Is(err, workflow.ErrNotFound) {
-		return ScanResult{}, err
-	}
-	legs, err := s.cfg.Store.LegsByWaybill(ctx, req.Waybill)
+	found, err := s.cfg.Store.LookupScan(ctx, "courier", key, req.Waybill)
 	if err != nil {
 		return ScanResult{}, err
 	}
+	if found.Track != nil {
+		return replay(*found.Track, hash)
+	}
+	legs := legsWith(found.Legs, func(o Leg) bool { return o.Waybill == req.Waybill })
 	if len(legs) == 0 {
 		return ScanResult{}, errUnknownWaybill(req.Waybill)
 	}
@@ -154,7 +152,7 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 		return replay(prev, hash)
 	}
 	if out.Applied {
-		s.syncNow(ctx, after)
+		s.syncNow(ctx, after, legsWith(found.Legs, func(o Leg) bool { return o.CaseID == l.CaseID }))
 	}
 	return out, nil
 }
@@ -247,6 +245,17 @@ func stateOfScan(k ScanKind) parcel.State {
 		return parcel.StateRefused
 	}
 	return parcel.StateUnknown
+}
+
+// legsWith returns the legs that pass keep, in their order.
+func legsWith(legs []Leg, keep func(Leg) bool) []Leg {
+	var out []Leg
+	for _, l := range legs {
+		if keep(l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // current is the leg a courier's scan of a waybill is about: the newest

@@ -16,7 +16,11 @@ const maxSyncRounds = 6
 // sync brings the case of a leg in step with the leg, then records that it
 // is. Each step is derived from the leg's state and the case's, so running
 // it again (after a failure, or on another replica) does nothing twice.
-func (s *Service) sync(ctx context.Context, l Leg) error {
+func (s *Service) sync(ctx context.Context, l Leg) error { return s.syncWith(ctx, l, nil) }
+
+// syncWith is sync given the legs of l's case, as the caller read them
+// shortly before (nil: they are read when needed).
+func (s *Service) syncWith(ctx context.Context, l Leg, caseLegs []Leg) error {
 	if l.SyncedVersion >= l.Version {
 		return nil
 	}
@@ -25,7 +29,7 @@ func (s *Service) sync(ctx context.Context, l Leg) error {
 	case KindPickup:
 		err = s.syncPickup(ctx, l)
 	case KindDelivery:
-		err = s.syncDelivery(ctx, l)
+		err = s.syncDelivery(ctx, l, caseLegs)
 	}
 	if err != nil {
 		return fmt.Errorf("bring case %s in step with leg %s: %w", l.CaseID, l.ID, err)
@@ -61,9 +65,15 @@ func (s *Service) syncPickup(ctx context.Context, l Leg) error {
 // syncDelivery hands the result over in the workflow, with the checks made
 // at the door, and starts the verification on completion at once; or takes
 // an undelivered result back to approved.
-func (s *Service) syncDelivery(ctx context.Context, l Leg) error {
-	if newer, err := s.superseded(ctx, l); err != nil || newer {
-		return err
+func (s *Service) syncDelivery(ctx context.Context, l Leg, caseLegs []Leg) error {
+	if caseLegs == nil {
+		var err error
+		if caseLegs, err = s.cfg.Store.CaseLegs(ctx, l.CaseID); err != nil {
+			return err
+		}
+	}
+	if superseded(l, caseLegs) {
+		return nil
 	}
 	results := doorResults(l.Door)
 	c, err := s.cfg.Cases.Get(ctx, l.CaseID)
@@ -164,17 +174,14 @@ func (s *Service) tolerate(ctx context.Context, l Leg, err error) error {
 	return err
 }
 
-// superseded reports whether the case has a newer delivery leg (the result
-// was sent again after this one was lost): this leg's news is then old.
-func (s *Service) superseded(ctx context.Context, l Leg) (bool, error) {
-	legs, err := s.cfg.Store.CaseLegs(ctx, l.CaseID)
-	if err != nil {
-		return false, err
-	}
+// superseded reports whether the case, of which legs are the legs, has a
+// newer delivery leg than l (the result was sent again after l was lost):
+// l's news is then old.
+func superseded(l Leg, legs []Leg) bool {
 	for _, o := range legs {
 		if o.Kind == KindDelivery && o.ID != l.ID && o.CreatedAt.After(l.CreatedAt) {
-			return true, nil
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
