@@ -3,6 +3,7 @@ package models_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -164,6 +165,31 @@ func TestCourierStoreListsAndPhotos(t *testing.T) {
 		}
 		if _, err := s.Photo(ctx, "L1", "ab"); !errors.Is(err, workflow.ErrNotFound) {
 			t.Errorf("photo of another leg: err = %v, want ErrNotFound", err)
+		}
+		q := p
+		q.Key, q.SM3 = "ef", "gh"
+		if err := s.AddPhoto(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddPhoto(ctx, desk.Photo{LegID: "L1", Key: "zz", SM3: "x", ContentType: "image/png", CourierID: "cr-1", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		photos, err := s.Photos(ctx, "L0", []string{"ef", "zz", "ab", "nope"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sms := map[string]string{}
+		for _, ph := range photos {
+			sms[ph.Key] = ph.SM3
+		}
+		if diff := cmp.Diff(map[string]string{"ab": "cd", "ef": "gh"}, sms); diff != "" {
+			t.Errorf("photos of L0 by key (-want +got):\n%s", diff)
+		}
+		if one, _ := s.Photo(ctx, "L0", "ab"); len(photos) == 0 || !cmp.Equal(one, photos[slices.IndexFunc(photos, func(ph desk.Photo) bool { return ph.Key == "ab" })]) {
+			t.Errorf("photo as Photos reads it = %+v, as Photo reads it %+v", photos, one)
+		}
+		if none, err := s.Photos(ctx, "L0", nil); err != nil || len(none) != 0 {
+			t.Errorf("photos of no keys = %+v, %v", none, err)
 		}
 
 		c := desk.Courier{ID: "cr-1", Name: "s1:n", Phone: "s1:p", PhoneIndex: "idx", PasswordHash: "h", Company: "sf", Active: true, CreatedAt: t0}

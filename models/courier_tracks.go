@@ -90,17 +90,50 @@ func (s *CourierStore) AddPhoto(ctx context.Context, p desk.Photo) error {
 	return translate("add photo to leg "+p.LegID, err)
 }
 
-// Photo returns a photo of a leg by key.
-func (s *CourierStore) Photo(ctx context.Context, legID, key string) (desk.Photo, error) {
+const photoColumns = `leg_id, "key", sm3, size, content_type, courier_id, created_at`
+
+func scanPhoto(row rowScanner) (desk.Photo, error) {
 	var (
 		p       desk.Photo
 		created sqlTime
 	)
-	err := s.db.gorm.WithContext(ctx).Raw(`SELECT leg_id, "key", sm3, size, content_type, courier_id, created_at
-		FROM courier_photos WHERE leg_id = ? AND "key" = ?`, legID, key).Row().
-		Scan(&p.LegID, &p.Key, &p.SM3, &p.Size, &p.ContentType, &p.CourierID, &created)
+	err := row.Scan(&p.LegID, &p.Key, &p.SM3, &p.Size, &p.ContentType, &p.CourierID, &created)
 	p.CreatedAt = created.T
+	return p, err
+}
+
+// Photo returns a photo of a leg by key.
+func (s *CourierStore) Photo(ctx context.Context, legID, key string) (desk.Photo, error) {
+	p, err := scanPhoto(s.db.gorm.WithContext(ctx).Raw(`SELECT `+photoColumns+`
+		FROM courier_photos WHERE leg_id = ? AND "key" = ?`, legID, key).Row())
 	return p, translate("get photo of leg "+legID, err)
+}
+
+// Photos returns the photos of a leg with one of the keys, in one statement.
+func (s *CourierStore) Photos(ctx context.Context, legID string, keys []string) ([]desk.Photo, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	op := "get photos of leg " + legID
+	args := []any{legID}
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+photoColumns+`
+		FROM courier_photos WHERE leg_id = ? AND "key" IN (`+placeholders(len(keys))+`)`, args...).Rows()
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	defer rows.Close()
+	var out []desk.Photo
+	for rows.Next() {
+		p, err := scanPhoto(rows)
+		if err != nil {
+			return nil, translate(op, err)
+		}
+		out = append(out, p)
+	}
+	return out, translate(op, rows.Err())
 }
 
 // lookupScan reads, in one statement, the track with a source and key and

@@ -211,6 +211,19 @@ func (s *memStore) Photo(_ context.Context, legID, key string) (Photo, error) {
 	return p, nil
 }
 
+func (s *memStore) Photos(_ context.Context, legID string, keys []string) ([]Photo, error) {
+	s.count("Photos")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Photo
+	for _, k := range keys {
+		if p, ok := s.photos[legID+"/"+k]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 func (s *memStore) Courier(_ context.Context, id string) (Courier, error) {
 	s.count("Courier")
 	s.mu.Lock()

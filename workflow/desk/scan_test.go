@@ -405,7 +405,7 @@ func TestScanRoundTrips(t *testing.T) {
 	if err != nil || res.ReturnLegID == "" {
 		t.Fatalf("scan = %+v, %v", res, err)
 	}
-	want := map[string]int{"LookupScan": 1, "Photo": 2, "Move": 1, "MarkSynced": 1}
+	want := map[string]int{"LookupScan": 1, "Photos": 1, "Move": 1, "MarkSynced": 1}
 	if got := f.store.called(); !maps.Equal(got, want) {
 		t.Errorf("store calls = %v, want %v", got, want)
 	}

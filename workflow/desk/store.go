@@ -51,6 +51,9 @@ type Store interface {
 	AddPhoto(ctx context.Context, p Photo) error
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
+	// Photos returns the photos of a leg with one of the keys (none is
+	// not an error), in one read.
+	Photos(ctx context.Context, legID string, keys []string) ([]Photo, error)
 
 	// CreateCourier stores a courier account; ErrDuplicate for a phone in use.
 	CreateCourier(ctx context.Context, c Courier) error
