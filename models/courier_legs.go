@@ -180,9 +180,14 @@ func (s *CourierStore) UpdateLeg(ctx context.Context, l desk.Leg) error {
 	return translate("update leg "+l.ID, s.updateLeg(s.db.gorm.WithContext(ctx), l))
 }
 
-// Move stores a track, the leg it changed and a leg it created, in one transaction.
+// Move stores a track, the leg it changed and a leg it created, in one
+// transaction. On PostgreSQL a move that changes the leg is one statement
+// (movePostgres).
 func (s *CourierStore) Move(ctx context.Context, t desk.Track, changed, created *desk.Leg) error {
 	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if changed != nil && s.db.isPostgres() {
+			return s.movePostgres(tx, t, *changed, created)
+		}
 		if err := s.insertTrack(tx, t); err != nil {
 			return err
 		}

@@ -281,3 +281,86 @@ func TestCourierStoreLookupScan(t *testing.T) {
 		}
 	})
 }
+
+// TestCourierStoreMoveIsAllOrNothing: a move writes its track, the leg's
+// change and the leg it created together or not at all, and a repeated
+// track is told apart from a stale leg.
+func TestCourierStoreMoveIsAllOrNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		s := models.NewCourierStore(db)
+		l := testLeg("L1", "c1", "SF1", t0)
+		if err := s.CreateLeg(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := s.Leg(ctx, "L1")
+		track := func(key string) desk.Track {
+			return desk.Track{LegID: "L1", Source: "courier", Key: key, State: parcel.StateSigned, At: t0,
+				Actor: workflow.Actor{Kind: workflow.ActorCourier, ID: "cr-1"}, Applied: true, Result: []byte(`{}`), ReceivedAt: t0}
+		}
+		next := stored
+		next.Status, next.Version, next.CourierID, next.UpdatedAt = desk.StatusDelivered, 2, "cr-1", t0.Add(time.Hour)
+		back := testLeg("L2", "c1", "SF1", t0.Add(time.Hour))
+		back.Kind, back.SourceKey, back.Status, back.ParentID = desk.KindReturn, "return:L1", desk.StatusPickedUp, "L1"
+		if err := s.Move(ctx, track("k1"), &next, &back); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Leg(ctx, "L1")
+		if err != nil || got.Version != 2 || got.Status != desk.StatusDelivered || got.CourierID != "cr-1" || got.SyncedVersion != 1 {
+			t.Errorf("moved leg = %+v, %v", got, err)
+		}
+		gotBack, err := s.Leg(ctx, "L2")
+		want := back
+		want.CreatedAt, want.UpdatedAt, want.MovedAt = gotBack.CreatedAt, gotBack.UpdatedAt, gotBack.MovedAt
+		if err != nil || !cmp.Equal(want, gotBack) || !gotBack.CreatedAt.Equal(back.CreatedAt.Truncate(time.Microsecond)) {
+			t.Errorf("created leg = %+v, %v; want %+v", gotBack, err, back)
+		}
+		if tr, err := s.Track(ctx, "courier", "k1"); err != nil || tr.LegID != "L1" || string(tr.Result) != `{}` {
+			t.Errorf("track = %+v, %v", tr, err)
+		}
+
+		// At a stale version nothing is written, the created leg neither,
+		// even when it exists already: a conflict, not a repeat.
+		stale := next
+		stale.Status = desk.StatusRefused
+		other := back
+		other.ID = "L3"
+		fresh := testLeg("L4", "c1", "SF1", t0)
+		for name, created := range map[string]*desk.Leg{"NoNewLeg": nil, "NewLeg": &fresh, "SameSource": &other} {
+			if err := s.Move(ctx, track("k-"+name), &stale, created); !errors.Is(err, workflow.ErrConflict) {
+				t.Errorf("%s: stale move: err = %v, want ErrConflict", name, err)
+			}
+			if _, err := s.Track(ctx, "courier", "k-"+name); !errors.Is(err, workflow.ErrNotFound) {
+				t.Errorf("%s: the stale move left its track: %v", name, err)
+			}
+		}
+		if _, err := s.Leg(ctx, "L4"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("the stale move created its leg: %v", err)
+		}
+		// A track seen before is a repeat, whatever the leg's version.
+		if err := s.Move(ctx, track("k1"), &stale, nil); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("repeated track at a stale version: err = %v, want ErrDuplicate", err)
+		}
+		later := got
+		later.Status, later.Version = desk.StatusDelivered, 3
+		if err := s.Move(ctx, track("k1"), &later, nil); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("repeated track: err = %v, want ErrDuplicate", err)
+		}
+		if got, _ := s.Leg(ctx, "L1"); got.Version != 2 {
+			t.Errorf("a refused move changed the leg to v%d", got.Version)
+		}
+		// A leg created beside a change whose source made one already is a
+		// repeat too, and takes the change with it.
+		dupBack := back
+		dupBack.ID = "L5"
+		if err := s.Move(ctx, track("k2"), &later, &dupBack); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("second leg of one source: err = %v, want ErrDuplicate", err)
+		}
+		if got, _ := s.Leg(ctx, "L1"); got.Version != 2 {
+			t.Errorf("a move whose new leg was refused changed the leg to v%d", got.Version)
+		}
+		if _, err := s.Track(ctx, "courier", "k2"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("a move whose new leg was refused left its track: %v", err)
+		}
+	})
+}

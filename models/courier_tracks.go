@@ -13,14 +13,18 @@ import (
 
 const trackColumns = `leg_id, source, "key", request_hash, state, code, at, actor_kind, actor_id, note, applied, result, received_at`
 
-func (s *CourierStore) insertTrack(tx *gorm.DB, t desk.Track) error {
+// trackArgs converts a track to the values of trackColumns.
+func (s *CourierStore) trackArgs(t desk.Track) []any {
 	var result any
 	if t.Result != nil {
 		result = string(t.Result)
 	}
-	return tx.Exec(`INSERT INTO courier_tracks (`+trackColumns+`) VALUES (`+placeholders(13)+`)`,
-		t.LegID, t.Source, t.Key, t.RequestHash, string(t.State), t.Code, s.db.ts(t.At), string(t.Actor.Kind), t.Actor.ID,
-		t.Note, t.Applied, result, s.db.ts(t.ReceivedAt)).Error
+	return []any{t.LegID, t.Source, t.Key, t.RequestHash, string(t.State), t.Code, s.db.ts(t.At), string(t.Actor.Kind), t.Actor.ID,
+		t.Note, t.Applied, result, s.db.ts(t.ReceivedAt)}
+}
+
+func (s *CourierStore) insertTrack(tx *gorm.DB, t desk.Track) error {
+	return tx.Exec(`INSERT INTO courier_tracks (`+trackColumns+`) VALUES (`+placeholders(13)+`)`, s.trackArgs(t)...).Error
 }
 
 // trackRow is a row of trackColumns as scanned.

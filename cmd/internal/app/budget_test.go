@@ -40,7 +40,7 @@ var overBudget = map[string][2]int{
 	"PUT /api/v1/citizen/cases/:id/delivery":  {6, 2},
 	"POST /api/v1/citizen/cases/:id/submit":   {7, 2},
 	"POST /api/v1/citizen/cases/:id/payments": {5, 2},
-	"POST /api/v1/courier/scans":              {11, 1},
+	"POST /api/v1/courier/scans":              {9, 1},
 }
 
 // budgetRoutes are the busiest state-changing endpoints, held to the budget.
