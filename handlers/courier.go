@@ -35,9 +35,10 @@ type CourierDesk interface {
 	Authenticate(ctx context.Context, phone, password string) (string, error)
 	LoginKey(phone string) string
 	CourierActive(ctx context.Context, id string) (bool, error)
+	ActiveCourier(ctx context.Context, id string) (desk.Courier, error)
 	CourierLegs(ctx context.Context, courierID, after string, limit int) ([]desk.LegView, string, error)
 	CourierLeg(ctx context.Context, courierID, legID string) (desk.LegView, error)
-	Scan(ctx context.Context, courierID string, req desk.ScanRequest) (desk.ScanResult, error)
+	Scan(ctx context.Context, who desk.Courier, req desk.ScanRequest) (desk.ScanResult, error)
 	AddPhoto(ctx context.Context, courierID, legID string, obj desk.PhotoObject) (desk.Photo, error)
 	Push(ctx context.Context, provider string, header map[string][]string, body []byte) (parcel.Push, error)
 }
@@ -78,19 +79,25 @@ func (h *Handler) courierEnabled(c *gin.Context) {
 	c.Next()
 }
 
+const ctxCourier = "zerovisit.courier"
+
 // courierActive refuses a courier whose account was disabled since the
-// token was issued.
+// token was issued, and keeps the account for the request.
 func (h *Handler) courierActive(c *gin.Context) {
-	ok, err := h.courier.Desk.CourierActive(c.Request.Context(), subjectOf(c).ID)
+	who, err := h.courier.Desk.ActiveCourier(c.Request.Context(), subjectOf(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if !ok {
-		writeError(c, APIError{Status: http.StatusForbidden, Code: "courier_disabled", Message: "快递员账号已停用"})
-		return
-	}
+	c.Set(ctxCourier, who)
 	c.Next()
+}
+
+// mustCourier is the account courierActive read; only valid behind it.
+func mustCourier(c *gin.Context) desk.Courier {
+	v, _ := c.Get(ctxCourier)
+	who, _ := v.(desk.Courier)
+	return who
 }
 
 // handleCourierError writes the desk's and the providers' refusals through

@@ -68,7 +68,7 @@ func (h *Handler) courierScan(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	res, err := h.courier.Desk.Scan(c.Request.Context(), subjectOf(c).ID, req)
+	res, err := h.courier.Desk.Scan(c.Request.Context(), mustCourier(c), req)
 	if err != nil {
 		h.handleCourierError(c, err)
 		return

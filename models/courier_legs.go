@@ -51,29 +51,42 @@ func (s *CourierStore) legArgs(l desk.Leg) ([]any, error) {
 		l.Version, l.SyncedVersion, s.db.ts(l.CreatedAt), s.db.ts(l.UpdatedAt), s.db.ts(l.MovedAt), string(data)}, nil
 }
 
-// scanLeg reads a row of legColumns: the document, with the columns laid
-// over it (they are what queries see, so they are authoritative).
+// legRow is a row of legColumns as scanned.
+type legRow struct {
+	id, source, kind, caseID, prov string
+	waybill, status, courierID     string
+	version, synced                int64
+	created, updated, moved        sqlTime
+	data                           string
+}
+
+// dest are the scan destinations of legColumns.
+func (r *legRow) dest() []any {
+	return []any{&r.id, &r.source, &r.kind, &r.caseID, &r.prov, &r.waybill, &r.status, &r.courierID,
+		&r.version, &r.synced, &r.created, &r.updated, &r.moved, &r.data}
+}
+
+// leg is the document, with the columns laid over it (they are what
+// queries see, so they are authoritative).
+func (r *legRow) leg() (desk.Leg, error) {
+	var l desk.Leg
+	if err := json.Unmarshal([]byte(r.data), &l); err != nil {
+		return desk.Leg{}, fmt.Errorf("decode leg %s: %w", r.id, err)
+	}
+	l.ID, l.SourceKey, l.Kind, l.CaseID, l.Provider = r.id, r.source, desk.Kind(r.kind), r.caseID, r.prov
+	l.Waybill, l.Status, l.CourierID = r.waybill, desk.Status(r.status), r.courierID
+	l.Version, l.SyncedVersion = r.version, r.synced
+	l.CreatedAt, l.UpdatedAt, l.MovedAt = r.created.T, r.updated.T, r.moved.T
+	return l, nil
+}
+
+// scanLeg reads a row of legColumns.
 func scanLeg(row rowScanner) (desk.Leg, error) {
-	var (
-		l                        desk.Leg
-		kind, status, data       string
-		created, updated, moved  sqlTime
-		id, source, caseID, prov string
-		waybill, courierID       string
-		version, synced          int64
-	)
-	if err := row.Scan(&id, &source, &kind, &caseID, &prov, &waybill, &status, &courierID,
-		&version, &synced, &created, &updated, &moved, &data); err != nil {
+	var r legRow
+	if err := row.Scan(r.dest()...); err != nil {
 		return desk.Leg{}, err
 	}
-	if err := json.Unmarshal([]byte(data), &l); err != nil {
-		return desk.Leg{}, fmt.Errorf("decode leg %s: %w", id, err)
-	}
-	l.ID, l.SourceKey, l.Kind, l.CaseID, l.Provider = id, source, desk.Kind(kind), caseID, prov
-	l.Waybill, l.Status, l.CourierID = waybill, desk.Status(status), courierID
-	l.Version, l.SyncedVersion = version, synced
-	l.CreatedAt, l.UpdatedAt, l.MovedAt = created.T, updated.T, moved.T
-	return l, nil
+	return r.leg()
 }
 
 // CreateLeg stores a new leg; workflow.ErrDuplicate when its source key exists.
@@ -167,9 +180,14 @@ func (s *CourierStore) UpdateLeg(ctx context.Context, l desk.Leg) error {
 	return translate("update leg "+l.ID, s.updateLeg(s.db.gorm.WithContext(ctx), l))
 }
 
-// Move stores a track, the leg it changed and a leg it created, in one transaction.
+// Move stores a track, the leg it changed and a leg it created, in one
+// transaction. On PostgreSQL a move that changes the leg is one statement
+// (movePostgres).
 func (s *CourierStore) Move(ctx context.Context, t desk.Track, changed, created *desk.Leg) error {
 	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if changed != nil && s.db.isPostgres() {
+			return s.movePostgres(tx, t, *changed, created)
+		}
 		if err := s.insertTrack(tx, t); err != nil {
 			return err
 		}

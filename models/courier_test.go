@@ -3,6 +3,7 @@ package models_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -165,6 +166,31 @@ func TestCourierStoreListsAndPhotos(t *testing.T) {
 		if _, err := s.Photo(ctx, "L1", "ab"); !errors.Is(err, workflow.ErrNotFound) {
 			t.Errorf("photo of another leg: err = %v, want ErrNotFound", err)
 		}
+		q := p
+		q.Key, q.SM3 = "ef", "gh"
+		if err := s.AddPhoto(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddPhoto(ctx, desk.Photo{LegID: "L1", Key: "zz", SM3: "x", ContentType: "image/png", CourierID: "cr-1", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		photos, err := s.Photos(ctx, "L0", []string{"ef", "zz", "ab", "nope"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sms := map[string]string{}
+		for _, ph := range photos {
+			sms[ph.Key] = ph.SM3
+		}
+		if diff := cmp.Diff(map[string]string{"ab": "cd", "ef": "gh"}, sms); diff != "" {
+			t.Errorf("photos of L0 by key (-want +got):\n%s", diff)
+		}
+		if one, _ := s.Photo(ctx, "L0", "ab"); len(photos) == 0 || !cmp.Equal(one, photos[slices.IndexFunc(photos, func(ph desk.Photo) bool { return ph.Key == "ab" })]) {
+			t.Errorf("photo as Photos reads it = %+v, as Photo reads it %+v", photos, one)
+		}
+		if none, err := s.Photos(ctx, "L0", nil); err != nil || len(none) != 0 {
+			t.Errorf("photos of no keys = %+v, %v", none, err)
+		}
 
 		c := desk.Courier{ID: "cr-1", Name: "s1:n", Phone: "s1:p", PhoneIndex: "idx", PasswordHash: "h", Company: "sf", Active: true, CreatedAt: t0}
 		if err := s.CreateCourier(ctx, c); err != nil {
@@ -182,6 +208,159 @@ func TestCourierStoreListsAndPhotos(t *testing.T) {
 		}
 		if err := s.SetCourierActive(ctx, "nobody", true); !errors.Is(err, workflow.ErrNotFound) {
 			t.Errorf("unknown courier: err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestCourierStoreLookupScan(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		s := models.NewCourierStore(db)
+		ids := func(legs []desk.Leg) []string {
+			var out []string
+			for _, l := range legs {
+				out = append(out, l.ID)
+			}
+			return out
+		}
+		// Nothing at all: no track, no legs.
+		got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1")
+		if err != nil || got.Track != nil || len(got.Legs) != 0 {
+			t.Fatalf("empty lookup = %+v, %v", got, err)
+		}
+
+		// Case c1 has a pickup leg (SF0), a delivery leg (SF1) and its
+		// return leg (also SF1); case c2 has a leg of its own.
+		pickup := testLeg("L0", "c1", "SF0", t0)
+		pickup.Kind = desk.KindPickup
+		delivery := testLeg("L1", "c1", "SF1", t0.Add(time.Hour))
+		back := testLeg("L2", "c1", "SF1", t0.Add(2*time.Hour))
+		back.Kind, back.CourierID = desk.KindReturn, "cr-1"
+		for _, l := range []desk.Leg{pickup, delivery, back, testLeg("L9", "c2", "SF9", t0.Add(3*time.Hour))} {
+			if err := s.CreateLeg(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err = s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1")
+		if err != nil || got.Track != nil {
+			t.Fatalf("lookup = %+v, %v", got, err)
+		}
+		if diff := cmp.Diff([]string{"L2", "L1", "L0"}, ids(got.Legs)); diff != "" {
+			t.Errorf("legs of the waybill's case, newest first (-want +got):\n%s", diff)
+		}
+		one, _ := s.Leg(ctx, "L2")
+		if diff := cmp.Diff(one, got.Legs[0]); diff != "" {
+			t.Errorf("leg as the lookup reads it (-want +got):\n%s", diff)
+		}
+		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", ""); len(got.Legs) != 0 {
+			t.Errorf("legs of no waybill = %v", ids(got.Legs))
+		}
+
+		// A scan seen before: its track, with or without legs to go with it.
+		tr := desk.Track{LegID: "L1", Source: "courier", Key: "cr-1:scan-1", RequestHash: "h1", State: parcel.StatePickedUp,
+			Code: "pickup", At: t0, Actor: workflow.Actor{Kind: workflow.ActorCourier, ID: "cr-1"}, Note: "n",
+			Applied: true, Result: []byte(`{"scan_id":"scan-1"}`), ReceivedAt: t0.Add(time.Minute)}
+		if err := s.Move(ctx, tr, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.Track(ctx, "courier", "cr-1:scan-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, waybill := range []string{"SF1", "SF404"} {
+			got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", waybill)
+			if err != nil || got.Track == nil {
+				t.Fatalf("lookup of a seen scan under %s = %+v, %v", waybill, got, err)
+			}
+			if diff := cmp.Diff(want, *got.Track); diff != "" {
+				t.Errorf("track as the lookup reads it (-want +got):\n%s", diff)
+			}
+		}
+		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1"); len(got.Legs) != 3 {
+			t.Errorf("legs beside a seen track = %v, want all three", ids(got.Legs))
+		}
+	})
+}
+
+// TestCourierStoreMoveIsAllOrNothing: a move writes its track, the leg's
+// change and the leg it created together or not at all, and a repeated
+// track is told apart from a stale leg.
+func TestCourierStoreMoveIsAllOrNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		s := models.NewCourierStore(db)
+		l := testLeg("L1", "c1", "SF1", t0)
+		if err := s.CreateLeg(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := s.Leg(ctx, "L1")
+		track := func(key string) desk.Track {
+			return desk.Track{LegID: "L1", Source: "courier", Key: key, State: parcel.StateSigned, At: t0,
+				Actor: workflow.Actor{Kind: workflow.ActorCourier, ID: "cr-1"}, Applied: true, Result: []byte(`{}`), ReceivedAt: t0}
+		}
+		next := stored
+		next.Status, next.Version, next.CourierID, next.UpdatedAt = desk.StatusDelivered, 2, "cr-1", t0.Add(time.Hour)
+		back := testLeg("L2", "c1", "SF1", t0.Add(time.Hour))
+		back.Kind, back.SourceKey, back.Status, back.ParentID = desk.KindReturn, "return:L1", desk.StatusPickedUp, "L1"
+		if err := s.Move(ctx, track("k1"), &next, &back); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Leg(ctx, "L1")
+		if err != nil || got.Version != 2 || got.Status != desk.StatusDelivered || got.CourierID != "cr-1" || got.SyncedVersion != 1 {
+			t.Errorf("moved leg = %+v, %v", got, err)
+		}
+		gotBack, err := s.Leg(ctx, "L2")
+		want := back
+		want.CreatedAt, want.UpdatedAt, want.MovedAt = gotBack.CreatedAt, gotBack.UpdatedAt, gotBack.MovedAt
+		if err != nil || !cmp.Equal(want, gotBack) || !gotBack.CreatedAt.Equal(back.CreatedAt.Truncate(time.Microsecond)) {
+			t.Errorf("created leg = %+v, %v; want %+v", gotBack, err, back)
+		}
+		if tr, err := s.Track(ctx, "courier", "k1"); err != nil || tr.LegID != "L1" || string(tr.Result) != `{}` {
+			t.Errorf("track = %+v, %v", tr, err)
+		}
+
+		// At a stale version nothing is written, the created leg neither,
+		// even when it exists already: a conflict, not a repeat.
+		stale := next
+		stale.Status = desk.StatusRefused
+		other := back
+		other.ID = "L3"
+		fresh := testLeg("L4", "c1", "SF1", t0)
+		for name, created := range map[string]*desk.Leg{"NoNewLeg": nil, "NewLeg": &fresh, "SameSource": &other} {
+			if err := s.Move(ctx, track("k-"+name), &stale, created); !errors.Is(err, workflow.ErrConflict) {
+				t.Errorf("%s: stale move: err = %v, want ErrConflict", name, err)
+			}
+			if _, err := s.Track(ctx, "courier", "k-"+name); !errors.Is(err, workflow.ErrNotFound) {
+				t.Errorf("%s: the stale move left its track: %v", name, err)
+			}
+		}
+		if _, err := s.Leg(ctx, "L4"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("the stale move created its leg: %v", err)
+		}
+		// A track seen before is a repeat, whatever the leg's version.
+		if err := s.Move(ctx, track("k1"), &stale, nil); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("repeated track at a stale version: err = %v, want ErrDuplicate", err)
+		}
+		later := got
+		later.Status, later.Version = desk.StatusDelivered, 3
+		if err := s.Move(ctx, track("k1"), &later, nil); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("repeated track: err = %v, want ErrDuplicate", err)
+		}
+		if got, _ := s.Leg(ctx, "L1"); got.Version != 2 {
+			t.Errorf("a refused move changed the leg to v%d", got.Version)
+		}
+		// A leg created beside a change whose source made one already is a
+		// repeat too, and takes the change with it.
+		dupBack := back
+		dupBack.ID = "L5"
+		if err := s.Move(ctx, track("k2"), &later, &dupBack); !errors.Is(err, workflow.ErrDuplicate) {
+			t.Errorf("second leg of one source: err = %v, want ErrDuplicate", err)
+		}
+		if got, _ := s.Leg(ctx, "L1"); got.Version != 2 {
+			t.Errorf("a move whose new leg was refused changed the leg to v%d", got.Version)
+		}
+		if _, err := s.Track(ctx, "courier", "k2"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("a move whose new leg was refused left its track: %v", err)
 		}
 	})
 }

@@ -13,32 +13,50 @@ import (
 
 const trackColumns = `leg_id, source, "key", request_hash, state, code, at, actor_kind, actor_id, note, applied, result, received_at`
 
-func (s *CourierStore) insertTrack(tx *gorm.DB, t desk.Track) error {
+// trackArgs converts a track to the values of trackColumns.
+func (s *CourierStore) trackArgs(t desk.Track) []any {
 	var result any
 	if t.Result != nil {
 		result = string(t.Result)
 	}
-	return tx.Exec(`INSERT INTO courier_tracks (`+trackColumns+`) VALUES (`+placeholders(13)+`)`,
-		t.LegID, t.Source, t.Key, t.RequestHash, string(t.State), t.Code, s.db.ts(t.At), string(t.Actor.Kind), t.Actor.ID,
-		t.Note, t.Applied, result, s.db.ts(t.ReceivedAt)).Error
+	return []any{t.LegID, t.Source, t.Key, t.RequestHash, string(t.State), t.Code, s.db.ts(t.At), string(t.Actor.Kind), t.Actor.ID,
+		t.Note, t.Applied, result, s.db.ts(t.ReceivedAt)}
+}
+
+func (s *CourierStore) insertTrack(tx *gorm.DB, t desk.Track) error {
+	return tx.Exec(`INSERT INTO courier_tracks (`+trackColumns+`) VALUES (`+placeholders(13)+`)`, s.trackArgs(t)...).Error
+}
+
+// trackRow is a row of trackColumns as scanned.
+type trackRow struct {
+	t            desk.Track
+	state, kind  string
+	result       *string
+	at, received sqlTime
+}
+
+// dest are the scan destinations of trackColumns.
+func (r *trackRow) dest() []any {
+	t := &r.t
+	return []any{&t.LegID, &t.Source, &t.Key, &t.RequestHash, &r.state, &t.Code, &r.at, &r.kind, &t.Actor.ID,
+		&t.Note, &t.Applied, &r.result, &r.received}
+}
+
+func (r *trackRow) track() desk.Track {
+	t := r.t
+	t.State, t.Actor.Kind, t.At, t.ReceivedAt = parcel.State(r.state), workflow.ActorKind(r.kind), r.at.T, r.received.T
+	if r.result != nil {
+		t.Result = []byte(*r.result)
+	}
+	return t
 }
 
 func scanTrack(row rowScanner) (desk.Track, error) {
-	var (
-		t            desk.Track
-		state, kind  string
-		result       *string
-		at, received sqlTime
-	)
-	if err := row.Scan(&t.LegID, &t.Source, &t.Key, &t.RequestHash, &state, &t.Code, &at, &kind, &t.Actor.ID,
-		&t.Note, &t.Applied, &result, &received); err != nil {
+	var r trackRow
+	if err := row.Scan(r.dest()...); err != nil {
 		return desk.Track{}, err
 	}
-	t.State, t.Actor.Kind, t.At, t.ReceivedAt = parcel.State(state), workflow.ActorKind(kind), at.T, received.T
-	if result != nil {
-		t.Result = []byte(*result)
-	}
-	return t, nil
+	return r.track(), nil
 }
 
 // Track returns the track with a source and key.
@@ -76,15 +94,99 @@ func (s *CourierStore) AddPhoto(ctx context.Context, p desk.Photo) error {
 	return translate("add photo to leg "+p.LegID, err)
 }
 
-// Photo returns a photo of a leg by key.
-func (s *CourierStore) Photo(ctx context.Context, legID, key string) (desk.Photo, error) {
+const photoColumns = `leg_id, "key", sm3, size, content_type, courier_id, created_at`
+
+func scanPhoto(row rowScanner) (desk.Photo, error) {
 	var (
 		p       desk.Photo
 		created sqlTime
 	)
-	err := s.db.gorm.WithContext(ctx).Raw(`SELECT leg_id, "key", sm3, size, content_type, courier_id, created_at
-		FROM courier_photos WHERE leg_id = ? AND "key" = ?`, legID, key).Row().
-		Scan(&p.LegID, &p.Key, &p.SM3, &p.Size, &p.ContentType, &p.CourierID, &created)
+	err := row.Scan(&p.LegID, &p.Key, &p.SM3, &p.Size, &p.ContentType, &p.CourierID, &created)
 	p.CreatedAt = created.T
+	return p, err
+}
+
+// Photo returns a photo of a leg by key.
+func (s *CourierStore) Photo(ctx context.Context, legID, key string) (desk.Photo, error) {
+	p, err := scanPhoto(s.db.gorm.WithContext(ctx).Raw(`SELECT `+photoColumns+`
+		FROM courier_photos WHERE leg_id = ? AND "key" = ?`, legID, key).Row())
 	return p, translate("get photo of leg "+legID, err)
+}
+
+// Photos returns the photos of a leg with one of the keys, in one statement.
+func (s *CourierStore) Photos(ctx context.Context, legID string, keys []string) ([]desk.Photo, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	op := "get photos of leg " + legID
+	args := []any{legID}
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+photoColumns+`
+		FROM courier_photos WHERE leg_id = ? AND "key" IN (`+placeholders(len(keys))+`)`, args...).Rows()
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	defer rows.Close()
+	var out []desk.Photo
+	for rows.Next() {
+		p, err := scanPhoto(rows)
+		if err != nil {
+			return nil, translate(op, err)
+		}
+		out = append(out, p)
+	}
+	return out, translate(op, rows.Err())
+}
+
+// lookupScan reads, in one statement, the track with a source and key and
+// the legs of every case with a leg under a waybill. The joins yield at
+// least one row; columns of a missing track or leg read as zero values.
+const lookupScan = `SELECT t.source IS NOT NULL, l.id IS NOT NULL,
+	COALESCE(t.leg_id, ''), COALESCE(t.source, ''), COALESCE(t."key", ''), COALESCE(t.request_hash, ''),
+	COALESCE(t.state, ''), COALESCE(t.code, ''), t.at, COALESCE(t.actor_kind, ''), COALESCE(t.actor_id, ''),
+	COALESCE(t.note, ''), COALESCE(t.applied, FALSE), t.result, t.received_at,
+	COALESCE(l.id, ''), COALESCE(l.source_key, ''), COALESCE(l.kind, ''), COALESCE(l.case_id, ''),
+	COALESCE(l.provider, ''), COALESCE(l.waybill, ''), COALESCE(l.status, ''), COALESCE(l.courier_id, ''),
+	COALESCE(l.version, 0), COALESCE(l.synced_version, 0), l.created_at, l.updated_at, l.moved_at, COALESCE(l.data, '{}')
+FROM (SELECT 1 AS one) AS o
+LEFT JOIN courier_tracks t ON t.source = ? AND t."key" = ?
+LEFT JOIN courier_legs l ON l.case_id IN (SELECT w.case_id FROM courier_legs w WHERE w.waybill = ? AND w.waybill <> '')
+ORDER BY l.created_at DESC, l.id DESC`
+
+// LookupScan returns, in one read, the track with source and key (nil
+// when there is none) and the legs of every case that has a leg under
+// waybill, newest first.
+func (s *CourierStore) LookupScan(ctx context.Context, source, key, waybill string) (desk.ScanLookup, error) {
+	op := fmt.Sprintf("look up scan %s/%s of %s", source, key, waybill)
+	rows, err := s.db.gorm.WithContext(ctx).Raw(lookupScan, source, key, waybill).Rows()
+	if err != nil {
+		return desk.ScanLookup{}, translate(op, err)
+	}
+	defer rows.Close()
+	var out desk.ScanLookup
+	for rows.Next() {
+		var (
+			hasTrack, hasLeg bool
+			tr               trackRow
+			lr               legRow
+		)
+		dest := append([]any{&hasTrack, &hasLeg}, tr.dest()...)
+		if err := rows.Scan(append(dest, lr.dest()...)...); err != nil {
+			return desk.ScanLookup{}, translate(op, err)
+		}
+		if hasTrack && out.Track == nil {
+			t := tr.track()
+			out.Track = &t
+		}
+		if hasLeg {
+			l, err := lr.leg()
+			if err != nil {
+				return desk.ScanLookup{}, translate(op, err)
+			}
+			out.Legs = append(out.Legs, l)
+		}
+	}
+	return out, translate(op, rows.Err())
 }

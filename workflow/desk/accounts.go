@@ -95,6 +95,26 @@ func (s *Service) CourierActive(ctx context.Context, id string) (bool, error) {
 	return c.Active && err == nil, err
 }
 
+// errCourierDisabled refuses a courier whose account was disabled (or
+// removed) since their token was issued.
+var errCourierDisabled = workflow.Refuse(workflow.ErrForbidden, "courier_disabled", "快递员账号已停用")
+
+// ActiveCourier returns the account with the id if it may work, and
+// refuses it otherwise. A request reads the account once, here, and hands
+// it on to what it does (Scan).
+func (s *Service) ActiveCourier(ctx context.Context, id string) (Courier, error) {
+	c, err := s.cfg.Store.Courier(ctx, id)
+	switch {
+	case errors.Is(err, workflow.ErrNotFound):
+		return Courier{}, errCourierDisabled
+	case err != nil:
+		return Courier{}, err
+	case !c.Active:
+		return Courier{}, errCourierDisabled
+	}
+	return c, nil
+}
+
 // SetCourierActive enables or disables the account with the phone, and
 // returns its id.
 func (s *Service) SetCourierActive(ctx context.Context, phone string, active bool) (string, error) {

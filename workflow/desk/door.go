@@ -35,6 +35,7 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 	}
 	d := &DoorCheck{CourierID: courierID, ScanID: req.ClientID, At: orNow(req.At, s.cfg.Now()), IdentityMatched: true}
 	seen := map[string]bool{}
+	var photos map[string]Photo // read with the first check that gets so far
 	for i, c := range req.Checks {
 		field := fmt.Sprintf("checks[%d]", i)
 		switch {
@@ -48,12 +49,14 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 			return nil, refuse(workflow.ErrInvalidInput, "invalid_field", "说明不能超过 200 字", map[string]string{"field": field + ".note"})
 		}
 		seen[c.Material] = true
-		p, err := s.cfg.Store.Photo(ctx, l.ID, c.PhotoKey)
-		if errors.Is(err, workflow.ErrNotFound) {
-			return nil, refuse(workflow.ErrInvalidInput, "photo_missing", "请先上传该材料原件的照片", map[string]string{"field": field + ".photo_key"})
+		if photos == nil {
+			if photos, err = s.photos(ctx, l.ID, req.Checks); err != nil {
+				return nil, err
+			}
 		}
-		if err != nil {
-			return nil, err
+		p, ok := photos[c.PhotoKey]
+		if !ok {
+			return nil, refuse(workflow.ErrInvalidInput, "photo_missing", "请先上传该材料原件的照片", map[string]string{"field": field + ".photo_key"})
 		}
 		d.Results = append(d.Results, CheckResult{Material: c.Material, Passed: c.Passed, Note: c.Note, PhotoKey: p.Key, PhotoSM3: p.SM3})
 	}
@@ -61,6 +64,23 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 		return nil, refuse(workflow.ErrInvalidInput, "checklist_incomplete", "请逐项核验清单中的全部材料原件", map[string]any{"checklist": l.Materials})
 	}
 	return d, nil
+}
+
+// photos returns the photos of leg legID the checks name, by key, in one read.
+func (s *Service) photos(ctx context.Context, legID string, checks []CheckInput) (map[string]Photo, error) {
+	keys := make([]string, 0, len(checks))
+	for _, c := range checks {
+		keys = append(keys, c.PhotoKey)
+	}
+	found, err := s.cfg.Store.Photos(ctx, legID, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Photo, len(found))
+	for _, p := range found {
+		out[p.Key] = p
+	}
+	return out, nil
 }
 
 // normalizeID is the form of a resident ID number the blind index takes:

@@ -13,14 +13,18 @@ import (
 const maxMoveRetries = 8
 
 // apply records track t against the leg and applies m to it, retrying
-// when another change of the leg won a race. dup is true when the track
-// was seen before: then nothing changed. result, when set, computes the
-// answer stored with the track from the leg after the move, whether it
-// changed, and the return leg it gave rise to.
-func (s *Service) apply(ctx context.Context, legID string, t Track, m move, result func(next Leg, changed bool, back *Leg) []byte) (after Leg, dup bool, err error) {
+// when another change of the leg won a race. read, when set, is the leg as
+// the caller has just read it, tried first; every retry reads it afresh.
+// dup is true when the track was seen before: then nothing changed.
+// result, when set, computes the answer stored with the track from the
+// leg after the move, whether it changed, and the return leg it gave rise
+// to.
+func (s *Service) apply(ctx context.Context, legID string, read *Leg, t Track, m move, result func(next Leg, changed bool, back *Leg) []byte) (after Leg, dup bool, err error) {
 	for range maxMoveRetries {
-		l, err := s.cfg.Store.Leg(ctx, legID)
-		if err != nil {
+		var l Leg
+		if read != nil {
+			l, read = *read, nil
+		} else if l, err = s.cfg.Store.Leg(ctx, legID); err != nil {
 			return Leg{}, false, err
 		}
 		// Checked on every attempt: after a lost race the leg may have

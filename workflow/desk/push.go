@@ -35,7 +35,7 @@ func (s *Service) Push(ctx context.Context, provider string, header map[string][
 	touched := map[string]bool{}
 	for i, ev := range push.Events {
 		t := Track{Source: provider, Key: ev.Key, State: ev.State, Code: ev.Code, At: ev.At, Actor: actor, Note: ev.Note}
-		l, dup, err := s.apply(ctx, targets[i], t, move{state: ev.State, at: ev.At, actor: actor}, nil)
+		l, dup, err := s.apply(ctx, targets[i], nil, t, move{state: ev.State, at: ev.At, actor: actor}, nil)
 		if err != nil {
 			return parcel.Push{}, err
 		}
@@ -86,6 +86,18 @@ func (s *Service) syncSoon(ctx context.Context, legID string) {
 	if err == nil {
 		err = s.sync(ctx, l)
 	}
+	s.syncFailed(ctx, legID, err)
+}
+
+// syncNow is syncSoon of a leg as the caller has just written it, which
+// need not be read again, with the legs of its case as the caller read
+// them.
+func (s *Service) syncNow(ctx context.Context, l Leg, caseLegs []Leg) {
+	s.syncFailed(ctx, l.ID, s.syncWith(ctx, l, caseLegs))
+}
+
+// syncFailed logs a sync that failed; the sweep retries it.
+func (s *Service) syncFailed(ctx context.Context, legID string, err error) {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.cfg.Log.WarnContext(ctx, "courier leg: case not yet in step; the sweep retries", "leg", legID, "err", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -88,23 +87,27 @@ const (
 // courier's or nobody's (the first scan claims it), and the kind fit the
 // leg. A delivery of a result checks the recipient's identity and, for a
 // trust-first result, each original on the checklist, with a photo; a
-// failed check keeps the result with the courier (a return leg).
-func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (ScanResult, error) {
+// failed check keeps the result with the courier (a return leg). who is
+// the courier's account as ActiveCourier returned it for this request.
+func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanResult, error) {
+	if !who.Active {
+		return ScanResult{}, errCourierDisabled
+	}
+	courierID := who.ID
 	now := s.cfg.Now()
 	if err := checkScanShape(req, now); err != nil {
 		return ScanResult{}, err
 	}
 	key := courierID + ":" + req.ClientID
 	hash := s.scanHash(req)
-	if prev, err := s.cfg.Store.Track(ctx, "courier", key); err == nil {
-		return replay(prev, hash)
-	} else if !errors.Is(err, workflow.ErrNotFound) {
-		return ScanResult{}, err
-	}
-	legs, err := s.cfg.Store.LegsByWaybill(ctx, req.Waybill)
+	found, err := s.cfg.Store.LookupScan(ctx, "courier", key, req.Waybill)
 	if err != nil {
 		return ScanResult{}, err
 	}
+	if found.Track != nil {
+		return replay(*found.Track, hash)
+	}
+	legs := legsWith(found.Legs, func(o Leg) bool { return o.Waybill == req.Waybill })
 	if len(legs) == 0 {
 		return ScanResult{}, errUnknownWaybill(req.Waybill)
 	}
@@ -112,14 +115,8 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 	if l.CourierID != "" && l.CourierID != courierID {
 		return ScanResult{}, errLegOfAnotherCourier
 	}
-	if l.CourierID == "" {
-		c, err := s.cfg.Store.Courier(ctx, courierID)
-		if err != nil {
-			return ScanResult{}, err
-		}
-		if c.Provider != "" && c.Provider != l.Provider {
-			return ScanResult{}, workflow.Refuse(workflow.ErrForbidden, "leg_of_another_provider", "该运单不属于本快递公司")
-		}
+	if l.CourierID == "" && who.Provider != "" && who.Provider != l.Provider {
+		return ScanResult{}, workflow.Refuse(workflow.ErrForbidden, "leg_of_another_provider", "该运单不属于本快递公司")
 	}
 	if !fits(req.Kind, l.Kind) {
 		return ScanResult{}, refuse(workflow.ErrInvalidInput, "scan_not_for_leg",
@@ -134,7 +131,7 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 	}
 	t := Track{Source: "courier", Key: key, RequestHash: hash, State: m.state, Code: string(req.Kind), At: m.at, Actor: actor, Note: req.Note}
 	var out ScanResult
-	after, dup, err := s.apply(ctx, l.ID, t, m, func(next Leg, changed bool, back *Leg) []byte {
+	after, dup, err := s.apply(ctx, l.ID, &l, t, m, func(next Leg, changed bool, back *Leg) []byte {
 		out = resultOf(req.ClientID, next)
 		out.Applied = changed
 		if back != nil {
@@ -155,7 +152,7 @@ func (s *Service) Scan(ctx context.Context, courierID string, req ScanRequest) (
 		return replay(prev, hash)
 	}
 	if out.Applied {
-		s.syncSoon(ctx, after.ID)
+		s.syncNow(ctx, after, legsWith(found.Legs, func(o Leg) bool { return o.CaseID == l.CaseID }))
 	}
 	return out, nil
 }
@@ -248,6 +245,17 @@ func stateOfScan(k ScanKind) parcel.State {
 		return parcel.StateRefused
 	}
 	return parcel.StateUnknown
+}
+
+// legsWith returns the legs that pass keep, in their order.
+func legsWith(legs []Leg, keep func(Leg) bool) []Leg {
+	var out []Leg
+	for _, l := range legs {
+		if keep(l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // current is the leg a courier's scan of a waybill is about: the newest

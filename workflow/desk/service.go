@@ -13,9 +13,12 @@ import (
 )
 
 // Cases is the part of the workflow the desk drives (*workflow.Service).
+// DoOn applies an event to a case as the desk has just read it (or as the
+// previous event left it), without reading it again.
 type Cases interface {
 	Get(ctx context.Context, id string) (workflow.Case, error)
 	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
+	DoOn(ctx context.Context, c workflow.Case, ev workflow.Event, idem *workflow.IdempotencyRequest, guard *workflow.Guard) (workflow.Case, error)
 }
 
 // Recipients resolves the applicant's address book entry a case names

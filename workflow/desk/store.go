@@ -25,6 +25,10 @@ type Store interface {
 	Move(ctx context.Context, t Track, changed *Leg, created *Leg) error
 	// Track returns the track with a source and key.
 	Track(ctx context.Context, source, key string) (Track, error)
+	// LookupScan returns, in one read, the track with a source and key
+	// (nil when there is none) and the legs of every case that has a leg
+	// under waybill, newest first.
+	LookupScan(ctx context.Context, source, key, waybill string) (ScanLookup, error)
 	// Tracks returns a leg's tracks, oldest first.
 	Tracks(ctx context.Context, legID string) ([]Track, error)
 	// CaseLegs returns the legs of a case, oldest first.
@@ -47,6 +51,9 @@ type Store interface {
 	AddPhoto(ctx context.Context, p Photo) error
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
+	// Photos returns the photos of a leg with one of the keys (none is
+	// not an error), in one read.
+	Photos(ctx context.Context, legID string, keys []string) ([]Photo, error)
 
 	// CreateCourier stores a courier account; ErrDuplicate for a phone in use.
 	CreateCourier(ctx context.Context, c Courier) error
@@ -56,4 +63,15 @@ type Store interface {
 	CourierByPhone(ctx context.Context, phoneIndex string) (Courier, error)
 	// SetCourierActive enables or disables an account.
 	SetCourierActive(ctx context.Context, id string, active bool) error
+}
+
+// ScanLookup is what a courier's scan starts from: the track an earlier
+// scan with the same id left, and the legs the waybill may be about with
+// the other legs of their cases.
+type ScanLookup struct {
+	// Track is the earlier scan's track, or nil.
+	Track *Track
+	// Legs are the legs of every case with a leg under the waybill, newest
+	// first.
+	Legs []Leg
 }

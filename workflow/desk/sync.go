@@ -16,7 +16,11 @@ const maxSyncRounds = 6
 // sync brings the case of a leg in step with the leg, then records that it
 // is. Each step is derived from the leg's state and the case's, so running
 // it again (after a failure, or on another replica) does nothing twice.
-func (s *Service) sync(ctx context.Context, l Leg) error {
+func (s *Service) sync(ctx context.Context, l Leg) error { return s.syncWith(ctx, l, nil) }
+
+// syncWith is sync given the legs of l's case, as the caller read them
+// shortly before (nil: they are read when needed).
+func (s *Service) syncWith(ctx context.Context, l Leg, caseLegs []Leg) error {
 	if l.SyncedVersion >= l.Version {
 		return nil
 	}
@@ -25,7 +29,7 @@ func (s *Service) sync(ctx context.Context, l Leg) error {
 	case KindPickup:
 		err = s.syncPickup(ctx, l)
 	case KindDelivery:
-		err = s.syncDelivery(ctx, l)
+		err = s.syncDelivery(ctx, l, caseLegs)
 	}
 	if err != nil {
 		return fmt.Errorf("bring case %s in step with leg %s: %w", l.CaseID, l.ID, err)
@@ -61,37 +65,61 @@ func (s *Service) syncPickup(ctx context.Context, l Leg) error {
 // syncDelivery hands the result over in the workflow, with the checks made
 // at the door, and starts the verification on completion at once; or takes
 // an undelivered result back to approved.
-func (s *Service) syncDelivery(ctx context.Context, l Leg) error {
-	if newer, err := s.superseded(ctx, l); err != nil || newer {
-		return err
-	}
-	results := doorResults(l.Door)
-	for range maxSyncRounds {
-		c, err := s.cfg.Cases.Get(ctx, l.CaseID)
-		if err != nil {
+func (s *Service) syncDelivery(ctx context.Context, l Leg, caseLegs []Leg) error {
+	if caseLegs == nil {
+		var err error
+		if caseLegs, err = s.cfg.Store.CaseLegs(ctx, l.CaseID); err != nil {
 			return err
 		}
-		var ev workflow.Event
-		reason, failed := l.Status.failure()
-		switch {
-		case failed && c.Status == workflow.StatusDelivering:
-			ev = workflow.DeliveryFailed{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Reason: reason}
-		case l.Status != StatusDelivered:
-			return nil
-		case c.Status == workflow.StatusDelivering:
-			ev = workflow.Deliver{Meta: workflow.Meta{Actor: doorActor(l)}, Waybill: l.Waybill, Results: results}
-		case c.Status == workflow.StatusDelivered:
-			ev = workflow.StartVerification{Meta: workflow.Meta{Actor: deskActor}}
-		case c.Status == workflow.StatusVerifying && len(results) > 0 && !recorded(c, results):
-			ev = workflow.RecordVerification{Meta: workflow.Meta{Actor: doorActor(l)}, Results: results}
-		default:
+	}
+	if superseded(l, caseLegs) {
+		return nil
+	}
+	results := doorResults(l.Door)
+	c, err := s.cfg.Cases.Get(ctx, l.CaseID)
+	if err != nil {
+		return err
+	}
+	for range maxSyncRounds {
+		ev := deliveryEvent(l, c, results)
+		if ev == nil {
 			return nil
 		}
-		if _, err := s.cfg.Cases.Do(ctx, l.CaseID, ev, nil); err != nil && !errors.Is(err, workflow.ErrConflict) {
+		// The case as the last step left it is the case the next step
+		// applies to; it is read again only when it moved on meanwhile.
+		next, err := s.cfg.Cases.DoOn(ctx, c, ev, nil, nil)
+		switch {
+		case err == nil:
+			c = next
+		case errors.Is(err, workflow.ErrConflict):
+			if c, err = s.cfg.Cases.Get(ctx, l.CaseID); err != nil {
+				return err
+			}
+		default:
 			return s.tolerate(ctx, l, err)
 		}
 	}
 	return fmt.Errorf("%w: the case kept changing", workflow.ErrConflict)
+}
+
+// deliveryEvent is the next event that brings case c in step with its
+// delivery leg l (results are the checks made at the door), or nil when
+// the case has caught up.
+func deliveryEvent(l Leg, c workflow.Case, results []workflow.VerificationResult) workflow.Event {
+	reason, failed := l.Status.failure()
+	switch {
+	case failed && c.Status == workflow.StatusDelivering:
+		return workflow.DeliveryFailed{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Reason: reason}
+	case l.Status != StatusDelivered:
+		return nil
+	case c.Status == workflow.StatusDelivering:
+		return workflow.Deliver{Meta: workflow.Meta{Actor: doorActor(l)}, Waybill: l.Waybill, Results: results}
+	case c.Status == workflow.StatusDelivered:
+		return workflow.StartVerification{Meta: workflow.Meta{Actor: deskActor}}
+	case c.Status == workflow.StatusVerifying && len(results) > 0 && !recorded(c, results):
+		return workflow.RecordVerification{Meta: workflow.Meta{Actor: doorActor(l)}, Results: results}
+	}
+	return nil
 }
 
 // doorActor is the courier who checked at the door, or the provider when
@@ -146,17 +174,14 @@ func (s *Service) tolerate(ctx context.Context, l Leg, err error) error {
 	return err
 }
 
-// superseded reports whether the case has a newer delivery leg (the result
-// was sent again after this one was lost): this leg's news is then old.
-func (s *Service) superseded(ctx context.Context, l Leg) (bool, error) {
-	legs, err := s.cfg.Store.CaseLegs(ctx, l.CaseID)
-	if err != nil {
-		return false, err
-	}
+// superseded reports whether the case, of which legs are the legs, has a
+// newer delivery leg than l (the result was sent again after l was lost):
+// l's news is then old.
+func superseded(l Leg, legs []Leg) bool {
 	for _, o := range legs {
 		if o.Kind == KindDelivery && o.ID != l.ID && o.CreatedAt.After(l.CreatedAt) {
-			return true, nil
+			return true
 		}
 	}
-	return false, nil
+	return false
 }

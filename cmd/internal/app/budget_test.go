@@ -39,7 +39,7 @@ var overBudget = map[string][2]int{
 	"PUT /api/v1/citizen/cases/:id/delivery":  {6, 2},
 	"POST /api/v1/citizen/cases/:id/submit":   {7, 2},
 	"POST /api/v1/citizen/cases/:id/payments": {5, 2},
-	"POST /api/v1/courier/scans":              {20, 1},
+	"POST /api/v1/courier/scans":              {9, 1},
 }
 
 // budgetRoutes are the busiest state-changing endpoints, held to the budget.

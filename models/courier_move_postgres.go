@@ -1,0 +1,62 @@
+package models
+
+import (
+	"database/sql"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"zerovisit/workflow/desk"
+)
+
+// movePostgres writes, in tx, a move that changes leg l as one statement:
+// data-modifying CTEs insert the track, update the leg if it is still at
+// l.Version-1 and, only if it was, insert the leg the move created. A
+// repeated track or a second leg of one source fails the statement (a
+// duplicate); a stale leg updates nothing, and the error returned then
+// rolls tx back, track and all. The statement also reads the stored
+// version, for the conflict's message.
+func (s *CourierStore) movePostgres(tx *gorm.DB, t desk.Track, l desk.Leg, created *desk.Leg) error {
+	a, err := s.legArgs(l)
+	if err != nil {
+		return err
+	}
+	var q stmt
+	fmt.Fprintf(&q.sql, `WITH u AS (
+	UPDATE courier_legs SET source_key = %s, kind = %s, case_id = %s, provider = %s, waybill = %s, status = %s,
+		courier_id = %s, version = %s, created_at = %s, updated_at = %s, moved_at = %s, data = %s
+	WHERE id = %s AND version = %s RETURNING id
+), t AS (
+	INSERT INTO courier_tracks (%s) VALUES (%s))`,
+		q.p("", a[1]), q.p("", a[2]), q.p("", a[3]), q.p("", a[4]), q.p("", a[5]), q.p("", a[6]),
+		q.p("", a[7]), q.p("", a[8]), q.p("", a[10]), q.p("", a[11]), q.p("", a[12]), q.p("", a[13]),
+		q.p("", a[0]), q.p("", l.Version-1), trackColumns, q.p("", s.trackArgs(t)...))
+	if created != nil {
+		b, err := s.legArgs(*created)
+		if err != nil {
+			return err
+		}
+		// Placeholders of a SELECT list have no column to take a type
+		// from: each is cast to its column's.
+		fmt.Fprintf(&q.sql, `, n AS (
+	INSERT INTO courier_legs (%s)
+	SELECT %s, %s, %s, %s FROM u)`, legColumns,
+			q.p("::text", b[:8]...), q.p("::bigint", b[8:10]...), q.p("::timestamptz", b[10:13]...), q.p("::jsonb", b[13]))
+	}
+	fmt.Fprintf(&q.sql, `
+SELECT (SELECT count(*) FROM u), (SELECT version FROM courier_legs WHERE id = %s)`, q.p("", l.ID))
+	var (
+		n      int64
+		stored sql.NullInt64
+	)
+	if err := tx.Raw(q.sql.String(), q.args...).Row().Scan(&n, &stored); err != nil {
+		return err
+	}
+	switch {
+	case n == 1:
+		return nil
+	case !stored.Valid:
+		return sql.ErrNoRows
+	}
+	return errVersionConflict(stored.Int64, l.Version-1)
+}
