@@ -30,6 +30,9 @@ import (
 type App struct {
 	cfg configs.Config
 	log *slog.Logger
+	// beforeServe, when set, runs between openCore and serve: tests attach
+	// their observers to the stores there, before any worker uses them.
+	beforeServe func(*App)
 	// version is the binary's, as /healthz reports it.
 	version string
 
@@ -79,6 +82,9 @@ func NewApp(cfg configs.Config, log *slog.Logger) *App {
 func (a *App) Open(ctx context.Context) error {
 	if err := a.openCore(ctx); err != nil {
 		return err
+	}
+	if a.beforeServe != nil {
+		a.beforeServe(a)
 	}
 	return a.serve(ctx)
 }

@@ -69,6 +69,12 @@ var demoPassthrough = []string{
 // StartDemoServer runs the service in this process on the embedded default
 // in dir, with the demo item in its catalogue and fast background work.
 func StartDemoServer(ctx context.Context, dir string, getenv func(string) string, stderr io.Writer) (*App, error) {
+	return startDemoServer(ctx, dir, getenv, stderr, nil)
+}
+
+// startDemoServer is StartDemoServer; beforeServe, when set, runs once the
+// stores are open and before the server and the workers start.
+func startDemoServer(ctx context.Context, dir string, getenv func(string) string, stderr io.Writer, beforeServe func(*App)) (*App, error) {
 	catalogue := filepath.Join(dir, "catalogue.yaml")
 	if err := os.WriteFile(catalogue, DemoCatalogue(), 0o600); err != nil {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
@@ -102,6 +108,7 @@ func StartDemoServer(ctx context.Context, dir string, getenv func(string) string
 	cfg.BlobDir = filepath.Join(dir, "blobs")
 	app := NewApp(cfg, newLogger(cfg.Log, stderr))
 	app.courier.passwordCost = demoPasswordCost
+	app.beforeServe = beforeServe
 	if err := app.Open(ctx); err != nil {
 		_ = app.Close()
 		return nil, err
