@@ -30,7 +30,7 @@ func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes})
 	d.MaxUploadBytes = a.cfg.Citizen.MaxUploadBytes
 
-	pay := payment.Config{Store: models.NewPayments(a.db), Cases: a.svc, AppIDs: map[workflow.Channel]string{},
+	pay := payment.Config{Store: models.NewPayments(a.db), Cases: a.svc, People: d.People, AppIDs: map[workflow.Channel]string{},
 		NotifyURL: func(ch workflow.Channel) string {
 			return a.citizenPublicURL() + "/api/v1/payments/" + string(ch) + "/notify"
 		}}
