@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/apply"
 	"zerovisit/workflow/citizen"
 )
 
@@ -140,6 +141,18 @@ func (h *Handler) mustOwnCase(c *gin.Context) (workflow.Case, citizenCaller, boo
 		return workflow.Case{}, cc, false
 	}
 	return cs, cc, true
+}
+
+// mustOwnFiling loads a case the caller may act on with its application,
+// in one read.
+func (h *Handler) mustOwnFiling(c *gin.Context) (apply.Filing, citizenCaller, bool) {
+	cc := mustCaller(c)
+	f, err := h.citizen.Applications.Filing(c.Request.Context(), cc, c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return apply.Filing{}, cc, false
+	}
+	return f, cc, true
 }
 
 // mustBeVerified refuses a caller who has not bound their real name.

@@ -98,11 +98,11 @@ func (h *Handler) handleDraft(c *gin.Context, status int, d apply.Draft, err err
 
 // citizenApplication returns a case's application.
 func (h *Handler) citizenApplication(c *gin.Context) {
-	cs, _, ok := h.mustOwnCase(c)
+	f, _, ok := h.mustOwnFiling(c)
 	if !ok {
 		return
 	}
-	d, err := h.citizen.Applications.Application(c.Request.Context(), cs)
+	d, err := h.citizen.Applications.Application(c.Request.Context(), f)
 	h.handleDraft(c, http.StatusOK, d, err)
 }
 
@@ -118,11 +118,11 @@ func (h *Handler) citizenSign(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	cs, cc, ok := h.mustOwnCase(c)
+	f, cc, ok := h.mustOwnFiling(c)
 	if !ok {
 		return
 	}
-	d, err := h.citizen.Applications.Sign(c.Request.Context(), cs, cc.Account, req.TemplateVersion, req.TextHash)
+	d, err := h.citizen.Applications.Sign(c.Request.Context(), f, cc.Account, req.TemplateVersion, req.TextHash)
 	h.handleDraft(c, http.StatusOK, d, err)
 }
 
@@ -137,11 +137,11 @@ func (h *Handler) citizenPromise(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	cs, _, ok := h.mustOwnCase(c)
+	f, _, ok := h.mustOwnFiling(c)
 	if !ok {
 		return
 	}
-	d, err := h.citizen.Applications.Promise(c.Request.Context(), cs, req.Items)
+	d, err := h.citizen.Applications.Promise(c.Request.Context(), f, req.Items)
 	h.handleDraft(c, http.StatusOK, d, err)
 }
 
@@ -157,10 +157,10 @@ func (h *Handler) citizenDelivery(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	cs, cc, ok := h.mustOwnCase(c)
+	f, cc, ok := h.mustOwnFiling(c)
 	if !ok {
 		return
 	}
-	d, err := h.citizen.Applications.Deliver(c.Request.Context(), cs, cc.Citizen, req.Method, req.AddressID)
+	d, err := h.citizen.Applications.Deliver(c.Request.Context(), f, cc.Citizen, req.Method, req.AddressID)
 	h.handleDraft(c, http.StatusOK, d, err)
 }

@@ -25,16 +25,16 @@ type citizenPathView struct {
 // with the same key gets the same answer and changes nothing.
 func (h *Handler) citizenSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
-	cs, cc, ok := h.mustOwnCase(c)
+	f, cc, ok := h.mustOwnFiling(c)
 	if !ok {
 		return
 	}
-	idem, err := idempotencyKey(c, "citizen-submit:"+cs.ApplicantID, struct{}{})
+	idem, err := idempotencyKey(c, "citizen-submit:"+f.Case.ApplicantID, struct{}{})
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	done, err := h.citizen.Applications.Submit(ctx, cs, cc.Citizen, idem)
+	done, err := h.citizen.Applications.Submit(ctx, f, cc.Citizen, idem)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -63,7 +63,7 @@ var errNoFile = &APIError{http.StatusBadRequest, "file_required", "请以 multip
 // citizenUpload stores a file for a material of one of the caller's cases:
 // the form's material field, then its file.
 func (h *Handler) citizenUpload(c *gin.Context) {
-	cs, cc, ok := h.mustOwnCase(c)
+	f, cc, ok := h.mustOwnFiling(c)
 	if !ok {
 		return
 	}
@@ -89,7 +89,7 @@ func (h *Handler) citizenUpload(c *gin.Context) {
 			b, _ := io.ReadAll(io.LimitReader(part, 65))
 			material = strings.TrimSpace(string(b))
 		case "file":
-			u, err := h.citizen.Applications.Upload(c.Request.Context(), cs, cc.Citizen, material, part)
+			u, err := h.citizen.Applications.Upload(c.Request.Context(), f, cc.Citizen, material, part)
 			if err != nil {
 				h.fail(c, h.uploadError(err))
 				return

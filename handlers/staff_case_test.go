@@ -159,10 +159,17 @@ func TestStaffDecisions(t *testing.T) {
 		t.Fatalf("claim = %d %s", r.Code, r.Raw)
 	}
 	env.do(http.MethodPost, nb+"/accept", colleague, map[string]any{})
-	first := env.do(http.MethodPost, nb+"/approve", colleague, map[string]any{"opinion": "符合条件"}, "Idempotency-Key", "k-1")
-	again := env.do(http.MethodPost, nb+"/approve", colleague, map[string]any{"opinion": "符合条件"}, "Idempotency-Key", "k-1")
+	first := env.do(http.MethodPost, nb+"/approve", colleague, map[string]any{"opinion": "符合条件"}, "Idempotency-Key", "approve-k-1")
+	again := env.do(http.MethodPost, nb+"/approve", colleague, map[string]any{"opinion": "符合条件"}, "Idempotency-Key", "approve-k-1")
 	if first.Code != http.StatusOK || again.Code != http.StatusOK || first.Body["version"] != again.Body["version"] || first.Body["status"] != "approved" {
 		t.Fatalf("approve and its retry = %d %v / %d %v", first.Code, first.Body["version"], again.Code, again.Body["version"])
+	}
+	// Decisions read the key as every other endpoint does.
+	for _, key := range []string{"k-1", strings.Repeat("k", 129), "key with spaces"} {
+		r := env.do(http.MethodPost, nb+"/dispatch", colleague, map[string]any{}, "Idempotency-Key", key)
+		if r.Code != http.StatusBadRequest || r.Body["error"].(map[string]any)["code"] != "invalid_idempotency_key" {
+			t.Errorf("key %q = %d %s, want 400 invalid_idempotency_key", key, r.Code, r.Raw)
+		}
 	}
 	if got := env.get(newer.ID); got.Decision == nil || got.Decision.By.ID != "id-clerk.sc2" {
 		t.Errorf("decision = %+v, want by the colleague", got.Decision)

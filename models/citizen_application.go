@@ -2,8 +2,10 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/apply"
@@ -30,35 +32,81 @@ func (s *Citizens) CreateApplication(ctx context.Context, a Application) error {
 	return translate("create application", err)
 }
 
+// applicationColumns lists the citizen_applications columns scanApplication reads.
+const applicationColumns = `case_id, principal_id, person_id, channel, version, data, created_at, updated_at`
+
+// applicationRow is a row of citizen_applications; the strings are null in
+// a LEFT JOIN that found none.
+type applicationRow struct {
+	caseID, principalID, personID, channel, data sql.NullString
+	version                                      sql.NullInt64
+	created, updated                             sqlTime
+}
+
+func (r *applicationRow) dest() []any {
+	return []any{&r.caseID, &r.principalID, &r.personID, &r.channel, &r.version, &r.data, &r.created, &r.updated}
+}
+
+// application decodes the row; ok is false when there was none.
+func (r *applicationRow) application() (a Application, ok bool, err error) {
+	if !r.caseID.Valid {
+		return Application{}, false, nil
+	}
+	if err := json.Unmarshal([]byte(r.data.String), &a); err != nil {
+		return Application{}, false, fmt.Errorf("decode application of case %s: %w", r.caseID.String, err)
+	}
+	a.CaseID, a.PrincipalID, a.PersonID, a.Version = r.caseID.String, r.principalID.String, r.personID.String, r.version.Int64
+	a.Channel, a.CreatedAt, a.UpdatedAt = workflow.Channel(r.channel.String), r.created.T, r.updated.T
+	return a, true, nil
+}
+
 // Application returns the application of a case, or workflow.ErrNotFound.
 func (s *Citizens) Application(ctx context.Context, caseID string) (Application, error) {
-	var (
-		a                Application
-		ch, data         string
-		created, updated sqlTime
-	)
-	err := s.db.gorm.WithContext(ctx).Raw(`SELECT case_id, principal_id, person_id, channel, version, data, created_at, updated_at
-		FROM citizen_applications WHERE case_id = ?`, caseID).Row().
-		Scan(&a.CaseID, &a.PrincipalID, &a.PersonID, &ch, &a.Version, &data, &created, &updated)
+	var row applicationRow
+	err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+applicationColumns+`
+		FROM citizen_applications WHERE case_id = ?`, caseID).Row().Scan(row.dest()...)
 	if err != nil {
 		return Application{}, translate("application of case "+caseID, err)
 	}
-	if err := json.Unmarshal([]byte(data), &a); err != nil {
-		return Application{}, fmt.Errorf("decode application of case %s: %w", caseID, err)
-	}
-	a.Channel, a.CreatedAt, a.UpdatedAt = workflow.Channel(ch), created.T, updated.T
-	return a, nil
+	a, _, err := row.application()
+	return a, err
 }
 
-// UpdateApplication applies edit to the stored application and saves it
-// under an optimistic version check, re-reading and re-applying edit when
-// another request saved first. An error from edit is returned as it is.
-func (s *Citizens) UpdateApplication(ctx context.Context, caseID string, edit func(*Application) error) (Application, error) {
+// CaseAndApplication reads a case with its application in one statement
+// (ok false when the case has none), for what the applicant does on it;
+// workflow.ErrNotFound when there is no such case.
+func (r *Repo) CaseAndApplication(ctx context.Context, id string) (workflow.Case, Application, bool, error) {
+	op := "get case " + id + " with its application"
+	var app applicationRow
+	row := r.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumnsOf("c")+`, a.case_id, a.principal_id, a.person_id, a.channel,
+			a.version, a.data, a.created_at, a.updated_at
+		FROM cases c LEFT JOIN citizen_applications a ON a.case_id = c.id
+		WHERE c.id = ?`, id).Row()
+	cr, err := scanCase(trailedRow{row: row, last: app.dest()})
+	if err != nil {
+		return workflow.Case{}, Application{}, false, translate(op, err)
+	}
+	r.heads.put(cr.ID, head{version: cr.Version, hash: cr.LastHash})
+	c, err := toCaseDomain(cr)
+	if err != nil {
+		return workflow.Case{}, Application{}, false, fmt.Errorf("%s: %w", op, err)
+	}
+	a, ok, err := app.application()
+	if err != nil {
+		return workflow.Case{}, Application{}, false, fmt.Errorf("%s: %w", op, err)
+	}
+	return c, a, ok, nil
+}
+
+// UpdateApplication applies edit to a, the application as the caller read
+// it, and saves it under an optimistic version check; when another request
+// saved first it reads the application again and re-applies edit. An error
+// from edit is returned as it is.
+func (s *Citizens) UpdateApplication(ctx context.Context, a Application, edit func(*Application) error) (Application, error) {
+	caseID := a.CaseID
 	for range 8 {
-		a, err := s.Application(ctx, caseID)
-		if err != nil {
-			return Application{}, err
-		}
+		// edit works on a copy: the caller's materials stay as read.
+		a.Materials = slices.Clone(a.Materials)
 		if err := edit(&a); err != nil {
 			return Application{}, err
 		}
@@ -76,6 +124,9 @@ func (s *Citizens) UpdateApplication(ctx context.Context, caseID string, edit fu
 			a.Version++
 			a.UpdatedAt = now
 			return a, nil
+		}
+		if a, err = s.Application(ctx, caseID); err != nil {
+			return Application{}, err
 		}
 	}
 	return Application{}, fmt.Errorf("update application of case %s: %w", caseID, workflow.ErrConflict)

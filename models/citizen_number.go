@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -16,15 +17,59 @@ const CaseNumberPrefix = "ZV"
 // ZV20260302000042. The sequence is one counter row per day, incremented
 // in a single statement, so replicas never hand out a number twice.
 func (r *Repo) NextCaseNumber(ctx context.Context, at time.Time) (string, error) {
-	day := at.In(workflow.CST()).Format("20060102")
+	day := caseNumberDay(at)
 	var n int64
 	err := r.db.gorm.WithContext(ctx).Raw(`INSERT INTO case_number_counters (day, last) VALUES (?, 1)
 		ON CONFLICT (day) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last`, day).Row().Scan(&n)
 	if err != nil {
 		return "", translate("next case number", err)
 	}
+	return caseNumber(day, n), nil
+}
+
+func caseNumberDay(at time.Time) string { return at.In(workflow.CST()).Format("20060102") }
+
+func caseNumber(day string, n int64) string {
 	if n > 999999 {
-		return fmt.Sprintf("%s%s%d", CaseNumberPrefix, day, n), nil
+		return fmt.Sprintf("%s%s%d", CaseNumberPrefix, day, n)
 	}
-	return fmt.Sprintf("%s%s%06d", CaseNumberPrefix, day, n), nil
+	return fmt.Sprintf("%s%s%06d", CaseNumberPrefix, day, n)
+}
+
+// NumberDraft takes the next case number (as NextCaseNumber) for a new
+// draft of the applicant, unless the applicant already keeps limit drafts
+// open: then it takes none and ok is false. On PostgreSQL the count and
+// the number are one statement.
+func (r *Repo) NumberDraft(ctx context.Context, at time.Time, applicantID string, limit int) (string, bool, error) {
+	const op = "number a draft"
+	day := caseNumberDay(at)
+	db := r.db.gorm.WithContext(ctx)
+	// Drafts are counted up to the limit only.
+	const open = `SELECT count(*) AS n FROM (SELECT 1 FROM cases WHERE applicant_id = ? AND status = ? LIMIT ?) AS d`
+	var (
+		n      sql.NullInt64
+		opened int
+	)
+	if r.db.isPostgres() {
+		err := db.Raw(`WITH o AS (`+open+`),
+			num AS (INSERT INTO case_number_counters (day, last) SELECT ?, 1 FROM o WHERE o.n < ?
+				ON CONFLICT (day) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last)
+			SELECT o.n, num.last FROM o LEFT JOIN num ON true`,
+			applicantID, string(workflow.StatusDraft), limit, day, limit).Row().Scan(&opened, &n)
+		if err != nil {
+			return "", false, translate(op, err)
+		}
+		if !n.Valid {
+			return "", false, nil
+		}
+		return caseNumber(day, n.Int64), true, nil
+	}
+	if err := db.Raw(open, applicantID, string(workflow.StatusDraft), limit).Row().Scan(&opened); err != nil {
+		return "", false, translate(op, err)
+	}
+	if opened >= limit {
+		return "", false, nil
+	}
+	number, err := r.NextCaseNumber(ctx, at)
+	return number, err == nil, err
 }

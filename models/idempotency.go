@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -49,4 +50,32 @@ func (r *Repo) DeleteExpiredIdempotency(ctx context.Context, before time.Time) (
 			return total, nil
 		}
 	}
+}
+
+// SubmissionPrior returns in one statement the stored answer for scope and
+// key (nil when there is none) and the count of the applicant's cases
+// marked FalseCommitment, which a submission weighs.
+func (r *Repo) SubmissionPrior(ctx context.Context, applicantID, scope, key string) (workflow.SubmissionPrior, error) {
+	var (
+		p                   workflow.SubmissionPrior
+		kScope, kKey, kHash sql.NullString
+		kStatus             sql.NullInt64
+		row                 idemRow
+		created             sqlTime
+	)
+	// The literal "AND false_commitment" matches the partial index predicate.
+	err := r.db.gorm.WithContext(ctx).Raw(`SELECT
+		(SELECT count(*) FROM cases WHERE applicant_id = ? AND false_commitment),
+		k.scope, k."key", k.request_hash, k.status, k.response, k.created_at
+		FROM (SELECT 1 AS one) AS q LEFT JOIN idempotency_keys k ON k.scope = ? AND k."key" = ?`, applicantID, scope, key).Row().
+		Scan(&p.FalseCommitments, &kScope, &kKey, &kHash, &kStatus, &row.Response, &created)
+	if err != nil {
+		return workflow.SubmissionPrior{}, translate(fmt.Sprintf("submission prior of %s with key %s/%s", applicantID, scope, key), err)
+	}
+	if kScope.Valid {
+		row.Scope, row.Key, row.RequestHash, row.Status, row.CreatedAt = kScope.String, kKey.String, kHash.String, int(kStatus.Int64), created.T
+		rec := toIdemDomain(row)
+		p.Answer = &rec
+	}
+	return p, nil
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"zerovisit/workflow"
@@ -35,16 +36,46 @@ func NewPayments(db *DB) *Payments { return &Payments{db: db, now: time.Now} }
 
 const paymentColumns = `out_trade_no, case_id, principal_id, channel, amount_fen, payer, status, trade_no, prepay, refund_no, created_at, paid_at, refunded_at`
 
+// paymentColumnsOf is paymentColumns of the table alias, for a LEFT JOIN:
+// a missing order scans as empty text and zero amounts.
+func paymentColumnsOf(alias string) string {
+	cols := strings.Split(paymentColumns, ",")
+	for i, c := range cols {
+		c = alias + "." + strings.TrimSpace(c)
+		switch {
+		case strings.HasSuffix(c, "_at"):
+		case strings.HasSuffix(c, "amount_fen"):
+			c = "COALESCE(" + c + ", 0)"
+		default:
+			c = "COALESCE(" + c + ", '')"
+		}
+		cols[i] = c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// paymentScan holds what a row of paymentColumns scans into.
+type paymentScan struct {
+	PaymentOrder
+	ch, st                string
+	created, paid, refund sqlTime
+}
+
+func (o *paymentScan) dest() []any {
+	return []any{&o.OutTradeNo, &o.CaseID, &o.PrincipalID, &o.ch, &o.AmountFen, &o.Payer, &o.st, &o.TradeNo, &o.Prepay,
+		&o.RefundNo, &o.created, &o.paid, &o.refund}
+}
+
+func (o *paymentScan) decoded() PaymentOrder {
+	out := o.PaymentOrder
+	out.Channel, out.Status, out.CreatedAt, out.PaidAt, out.RefundedAt = workflow.Channel(o.ch), PaymentStatus(o.st), o.created.T, o.paid.T, o.refund.T
+	return out
+}
+
 func scanPayment(row rowScanner) (PaymentOrder, error) {
-	var (
-		o                     PaymentOrder
-		ch, st                string
-		created, paid, refund sqlTime
-	)
-	err := row.Scan(&o.OutTradeNo, &o.CaseID, &o.PrincipalID, &ch, &o.AmountFen, &o.Payer, &st, &o.TradeNo, &o.Prepay,
-		&o.RefundNo, &created, &paid, &refund)
-	o.Channel, o.Status, o.CreatedAt, o.PaidAt, o.RefundedAt = workflow.Channel(ch), PaymentStatus(st), created.T, paid.T, refund.T
-	return o, err
+	var o paymentScan
+	err := row.Scan(o.dest()...)
+	return o.decoded(), err
 }
 
 // Create stores a new order.
@@ -75,23 +106,45 @@ func (p *Payments) ByTradeNo(ctx context.Context, channel workflow.Channel, trad
 	return o, translate("payment order by trade", err)
 }
 
-// OfCase returns a case's orders, oldest first.
-func (p *Payments) OfCase(ctx context.Context, caseID string) ([]PaymentOrder, error) {
-	rows, err := p.db.gorm.WithContext(ctx).Raw(`SELECT `+paymentColumns+` FROM payment_orders
-		WHERE case_id = ? ORDER BY created_at, out_trade_no`, caseID).Rows()
+// CaseAndOrders reads a case with its orders, oldest first, in one
+// statement; workflow.ErrNotFound when there is no such case.
+func (p *Payments) CaseAndOrders(ctx context.Context, caseID string) (workflow.Case, []PaymentOrder, error) {
+	op := "get case " + caseID + " with its payment orders"
+	rows, err := p.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumnsOf("c")+`, `+paymentColumnsOf("o")+`
+		FROM cases c LEFT JOIN payment_orders o ON o.case_id = c.id
+		WHERE c.id = ? ORDER BY o.created_at, o.out_trade_no`, caseID).Rows()
 	if err != nil {
-		return nil, translate("payment orders of case", err)
+		return workflow.Case{}, nil, translate(op, err)
 	}
 	defer rows.Close()
-	var out []PaymentOrder
+	var (
+		cs     workflow.Case
+		found  bool
+		orders []PaymentOrder
+	)
 	for rows.Next() {
-		o, err := scanPayment(rows)
+		var o paymentScan
+		cr, err := scanCase(trailedRow{row: rows, last: o.dest()})
 		if err != nil {
-			return nil, translate("payment orders of case", err)
+			return workflow.Case{}, nil, translate(op, err)
 		}
-		out = append(out, o)
+		if !found {
+			if cs, err = toCaseDomain(cr); err != nil {
+				return workflow.Case{}, nil, fmt.Errorf("%s: %w", op, err)
+			}
+			found = true
+		}
+		if o.OutTradeNo != "" {
+			orders = append(orders, o.decoded())
+		}
 	}
-	return out, translate("payment orders of case", rows.Err())
+	if err := rows.Err(); err != nil {
+		return workflow.Case{}, nil, translate(op, err)
+	}
+	if !found {
+		return workflow.Case{}, nil, fmt.Errorf("%s: %w", op, workflow.ErrNotFound)
+	}
+	return cs, orders, nil
 }
 
 // SetPrepay records what the mini program pays an order with.

@@ -76,6 +76,25 @@ func (s *Service) Create(ctx context.Context, d Draft, idem *IdempotencyRequest)
 	if c, ok, err := s.replay(ctx, idem); ok || err != nil {
 		return c, err
 	}
+	return s.create(ctx, d, idem)
+}
+
+// CreateNew is Create for a draft that build makes once the request is
+// known to be new: a retry is answered from the stored answer before build
+// runs, so build may take a case number or check limits the first request
+// passed. An error from build is returned as it is.
+func (s *Service) CreateNew(ctx context.Context, idem *IdempotencyRequest, build func(context.Context) (Draft, error)) (Case, error) {
+	if c, ok, err := s.replay(ctx, idem); ok || err != nil {
+		return c, err
+	}
+	d, err := build(ctx)
+	if err != nil {
+		return Case{}, err
+	}
+	return s.create(ctx, d, idem)
+}
+
+func (s *Service) create(ctx context.Context, d Draft, idem *IdempotencyRequest) (Case, error) {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
@@ -124,6 +143,52 @@ func (s *Service) DoOn(ctx context.Context, c Case, ev Event, idem *IdempotencyR
 		return replayed, err
 	}
 	return s.applyTo(ctx, c, ev, idem, guard)
+}
+
+// SubmitOn submits a case the caller has just read (to check who may act
+// on it), so the case is not read again: when it moved on meanwhile the
+// change fails with ErrConflict. One store read gives both the stored
+// answer to idem and the applicant's count of false commitments; a retry
+// is answered from the stored answer before build runs, so build may ask
+// remote parties (the credit library) for a new request only. Whatever
+// count build's event carries, the store's is the one weighed. An error
+// from build is returned as it is.
+func (s *Service) SubmitOn(ctx context.Context, c Case, idem *IdempotencyRequest, build func(context.Context) (Submit, error)) (Case, error) {
+	prior, err := s.submissionPrior(ctx, c, idem)
+	if err != nil {
+		return Case{}, err
+	}
+	if prior.Answer != nil {
+		return s.answer(idem, *prior.Answer)
+	}
+	sub, err := build(ctx)
+	if err != nil {
+		return Case{}, err
+	}
+	if sub.At.IsZero() {
+		sub.At = s.now()
+	}
+	sub.PriorFalseCommitments = prior.FalseCommitments
+	return s.apply(ctx, c, sub, idem, nil)
+}
+
+// submissionPrior reads what a submission of c weighs besides the case.
+func (s *Service) submissionPrior(ctx context.Context, c Case, idem *IdempotencyRequest) (SubmissionPrior, error) {
+	if idem == nil {
+		n, err := s.store.CountFalseCommitments(ctx, c.ApplicantID)
+		if err != nil {
+			return SubmissionPrior{}, fmt.Errorf("submit case %s: count false commitments: %w", c.ID, err)
+		}
+		return SubmissionPrior{FalseCommitments: n}, nil
+	}
+	if err := checkIdempotency(idem); err != nil {
+		return SubmissionPrior{}, err
+	}
+	p, err := s.store.SubmissionPrior(ctx, c.ApplicantID, idem.Scope, idem.Key)
+	if err != nil {
+		return SubmissionPrior{}, fmt.Errorf("submit case %s: %w", c.ID, err)
+	}
+	return p, nil
 }
 
 // applyTo stamps the event, completes a submission with the applicant's
@@ -222,8 +287,8 @@ func (s *Service) replay(ctx context.Context, idem *IdempotencyRequest) (c Case,
 	if idem == nil {
 		return Case{}, false, nil
 	}
-	if idem.Scope == "" || idem.Key == "" {
-		return Case{}, false, invalid("idempotency_key", "scope and key are required", "幂等键不正确")
+	if err := checkIdempotency(idem); err != nil {
+		return Case{}, false, err
 	}
 	rec, err := s.store.Idempotency(ctx, idem.Scope, idem.Key)
 	switch {
@@ -231,13 +296,30 @@ func (s *Service) replay(ctx context.Context, idem *IdempotencyRequest) (c Case,
 		return Case{}, false, nil
 	case err != nil:
 		return Case{}, false, fmt.Errorf("idempotency key %q: %w", idem.Key, err)
-	case rec.RequestHash != idem.RequestHash:
-		return Case{}, true, fmt.Errorf("idempotency key %q: %w", idem.Key, ErrIdempotencyMismatch)
 	}
+	c, err = s.answer(idem, rec)
+	return c, true, err
+}
+
+func checkIdempotency(idem *IdempotencyRequest) error {
+	if idem.Scope == "" || idem.Key == "" {
+		return invalid("idempotency_key", "scope and key are required", "幂等键不正确")
+	}
+	return nil
+}
+
+// answer is the stored answer rec to the request idem: the case it
+// answered with, or ErrIdempotencyMismatch when the key was used for
+// another request.
+func (s *Service) answer(idem *IdempotencyRequest, rec Idempotency) (Case, error) {
+	if rec.RequestHash != idem.RequestHash {
+		return Case{}, fmt.Errorf("idempotency key %q: %w", idem.Key, ErrIdempotencyMismatch)
+	}
+	var c Case
 	if err := json.Unmarshal(rec.Response, &c); err != nil {
-		return Case{}, true, fmt.Errorf("idempotency key %q: decode stored answer: %w", idem.Key, err)
+		return Case{}, fmt.Errorf("idempotency key %q: decode stored answer: %w", idem.Key, err)
 	}
-	return c, true, nil
+	return c, nil
 }
 
 // lost handles a failed save: when a concurrent retry of the same request

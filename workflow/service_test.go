@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -23,7 +24,10 @@ type fakeStore struct {
 	outbox  []workflow.Effect
 	applied int
 	reads   int
-	guards  []workflow.Guard
+	// priors counts SubmissionPrior reads, idemReads the reads of a key alone.
+	priors    int
+	idemReads int
+	guards    []workflow.Guard
 	// beforeApply runs inside ApplyChange before the version check, to
 	// simulate a concurrent writer.
 	beforeApply func(s *fakeStore)
@@ -107,11 +111,25 @@ func (s *fakeStore) Events(_ context.Context, id string) ([]workflow.EventRecord
 func (s *fakeStore) Idempotency(_ context.Context, scope, key string) (workflow.Idempotency, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.idemReads++
 	r, ok := s.idem[[2]string{scope, key}]
 	if !ok {
 		return workflow.Idempotency{}, workflow.ErrNotFound
 	}
 	return r, nil
+}
+
+func (s *fakeStore) SubmissionPrior(_ context.Context, applicantID, scope, key string) (workflow.SubmissionPrior, error) {
+	s.mu.Lock()
+	s.priors++
+	var p workflow.SubmissionPrior
+	if r, ok := s.idem[[2]string{scope, key}]; ok {
+		p.Answer = &r
+	}
+	s.mu.Unlock()
+	n, err := s.CountFalseCommitments(context.Background(), applicantID)
+	p.FalseCommitments = n
+	return p, err
 }
 
 func (s *fakeStore) CountFalseCommitments(_ context.Context, applicantID string) (int64, error) {
@@ -386,5 +404,90 @@ func TestServiceRunTimers(t *testing.T) {
 	}
 	if n, err := svc.RunTimers(ctx, 10); err != nil || n != 0 {
 		t.Errorf("lost race: n = %d err = %v, want 0 and no error", n, err)
+	}
+}
+
+// TestServiceSubmitOn: a submission of a case the caller has read is not
+// read again; one store read gives the stored answer and the count of
+// false commitments, which replaces whatever the event carries; a retry is
+// answered before build runs, and a stale case is a conflict.
+func TestServiceSubmitOn(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := newService(t)
+	store.cases["old"] = workflow.Case{ID: "old", Number: "N0", ApplicantID: "u1", Status: workflow.StatusRevoked, FalseCommitment: true}
+	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := svc.Get(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads, idemReads := store.reads, store.idemReads
+	key := &workflow.IdempotencyRequest{Scope: "citizen-submit:u1", Key: "submit-1", RequestHash: "h"}
+	built := 0
+	build := func(context.Context) (workflow.Submit, error) {
+		built++
+		sub := withoutPromise(trustSubmit(t, time.Time{}))
+		sub.PriorFalseCommitments = 0 // the caller's word is not taken
+		return sub, nil
+	}
+	c, err := svc.SubmitOn(ctx, loaded, key, build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != workflow.StatusSubmitted || c.PathReason != workflow.PathPriorFalseCommitment {
+		t.Errorf("status = %s path = %s, want the ordinary path for the false commitment the store counts", c.Status, c.PathReason)
+	}
+	if store.reads != reads || store.idemReads != idemReads || store.priors != 1 || built != 1 {
+		t.Errorf("case reads %d, key reads %d, prior reads %d, builds %d; want 0, 0, 1, 1",
+			store.reads-reads, store.idemReads-idemReads, store.priors, built)
+	}
+	applied := store.applied
+	again, err := svc.SubmitOn(ctx, loaded, key, build)
+	if err != nil || again.Version != c.Version || store.applied != applied || built != 1 {
+		t.Errorf("retry = v%d, %v, %d changes more, %d builds; want the first answer, nothing built or changed",
+			again.Version, err, store.applied-applied, built)
+	}
+	other := *key
+	other.RequestHash = "h2"
+	if _, err := svc.SubmitOn(ctx, loaded, &other, build); !errors.Is(err, workflow.ErrIdempotencyMismatch) || built != 1 {
+		t.Errorf("key reused for another request: err = %v, %d builds; want ErrIdempotencyMismatch, none", err, built)
+	}
+	boom := errors.New("build failed")
+	fresh := &workflow.IdempotencyRequest{Scope: "citizen-submit:u1", Key: "submit-2", RequestHash: "h"}
+	if _, err := svc.SubmitOn(ctx, loaded, fresh, func(context.Context) (workflow.Submit, error) { return workflow.Submit{}, boom }); !errors.Is(err, boom) {
+		t.Errorf("failed build: err = %v, want it as it is", err)
+	}
+	if _, err := svc.SubmitOn(ctx, loaded, fresh, build); !errors.Is(err, workflow.ErrConflict) {
+		t.Errorf("stale case: err = %v, want ErrConflict", err)
+	}
+}
+
+// TestServiceCreateNew: a draft is built only for a new request; a retry
+// is answered from the stored answer without building, and a build's
+// refusal is returned as it is.
+func TestServiceCreateNew(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := newService(t)
+	key := &workflow.IdempotencyRequest{Scope: "citizen-draft:u1", Key: "draft-1", RequestHash: "h", Status: 201}
+	built := 0
+	build := func(context.Context) (workflow.Draft, error) {
+		built++
+		return draft(fmt.Sprint("c", built), fmt.Sprint("N", built)), nil
+	}
+	first, err := svc.CreateNew(ctx, key, build)
+	if err != nil || first.ID != "c1" || built != 1 {
+		t.Fatalf("created %+v, %v after %d builds", first, err, built)
+	}
+	again, err := svc.CreateNew(ctx, key, build)
+	if err != nil || again.ID != "c1" || built != 1 || len(store.cases) != 1 {
+		t.Errorf("retry = %s, %v, %d builds, %d cases; want the first case, nothing built", again.ID, err, built, len(store.cases))
+	}
+	refused := workflow.Refuse(workflow.ErrConflict, "too_many", "太多")
+	if _, err := svc.CreateNew(ctx, nil, func(context.Context) (workflow.Draft, error) { return workflow.Draft{}, refused }); !errors.Is(err, refused) {
+		t.Errorf("refused build: err = %v", err)
+	}
+	if c, err := svc.CreateNew(ctx, nil, build); err != nil || c.ID != "c2" {
+		t.Errorf("without a key = %+v, %v; want a new case", c, err)
 	}
 }

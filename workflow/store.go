@@ -64,6 +64,14 @@ type Guard struct {
 // someone else meanwhile.
 var ErrClaimRequired = Refuse(ErrConflict, "claim_required", "请先领取该办件")
 
+// SubmissionPrior is what a submission weighs besides the case: the answer
+// stored for its idempotency key (nil when the key is new) and the
+// applicant's cases marked FalseCommitment.
+type SubmissionPrior struct {
+	Answer           *Idempotency
+	FalseCommitments int64
+}
+
 // Store keeps cases durable. Implementations live in models.
 type Store interface {
 	// CreateCase stores a new case (Version 1). ErrDuplicate if the id or number exists.
@@ -79,6 +87,10 @@ type Store interface {
 	Idempotency(ctx context.Context, scope, key string) (Idempotency, error)
 	// CountFalseCommitments counts the applicant's cases marked FalseCommitment.
 	CountFalseCommitments(ctx context.Context, applicantID string) (int64, error)
+	// SubmissionPrior returns in one read the stored answer for scope and
+	// key (nil when there is none) and the count of the applicant's cases
+	// marked FalseCommitment.
+	SubmissionPrior(ctx context.Context, applicantID, scope, key string) (SubmissionPrior, error)
 	// DueTimers returns up to limit non-terminal cases whose NextTimerAt is set and not after now.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]Case, error)
 }

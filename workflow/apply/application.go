@@ -108,10 +108,11 @@ type Store interface {
 	// CreateApplication stores a new application; ErrDuplicate when the
 	// case has one.
 	CreateApplication(ctx context.Context, a Application) error
-	// UpdateApplication applies edit under an optimistic version check,
-	// re-applying it when another request saved first; an error from edit
-	// is returned as it is.
-	UpdateApplication(ctx context.Context, caseID string, edit func(*Application) error) (Application, error)
+	// UpdateApplication applies edit to a, the application as just read,
+	// and saves it under an optimistic version check; when another request
+	// saved first it reads the application again and re-applies edit. An
+	// error from edit is returned as it is.
+	UpdateApplication(ctx context.Context, a Application, edit func(*Application) error) (Application, error)
 	RecordUpload(ctx context.Context, caseID, material string, u Upload) error
 	GetUpload(ctx context.Context, id string) (UploadRecord, error)
 	// AddressOf returns an entry of a citizen's address book.
@@ -122,22 +123,38 @@ type Store interface {
 	NewID() string
 }
 
-// Index is the part of the case store the applicant's lists read (*models.Repo).
+// Index is the part of the case store the applicant's cases are read
+// from (*models.Repo).
 type Index interface {
 	// CasesOfApplicants pages on from the key after (a workflow.TimeKey of
 	// the creation time and id of the last case of the previous page, ""
 	// for the first); a key it cannot read is workflow.ErrBadCursor.
 	CasesOfApplicants(ctx context.Context, applicants []string, status workflow.Status, after string, limit int) (CasePage, error)
-	NextCaseNumber(ctx context.Context, at time.Time) (string, error)
-	// Idempotency is the stored answer to an Idempotency-Key, or workflow.ErrNotFound.
-	Idempotency(ctx context.Context, scope, key string) (workflow.Idempotency, error)
+	// CaseAndApplication reads a case with its application in one
+	// statement (ok false when the case has none); workflow.ErrNotFound
+	// when there is no such case.
+	CaseAndApplication(ctx context.Context, id string) (c workflow.Case, a Application, ok bool, err error)
+	// NumberDraft takes the next case number for a new draft of the
+	// applicant at `at`, unless the applicant already keeps limit drafts
+	// open: then it takes none and ok is false.
+	NumberDraft(ctx context.Context, at time.Time, applicantID string, limit int) (number string, ok bool, err error)
 }
 
 // Cases is the workflow the applicant's events go through (*workflow.Service).
 type Cases interface {
-	Create(ctx context.Context, d workflow.Draft, idem *workflow.IdempotencyRequest) (workflow.Case, error)
+	// CreateNew answers a retry from the stored answer to its key, and
+	// otherwise opens the draft build makes.
+	CreateNew(ctx context.Context, idem *workflow.IdempotencyRequest, build func(context.Context) (workflow.Draft, error)) (workflow.Case, error)
+	// SubmitOn answers a retry from the stored answer to its key, and
+	// otherwise submits the case just read with the event build makes.
+	SubmitOn(ctx context.Context, c workflow.Case, idem *workflow.IdempotencyRequest, build func(context.Context) (workflow.Submit, error)) (workflow.Case, error)
 	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
 	History(ctx context.Context, id string) ([]workflow.EventRecord, error)
+}
+
+// People says whose cases a caller may act on (*citizen.Service).
+type People interface {
+	OwnCase(ctx context.Context, c citizen.Caller, id string, read citizen.CaseRead) (workflow.Case, error)
 }
 
 // Credit is the credit library: the standing of a subject (resident ID

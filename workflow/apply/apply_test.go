@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,10 @@ type memStore struct {
 	people  map[string]citizen.Citizen
 	book    map[string]citizen.Address // by citizen|id
 	ids     int
+	// updates counts UpdateApplication calls, stale those made with an
+	// application read before another save; bookReads the address reads.
+	updates, stale, bookReads int
+	appReads                  int
 }
 
 func newStore() *memStore {
@@ -32,6 +37,7 @@ func newStore() *memStore {
 }
 
 func (s *memStore) Application(_ context.Context, caseID string) (Application, error) {
+	s.appReads++
 	a, ok := s.apps[caseID]
 	if !ok {
 		return Application{}, fmt.Errorf("application: %w", workflow.ErrNotFound)
@@ -47,16 +53,24 @@ func (s *memStore) CreateApplication(_ context.Context, a Application) error {
 	return nil
 }
 
-func (s *memStore) UpdateApplication(ctx context.Context, caseID string, edit func(*Application) error) (Application, error) {
-	a, err := s.Application(ctx, caseID)
+// UpdateApplication saves edit's work on a under a version check, and
+// re-applies edit to the stored application when a is stale.
+func (s *memStore) UpdateApplication(ctx context.Context, a Application, edit func(*Application) error) (Application, error) {
+	s.updates++
+	stored, err := s.Application(ctx, a.CaseID)
 	if err != nil {
 		return Application{}, err
 	}
+	if stored.Version != a.Version {
+		s.stale++
+		a = stored
+	}
+	a.Materials = slices.Clone(a.Materials)
 	if err := edit(&a); err != nil {
 		return Application{}, err
 	}
 	a.Version++
-	s.apps[caseID] = a
+	s.apps[a.CaseID] = a
 	return a, nil
 }
 
@@ -74,6 +88,7 @@ func (s *memStore) GetUpload(_ context.Context, id string) (UploadRecord, error)
 }
 
 func (s *memStore) AddressOf(_ context.Context, citizenID, id string) (citizen.Address, error) {
+	s.bookReads++
 	a, ok := s.book[citizenID+"|"+id]
 	if !ok {
 		return citizen.Address{}, workflow.ErrNotFound
@@ -91,10 +106,13 @@ func (s *memStore) Get(_ context.Context, id string) (citizen.Citizen, error) {
 
 func (s *memStore) NewID() string { s.ids++; return fmt.Sprint("id", s.ids) }
 
-// index holds open drafts and answered idempotency keys.
+// index holds the cases opened, open drafts and the case numbers taken.
 type index struct {
-	drafts   int
-	answered map[string]bool
+	store   *memStore
+	cases   map[string]workflow.Case
+	drafts  int
+	numbers int
+	reads   int
 }
 
 func (x *index) CasesOfApplicants(_ context.Context, _ []string, _ workflow.Status, after string, limit int) (CasePage, error) {
@@ -104,24 +122,67 @@ func (x *index) CasesOfApplicants(_ context.Context, _ []string, _ workflow.Stat
 	return CasePage{Cases: make([]workflow.Case, min(x.drafts, limit))}, nil
 }
 
-func (x *index) NextCaseNumber(context.Context, time.Time) (string, error) { return "N1", nil }
-
-func (x *index) Idempotency(_ context.Context, _, key string) (workflow.Idempotency, error) {
-	if x.answered[key] {
-		return workflow.Idempotency{}, nil
+func (x *index) CaseAndApplication(_ context.Context, id string) (workflow.Case, Application, bool, error) {
+	x.reads++
+	cs, ok := x.cases[id]
+	if !ok {
+		return workflow.Case{}, Application{}, false, fmt.Errorf("case %s: %w", id, workflow.ErrNotFound)
 	}
-	return workflow.Idempotency{}, workflow.ErrNotFound
+	app, ok := x.store.apps[id]
+	return cs, app, ok, nil
 }
 
-// cases records what the applicant sent.
+func (x *index) NumberDraft(_ context.Context, _ time.Time, _ string, limit int) (string, bool, error) {
+	if x.drafts >= limit {
+		return "", false, nil
+	}
+	x.numbers++
+	return fmt.Sprint("N", x.numbers), true, nil
+}
+
+// cases records what the applicant sent; answered are the keys whose
+// stored answer is the case given.
 type cases struct {
-	drafts []workflow.Draft
-	events []workflow.Event
+	index    *index
+	answered map[string]workflow.Case
+	drafts   []workflow.Draft
+	events   []workflow.Event
+	// prior is the count of false commitments the workflow reads.
+	prior int64
 }
 
-func (c *cases) Create(_ context.Context, d workflow.Draft, _ *workflow.IdempotencyRequest) (workflow.Case, error) {
+func (c *cases) CreateNew(ctx context.Context, idem *workflow.IdempotencyRequest, build func(context.Context) (workflow.Draft, error)) (workflow.Case, error) {
+	if idem != nil {
+		if cs, ok := c.answered[idem.Key]; ok {
+			return cs, nil
+		}
+	}
+	d, err := build(ctx)
+	if err != nil {
+		return workflow.Case{}, err
+	}
 	c.drafts = append(c.drafts, d)
-	return workflow.Case{ID: d.ID, ItemCode: d.ItemCode, ApplicantID: d.ApplicantID, Status: workflow.StatusDraft}, nil
+	cs := workflow.Case{ID: d.ID, ItemCode: d.ItemCode, ApplicantID: d.ApplicantID, Status: workflow.StatusDraft}
+	c.index.cases[cs.ID] = cs
+	if idem != nil {
+		c.answered[idem.Key] = cs
+	}
+	return cs, nil
+}
+
+func (c *cases) SubmitOn(ctx context.Context, cs workflow.Case, idem *workflow.IdempotencyRequest, build func(context.Context) (workflow.Submit, error)) (workflow.Case, error) {
+	if answer, ok := c.answered[idem.Key]; ok {
+		return answer, nil
+	}
+	ev, err := build(ctx)
+	if err != nil {
+		return workflow.Case{}, err
+	}
+	ev.PriorFalseCommitments = c.prior
+	c.events = append(c.events, ev)
+	answer := workflow.Case{ID: cs.ID, Status: workflow.StatusSubmitted}
+	c.answered[idem.Key] = answer
+	return answer, nil
 }
 
 func (c *cases) Do(_ context.Context, id string, ev workflow.Event, _ *workflow.IdempotencyRequest) (workflow.Case, error) {
@@ -131,6 +192,18 @@ func (c *cases) Do(_ context.Context, id string, ev workflow.Event, _ *workflow.
 
 func (c *cases) History(context.Context, string) ([]workflow.EventRecord, error) {
 	return []workflow.EventRecord{{Seq: 1, Name: "create"}, {Seq: 2, Name: "unheard_of"}}, nil
+}
+
+// people lets a caller act on cases of their own and of the businesses in
+// actsFor.
+type people struct{ actsFor map[string]bool }
+
+func (p people) OwnCase(ctx context.Context, c citizen.Caller, id string, read citizen.CaseRead) (workflow.Case, error) {
+	cs, err := read(ctx, id)
+	if errors.Is(err, workflow.ErrNotFound) || (err == nil && cs.ApplicantID != c.Citizen.ID && !p.actsFor[cs.ApplicantID]) {
+		return workflow.Case{}, citizen.ErrCaseNotFound
+	}
+	return cs, err
 }
 
 type credit struct {
@@ -194,11 +267,13 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: newStore(), index: &index{answered: map[string]bool{}}, cases: &cases{}, credit: &credit{status: workflow.CreditNormal}}
+	store := newStore()
+	x := &index{store: store, cases: map[string]workflow.Case{}}
+	f := &fixture{store: store, index: x, cases: &cases{index: x, answered: map[string]workflow.Case{}}, credit: &credit{status: workflow.CreditNormal}}
 	f.store.people["p1"] = citizen.Citizen{ID: "p1", Kind: citizen.KindPerson, IDNumber: "110101199003070000"}
 	f.store.people["b1"] = citizen.Citizen{ID: "b1", Kind: citizen.KindBusiness, IDNumber: "91110000MA0000000X"}
 	f.store.book["p1|addr1"] = citizen.Address{Region: "北京市东城区", Recipient: "张三", Phone: "13800138000"}
-	f.svc = New(Config{Store: f.store, Index: f.index, Cases: f.cases, Catalogue: cat, Credit: f.credit,
+	f.svc = New(Config{Store: f.store, Index: f.index, Cases: f.cases, People: people{actsFor: map[string]bool{"b1": true}}, Catalogue: cat, Credit: f.credit,
 		Evaluations: evaluated{"c-done": true}, Blobs: &blobs{}, Sniff: sniff, MaxUploadBytes: 64, Now: func() time.Time { return t0 }})
 	return f
 }
@@ -227,4 +302,10 @@ func (f *fixture) draft(t *testing.T, principal citizen.Citizen) Draft {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// filing is the case with its application as stored now.
+func (f *fixture) filing(cs workflow.Case) Filing {
+	app, ok := f.store.apps[cs.ID]
+	return Filing{Case: cs, Application: app, HasApplication: ok}
 }

@@ -44,13 +44,33 @@ type Draft struct {
 // application. A retry with the same idempotency key answers with the
 // same draft and is not held to the limit of open drafts.
 func (s *Service) CreateDraft(ctx context.Context, d NewDraft) (Draft, error) {
-	if err := s.checkOpenDrafts(ctx, d); err != nil {
-		return Draft{}, err
-	}
-	now := s.cfg.Now()
-	number, err := s.cfg.Index.NextCaseNumber(ctx, now)
+	var opened workflow.Draft
+	cs, err := s.cfg.Cases.CreateNew(ctx, d.Idem, func(ctx context.Context) (workflow.Draft, error) {
+		var err error
+		opened, err = s.newDraft(ctx, d)
+		return opened, err
+	})
 	if err != nil {
 		return Draft{}, err
+	}
+	app, err := s.draftApplication(ctx, cs, d, cs.ID == opened.ID)
+	if err != nil {
+		return Draft{}, err
+	}
+	return s.draft(ctx, cs, app)
+}
+
+// newDraft is the workflow's draft of a new request, with a fresh case
+// number; refused past the limit of open drafts.
+func (s *Service) newDraft(ctx context.Context, d NewDraft) (workflow.Draft, error) {
+	now := s.cfg.Now()
+	number, ok, err := s.cfg.Index.NumberDraft(ctx, now, d.Principal.ID, maxOpenDrafts)
+	switch {
+	case err != nil:
+		return workflow.Draft{}, err
+	case !ok:
+		return workflow.Draft{}, workflow.Refuse(workflow.ErrConflict, "too_many_drafts", "未提交的草稿过多，请先提交或撤回已有的草稿").
+			WithDetail(map[string]int{"limit": maxOpenDrafts})
 	}
 	wd := workflow.Draft{ID: s.cfg.Store.NewID(), Number: number, ItemCode: d.Item.Code, ApplicantID: d.Principal.ID,
 		Channel: d.Account.Channel, Actor: workflow.Actor{Kind: workflow.ActorCitizen, ID: d.Principal.ID}, At: now,
@@ -58,68 +78,71 @@ func (s *Service) CreateDraft(ctx context.Context, d NewDraft) (Draft, error) {
 	if d.Principal.Kind == citizen.KindBusiness {
 		wd.ApplicantType = workflow.ApplicantBusiness
 	}
-	cs, err := s.cfg.Cases.Create(ctx, wd, d.Idem)
-	if err != nil {
-		return Draft{}, err
-	}
-	app, err := s.cfg.Store.Application(ctx, cs.ID)
-	if errors.Is(err, workflow.ErrNotFound) {
-		app = Application{CaseID: cs.ID, PrincipalID: d.Principal.ID, PersonID: d.Person.ID, Channel: d.Account.Channel,
-			Materials: d.Prefill(ctx)}
-		if err = s.cfg.Store.CreateApplication(ctx, app); errors.Is(err, workflow.ErrDuplicate) {
-			app, err = s.cfg.Store.Application(ctx, cs.ID)
-		}
-	}
-	if err != nil {
-		return Draft{}, err
-	}
-	return s.draft(ctx, cs, app)
+	return wd, nil
 }
 
-// checkOpenDrafts refuses a new draft past the limit of open ones; a
-// retried request replays its first answer and is not refused by limits
-// the first one passed.
-func (s *Service) checkOpenDrafts(ctx context.Context, d NewDraft) error {
-	if d.Idem != nil {
-		if _, err := s.cfg.Index.Idempotency(ctx, d.Idem.Scope, d.Idem.Key); err == nil {
-			return nil
+// draftApplication stores the application of a case just opened (opened),
+// or finds that of a case a retry was answered with, storing it when the
+// first request did not get that far. The pre-fill is worked out only for
+// an application being stored.
+func (s *Service) draftApplication(ctx context.Context, cs workflow.Case, d NewDraft, opened bool) (Application, error) {
+	if !opened {
+		app, err := s.cfg.Store.Application(ctx, cs.ID)
+		if !errors.Is(err, workflow.ErrNotFound) {
+			return app, err
 		}
 	}
-	open, err := s.cfg.Index.CasesOfApplicants(ctx, []string{d.Principal.ID}, workflow.StatusDraft, "", maxOpenDrafts)
-	if err != nil {
-		return err
+	app := Application{CaseID: cs.ID, PrincipalID: d.Principal.ID, PersonID: d.Person.ID, Channel: d.Account.Channel,
+		Materials: d.Prefill(ctx)}
+	err := s.cfg.Store.CreateApplication(ctx, app)
+	if errors.Is(err, workflow.ErrDuplicate) {
+		return s.cfg.Store.Application(ctx, cs.ID)
 	}
-	if len(open.Cases) >= maxOpenDrafts {
-		return workflow.Refuse(workflow.ErrConflict, "too_many_drafts", "未提交的草稿过多，请先提交或撤回已有的草稿").
-			WithDetail(map[string]int{"limit": maxOpenDrafts})
-	}
-	return nil
+	return app, err
 }
 
-// Application returns a case's application.
-func (s *Service) Application(ctx context.Context, cs workflow.Case) (Draft, error) {
-	app, err := s.application(ctx, cs.ID)
+// Application returns the application of a case.
+func (s *Service) Application(ctx context.Context, f Filing) (Draft, error) {
+	app, err := f.application()
 	if err != nil {
 		return Draft{}, err
 	}
-	return s.draft(ctx, cs, app)
+	return s.draft(ctx, f.Case, app)
+}
+
+// bookEntry is an address of the book just read for a citizen, which
+// spares reading it again.
+type bookEntry struct {
+	citizenID, id string
+	address       citizen.Address
 }
 
 // draft describes an application: what is missing, where the result goes
-// and whether it can be submitted.
-func (s *Service) draft(ctx context.Context, cs workflow.Case, app Application) (Draft, error) {
+// and whether it can be submitted. known are addresses just read.
+func (s *Service) draft(ctx context.Context, cs workflow.Case, app Application, known ...bookEntry) (Draft, error) {
 	it, err := s.cfg.Catalogue.Lookup(cs.ItemCode)
 	if err != nil {
 		return Draft{}, err
 	}
 	d := Draft{Case: cs, Item: it, Application: app, Missing: app.Missing(it)}
 	if app.Delivery != nil && app.Delivery.AddressRef != "" {
-		if a, err := s.cfg.Store.AddressOf(ctx, app.PersonID, app.Delivery.AddressRef); err == nil {
+		if a, err := s.addressOf(ctx, app.PersonID, app.Delivery.AddressRef, known); err == nil {
 			d.Address = maskAddress(a)
 		}
 	}
 	d.Ready = len(d.Missing) == 0 && app.Delivery != nil && cs.Status == workflow.StatusDraft
 	return d, nil
+}
+
+// addressOf is an entry of a citizen's address book, from known when it
+// was just read.
+func (s *Service) addressOf(ctx context.Context, citizenID, id string, known []bookEntry) (citizen.Address, error) {
+	for _, k := range known {
+		if k.citizenID == citizenID && k.id == id {
+			return k.address, nil
+		}
+	}
+	return s.cfg.Store.AddressOf(ctx, citizenID, id)
 }
 
 // maskAddress shows the region and hides the street address.

@@ -11,27 +11,36 @@ import (
 
 var errNotDraft = workflow.Refuse(workflow.ErrConflict, "not_a_draft", "办件已提交，不能再修改申请内容")
 
-// edit applies fn to the application of a draft case.
-func (s *Service) edit(ctx context.Context, cs workflow.Case, fn func(workflow.Item, *Application) error) (Draft, error) {
-	if cs.Status != workflow.StatusDraft {
-		return Draft{}, errNotDraft
+// edit applies fn to the application of a draft case and saves it.
+func (s *Service) edit(ctx context.Context, f Filing, fn func(workflow.Item, *Application) error) (Application, error) {
+	if f.Case.Status != workflow.StatusDraft {
+		return Application{}, errNotDraft
 	}
-	it, err := s.cfg.Catalogue.Lookup(cs.ItemCode)
+	it, err := s.cfg.Catalogue.Lookup(f.Case.ItemCode)
 	if err != nil {
-		return Draft{}, err
+		return Application{}, err
+	}
+	app, err := f.application()
+	if err != nil {
+		return Application{}, err
 	}
 	var editErr error
-	app, err := s.cfg.Store.UpdateApplication(ctx, cs.ID, func(a *Application) error {
+	app, err = s.cfg.Store.UpdateApplication(ctx, app, func(a *Application) error {
 		editErr = fn(it, a)
 		return editErr
 	})
 	if editErr == nil && errors.Is(err, workflow.ErrNotFound) {
-		return Draft{}, errApplicationNotFound
+		return Application{}, errApplicationNotFound
 	}
+	return app, err
+}
+
+// edited describes the application an edit saved, or answers its error.
+func (s *Service) edited(ctx context.Context, cs workflow.Case, app Application, err error, known ...bookEntry) (Draft, error) {
 	if err != nil {
 		return Draft{}, err
 	}
-	return s.draft(ctx, cs, app)
+	return s.draft(ctx, cs, app, known...)
 }
 
 func invalid(code, message string, detail any) *workflow.Refusal {
@@ -46,8 +55,8 @@ func invalid(code, message string, detail any) *workflow.Refusal {
 // template version and the SM3 hash of the exact text shown, with the time
 // and channel. A hash that does not match the current template's text is
 // refused: the applicant was shown other wording.
-func (s *Service) Sign(ctx context.Context, cs workflow.Case, acct citizen.Account, templateVersion, textHash string) (Draft, error) {
-	return s.edit(ctx, cs, func(it workflow.Item, a *Application) error {
+func (s *Service) Sign(ctx context.Context, f Filing, acct citizen.Account, templateVersion, textHash string) (Draft, error) {
+	app, err := s.edit(ctx, f, func(it workflow.Item, a *Application) error {
 		switch {
 		case !it.TrustFirst:
 			return invalid("commitment_not_offered", "该事项未实行告知承诺制", nil)
@@ -60,13 +69,14 @@ func (s *Service) Sign(ctx context.Context, cs workflow.Case, acct citizen.Accou
 			SignedAt: s.cfg.Now(), Channel: acct.Channel}
 		return nil
 	})
+	return s.edited(ctx, f.Case, app, err)
 }
 
 // Promise records the non-core materials promised for later (容缺); the
 // workflow checks the due dates against the item's time limit at
 // submission. An empty list withdraws every promise.
-func (s *Service) Promise(ctx context.Context, cs workflow.Case, items []workflow.PromisedMaterial) (Draft, error) {
-	return s.edit(ctx, cs, func(it workflow.Item, a *Application) error {
+func (s *Service) Promise(ctx context.Context, f Filing, items []workflow.PromisedMaterial) (Draft, error) {
+	app, err := s.edit(ctx, f, func(it workflow.Item, a *Application) error {
 		seen := map[string]bool{}
 		for _, p := range items {
 			if err := checkPromise(it, a, p, seen[p.Code]); err != nil {
@@ -77,6 +87,7 @@ func (s *Service) Promise(ctx context.Context, cs workflow.Case, items []workflo
 		a.Promised = slices.Clone(items)
 		return nil
 	})
+	return s.edited(ctx, f.Case, app, err)
 }
 
 func checkPromise(it workflow.Item, a *Application, p workflow.PromisedMaterial, again bool) error {
@@ -98,9 +109,11 @@ func checkPromise(it workflow.Item, a *Application, p workflow.PromisedMaterial,
 
 // Deliver records how the result is delivered; a courier delivery (or an
 // item whose originals a courier collects) needs an address from the
-// person's address book.
-func (s *Service) Deliver(ctx context.Context, cs workflow.Case, person citizen.Citizen, method workflow.DeliveryMethod, addressID string) (Draft, error) {
-	return s.edit(ctx, cs, func(it workflow.Item, a *Application) error {
+// person's address book. The address read to check it is the one the
+// answer shows.
+func (s *Service) Deliver(ctx context.Context, f Filing, person citizen.Citizen, method workflow.DeliveryMethod, addressID string) (Draft, error) {
+	var known []bookEntry
+	app, err := s.edit(ctx, f, func(it workflow.Item, a *Application) error {
 		switch {
 		case !method.Valid() || !it.Offers(method):
 			return invalid("delivery_not_offered", "该事项不支持所选送达方式", map[string]string{"field": "method"})
@@ -108,14 +121,17 @@ func (s *Service) Deliver(ctx context.Context, cs workflow.Case, person citizen.
 			return invalid("address_required", "请选择收件地址", map[string]string{"field": "address_id"})
 		}
 		if addressID != "" {
-			if _, err := s.cfg.Store.AddressOf(ctx, person.ID, addressID); err != nil {
+			addr, err := s.cfg.Store.AddressOf(ctx, person.ID, addressID)
+			if err != nil {
 				if errors.Is(err, workflow.ErrNotFound) {
 					return invalid("address_not_found", "收件地址不存在", map[string]string{"field": "address_id"})
 				}
 				return err
 			}
+			known = []bookEntry{{citizenID: person.ID, id: addressID, address: addr}}
 		}
 		a.Delivery = &workflow.Delivery{Method: method, AddressRef: addressID}
 		return nil
 	})
+	return s.edited(ctx, f.Case, app, err, known...)
 }

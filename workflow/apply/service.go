@@ -2,10 +2,10 @@ package apply
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
 	"zerovisit/workflow/files"
 )
 
@@ -14,9 +14,11 @@ const DefaultMaxUploadBytes = 10 << 20
 
 // Config is what a Service needs.
 type Config struct {
-	Store     Store
-	Index     Index
-	Cases     Cases
+	Store Store
+	Index Index
+	Cases Cases
+	// People says whose cases a caller may act on.
+	People    People
 	Catalogue workflow.Catalogue
 	Credit    Credit
 	Licences  Licences
@@ -64,13 +66,40 @@ func (s *Service) PersonOf(ctx context.Context, caseID string) (string, error) {
 
 var errApplicationNotFound = workflow.Refuse(workflow.ErrNotFound, "application_not_found", "未找到该办件的申请表")
 
-// application loads a case's application.
-func (s *Service) application(ctx context.Context, caseID string) (Application, error) {
-	app, err := s.cfg.Store.Application(ctx, caseID)
-	if errors.Is(err, workflow.ErrNotFound) {
+// Filing is a case its applicant acts on, read with its application in one
+// statement: the check of who may act on the case and the operation on the
+// application share the read.
+type Filing struct {
+	Case        workflow.Case
+	Application Application
+	// HasApplication is false for a case without one (opened at a counter).
+	HasApplication bool
+}
+
+// Filing returns a case the caller may act on (their own, or one of a
+// business they act for) with its application; citizen.ErrCaseNotFound
+// for any other.
+func (s *Service) Filing(ctx context.Context, who citizen.Caller, id string) (Filing, error) {
+	var f Filing
+	cs, err := s.cfg.People.OwnCase(ctx, who, id, func(ctx context.Context, id string) (workflow.Case, error) {
+		c, app, ok, err := s.cfg.Index.CaseAndApplication(ctx, id)
+		f.Application, f.HasApplication = app, ok
+		return c, err
+	})
+	if err != nil {
+		return Filing{}, err
+	}
+	f.Case = cs
+	return f, nil
+}
+
+// application is the filing's application, or the refusal of a case
+// without one.
+func (f Filing) application() (Application, error) {
+	if !f.HasApplication {
 		return Application{}, errApplicationNotFound
 	}
-	return app, err
+	return f.Application, nil
 }
 
 // actor is the applicant acting on their case (the person, or the

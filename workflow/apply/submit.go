@@ -11,26 +11,37 @@ import (
 // of a business). It takes an idempotency key: a retry gets the same
 // answer and changes nothing, and a case already submitted is answered
 // from the stored reply to its key (or refused as an invalid transition
-// when the key is new). The credit library is asked for the applicant's
-// standing; the case says whether it was trusted first (告知承诺) or takes
-// the ordinary path, and why.
-func (s *Service) Submit(ctx context.Context, cs workflow.Case, person citizen.Citizen, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
-	app, err := s.application(ctx, cs.ID)
+// when the key is new). The stored reply comes before the credit library
+// is asked for the applicant's standing, so a retry asks nothing; the case
+// says whether it was trusted first (告知承诺) or takes the ordinary path,
+// and why.
+func (s *Service) Submit(ctx context.Context, f Filing, person citizen.Citizen, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
+	cs := f.Case
+	app, err := f.application()
 	if err != nil {
 		return workflow.Case{}, err
 	}
 	if idem == nil {
 		return workflow.Case{}, workflow.Refuse(workflow.ErrMalformed, "idempotency_key_required", "提交申请须携带 Idempotency-Key 请求头")
 	}
-	ev, err := s.submission(ctx, cs, app, person)
+	ev, err := s.submission(cs, app)
 	if err != nil && cs.Status == workflow.StatusDraft {
 		return workflow.Case{}, err
 	}
-	return s.cfg.Cases.Do(ctx, cs.ID, ev, idem)
+	incomplete := err != nil
+	return s.cfg.Cases.SubmitOn(ctx, cs, idem, func(ctx context.Context) (workflow.Submit, error) {
+		if incomplete {
+			// A case past its draft goes to the workflow as it is, which
+			// refuses the transition.
+			return ev, nil
+		}
+		return s.withStanding(ctx, cs, ev, person)
+	})
 }
 
-// submission builds the workflow's Submit from the application.
-func (s *Service) submission(ctx context.Context, cs workflow.Case, app Application, person citizen.Citizen) (workflow.Submit, error) {
+// submission builds the workflow's Submit from the application; the
+// applicant's credit standing is added by withStanding.
+func (s *Service) submission(cs workflow.Case, app Application) (workflow.Submit, error) {
 	ev := workflow.Submit{Meta: workflow.Meta{Actor: actor(cs), At: s.cfg.Now()}, Signature: app.Signature, Promised: app.Promised}
 	it, err := s.cfg.Catalogue.Lookup(cs.ItemCode)
 	if err != nil {
@@ -52,10 +63,21 @@ func (s *Service) submission(ctx context.Context, cs workflow.Case, app Applicat
 				Ref: am.Upload.Key, Note: am.Note})
 		}
 	}
+	return ev, nil
+}
+
+// withStanding adds the applicant's credit standing to a submission: the
+// principal's (the business's, when person acts for one). A case no longer
+// a draft goes to the workflow even without it, which refuses it.
+func (s *Service) withStanding(ctx context.Context, cs workflow.Case, ev workflow.Submit, person citizen.Citizen) (workflow.Submit, error) {
 	principal := person
 	if principal.ID != cs.ApplicantID {
+		var err error
 		if principal, err = s.cfg.Store.Get(ctx, cs.ApplicantID); err != nil {
-			return ev, err
+			if cs.Status == workflow.StatusDraft {
+				return ev, err
+			}
+			return ev, nil
 		}
 	}
 	ev.Credit = s.standing(ctx, principal.IDNumber)

@@ -19,17 +19,17 @@ func TestUpload(t *testing.T) {
 	if err := f.promise(cs, "plan"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.svc.Upload(ctx, cs, person, "nope", strings.NewReader(pdf))
+	_, err := f.svc.Upload(ctx, f.filing(cs), person, "nope", strings.NewReader(pdf))
 	refusal(t, err, workflow.ErrInvalidInput, "unknown_material")
-	_, err = f.svc.Upload(ctx, cs, person, "plan", strings.NewReader("just text"))
+	_, err = f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader("just text"))
 	refusal(t, err, workflow.ErrUnsupportedType, "unsupported_file_type")
-	_, err = f.svc.Upload(ctx, cs, person, "licence", strings.NewReader(pdf))
+	_, err = f.svc.Upload(ctx, f.filing(cs), person, "licence", strings.NewReader(pdf))
 	refusal(t, err, workflow.ErrInvalidInput, "material_held")
-	_, err = f.svc.Upload(ctx, cs, person, "plan", strings.NewReader(pdf+strings.Repeat(" ", 64)))
+	_, err = f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf+strings.Repeat(" ", 64)))
 	if !errors.Is(err, ErrUnreadable) || !errors.Is(err, files.ErrTooLarge) {
 		t.Errorf("too large a file = %v", err)
 	}
-	u, err := f.svc.Upload(ctx, cs, person, "plan", strings.NewReader(pdf))
+	u, err := f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf))
 	if err != nil || u.By != "p1" || u.ContentType != "application/pdf" {
 		t.Fatalf("upload = %+v, %v", u, err)
 	}
@@ -41,7 +41,7 @@ func TestUpload(t *testing.T) {
 		t.Errorf("upload record = %+v", r)
 	}
 	cs.Status = workflow.StatusClosed
-	_, err = f.svc.Upload(ctx, cs, person, "plan", strings.NewReader(pdf))
+	_, err = f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf))
 	refusal(t, err, workflow.ErrConflict, "case_closed")
 }
 
@@ -50,20 +50,20 @@ func TestSubmit(t *testing.T) {
 	f := newFixture(t)
 	cs := f.draft(t, person).Case
 	idem := &workflow.IdempotencyRequest{Scope: "s", Key: "k"}
-	_, err := f.svc.Submit(ctx, cs, person, nil)
+	_, err := f.svc.Submit(ctx, f.filing(cs), person, nil)
 	refusal(t, err, workflow.ErrMalformed, "idempotency_key_required")
-	_, err = f.svc.Submit(ctx, cs, person, idem)
+	_, err = f.svc.Submit(ctx, f.filing(cs), person, idem)
 	refusal(t, err, workflow.ErrInvalidInput, "materials_missing")
-	if _, err := f.svc.Upload(ctx, cs, person, "plan", strings.NewReader(pdf)); err != nil {
+	if _, err := f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.svc.Submit(ctx, cs, person, idem)
+	_, err = f.svc.Submit(ctx, f.filing(cs), person, idem)
 	refusal(t, err, workflow.ErrInvalidInput, "delivery_required")
 	if err := f.deliver(cs, workflow.DeliveryElectronic, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.credit.err = errors.New("credit library down")
-	if _, err := f.svc.Submit(ctx, cs, person, idem); err != nil {
+	if _, err := f.svc.Submit(ctx, f.filing(cs), person, idem); err != nil {
 		t.Fatal(err)
 	}
 	ev := f.cases.events[0].(workflow.Submit)
@@ -75,17 +75,46 @@ func TestSubmit(t *testing.T) {
 	}
 }
 
-func TestSubmitForABusinessAsksAboutTheBusiness(t *testing.T) {
+// TestSubmitRetryAsksNobody: a retried submission is answered from the
+// stored answer before the credit library is asked, and the count of
+// false commitments is the workflow's, not the applicant service's.
+func TestSubmitRetryAsksNobody(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	cs := f.draft(t, f.store.people["b1"]).Case
-	if _, err := f.svc.Upload(ctx, cs, person, "plan", strings.NewReader(pdf)); err != nil {
+	cs := f.draft(t, person).Case
+	if _, err := f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf)); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.deliver(cs, workflow.DeliveryElectronic, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Submit(ctx, cs, person, &workflow.IdempotencyRequest{Key: "k"}); err != nil {
+	f.cases.prior = 2
+	idem := &workflow.IdempotencyRequest{Scope: "s", Key: "k"}
+	if _, err := f.svc.Submit(ctx, f.filing(cs), person, idem); err != nil {
+		t.Fatal(err)
+	}
+	if ev := f.cases.events[0].(workflow.Submit); ev.PriorFalseCommitments != 2 || len(f.credit.asked) != 1 {
+		t.Errorf("submission counted %d false commitments after %d credit checks; want the workflow's 2, one check", ev.PriorFalseCommitments, len(f.credit.asked))
+	}
+	submitted := f.filing(cs)
+	submitted.Case.Status = workflow.StatusSubmitted
+	again, err := f.svc.Submit(ctx, submitted, person, idem)
+	if err != nil || again.Status != workflow.StatusSubmitted || len(f.credit.asked) != 1 || len(f.cases.events) != 1 {
+		t.Errorf("retry = %+v, %v after %d credit checks and %d events; want the stored answer, nothing asked", again, err, len(f.credit.asked), len(f.cases.events))
+	}
+}
+
+func TestSubmitForABusinessAsksAboutTheBusiness(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	cs := f.draft(t, f.store.people["b1"]).Case
+	if _, err := f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.deliver(cs, workflow.DeliveryElectronic, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Submit(ctx, f.filing(cs), person, &workflow.IdempotencyRequest{Key: "k"}); err != nil {
 		t.Fatal(err)
 	}
 	if ev := f.cases.events[0].(workflow.Submit); f.credit.asked[0] != "91110000MA0000000X" || ev.Credit != workflow.CreditNormal ||
@@ -100,8 +129,11 @@ func TestSubmittedCaseIsAnsweredByTheWorkflow(t *testing.T) {
 	cs.Status = workflow.StatusSubmitted
 	// Materials are missing, but a submitted case goes to the workflow,
 	// which answers from the stored reply (or refuses the transition).
-	if _, err := f.svc.Submit(context.Background(), cs, person, &workflow.IdempotencyRequest{Key: "k"}); err != nil || len(f.cases.events) != 1 {
+	if _, err := f.svc.Submit(context.Background(), f.filing(cs), person, &workflow.IdempotencyRequest{Key: "k"}); err != nil || len(f.cases.events) != 1 {
 		t.Errorf("resubmission = %v, %d events", err, len(f.cases.events))
+	}
+	if len(f.credit.asked) != 0 {
+		t.Errorf("the credit library was asked about an incomplete submission: %v", f.credit.asked)
 	}
 }
 
@@ -109,7 +141,7 @@ func TestSupplementAndProvide(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	cs := f.draft(t, person).Case
-	u, _ := f.svc.Upload(ctx, cs, person, "plan", strings.NewReader(pdf))
+	u, _ := f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf))
 	cs.Status = workflow.StatusSupplementRequested
 	_, err := f.svc.Supplement(ctx, cs, strings.Repeat("长", 501), nil, nil)
 	refusal(t, err, workflow.ErrInvalidInput, "too_long")

@@ -23,7 +23,8 @@ var uploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "applic
 // digest as evidence), handed in by person. For a draft it becomes the
 // material of the application, and no longer a promised one; otherwise its
 // id is handed in with a correction or a promised material.
-func (s *Service) Upload(ctx context.Context, cs workflow.Case, person citizen.Citizen, material string, file io.Reader) (Upload, error) {
+func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, material string, file io.Reader) (Upload, error) {
+	cs := f.Case
 	it, err := s.cfg.Catalogue.Lookup(cs.ItemCode)
 	if err != nil {
 		return Upload{}, err
@@ -40,7 +41,10 @@ func (s *Service) Upload(ctx context.Context, cs workflow.Case, person citizen.C
 	}
 	u.By = person.ID
 	if cs.Status == workflow.StatusDraft {
-		if _, err := s.cfg.Store.UpdateApplication(ctx, cs.ID, func(a *Application) error { return attach(a, material, u) }); err != nil {
+		if !f.HasApplication {
+			return Upload{}, fmt.Errorf("application of case %s: %w", cs.ID, workflow.ErrNotFound)
+		}
+		if _, err := s.cfg.Store.UpdateApplication(ctx, f.Application, func(a *Application) error { return attach(a, material, u) }); err != nil {
 			return Upload{}, err
 		}
 	}

@@ -63,10 +63,20 @@ var ErrCaseNotFound = workflow.Refuse(workflow.ErrNotFound, "case_not_found", "å
 // Case returns a case the caller may act on: their own, or one of a
 // business they act for.
 func (s *Service) Case(ctx context.Context, c Caller, id string) (workflow.Case, error) {
+	return s.OwnCase(ctx, c, id, s.cfg.Cases.Get)
+}
+
+// CaseRead reads a case by id; workflow.ErrNotFound when there is none.
+type CaseRead func(ctx context.Context, id string) (workflow.Case, error)
+
+// OwnCase is Case with the case read by read, so that an area can read
+// what it keeps of the case in the same statement: the case is returned
+// only when the caller may act on it, ErrCaseNotFound otherwise.
+func (s *Service) OwnCase(ctx context.Context, c Caller, id string, read CaseRead) (workflow.Case, error) {
 	if len(id) == 0 || len(id) > maxCaseID {
 		return workflow.Case{}, ErrCaseNotFound
 	}
-	cs, err := s.cfg.Cases.Get(ctx, id)
+	cs, err := read(ctx, id)
 	if errors.Is(err, workflow.ErrNotFound) {
 		return workflow.Case{}, ErrCaseNotFound.Because(err)
 	}

@@ -2,6 +2,8 @@ package citizen
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +144,37 @@ func TestCase(t *testing.T) {
 	}
 	_, err := f.svc.Case(ctx, lina, "biz")
 	wantRefusal(t, err, workflow.ErrNotFound, "case_not_found")
+}
+
+// TestOwnCase checks the caller's right to a case read by the area's own
+// read, and never reads an id out of bounds.
+func TestOwnCase(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	zhang := f.store.person(workflow.ChannelWeChat, "张三", zhangID)
+	lina := f.store.person(workflow.ChannelWeChat, "李娜", linaID)
+	var reads []string
+	read := func(_ context.Context, id string) (workflow.Case, error) {
+		reads = append(reads, id)
+		if id == "gone" {
+			return workflow.Case{}, fmt.Errorf("case %s: %w", id, workflow.ErrNotFound)
+		}
+		return workflow.Case{ID: id, ApplicantID: zhang.Citizen.ID}, nil
+	}
+	if cs, err := f.svc.OwnCase(ctx, zhang, "own", read); err != nil || cs.ID != "own" {
+		t.Errorf("OwnCase(own) = %+v, %v", cs, err)
+	}
+	_, err := f.svc.OwnCase(ctx, lina, "own", read)
+	wantRefusal(t, err, workflow.ErrNotFound, "case_not_found")
+	_, err = f.svc.OwnCase(ctx, zhang, "gone", read)
+	wantRefusal(t, err, workflow.ErrNotFound, "case_not_found")
+	_, err = f.svc.OwnCase(ctx, zhang, strings.Repeat("x", 65), read)
+	wantRefusal(t, err, workflow.ErrNotFound, "case_not_found")
+	if strings.Join(reads, ",") != "own,own,gone" {
+		t.Errorf("reads = %v, want the two own reads and the missing one, none out of bounds", reads)
+	}
+	boom := errors.New("store down")
+	if _, err := f.svc.OwnCase(ctx, zhang, "x", func(context.Context, string) (workflow.Case, error) { return workflow.Case{}, boom }); !errors.Is(err, boom) {
+		t.Errorf("a failed read = %v, want it as it is", err)
+	}
 }

@@ -78,8 +78,9 @@ type Store interface {
 	Get(ctx context.Context, outTradeNo string) (Order, error)
 	// ByTradeNo returns the order a channel transaction paid.
 	ByTradeNo(ctx context.Context, ch workflow.Channel, tradeNo string) (Order, error)
-	// OfCase returns a case's orders, oldest first.
-	OfCase(ctx context.Context, caseID string) ([]Order, error)
+	// CaseAndOrders reads a case with its orders, oldest first, in one
+	// statement; workflow.ErrNotFound when there is no such case.
+	CaseAndOrders(ctx context.Context, caseID string) (workflow.Case, []Order, error)
 	// SetPrepay records what the mini program pays a created order with.
 	SetPrepay(ctx context.Context, outTradeNo, prepay, tradeNo string) error
 	// Settle records the proof of payment on a created order (Paid or

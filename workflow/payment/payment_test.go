@@ -16,12 +16,14 @@ var t0 = time.Date(2025, 9, 1, 10, 0, 0, 0, time.UTC)
 
 // memStore is an in-memory Store.
 type memStore struct {
+	cases    map[string]workflow.Case
 	orders   map[string]Order
 	refunded []string
+	reads    int
 }
 
 func newStore(os ...Order) *memStore {
-	s := &memStore{orders: map[string]Order{}}
+	s := &memStore{cases: map[string]workflow.Case{}, orders: map[string]Order{}}
 	for _, o := range os {
 		s.orders[o.OutTradeNo] = o
 	}
@@ -51,14 +53,36 @@ func (s *memStore) ByTradeNo(_ context.Context, ch workflow.Channel, tradeNo str
 	return Order{}, workflow.ErrNotFound
 }
 
-func (s *memStore) OfCase(_ context.Context, caseID string) ([]Order, error) {
+func (s *memStore) CaseAndOrders(_ context.Context, caseID string) (workflow.Case, []Order, error) {
+	s.reads++
+	cs, ok := s.cases[caseID]
+	if !ok {
+		return workflow.Case{}, nil, fmt.Errorf("case %s: %w", caseID, workflow.ErrNotFound)
+	}
 	var out []Order
 	for _, o := range s.orders {
 		if o.CaseID == caseID {
 			out = append(out, o)
 		}
 	}
-	return out, nil
+	return cs, out, nil
+}
+
+// owners lets a caller act on their own cases only.
+type owners struct{}
+
+func (owners) OwnCase(ctx context.Context, c citizen.Caller, id string, read citizen.CaseRead) (workflow.Case, error) {
+	cs, err := read(ctx, id)
+	if errors.Is(err, workflow.ErrNotFound) || (err == nil && cs.ApplicantID != c.Citizen.ID) {
+		return workflow.Case{}, citizen.ErrCaseNotFound
+	}
+	return cs, err
+}
+
+// pay keeps cs in the store and pays it as its applicant with acct.
+func pay(s *Service, st *memStore, cs workflow.Case, acct citizen.Account) (Order, error) {
+	st.cases[cs.ID] = cs
+	return s.Pay(context.Background(), citizen.Caller{Account: acct, Citizen: citizen.Citizen{ID: cs.ApplicantID}}, cs.ID)
 }
 
 func (s *memStore) SetPrepay(_ context.Context, no, prepay, tradeNo string) error {
@@ -168,24 +192,43 @@ func TestDue(t *testing.T) {
 }
 
 func TestPayRefusesWhatIsNotDue(t *testing.T) {
-	s := New(Config{Store: newStore(), WeChat: &wechatPay{}})
+	st := newStore()
+	s := New(Config{Store: st, People: owners{}, WeChat: &wechatPay{}})
 	paid := approved(100)
 	paid.Payment = &workflow.Payment{}
-	_, err := s.Pay(context.Background(), paid, wxAccount())
+	_, err := pay(s, st, paid, wxAccount())
 	refusal(t, err, workflow.ErrConflict, "already_paid")
-	_, err = s.Pay(context.Background(), approved(0), wxAccount())
+	_, err = pay(s, st, approved(0), wxAccount())
 	refusal(t, err, workflow.ErrConflict, "payment_not_due")
 	web := citizen.Account{Channel: workflow.ChannelWeb, Subject: "x"}
-	_, err = s.Pay(context.Background(), approved(100), web)
+	_, err = pay(s, st, approved(100), web)
 	refusal(t, err, workflow.ErrInvalidInput, "payment_channel_unavailable")
+}
+
+// TestPayOnlyTheCallersCase: a case of someone else, or none, is not
+// found, and nothing is ordered.
+func TestPayOnlyTheCallersCase(t *testing.T) {
+	st, wx := newStore(), &wechatPay{}
+	s := New(Config{Store: st, People: owners{}, WeChat: wx})
+	st.cases["c1"] = approved(100)
+	other := citizen.Caller{Account: wxAccount(), Citizen: citizen.Citizen{ID: "p2"}}
+	for _, id := range []string{"c1", "c9"} {
+		_, err := s.Pay(context.Background(), other, id)
+		refusal(t, err, workflow.ErrNotFound, "case_not_found")
+		_, err = s.Orders(context.Background(), other, id)
+		refusal(t, err, workflow.ErrNotFound, "case_not_found")
+	}
+	if len(st.orders) != 0 || len(wx.orders) != 0 {
+		t.Errorf("orders %v, prepays %v; want none", st.orders, wx.orders)
+	}
 }
 
 func TestPayReusesTheOpenOrder(t *testing.T) {
 	st, wx := newStore(), &wechatPay{}
 	now := t0
-	s := New(Config{Store: st, WeChat: wx, Now: func() time.Time { return now },
+	s := New(Config{Store: st, People: owners{}, WeChat: wx, Now: func() time.Time { return now },
 		NotifyURL: func(ch workflow.Channel) string { return "https://zv/" + string(ch) }})
-	first, err := s.Pay(context.Background(), approved(100), wxAccount())
+	first, err := pay(s, st, approved(100), wxAccount())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,20 +240,25 @@ func TestPayReusesTheOpenOrder(t *testing.T) {
 		t.Errorf("prepay = %+v", o)
 	}
 	now = t0.Add(time.Hour)
-	again, _ := s.Pay(context.Background(), approved(100), wxAccount())
-	if again.OutTradeNo != first.OutTradeNo || len(wx.orders) != 1 {
-		t.Errorf("second ask = %s (%d prepays), want the same order", again.OutTradeNo, len(wx.orders))
+	reads := st.reads
+	again, _ := pay(s, st, approved(100), wxAccount())
+	if again.OutTradeNo != first.OutTradeNo || len(wx.orders) != 1 || st.reads != reads+1 {
+		t.Errorf("second ask = %s (%d prepays, %d reads), want the same order from one read", again.OutTradeNo, len(wx.orders), st.reads-reads)
+	}
+	caller := citizen.Caller{Account: wxAccount(), Citizen: citizen.Citizen{ID: "p1"}}
+	if os, err := s.Orders(context.Background(), caller, "c1"); err != nil || len(os) != 1 || os[0].OutTradeNo != first.OutTradeNo {
+		t.Errorf("orders = %+v, %v; want the one order", os, err)
 	}
 	now = t0.Add(3 * time.Hour)
-	if late, _ := s.Pay(context.Background(), approved(100), wxAccount()); late.OutTradeNo == first.OutTradeNo {
+	if late, _ := pay(s, st, approved(100), wxAccount()); late.OutTradeNo == first.OutTradeNo {
 		t.Error("an order past its window was reused")
 	}
 }
 
 func TestPayWithAnAlipayOpenID(t *testing.T) {
-	ali := &alipayPay{}
-	s := New(Config{Store: newStore(), Alipay: ali})
-	o, err := s.Pay(context.Background(), approved(100), citizen.Account{Channel: workflow.ChannelAlipay, Subject: "open:XYZ"})
+	ali, st := &alipayPay{}, newStore()
+	s := New(Config{Store: st, People: owners{}, Alipay: ali})
+	o, err := pay(s, st, approved(100), citizen.Account{Channel: workflow.ChannelAlipay, Subject: "open:XYZ"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,10 +16,17 @@ type Cases interface {
 	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
 }
 
+// People says whose cases a caller may act on (*citizen.Service).
+type People interface {
+	OwnCase(ctx context.Context, c citizen.Caller, id string, read citizen.CaseRead) (workflow.Case, error)
+}
+
 // Config is what a Service needs.
 type Config struct {
 	Store Store
 	Cases Cases
+	// People says whose cases a caller may act on.
+	People People
 	// WeChat and Alipay are the channels' payment APIs; a channel left nil
 	// takes no payments.
 	WeChat WeChatPay
@@ -50,35 +57,53 @@ func (s *Service) Get(ctx context.Context, outTradeNo string) (Order, error) {
 	return s.cfg.Store.Get(ctx, outTradeNo)
 }
 
-// Orders returns a case's orders, oldest first.
-func (s *Service) Orders(ctx context.Context, caseID string) ([]Order, error) {
-	return s.cfg.Store.OfCase(ctx, caseID)
+// Orders returns the orders of a case the caller may act on, oldest
+// first; citizen.ErrCaseNotFound for any other case.
+func (s *Service) Orders(ctx context.Context, who citizen.Caller, caseID string) ([]Order, error) {
+	_, orders, err := s.caseAndOrders(ctx, who, caseID)
+	return orders, err
 }
 
-// Pay starts paying a case's fees through the account's channel and
-// returns the order with what the mini program pays with. Asking again
-// reuses the unpaid order.
-func (s *Service) Pay(ctx context.Context, cs workflow.Case, acct citizen.Account) (Order, error) {
+// caseAndOrders reads a case the caller may act on with its orders, oldest
+// first, in one statement.
+func (s *Service) caseAndOrders(ctx context.Context, who citizen.Caller, caseID string) (workflow.Case, []Order, error) {
+	var orders []Order
+	cs, err := s.cfg.People.OwnCase(ctx, who, caseID, func(ctx context.Context, id string) (workflow.Case, error) {
+		c, os, err := s.cfg.Store.CaseAndOrders(ctx, id)
+		orders = os
+		return c, err
+	})
+	if err != nil {
+		return workflow.Case{}, nil, err
+	}
+	return cs, orders, nil
+}
+
+// Pay starts paying the fees of a case the caller may act on through the
+// caller's channel and returns the order with what the mini program pays
+// with. Asking again reuses the unpaid order, which the channel is not
+// asked about again.
+func (s *Service) Pay(ctx context.Context, who citizen.Caller, caseID string) (Order, error) {
+	cs, orders, err := s.caseAndOrders(ctx, who, caseID)
+	if err != nil {
+		return Order{}, err
+	}
 	switch {
 	case cs.Payment != nil:
 		return Order{}, workflow.Refuse(workflow.ErrConflict, "already_paid", "费用已缴纳")
 	case !Due(cs):
 		return Order{}, workflow.Refuse(workflow.ErrConflict, "payment_not_due", "该办件当前无需缴费")
 	}
-	order, err := s.openOrder(ctx, cs, acct)
+	order, err := s.openOrder(ctx, cs, who.Account, orders)
 	if err != nil || order.Prepay != "" {
 		return order, err
 	}
 	return s.prepay(ctx, cs, order)
 }
 
-// openOrder returns the account's unpaid order of the case still within
-// its window, or a new one.
-func (s *Service) openOrder(ctx context.Context, cs workflow.Case, acct citizen.Account) (Order, error) {
-	orders, err := s.cfg.Store.OfCase(ctx, cs.ID)
-	if err != nil {
-		return Order{}, err
-	}
+// openOrder returns the account's unpaid order of the case (among its
+// orders) still within its window, or a new one.
+func (s *Service) openOrder(ctx context.Context, cs workflow.Case, acct citizen.Account, orders []Order) (Order, error) {
 	now := s.cfg.Now()
 	var order Order
 	for _, o := range orders {

@@ -326,6 +326,13 @@ func (m *memCases) Idempotency(_ context.Context, scope, key string) (workflow.I
 
 func (m *memCases) Events(context.Context, string) ([]workflow.EventRecord, error) { return nil, nil }
 func (m *memCases) CountFalseCommitments(context.Context, string) (int64, error)   { return 0, nil }
+func (m *memCases) SubmissionPrior(ctx context.Context, _, scope, key string) (workflow.SubmissionPrior, error) {
+	i, err := m.Idempotency(ctx, scope, key)
+	if err != nil {
+		return workflow.SubmissionPrior{}, nil
+	}
+	return workflow.SubmissionPrior{Answer: &i}, nil
+}
 func (m *memCases) DueTimers(context.Context, time.Time, int) ([]workflow.Case, error) {
 	return nil, nil
 }

@@ -35,13 +35,8 @@ const (
 // that meets the budget while still listed; one that takes less than its
 // ceiling is logged, to lower it.
 var overBudget = map[string][2]int{
-	"POST /api/v1/citizen/drafts":             {6, 2},
-	"POST /api/v1/citizen/cases/:id/uploads":  {5, 2},
-	"PUT /api/v1/citizen/cases/:id/delivery":  {6, 2},
-	"POST /api/v1/citizen/cases/:id/submit":   {7, 2},
-	"POST /api/v1/citizen/cases/:id/payments": {5, 2},
-	"POST /api/v1/courier/scans (pickup)":     {6, 1},
-	"POST /api/v1/courier/scans (handover)":   {6, 1},
+	"POST /api/v1/courier/scans (pickup)":   {6, 1},
+	"POST /api/v1/courier/scans (handover)": {6, 1},
 	// 9, or 11 when the case moved on between its read and its change
 	// (the desk's pass or a route push) and the change is retried.
 	"POST /api/v1/courier/scans (delivery)": {11, 1},

@@ -25,12 +25,12 @@ import (
 func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 	evaluations := models.NewEvaluations(a.db, a.sealer)
 	d.Evaluations = feedback.NewEvaluations(feedback.EvaluationsConfig{Store: evaluations, Calendar: a.svc.Engine().Calendar()})
-	d.Applications = apply.New(apply.Config{Store: area.citizens, Index: a.repo, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(),
+	d.Applications = apply.New(apply.Config{Store: area.citizens, Index: a.repo, Cases: a.svc, People: d.People, Catalogue: a.svc.Engine().Catalogue(),
 		Credit: creditLibrary{a.parties.credit}, Licences: licenceLibrary{a.parties.elicense}, Evaluations: d.Evaluations,
 		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes})
 	d.MaxUploadBytes = a.cfg.Citizen.MaxUploadBytes
 
-	pay := payment.Config{Store: models.NewPayments(a.db), Cases: a.svc, AppIDs: map[workflow.Channel]string{},
+	pay := payment.Config{Store: models.NewPayments(a.db), Cases: a.svc, People: d.People, AppIDs: map[workflow.Channel]string{},
 		NotifyURL: func(ch workflow.Channel) string {
 			return a.citizenPublicURL() + "/api/v1/payments/" + string(ch) + "/notify"
 		}}
