@@ -262,7 +262,8 @@ func TestConsolePagesInBrowser(t *testing.T) {
 	}
 	n, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => {
 		const h1 = document.querySelector("#main h1");
-		return h1 && h1.textContent === "账号管理" ? document.querySelectorAll("#main table tbody tr").length : null; })()`))
+		return h1 && h1.textContent === "账号管理" ? document.querySelectorAll("#main table tbody tr").length : null; })()`,
+		chromedp.WithPollingTimeout(60*time.Second)))
 	if err != nil || n != 207 {
 		t.Errorf("account rows = %d, %v; want all 207", n, err)
 	}
