@@ -222,31 +222,6 @@ func (d *Dispatcher) deliver(ctx context.Context, e OutboxEntry) error {
 	return nil
 }
 
-// Run delivers until ctx is cancelled, going straight on when a batch came
-// back full, and otherwise waiting for a wake-up on Wake or, at most,
-// Interval. onError is told of outbox failures (the loop keeps going; the
-// database may come back).
-func (d *Dispatcher) Run(ctx context.Context, onError func(error)) {
-	poll := time.NewTimer(d.cfg.Interval)
-	defer poll.Stop()
-	for {
-		n, err := d.RunOnce(ctx)
-		if err != nil && onError != nil && ctx.Err() == nil {
-			onError(err)
-		}
-		if n >= d.cfg.Batch && err == nil {
-			continue
-		}
-		poll.Reset(d.cfg.Interval)
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.cfg.Wake:
-		case <-poll.C:
-		}
-	}
-}
-
 // truncate shortens an error message for storage without splitting a character.
 func truncate(s string, n int) string {
 	if len(s) <= n {

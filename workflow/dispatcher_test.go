@@ -421,3 +421,188 @@ func TestWakeupCoalesces(t *testing.T) {
 type countingWaker struct{ n atomic.Int32 }
 
 func (c *countingWaker) Wake() { c.n.Add(1) }
+
+// TestDispatcherRunDoesNotWaitForASlowCase: while one case's delivery
+// hangs, Run claims and delivers another case's new entry at once, and the
+// hanging case's next entry waits for it, in order.
+func TestDispatcherRunDoesNotWaitForASlowCase(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	box := newMemOutbox(0)
+	box.add("slow", "test")
+	started, release := make(chan struct{}), make(chan struct{})
+	finished := make(chan int64, 8)
+	var (
+		mu   sync.Mutex
+		busy = map[string]bool{}
+	)
+	run := workflow.RunnerFunc(func(_ context.Context, e workflow.OutboxEntry) error {
+		mu.Lock()
+		if busy[e.CaseID] {
+			t.Errorf("entry %d delivered while another entry of case %s was", e.ID, e.CaseID)
+		}
+		busy[e.CaseID] = true
+		mu.Unlock()
+		if e.ID == 1 {
+			close(started)
+			select {
+			case <-release:
+			case <-time.After(5 * time.Second):
+			}
+		}
+		mu.Lock()
+		busy[e.CaseID] = false
+		mu.Unlock()
+		finished <- e.ID
+		return nil
+	})
+	wake := workflow.NewWakeup()
+	d := workflow.NewDispatcher(box, run, workflow.DispatcherConfig{Interval: time.Hour, Wake: wake.C(), Workers: 4, Batch: 10}, time.Now, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx, func(err error) { t.Errorf("dispatcher: %v", err) })
+	}()
+	<-started
+	box.add("slow", "test")  // 2: behind 1
+	box.add("quick", "test") // 3
+	wake.Wake()
+	var order []int64
+	for len(order) < 3 {
+		select {
+		case id := <-finished:
+			order = append(order, id)
+			if len(order) == 1 {
+				close(release)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("delivered %v after 10 s, want all three", order)
+		}
+	}
+	if want := []int64{3, 1, 2}; !slices.Equal(order, want) {
+		t.Errorf("delivered in order %v, want %v (the quick case while the slow one hung, then the slow one's in order)", order, want)
+	}
+	cancel()
+	<-done
+	for id := int64(1); id <= 3; id++ {
+		if got := box.get(id).State; got != workflow.OutboxDone {
+			t.Errorf("entry %d is %s, want done", id, got)
+		}
+	}
+}
+
+// TestDispatcherRunKeepsEachCaseInOrder: entries of many cases arrive
+// while Run delivers, each woken for; every entry is delivered once, never
+// two of one case at a time, and each case's in the order they came.
+func TestDispatcherRunKeepsEachCaseInOrder(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	const cases, total = 12, 600
+	box := newMemOutbox(0)
+	var (
+		mu    sync.Mutex
+		busy  = map[string]bool{}
+		seen  = map[int64]int{}
+		order = map[string][]int64{}
+		n     int
+	)
+	all := make(chan struct{})
+	run := workflow.RunnerFunc(func(_ context.Context, e workflow.OutboxEntry) error {
+		mu.Lock()
+		if busy[e.CaseID] {
+			t.Errorf("entry %d delivered while another entry of case %s was", e.ID, e.CaseID)
+		}
+		busy[e.CaseID] = true
+		mu.Unlock()
+		time.Sleep(time.Duration(e.ID%3) * 100 * time.Microsecond)
+		mu.Lock()
+		defer mu.Unlock()
+		busy[e.CaseID] = false
+		seen[e.ID]++
+		order[e.CaseID] = append(order[e.CaseID], e.ID)
+		if n++; n == total {
+			close(all)
+		}
+		return nil
+	})
+	wake := workflow.NewWakeup()
+	d := workflow.NewDispatcher(box, run, workflow.DispatcherConfig{Interval: time.Hour, Wake: wake.C(), Workers: 4, Batch: 16}, time.Now, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx, func(err error) { t.Errorf("dispatcher: %v", err) })
+	}()
+	for i := range total {
+		box.add(fmt.Sprintf("c%d", i*7%cases), "test")
+		wake.Wake()
+		if i%50 == 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	select {
+	case <-all:
+	case <-time.After(10 * time.Second):
+		mu.Lock()
+		t.Fatalf("delivered %d of %d entries in 10 s", n, total)
+	}
+	cancel()
+	<-done
+	for id := int64(1); id <= total; id++ {
+		if seen[id] != 1 {
+			t.Errorf("entry %d delivered %d times, want 1", id, seen[id])
+		}
+	}
+	for c, ids := range order {
+		if !slices.IsSorted(ids) {
+			t.Errorf("case %s delivered out of order: %v", c, ids)
+		}
+	}
+}
+
+// TestDispatcherRunOutboxFailureStopsOnlyItsCase: Run reports an entry
+// whose result could not be recorded, leaves the rest of its case for the
+// lease to free, and goes on with the other cases.
+func TestDispatcherRunOutboxFailureStopsOnlyItsCase(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	box := newMemOutboxOf(4, "a", "b") // a: 1, 3; b: 2, 4
+	delivered := make(chan int64, 8)
+	run := workflow.RunnerFunc(func(_ context.Context, e workflow.OutboxEntry) error {
+		delivered <- e.ID
+		return nil
+	})
+	errs := make(chan error, 4)
+	wake := workflow.NewWakeup()
+	d := workflow.NewDispatcher(failingOutbox{box, 1}, run, workflow.DispatcherConfig{Interval: time.Hour, Wake: wake.C(), Workers: 2}, time.Now, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx, func(err error) { errs <- err })
+	}()
+	if err := receive(t, errs); err == nil {
+		t.Error("no outbox failure reported")
+	}
+	box.add("b", "test") // 5
+	wake.Wake()
+	var got []int64
+	for len(got) < 4 {
+		got = append(got, receive(t, delivered))
+	}
+	slices.Sort(got)
+	if want := []int64{1, 2, 4, 5}; !slices.Equal(got, want) {
+		t.Errorf("delivered %v, want %v (not 3, which follows the failed 1)", got, want)
+	}
+	cancel()
+	<-done
+	if got := box.get(3).State; got != workflow.OutboxPending {
+		t.Errorf("entry 3 is %s, want pending", got)
+	}
+}
+
+func receive[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing received in 5 s")
+		panic("unreachable")
+	}
+}
