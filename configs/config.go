@@ -363,8 +363,8 @@ type Workers struct {
 	OutboxInterval time.Duration `env:"OUTBOX_INTERVAL"`
 	// OutboxBatch is how many effects one claim takes.
 	OutboxBatch int `env:"OUTBOX_BATCH"`
-	// OutboxWorkers is how many effects of a claimed batch are delivered at
-	// once; the effects of one case are always delivered one after another.
+	// OutboxWorkers is how many effects are delivered at once; the effects
+	// of one case are always delivered one after another.
 	OutboxWorkers int `env:"OUTBOX_WORKERS"`
 	// OutboxListen makes replicas sharing a PostgreSQL database wake each
 	// other's dispatchers through LISTEN/NOTIFY when they commit effects;

@@ -57,9 +57,9 @@ type DispatcherConfig struct {
 	// Wake, when set, receives when effects may have become due (see
 	// Wakeup); the dispatcher then claims at once.
 	Wake <-chan struct{}
-	// Workers bounds how many entries of a claimed batch are delivered at
-	// once. Entries of one case are delivered one after another, in claim
-	// order; only different cases run side by side.
+	// Workers bounds how many entries are delivered at once. Entries of one
+	// case are delivered one after another, in claim order; only different
+	// cases run side by side.
 	Workers int
 	// MaxAttempts parks an entry as dead after this many failed attempts.
 	MaxAttempts int
