@@ -159,25 +159,35 @@ func (s *OutboxSignal) Listen(ctx context.Context, w workflow.Waker, onError fun
 	}
 }
 
-// listen runs one listen connection until it fails or ctx ends.
-func (s *OutboxSignal) listen(ctx context.Context, w workflow.Waker, listening func()) error {
+// connect opens a connection of its own that listens on the channel.
+func (s *OutboxSignal) connect(ctx context.Context) (*pgx.Conn, error) {
 	cfg, err := pgx.ParseConfig(s.db.dsn)
 	if err != nil {
-		return fmt.Errorf("outbox listener: %w", err)
+		return nil, fmt.Errorf("outbox listener: %w", err)
 	}
 	cfg.RuntimeParams["application_name"] = listenerName
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("outbox listener: connect: %w", err)
+		return nil, fmt.Errorf("outbox listener: connect: %w", err)
+	}
+	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{s.channel}.Sanitize()); err != nil {
+		_ = conn.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("outbox listener: listen on %s: %w", s.channel, err)
+	}
+	return conn, nil
+}
+
+// listen runs one listen connection until it fails or ctx ends.
+func (s *OutboxSignal) listen(ctx context.Context, w workflow.Waker, listening func()) error {
+	conn, err := s.connect(ctx)
+	if err != nil {
+		return err
 	}
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
-	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{s.channel}.Sanitize()); err != nil {
-		return fmt.Errorf("outbox listener: listen on %s: %w", s.channel, err)
-	}
 	listening()
 	w.Wake()
 	for {
