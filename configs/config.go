@@ -357,10 +357,21 @@ type Log struct {
 type Workers struct {
 	// Enabled runs the outbox dispatcher and the timers in this process.
 	Enabled bool `env:"ENABLED"`
-	// OutboxInterval is how often the dispatcher looks for due effects when idle.
+	// OutboxInterval is how often the dispatcher looks for due effects when
+	// idle. A change with effects wakes it at once (and, with OutboxListen,
+	// the other replicas' too), so the poll is the safety net, not the pace.
 	OutboxInterval time.Duration `env:"OUTBOX_INTERVAL"`
 	// OutboxBatch is how many effects one claim takes.
 	OutboxBatch int `env:"OUTBOX_BATCH"`
+	// OutboxWorkers is how many effects are delivered at once; the effects
+	// of one case are always delivered one after another.
+	OutboxWorkers int `env:"OUTBOX_WORKERS"`
+	// OutboxListen makes replicas sharing a PostgreSQL database wake each
+	// other's dispatchers through LISTEN/NOTIFY when they commit effects;
+	// each holds one more database connection for it. Off, a replica wakes
+	// only its own dispatcher (LISTEN does not work through a connection
+	// pooler in transaction mode).
+	OutboxListen bool `env:"OUTBOX_LISTEN"`
 	// OutboxLease is how long a claimed effect stays invisible to other replicas.
 	OutboxLease time.Duration `env:"OUTBOX_LEASE"`
 	// OutboxMaxAttempts is how many failed attempts park an effect as dead.
@@ -402,6 +413,8 @@ func Default() Config {
 			Enabled:           true,
 			OutboxInterval:    500 * time.Millisecond,
 			OutboxBatch:       64,
+			OutboxWorkers:     8,
+			OutboxListen:      true,
 			OutboxLease:       30 * time.Second,
 			OutboxMaxAttempts: 12,
 			OutboxBaseDelay:   2 * time.Second,
@@ -488,6 +501,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers.OutboxBatch < 1 || c.Workers.OutboxBatch > 1000 {
 		bad("WORKER_OUTBOX_BATCH", "must be between 1 and 1000")
+	}
+	if c.Workers.OutboxWorkers < 1 || c.Workers.OutboxWorkers > 256 {
+		bad("WORKER_OUTBOX_WORKERS", "must be between 1 and 256")
 	}
 	if c.Workers.OutboxMaxAttempts < 1 {
 		bad("WORKER_OUTBOX_MAX_ATTEMPTS", "must be at least 1")

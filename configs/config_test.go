@@ -28,6 +28,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.RedisURL != "" {
 		t.Errorf("RedisURL = %q, want empty (in-process)", cfg.RedisURL)
 	}
+	if w := cfg.Workers; w.OutboxWorkers != 8 || !w.OutboxListen {
+		t.Errorf("OutboxWorkers, OutboxListen = %d, %v; want 8, true", w.OutboxWorkers, w.OutboxListen)
+	}
 }
 
 func TestLoadOverrides(t *testing.T) {
@@ -36,6 +39,8 @@ func TestLoadOverrides(t *testing.T) {
 		"ZEROVISIT_REDIS_URL":             "redis://127.0.0.1:6379/1",
 		"ZEROVISIT_HTTP_SHUTDOWN_TIMEOUT": "3s",
 		"ZEROVISIT_WORKER_OUTBOX_BATCH":   "10",
+		"ZEROVISIT_WORKER_OUTBOX_WORKERS": "3",
+		"ZEROVISIT_WORKER_OUTBOX_LISTEN":  "false",
 		"ZEROVISIT_MIGRATE_ON_START":      "false",
 	}))
 	if err != nil {
@@ -49,6 +54,12 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	if got, want := cfg.Workers.OutboxBatch, 10; got != want {
 		t.Errorf("OutboxBatch = %d, want %d", got, want)
+	}
+	if got, want := cfg.Workers.OutboxWorkers, 3; got != want {
+		t.Errorf("OutboxWorkers = %d, want %d", got, want)
+	}
+	if cfg.Workers.OutboxListen {
+		t.Error("OutboxListen = true, want false")
 	}
 	if cfg.MigrateOnStart {
 		t.Error("MigrateOnStart = true, want false")
@@ -83,6 +94,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"NotADuration": {map[string]string{"ZEROVISIT_HTTP_READ_TIMEOUT": "soon"}, "ZEROVISIT_HTTP_READ_TIMEOUT"},
 		"NotANumber":   {map[string]string{"ZEROVISIT_WORKER_OUTBOX_BATCH": "many"}, "ZEROVISIT_WORKER_OUTBOX_BATCH"},
 		"OutOfRange":   {map[string]string{"ZEROVISIT_HTTP_MAX_BODY_BYTES": "10"}, "ZEROVISIT_HTTP_MAX_BODY_BYTES"},
+		"NoWorkers":    {map[string]string{"ZEROVISIT_WORKER_OUTBOX_WORKERS": "0"}, "ZEROVISIT_WORKER_OUTBOX_WORKERS"},
 		"BadLevel":     {map[string]string{"ZEROVISIT_LOG_LEVEL": "loud"}, "ZEROVISIT_LOG_LEVEL"},
 		"NegativeTime": {map[string]string{"ZEROVISIT_HTTP_SHUTDOWN_TIMEOUT": "-1s"}, "ZEROVISIT_HTTP_SHUTDOWN_TIMEOUT"},
 		"MissingFile":  {map[string]string{"ZEROVISIT_REDIS_URL_FILE": "/nonexistent/secret"}, "ZEROVISIT_REDIS_URL_FILE"},

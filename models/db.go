@@ -46,6 +46,9 @@ type DB struct {
 	gorm    *gorm.DB
 	sql     *sql.DB
 	dialect string
+	// dsn is the PostgreSQL URL, for connections outside the pool (the
+	// outbox listener's).
+	dsn string
 }
 
 // Open connects to rawURL. postgres:// and postgresql:// URLs open PostgreSQL
@@ -96,7 +99,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	sqlDB.SetMaxOpenConns(orDefault(opts.MaxOpenConns, 20))
 	sqlDB.SetMaxIdleConns(orDefault(opts.MaxIdleConns, 10))
 	sqlDB.SetConnMaxLifetime(orDefault(opts.ConnMaxLifetime, 30*time.Minute))
-	return &DB{gorm: g, sql: sqlDB, dialect: DialectPostgres}, nil
+	return &DB{gorm: g, sql: sqlDB, dialect: DialectPostgres, dsn: dsn}, nil
 }
 
 func openSQLite(raw string) (*DB, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,6 +38,11 @@ const (
 	OutcomeDead  DispatchOutcome = "dead"
 )
 
+// DefaultDispatchWorkers is how many entries a dispatcher delivers at once
+// unless told otherwise: enough to overlap the round trips to the parties,
+// few enough not to crowd one party or the database's pool.
+const DefaultDispatchWorkers = 8
+
 // DispatcherConfig tunes the dispatcher.
 type DispatcherConfig struct {
 	// Batch is how many entries one claim takes.
@@ -44,8 +50,17 @@ type DispatcherConfig struct {
 	// Lease is how long a claimed entry stays invisible to other dispatchers;
 	// it must be longer than CallTimeout.
 	Lease time.Duration
-	// Interval is the pause between polls when nothing was due.
+	// Interval is the pause between polls when nothing was due. A wake-up
+	// on Wake ends the pause early; the poll stays as the safety net for
+	// wake-ups that never came (another process, a lost connection).
 	Interval time.Duration
+	// Wake, when set, receives when effects may have become due (see
+	// Wakeup); the dispatcher then claims at once.
+	Wake <-chan struct{}
+	// Workers bounds how many entries are delivered at once. Entries of one
+	// case are delivered one after another, in claim order; only different
+	// cases run side by side.
+	Workers int
 	// MaxAttempts parks an entry as dead after this many failed attempts.
 	MaxAttempts int
 	// BaseDelay and MaxDelay bound the exponential backoff between attempts.
@@ -56,8 +71,10 @@ type DispatcherConfig struct {
 
 // Dispatcher delivers outbox entries: it claims due entries, runs each
 // outside any transaction with a timeout, and records done, retry (with
-// exponential backoff and jitter) or dead. Any number of dispatchers may run
-// against one outbox; the claim lease keeps them apart.
+// exponential backoff and jitter) or dead. The cases of a batch are
+// delivered side by side (up to Workers at once), each case's entries in
+// claim order. Any number of dispatchers may run against one outbox; the
+// claim lease keeps them apart.
 type Dispatcher struct {
 	outbox  Outbox
 	runner  Runner
@@ -72,6 +89,9 @@ type Dispatcher struct {
 func NewDispatcher(outbox Outbox, runner Runner, cfg DispatcherConfig, now func() time.Time, observe func(EffectKind, DispatchOutcome)) *Dispatcher {
 	if cfg.Batch <= 0 {
 		cfg.Batch = 32
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultDispatchWorkers
 	}
 	if cfg.CallTimeout <= 0 {
 		cfg.CallTimeout = 10 * time.Second
@@ -112,18 +132,66 @@ func (d *Dispatcher) Backoff(attempts int) time.Duration {
 }
 
 // RunOnce claims one batch and delivers it. It returns how many entries it
-// handled; an error means the outbox itself could not be read or written.
+// handled; an error means the outbox itself could not be read or written
+// (a case whose result could not be recorded stops there, the others go on).
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	entries, err := d.outbox.Claim(ctx, d.now(), d.cfg.Batch, d.cfg.Lease)
 	if err != nil {
 		return 0, fmt.Errorf("claim outbox entries: %w", err)
 	}
+	cases := byCase(entries)
+	work := make(chan []OutboxEntry)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		handled int
+		errs    []error
+	)
+	for range min(d.cfg.Workers, len(cases)) {
+		wg.Go(func() {
+			for run := range work {
+				n, err := d.deliverInOrder(ctx, run)
+				mu.Lock()
+				handled += n
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	for _, run := range cases {
+		work <- run
+	}
+	close(work)
+	wg.Wait()
+	return handled, errors.Join(errs...)
+}
+
+// byCase splits a claimed batch into runs of one case each, keeping claim
+// order within a run, the runs ordered by their first entry.
+func byCase(entries []OutboxEntry) [][]OutboxEntry {
+	var runs [][]OutboxEntry
+	at := map[string]int{}
 	for _, e := range entries {
+		i, ok := at[e.CaseID]
+		if !ok {
+			i = len(runs)
+			at[e.CaseID] = i
+			runs = append(runs, nil)
+		}
+		runs[i] = append(runs[i], e)
+	}
+	return runs
+}
+
+// deliverInOrder delivers one case's entries one after another and returns
+// how many it handled before an outbox failure stopped it, if one did.
+func (d *Dispatcher) deliverInOrder(ctx context.Context, run []OutboxEntry) (int, error) {
+	for i, e := range run {
 		if err := d.deliver(ctx, e); err != nil {
-			return 0, err
+			return i, err
 		}
 	}
-	return len(entries), nil
+	return len(run), nil
 }
 
 func (d *Dispatcher) deliver(ctx context.Context, e OutboxEntry) error {
@@ -152,26 +220,6 @@ func (d *Dispatcher) deliver(ctx context.Context, e OutboxEntry) error {
 		}
 	}
 	return nil
-}
-
-// Run delivers until ctx is cancelled, polling every Interval when idle and
-// going straight on when a batch came back full. onError is told of outbox
-// failures (the loop keeps going; the database may come back).
-func (d *Dispatcher) Run(ctx context.Context, onError func(error)) {
-	for {
-		n, err := d.RunOnce(ctx)
-		if err != nil && onError != nil && ctx.Err() == nil {
-			onError(err)
-		}
-		if n >= d.cfg.Batch && err == nil {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(d.cfg.Interval):
-		}
-	}
 }
 
 // truncate shortens an error message for storage without splitting a character.

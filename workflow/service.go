@@ -26,11 +26,25 @@ type Service struct {
 	store  Store
 	engine *Engine
 	now    func() time.Time
+	// waker is told of every stored change that asks for effects.
+	waker Waker
 }
 
 // NewService returns a service. now is the clock that stamps events.
 func NewService(store Store, engine *Engine, now func() time.Time) *Service {
 	return &Service{store: store, engine: engine, now: now}
+}
+
+// WakeOnEffects makes the service tell w, after each change it stores that
+// asks for effects, that the outbox has work, so the dispatcher delivers it
+// at once instead of at its next poll. Call it before the service is used.
+func (s *Service) WakeOnEffects(w Waker) { s.waker = w }
+
+// stored tells the waker, if any, of a stored change with effects.
+func (s *Service) stored(ch Change) {
+	if s.waker != nil && len(ch.Effects) > 0 {
+		s.waker.Wake()
+	}
 }
 
 // Engine returns the service's engine (for its catalogue and calendar).
@@ -109,6 +123,7 @@ func (s *Service) create(ctx context.Context, d Draft, idem *IdempotencyRequest)
 	if err := s.store.CreateCase(ctx, ch); err != nil {
 		return s.lost(ctx, idem, fmt.Errorf("create case %s: %w", d.ID, err))
 	}
+	s.stored(ch)
 	return c, nil
 }
 
@@ -258,6 +273,7 @@ func (s *Service) apply(ctx context.Context, c Case, ev Event, idem *Idempotency
 	if err := s.store.ApplyChange(ctx, ch); err != nil {
 		return s.lost(ctx, idem, fmt.Errorf("%s case %s: %w", ev.EventName(), c.ID, err))
 	}
+	s.stored(ch)
 	return next, nil
 }
 

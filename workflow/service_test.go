@@ -491,3 +491,41 @@ func TestServiceCreateNew(t *testing.T) {
 		t.Errorf("without a key = %+v, %v; want a new case", c, err)
 	}
 }
+
+// TestServiceWakesOnStoredEffects: the service wakes its waker after each
+// stored change that asks for effects, and not for a change without effects,
+// one that was not stored, or a replayed answer.
+func TestServiceWakesOnStoredEffects(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := newService(t)
+	var woken countingWaker
+	svc.WakeOnEffects(&woken)
+	expect := func(step string, want int32) {
+		t.Helper()
+		if got := woken.n.Load(); got != want {
+			t.Errorf("after %s: woken %d times, want %d", step, got, want)
+		}
+	}
+	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	expect("a draft (no effects)", 0)
+	idem := &workflow.IdempotencyRequest{Scope: "citizen:u1", Key: "k-1", RequestHash: "h1"}
+	if _, err := svc.Do(ctx, "c1", trustSubmit(t, time.Time{}), idem); err != nil {
+		t.Fatal(err)
+	}
+	expect("a submission (three effects)", 1)
+	if _, err := svc.Do(ctx, "c1", trustSubmit(t, time.Time{}), idem); err != nil {
+		t.Fatal(err)
+	}
+	expect("the submission's replay", 1)
+	store.beforeApply = func(s *fakeStore) {
+		c := s.cases["c1"]
+		c.Version++
+		s.cases["c1"] = c
+	}
+	if _, err := svc.Do(ctx, "c1", workflow.Approve{Meta: meta(clerk, time.Time{})}, nil); !errors.Is(err, workflow.ErrConflict) {
+		t.Fatalf("err = %v, want ErrConflict", err)
+	}
+	expect("a change that lost its race", 1)
+}

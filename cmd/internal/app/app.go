@@ -41,6 +41,10 @@ type App struct {
 	svc     *workflow.Service
 	effects *workflow.EffectRouter
 	metrics *handlers.Metrics
+	// wakeup wakes this replica's dispatcher; signal, on PostgreSQL, the
+	// other replicas' (workers.go).
+	wakeup  *workflow.Wakeup
+	signal  *models.OutboxSignal
 	kv      kv.Store
 	redis   io.Closer // the Redis client, when one is configured
 	parties *parties
@@ -137,6 +141,9 @@ func (a *App) openCore(ctx context.Context) error {
 	if err := a.openWorkflow(); err != nil {
 		return err
 	}
+	if err := a.wakeOnEffects(ctx); err != nil {
+		return err
+	}
 	if a.parties, err = a.openParties(ctx); err != nil {
 		return err
 	}
@@ -211,6 +218,7 @@ func (a *App) serve(ctx context.Context) error {
 	}
 	workerCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
+	a.startAnnouncing(workerCtx)
 	if a.cfg.Workers.Enabled {
 		a.startWorkers(workerCtx)
 		a.startAreaWorkers(workerCtx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"zerovisit/models"
 	"zerovisit/workflow"
 )
 
@@ -27,12 +28,49 @@ func (a *App) startWorkers(ctx context.Context) {
 		BaseDelay:   w.OutboxBaseDelay,
 		MaxDelay:    w.OutboxMaxDelay,
 		CallTimeout: w.OutboxLease / 3,
+		Wake:        a.wakeup.C(),
+		Workers:     w.OutboxWorkers,
 	}, time.Now, a.metrics.ObserveDispatch)
 
 	a.workers.Go(func() {
 		disp.Run(ctx, func(err error) { a.log.Error("outbox dispatcher", "err", err) })
 	})
+	if a.signal != nil {
+		a.workers.Go(func() {
+			a.signal.Listen(ctx, a.wakeup, func(err error) { a.log.Warn("outbox listener, polling meanwhile", "err", err) })
+		})
+	}
 	a.workers.Go(func() { a.runTimers(ctx) })
+}
+
+// wakeOnEffects makes the service wake this replica's dispatcher after every
+// change with effects and, on PostgreSQL unless
+// ZEROVISIT_WORKER_OUTBOX_LISTEN is off, announce it to the other replicas.
+func (a *App) wakeOnEffects(ctx context.Context) error {
+	a.wakeup = workflow.NewWakeup()
+	wakers := workflow.Wakers{a.wakeup}
+	if a.db.Dialect() == models.DialectPostgres && a.cfg.Workers.OutboxListen {
+		signal, err := models.NewOutboxSignal(ctx, a.db)
+		if err != nil {
+			return err
+		}
+		a.signal = signal
+		wakers = append(wakers, signal)
+	}
+	a.svc.WakeOnEffects(wakers)
+	return nil
+}
+
+// startAnnouncing sends this replica's announcements until ctx ends. Every
+// replica announces, workers or not: one that only serves HTTP relies on
+// the others' dispatchers.
+func (a *App) startAnnouncing(ctx context.Context) {
+	if a.signal == nil {
+		return
+	}
+	a.workers.Go(func() {
+		a.signal.Announce(ctx, func(err error) { a.log.Warn("announce outbox entries", "err", err) })
+	})
 }
 
 // runTimers ticks due cases every TimerInterval, going straight on while
