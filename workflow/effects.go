@@ -102,11 +102,13 @@ type PushDepartment struct {
 	Status     Status `json:"status"`
 }
 
-// IssueLicence writes the result licence into the e-license library.
+// IssueLicence writes the result licence into the e-license library, in
+// the name of the case's department (whose key signs it).
 type IssueLicence struct {
 	CaseID      string `json:"case_id"`
 	Number      string `json:"number"`
 	ItemCode    string `json:"item_code"`
+	Department  string `json:"department,omitempty"`
 	LicenceType string `json:"licence_type"`
 	HolderID    string `json:"holder_id"`
 }

@@ -357,3 +357,24 @@ func TestRecordVerificationRefusesUnlistedMaterial(t *testing.T) {
 		}
 	}
 }
+
+// TestIssueLicenceCarriesTheDepartment: the licence effect names the
+// department whose key signs it, so its runner need not read the case.
+func TestIssueLicenceCarriesTheDepartment(t *testing.T) {
+	e := newEngine(t)
+	h := func(n int) time.Time { return at(t, "2025-09-01 09:00").Add(time.Duration(n) * time.Hour) }
+	c, _ := applyAll(t, e, newDraft(t, e, "tf", h(0)), trustSubmit(t, h(1)), payEvent(h(2)))
+	_, _, effects, err := e.Apply(c, workflow.Approve{Meta: meta(clerk, h(3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, eff := range effects {
+		if issue, ok := eff.(workflow.IssueLicence); ok {
+			if issue.Department == "" || issue.Department != c.Department {
+				t.Errorf("IssueLicence department = %q, want the case's %q", issue.Department, c.Department)
+			}
+			return
+		}
+	}
+	t.Fatalf("approval effects %v have no IssueLicence", kinds(effects))
+}

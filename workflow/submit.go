@@ -126,7 +126,7 @@ func (s *step) approveWith(opinion string, by Actor) {
 	s.notify(TplApproved, nil)
 	if c.Terms.ResultLicence != "" {
 		s.effects = append(s.effects, IssueLicence{
-			CaseID: c.ID, Number: c.Number, ItemCode: c.ItemCode,
+			CaseID: c.ID, Number: c.Number, ItemCode: c.ItemCode, Department: c.Department,
 			LicenceType: c.Terms.ResultLicence, HolderID: c.ApplicantID,
 		})
 	}

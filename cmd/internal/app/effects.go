@@ -60,7 +60,7 @@ func (a *App) routeEffects() {
 	})
 	r.Handle(workflow.KindIssueLicence, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
 		e := eff.(workflow.IssueLicence)
-		c, err := a.svc.Get(ctx, e.CaseID)
+		dept, err := a.licenceDepartment(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -68,9 +68,9 @@ func (a *App) routeEffects() {
 		if err != nil {
 			return err
 		}
-		issuer, ok := p.issuers[c.Department]
+		issuer, ok := p.issuers[dept]
 		if !ok {
-			return fmt.Errorf("issue licence for case %s: department %s has no issuer: %w", e.CaseID, c.Department, workflow.ErrPermanent)
+			return fmt.Errorf("issue licence for case %s: department %s has no issuer: %w", e.CaseID, dept, workflow.ErrPermanent)
 		}
 		_, err = p.elicense.IssueForCase(ctx, e, elicense.Holder{ID: h.ID, Name: h.Name}, issuer)
 		return err
@@ -122,4 +122,15 @@ func (a *App) departmentCallback(r *http.Request, body []byte) (workflow.Case, e
 		return c.ID, err
 	}
 	return department.Handle(r.Context(), cb, a.svc, find)
+}
+
+// licenceDepartment is the department a licence is issued for: the
+// effect's own, or, for an effect stored before effects carried it, its
+// case's.
+func (a *App) licenceDepartment(ctx context.Context, e workflow.IssueLicence) (string, error) {
+	if e.Department != "" {
+		return e.Department, nil
+	}
+	c, err := a.svc.Get(ctx, e.CaseID)
+	return c.Department, err
 }
