@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestTimerIndexMatchesQuery keeps the partial index predicate of
@@ -57,5 +58,28 @@ func TestHeadCacheKeepsNewest(t *testing.T) {
 	c.put("c", head{version: 1})
 	if len(c.m) != 2 {
 		t.Errorf("cache holds %d entries, want its bound 2", len(c.m))
+	}
+}
+
+// SetListenHealth shortens how long a quiet listen connection waits before
+// it is pinged, for the listener's tests in package models_test.
+func SetListenHealth(s *OutboxSignal, d time.Duration) { s.health = d }
+
+// TestOutboxChannelFor: each schema has its own notification channel, a
+// valid PostgreSQL identifier (at most 63 bytes) even for the longest
+// schema name, and distinct for distinct schemas.
+func TestOutboxChannelFor(t *testing.T) {
+	for schema, want := range map[string]string{
+		"":                "zerovisit_outbox",
+		"public":          "zerovisit_outbox",
+		"zvtest_0123abcd": "zerovisit_outbox_zvtest_0123abcd",
+	} {
+		if got := outboxChannelFor(schema); got != want {
+			t.Errorf("channel of schema %q = %q, want %q", schema, got, want)
+		}
+	}
+	long := strings.Repeat("s", 63)
+	if got := outboxChannelFor(long); len(got) > 63 || got == outboxChannelFor(long[:62]) {
+		t.Errorf("channel of a 63-byte schema = %q (%d bytes), want at most 63 and distinct", got, len(got))
 	}
 }

@@ -240,19 +240,3 @@ func TestOutboxSignalNeedsPostgres(t *testing.T) {
 		t.Errorf("NewOutboxSignal(sqlite) = %v, want ErrInvalidInput", err)
 	}
 }
-
-func TestOutboxChannelFor(t *testing.T) {
-	for schema, want := range map[string]string{
-		"":                "zerovisit_outbox",
-		"public":          "zerovisit_outbox",
-		"zvtest_0123abcd": "zerovisit_outbox_zvtest_0123abcd",
-	} {
-		if got := models.OutboxChannelFor(schema); got != want {
-			t.Errorf("channel of schema %q = %q, want %q", schema, got, want)
-		}
-	}
-	long := strings.Repeat("s", 63)
-	if got := models.OutboxChannelFor(long); len(got) > 63 || got == models.OutboxChannelFor(long[:62]) {
-		t.Errorf("channel of a 63-byte schema = %q (%d bytes), want at most 63 and distinct", got, len(got))
-	}
-}

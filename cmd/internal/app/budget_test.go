@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
+	"zerovisit/cmd/internal/cmdtest"
 	"zerovisit/handlers"
 	"zerovisit/models/dbtest"
 )
@@ -67,9 +68,9 @@ var budgetRoutes = []string{
 // The first call of each endpoint is printed but not held to it: it pays
 // for loading scripts and caches once per process.
 //
-// It lives in package app_test (drive_test.go), which can play the
+// It lives in package app_test (replicas_test.go), which can play the
 // stories; this is its body, given the player.
-func roundTripBudget(t *testing.T, play func(ctx context.Context, out io.Writer, hc *http.Client, base string, hooks Hooks) error) {
+func RoundTripBudget(t *testing.T, play func(ctx context.Context, out io.Writer, hc *http.Client, base string, hooks Hooks) error) {
 	if os.Getenv(dbtest.EnvDatabaseURL) == "" || os.Getenv("TEST_REDIS_URL") == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("the round-trip budget runs on PostgreSQL and Redis: set TEST_DATABASE_URL and TEST_REDIS_URL")
@@ -80,7 +81,7 @@ func roundTripBudget(t *testing.T, play func(ctx context.Context, out io.Writer,
 	trips := newRoundTrips()
 	// The counters are attached before the server and the workers start,
 	// as neither gorm's callbacks nor go-redis's hooks may change in use.
-	app, err := startDemoServer(ctx, t.TempDir(), demoTestEnv(t), io.Discard, func(app *App) {
+	app, err := startDemoServer(ctx, t.TempDir(), cmdtest.DemoEnv(t), io.Discard, func(app *App) {
 		trips.watchSQL(t, app.db.Gorm())
 		if client, ok := app.redis.(redis.UniversalClient); ok {
 			client.AddHook(redisCounter{trips})
