@@ -131,7 +131,7 @@ func (s *Citizens) Caller(ctx context.Context, accountID string) (Account, Citiz
 	row := s.db.gorm.WithContext(ctx).Raw(`SELECT a.id, a.citizen_id, a.channel, a.app_id, a.subject, a.union_id, a.created_at,
 		a.last_login_at, c.id, c.kind, c.name_sealed, c.id_sealed, c.phone_sealed, c.verified_at, c.created_at, c.updated_at
 		FROM citizen_accounts a JOIN citizens c ON c.id = a.citizen_id WHERE a.id = ?`, accountID).Row()
-	c, err := s.scanCitizen(prefixedRow{row: row, first: []any{&a.ID, &a.CitizenID, &ch, &a.AppID, &a.Subject, &a.UnionID, &created, &login}})
+	c, err := s.scanCitizen(rowWith{row: row, first: []any{&a.ID, &a.CitizenID, &ch, &a.AppID, &a.Subject, &a.UnionID, &created, &login}})
 	if err != nil {
 		return Account{}, Citizen{}, translate("get account "+accountID, err)
 	}
@@ -139,14 +139,19 @@ func (s *Citizens) Caller(ctx context.Context, accountID string) (Account, Citiz
 	return a, c, nil
 }
 
-// prefixedRow scans a row whose first columns go to first and the rest to
-// the destinations its caller gives.
-type prefixedRow struct {
+// rowWith scans a row whose first columns go to first and its last ones
+// to last, around what the row's own scanner asks for.
+type rowWith struct {
 	row   rowScanner
 	first []any
+	last  []any
 }
 
-func (p prefixedRow) Scan(dest ...any) error { return p.row.Scan(append(p.first, dest...)...) }
+func (r rowWith) Scan(dest ...any) error {
+	all := make([]any, 0, len(r.first)+len(dest)+len(r.last))
+	all = append(append(append(all, r.first...), dest...), r.last...)
+	return r.row.Scan(all...)
+}
 
 // Accounts returns every account of a citizen, oldest first.
 func (s *Citizens) Accounts(ctx context.Context, citizenID string) ([]Account, error) {

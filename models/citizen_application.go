@@ -78,11 +78,11 @@ func (s *Citizens) Application(ctx context.Context, caseID string) (Application,
 func (r *Repo) CaseAndApplication(ctx context.Context, id string) (workflow.Case, Application, bool, error) {
 	op := "get case " + id + " with its application"
 	var app applicationRow
-	row := r.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumnsOf("c")+`, a.case_id, a.principal_id, a.person_id, a.channel,
+	row := r.db.gorm.WithContext(ctx).Raw(`SELECT `+prefixColumns(caseColumns, "c.")+`, a.case_id, a.principal_id, a.person_id, a.channel,
 			a.version, a.data, a.created_at, a.updated_at
 		FROM cases c LEFT JOIN citizen_applications a ON a.case_id = c.id
 		WHERE c.id = ?`, id).Row()
-	cr, err := scanCase(trailedRow{row: row, last: app.dest()})
+	cr, err := scanCase(rowWith{row: row, last: app.dest()})
 	if err != nil {
 		return workflow.Case{}, Application{}, false, translate(op, err)
 	}

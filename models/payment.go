@@ -110,7 +110,7 @@ func (p *Payments) ByTradeNo(ctx context.Context, channel workflow.Channel, trad
 // statement; workflow.ErrNotFound when there is no such case.
 func (p *Payments) CaseAndOrders(ctx context.Context, caseID string) (workflow.Case, []PaymentOrder, error) {
 	op := "get case " + caseID + " with its payment orders"
-	rows, err := p.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumnsOf("c")+`, `+paymentColumnsOf("o")+`
+	rows, err := p.db.gorm.WithContext(ctx).Raw(`SELECT `+prefixColumns(caseColumns, "c.")+`, `+paymentColumnsOf("o")+`
 		FROM cases c LEFT JOIN payment_orders o ON o.case_id = c.id
 		WHERE c.id = ? ORDER BY o.created_at, o.out_trade_no`, caseID).Rows()
 	if err != nil {
@@ -124,7 +124,7 @@ func (p *Payments) CaseAndOrders(ctx context.Context, caseID string) (workflow.C
 	)
 	for rows.Next() {
 		var o paymentScan
-		cr, err := scanCase(trailedRow{row: rows, last: o.dest()})
+		cr, err := scanCase(rowWith{row: rows, last: o.dest()})
 		if err != nil {
 			return workflow.Case{}, nil, translate(op, err)
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -188,10 +187,10 @@ func (r *Repo) CaseAndClaim(ctx context.Context, id string, at time.Time) (workf
 		claimCase, claimStaff, dept sql.NullString
 		claimed, expires            sqlTime
 	)
-	row := r.db.gorm.WithContext(ctx).Raw(`SELECT `+caseColumnsOf("c")+`, k.case_id, k.staff_id, k.department, k.claimed_at, k.expires_at
+	row := r.db.gorm.WithContext(ctx).Raw(`SELECT `+prefixColumns(caseColumns, "c.")+`, k.case_id, k.staff_id, k.department, k.claimed_at, k.expires_at
 		FROM cases c LEFT JOIN case_claims k ON k.case_id = c.id AND k.expires_at > ?
 		WHERE c.id = ?`, r.db.ts(at), id).Row()
-	cr, err := scanCase(trailedRow{row: row, last: []any{&claimCase, &claimStaff, &dept, &claimed, &expires}})
+	cr, err := scanCase(rowWith{row: row, last: []any{&claimCase, &claimStaff, &dept, &claimed, &expires}})
 	if err != nil {
 		return workflow.Case{}, staff.Claim{}, false, translate(op, err)
 	}
@@ -206,20 +205,3 @@ func (r *Repo) CaseAndClaim(ctx context.Context, id string, at time.Time) (workf
 	cl := staff.Claim{CaseID: claimCase.String, StaffID: claimStaff.String, Department: dept.String, ClaimedAt: claimed.T, ExpiresAt: expires.T}
 	return c, cl, true, nil
 }
-
-// caseColumnsOf is caseColumns qualified by a table alias.
-func caseColumnsOf(alias string) string {
-	cols := strings.Split(caseColumns, ",")
-	for i, c := range cols {
-		cols[i] = alias + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}
-
-// trailedRow scans a row whose last columns go to last, after dest.
-type trailedRow struct {
-	row  rowScanner
-	last []any
-}
-
-func (t trailedRow) Scan(dest ...any) error { return t.row.Scan(append(dest, t.last...)...) }
