@@ -71,28 +71,13 @@ func czApp(t *testing.T, env map[string]string) (*App, *syncBuffer) {
 	if redisURL == "" && os.Getenv("CI") == "true" {
 		t.Fatal("TEST_REDIS_URL must be set in CI")
 	}
-	base := map[string]string{
-		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
-		"ZEROVISIT_DATABASE_URL":               czDatabaseURL(t),
-		"ZEROVISIT_REDIS_URL":                  redisURL,
-		"ZEROVISIT_CATALOGUE_PATH":             catalogue,
-		"ZEROVISIT_LOG_LEVEL":                  "debug",
-		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "10ms",
-		"ZEROVISIT_WORKER_OUTBOX_BASE_DELAY":   "20ms",
-		"ZEROVISIT_WORKER_OUTBOX_MAX_DELAY":    "200ms",
-		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1000",
-		"ZEROVISIT_WORKER_TIMER_INTERVAL":      "50ms",
-	}
-	for k, v := range testKeys {
-		base[k] = v
-	}
-	for k, v := range env {
-		base[k] = v
-	}
-	cfg, err := configs.Load(envOf(base))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, map[string]string{
+		"ZEROVISIT_DATABASE_URL":          czDatabaseURL(t),
+		"ZEROVISIT_REDIS_URL":             redisURL,
+		"ZEROVISIT_CATALOGUE_PATH":        catalogue,
+		"ZEROVISIT_LOG_LEVEL":             "debug",
+		"ZEROVISIT_WORKER_TIMER_INTERVAL": "50ms",
+	}, env)
 	logs := &syncBuffer{}
 	app := NewApp(cfg, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err := app.Open(context.Background()); err != nil {

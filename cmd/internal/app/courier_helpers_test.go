@@ -49,27 +49,12 @@ const (
 // and address book, a fast outbox and a fast sweep; env adds to the settings.
 func openCourierApp(t *testing.T, env map[string]string) *App {
 	t.Helper()
-	base := map[string]string{
-		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
-		"ZEROVISIT_DATABASE_URL":               testDatabaseURL(t),
-		"ZEROVISIT_BLOB_DIR":                   filepath.Join(t.TempDir(), "blobs"),
-		"ZEROVISIT_LOG_LEVEL":                  "error",
-		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "10ms",
-		"ZEROVISIT_WORKER_OUTBOX_BASE_DELAY":   "20ms",
-		"ZEROVISIT_WORKER_OUTBOX_MAX_DELAY":    "200ms",
-		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1000",
-		"ZEROVISIT_COURIER_SWEEP_INTERVAL":     "50ms",
-	}
-	for k, v := range testKeys {
-		base[k] = v
-	}
-	for k, v := range env {
-		base[k] = v
-	}
-	cfg, err := configs.Load(envOf(base))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, map[string]string{
+		"ZEROVISIT_DATABASE_URL":           testDatabaseURL(t),
+		"ZEROVISIT_BLOB_DIR":               filepath.Join(t.TempDir(), "blobs"),
+		"ZEROVISIT_LOG_LEVEL":              "error",
+		"ZEROVISIT_COURIER_SWEEP_INTERVAL": "50ms",
+	}, env)
 	app := NewApp(cfg, discardLogger())
 	app.holders = mapHolders{testCitizen.ID: {ID: elicensesb.ZhangSanID, Name: "张三"}}
 	app.courier.recipients = addressBookRecipients{book: testAddressBook{zhangAddressRef: {"张三", zhangPhone, zhangAddress}}}

@@ -36,29 +36,38 @@ func (m mapHolders) Holder(_ context.Context, id string) (holder, error) {
 	return h, nil
 }
 
-// openTestApp runs the whole service on the embedded default with the
-// sandboxes and a fast outbox; env adds to or overrides the settings.
-func openTestApp(t *testing.T, holders holderDirectory, env map[string]string) *App {
+// testConfig is the configuration of a test's App: any free port, the
+// test keys, an outbox that delivers at once and retries for ever, then
+// base and env over them.
+func testConfig(t *testing.T, base, env map[string]string) configs.Config {
 	t.Helper()
-	base := map[string]string{
+	all := map[string]string{
 		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
-		"ZEROVISIT_DATABASE_URL":               filepath.Join(t.TempDir(), "zv.db"),
-		"ZEROVISIT_LOG_LEVEL":                  "error",
 		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "10ms",
 		"ZEROVISIT_WORKER_OUTBOX_BASE_DELAY":   "20ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_DELAY":    "200ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1000",
 	}
-	for k, v := range testKeys {
-		base[k] = v
+	for _, m := range []map[string]string{testKeys, base, env} {
+		for k, v := range m {
+			all[k] = v
+		}
 	}
-	for k, v := range env {
-		base[k] = v
-	}
-	cfg, err := configs.Load(envOf(base))
+	cfg, err := configs.Load(envOf(all))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// openTestApp runs the whole service on the embedded default with the
+// sandboxes and a fast outbox; env adds to or overrides the settings.
+func openTestApp(t *testing.T, holders holderDirectory, env map[string]string) *App {
+	t.Helper()
+	cfg := testConfig(t, map[string]string{
+		"ZEROVISIT_DATABASE_URL": filepath.Join(t.TempDir(), "zv.db"),
+		"ZEROVISIT_LOG_LEVEL":    "error",
+	}, env)
 	app := NewApp(cfg, discardLogger())
 	app.holders = holders
 	if err := app.Open(context.Background()); err != nil {
