@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"zerovisit/cmd/internal/cli"
@@ -22,8 +21,7 @@ func runAudit(ctx context.Context, env cli.Env) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage: zerovisit audit verify")
 	}
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("audit verify", env)
 	quiet := fs.Bool("quiet", false, "print only the result")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

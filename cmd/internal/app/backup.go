@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -18,9 +17,8 @@ import (
 // while the server keeps serving, and checks the copy's integrity and audit
 // trail before saying it is good.
 func runBackup(ctx context.Context, env cli.Env) error {
-	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	args, getenv, stdout := env.Args, env.Getenv, env.Stdout
+	fs := cli.NewFlags("backup", env)
 	out := fs.String("out", "", "file to write the backup to (default: data/backups/zerovisit-<time>.db beside the database)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 
 	"zerovisit/cmd/internal/cli"
@@ -25,8 +24,7 @@ func runCourier(ctx context.Context, env cli.Env) error {
 		return errors.New(courierUsage)
 	}
 	sub := args[0]
-	fs := flag.NewFlagSet("courier "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("courier "+sub, env)
 	name := fs.String("name", "", "the courier's name")
 	phone := fs.String("phone", "", "the courier's mobile number, used to sign in")
 	company := fs.String("company", "", "the courier company (e.g. 顺丰速运)")

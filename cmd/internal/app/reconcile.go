@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"zerovisit/cmd/internal/cli"
@@ -54,8 +53,7 @@ func runReconcile(ctx context.Context, env cli.Env) error {
 	if len(args) == 0 || args[0] != "province" {
 		return errors.New("usage: zerovisit reconcile province [--dry-run]")
 	}
-	fs := flag.NewFlagSet("reconcile province", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("reconcile province", env)
 	dryRun := fs.Bool("dry-run", false, "report the differences without re-sending")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

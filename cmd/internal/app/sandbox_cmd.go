@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,8 +32,7 @@ import (
 // none arrived twice. It listens on loopback only.
 func runSandboxes(ctx context.Context, env cli.Env) error {
 	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("sandboxes", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("sandboxes", env)
 	addr := fs.String("addr", "127.0.0.1:9100", "loopback address to serve on")
 	callbacks := fs.String("callbacks", "", "comma-separated base URLs of the replicas (http://127.0.0.1:8081,…): where payment "+
 		"notifications and parcel pushes go; a replica that does not answer is skipped for the next, as behind a load balancer")

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,9 +12,8 @@ import (
 )
 
 func runServe(ctx context.Context, env cli.Env) error {
-	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	args, getenv, stdout := env.Args, env.Getenv, env.Stdout
+	fs := cli.NewFlags("serve", env)
 	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start (run `zerovisit migrate` once per release instead)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -51,9 +49,8 @@ func runServe(ctx context.Context, env cli.Env) error {
 }
 
 func runMigrate(ctx context.Context, env cli.Env) error {
-	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	args, getenv, stdout := env.Args, env.Getenv, env.Stdout
+	fs := cli.NewFlags("migrate", env)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -3,9 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -25,7 +23,7 @@ func runStaff(ctx context.Context, env cli.Env) error {
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("usage: zerovisit staff add --username U --name N --roles R[,R] [--department D] [--password-file F]")
 	}
-	n, passwordFile, err := staffAddFlags(args[1:], stderr)
+	n, passwordFile, err := staffAddFlags(args[1:], env)
 	if err != nil {
 		return err
 	}
@@ -61,9 +59,8 @@ func runStaff(ctx context.Context, env cli.Env) error {
 }
 
 // staffAddFlags reads the flags of `zerovisit staff add`.
-func staffAddFlags(args []string, stderr io.Writer) (n staff.NewAccount, passwordFile string, err error) {
-	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func staffAddFlags(args []string, env cli.Env) (n staff.NewAccount, passwordFile string, err error) {
+	fs := cli.NewFlags("staff add", env)
 	fs.StringVar(&n.Username, "username", "", "login name: 3-32 lower-case letters, digits, '.', '_' or '-'")
 	fs.StringVar(&n.Name, "name", "", "the person's name as colleagues see it")
 	fs.StringVar(&n.Department, "department", "", "department code (departments.yaml); empty only for an administrator")

@@ -4,7 +4,6 @@ package baseline
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -42,9 +41,8 @@ const baselineMaxBody = 16 << 10
 // of its work (no authentication, events, outbox or idempotency rows).
 // `zerovisit load --mode baseline` drives it.
 func runBaseline(ctx context.Context, env cli.Env) error {
-	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	args, getenv, stdout := env.Args, env.Getenv, env.Stdout
+	fs := cli.NewFlags("baseline", env)
 	addr := fs.String("addr", "127.0.0.1:8090", "address to serve on")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -3,7 +3,6 @@ package drive
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,8 +46,7 @@ type demo struct {
 
 func runDemo(ctx context.Context, env cli.Env) error {
 	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("demo", env)
 	addr := fs.String("addr", "", "play the story against the server at this URL instead of starting one in this process")
 	catalogue := fs.String("write-catalogue", "", "write the shipped catalogue with the demo's item to this file and exit (for servers the demo or the load generator will play against)")
 	if err := fs.Parse(args); err != nil {

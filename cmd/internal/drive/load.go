@@ -3,7 +3,6 @@ package drive
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -49,8 +48,7 @@ type loadRun struct {
 // every side effect received exactly once by the sandboxes.
 func runLoad(ctx context.Context, env cli.Env) error {
 	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("load", env)
 	addrs := fs.String("addr", "", "comma-separated server URLs to spread the load over (default: start one in this process on the embedded default)")
 	stories := fs.Int("stories", 100, "stories (or, in write and baseline modes, iterations; in lifecycle mode, lifecycles) to run")
 	workers := fs.Int("concurrency", 8, "stories run at the same time")

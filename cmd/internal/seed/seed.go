@@ -4,7 +4,6 @@ package seed
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -25,8 +24,7 @@ import (
 // the workflow engine and written in bulk with its hash-chained events.
 func runSeed(ctx context.Context, env cli.Env) error {
 	args, getenv, stdout, stderr := env.Args, env.Getenv, env.Stdout, env.Stderr
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("seed", env)
 	cases := fs.Int("cases", 0, "how many cases to write (required)")
 	months := fs.Int("months", 12, "how many months the history reaches back")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same history")
