@@ -64,13 +64,14 @@ var (
 // client address, a signed-in one per account, in the bucket of its route
 // (uploads and real-name checks have buckets of their own), so a call
 // costs one round trip to the shared limiter besides the token check. The
-// address is not limited once signed in: many phones share one address
-// behind a carrier's NAT.
+// address is not limited once signed in (many phones share one address
+// behind a carrier's NAT), but a refused token spends the address's
+// allowance, so made-up tokens cannot be sent without limit.
 func (h *Handler) registerCitizen(r gin.IRouter) {
 	pub := r.Group("/api/v1/citizen", h.citizenEnabled)
 	anon := pub.Group("", h.rateLimit("citizen-ip", citizenPerIP, byClientIP))
 	login := pub.Group("", h.rateLimit("citizen-login", citizenLoginPerIP, byClientIP))
-	signedIn := pub.Group("", h.authenticate(SubjectCitizen))
+	signedIn := pub.Group("", h.authenticateOrLimit("citizen-ip", citizenPerIP, SubjectCitizen))
 	me := h.citizenBucket(signedIn, "citizen-account", citizenPerAccount)
 	h.registerCitizenAccount(anon, login, me, signedIn)
 	h.registerCitizenCases(anon, me, signedIn)

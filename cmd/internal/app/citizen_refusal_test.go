@@ -264,6 +264,33 @@ func TestCitizenRefusals(t *testing.T) {
 		}
 	})
 
+	t.Run("MadeUpTokensLimitedPerIP", func(t *testing.T) {
+		c := newCZClient(t, app)
+		c.access = "made.up.token"
+		refused, limited := 0, false
+		for range 1300 {
+			r := c.call(http.MethodGet, "/api/v1/citizen/me", nil)
+			if r.Status == http.StatusTooManyRequests {
+				limited = r.Code() == "rate_limited" && r.Header.Get("Retry-After") != ""
+				break
+			}
+			if r.Status != http.StatusUnauthorized {
+				t.Fatalf("a made-up token = %d %s, want 401", r.Status, r.Body)
+			}
+			refused++
+		}
+		if !limited {
+			t.Errorf("%d made-up tokens a minute from one address were never limited", refused)
+		}
+		// Signed-in callers behind the same address are not held back.
+		other := newCZClient(t, app)
+		other.ip = c.ip
+		other.login("wechat", sb.wechat.LoginCode("o-same-address", ""))
+		if r := other.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusOK {
+			t.Errorf("a signed-in citizen behind that address = %d %s, want 200", r.Status, r.Body)
+		}
+	})
+
 	t.Run("LoginRateLimitedPerIP", func(t *testing.T) {
 		c := newCZClient(t, app)
 		limited := false
