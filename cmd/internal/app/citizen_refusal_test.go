@@ -155,14 +155,24 @@ func TestCitizenRefusals(t *testing.T) {
 		for _, rq := range []struct{ method, path string }{
 			{http.MethodGet, ""}, {http.MethodGet, "/timeline"}, {http.MethodGet, "/application"}, {http.MethodPost, "/withdraw"},
 			{http.MethodPost, "/payments"}, {http.MethodGet, "/payments"}, {http.MethodGet, "/licences"},
+			{http.MethodPut, "/commitment"}, {http.MethodPut, "/promises"}, {http.MethodPut, "/delivery"},
+			{http.MethodPost, "/submit"}, {http.MethodPost, "/supplement"}, {http.MethodPost, "/materials/tjzm"},
+			{http.MethodGet, "/evaluation"},
 		} {
-			r := li.call(rq.method, "/api/v1/citizen/cases/"+cs.ID+rq.path, nil)
+			var body any
+			if rq.method != http.MethodGet {
+				body = map[string]any{}
+			}
+			r := li.call(rq.method, "/api/v1/citizen/cases/"+cs.ID+rq.path, body)
 			if r.Status != http.StatusNotFound || r.Code() != "case_not_found" {
 				t.Errorf("%s %s of another citizen's case = %d %s, want 404 case_not_found", rq.method, rq.path, r.Status, r.Body)
 			}
 			if strings.Contains(string(r.Body), cs.Number) || strings.Contains(string(r.Body), "驾驶证") {
 				t.Errorf("the refusal leaks the case: %s", r.Body)
 			}
+		}
+		if r := li.upload(cs.ID, "tjzm", czPNG(100)); r.Status != http.StatusNotFound || r.Code() != "case_not_found" {
+			t.Errorf("upload to another citizen's case = %d %s, want 404 case_not_found", r.Status, r.Body)
 		}
 		got, err := app.svc.Get(ctx, cs.ID)
 		if err != nil || got.Status != workflow.StatusAccepted {
