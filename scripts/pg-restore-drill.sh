@@ -17,8 +17,13 @@
 #   ZEROVISIT_BIN        the zerovisit binary (default: go build from this checkout)
 #   DRILL_CASES          cases in the first history (default 3000)
 #   DRILL_WRITER_BATCH   cases per seed run of the background writer (default 150)
-#   DRILL_PRIMARY_PORT   port of the primary (default 55432)
-#   DRILL_RESTORED_PORT  port of the restored cluster (default 55433)
+#   DRILL_PRIMARY_PORT   port of the primary (default 25432)
+#   DRILL_RESTORED_PORT  port of the restored cluster (default 25433)
+#
+# The default ports sit below Linux's ephemeral range (32768-60999): a port in
+# that range can be held by an outgoing connection's local end (a test suite's
+# connection pool, say), and then PostgreSQL cannot bind it even though nothing
+# listens there.
 #   PG_BIN               PostgreSQL's bin folder (default: newest /usr/lib/postgresql/*/bin)
 #   DRILL_KEEP=1         keep the temporary folder (logs, archive) for inspection
 #
@@ -28,8 +33,8 @@ set -euo pipefail
 
 CASES=${DRILL_CASES:-3000}
 BATCH=${DRILL_WRITER_BATCH:-150}
-PRIMARY_PORT=${DRILL_PRIMARY_PORT:-55432}
-RESTORED_PORT=${DRILL_RESTORED_PORT:-55433}
+PRIMARY_PORT=${DRILL_PRIMARY_PORT:-25432}
+RESTORED_PORT=${DRILL_RESTORED_PORT:-25433}
 KEEP=${DRILL_KEEP:-0}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -66,7 +71,12 @@ else
 	PG_OWNER=$(id -un)
 fi
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_in_use PORT: something listens there, or (where ss exists) a socket of
+# any state holds it as its local port.
+port_in_use() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+	command -v ss >/dev/null && [[ -n $(ss -Htan "( sport = :$1 )") ]]
+}
 [[ $PRIMARY_PORT != "$RESTORED_PORT" ]] || die "the primary and restored ports must differ"
 for p in "$PRIMARY_PORT" "$RESTORED_PORT"; do
 	port_in_use "$p" && die "port $p is in use; pick free ones with DRILL_PRIMARY_PORT / DRILL_RESTORED_PORT"
