@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
 // outboxNew is an outbox row about to be inserted.
@@ -30,11 +32,37 @@ type idemRow struct {
 
 // changeRows is a workflow.Change turned into the rows one transaction writes.
 type changeRows struct {
-	c       caseRow
+	c caseRow
+	// earlier are the events of a chain before ev, oldest first.
+	earlier []eventRow
 	ev      eventRow
 	effects []outboxNew
 	idem    *idemRow
 	guard   *workflow.Guard
+	hold    *holdRows
+}
+
+// holdRows are the claim a new case's opener takes and its staff log entry.
+type holdRows struct {
+	staffID, department string
+	at, until           time.Time
+	log                 staff.LogEntry
+}
+
+// toHoldRows converts the hold on new case caseID, its log entry the
+// case's first (a claim, as StaffStore.Claim records one).
+func toHoldRows(caseID string, h *workflow.Hold) (*holdRows, error) {
+	if h.StaffID == "" || h.Department == "" || h.At.IsZero() || !h.Until.After(h.At) {
+		return nil, fmt.Errorf("%w: a hold names a member of staff, a department and a lease", workflow.ErrInvalidInput)
+	}
+	out := &holdRows{staffID: h.StaffID, department: h.Department, at: normTime(h.At), until: normTime(h.Until)}
+	data, err := json.Marshal(map[string]any{"expires_at": out.until})
+	if err != nil {
+		return nil, err
+	}
+	out.log = staff.LogEntry{CaseID: caseID, Seq: 1, Action: staff.ActionClaim, StaffID: h.StaffID, At: out.at, Data: data}
+	out.log.Hash = staffLogHash(out.log)
+	return out, nil
 }
 
 // toChangeRows validates ch and converts it. The event takes the case's id
@@ -49,21 +77,33 @@ func toChangeRows(ch workflow.Change) (changeRows, error) {
 	if ch.Event.Seq == 0 {
 		ch.Event.Seq = ch.Case.Version
 	}
-	if ch.Event.CaseID != ch.Case.ID || ch.Event.Seq != ch.Case.Version {
-		return changeRows{}, fmt.Errorf("%w: event %s#%d does not match case %s version %d",
-			workflow.ErrInvalidInput, ch.Event.CaseID, ch.Event.Seq, ch.Case.ID, ch.Case.Version)
-	}
-	if ch.Event.At.IsZero() || ch.Event.Name == "" {
-		return changeRows{}, fmt.Errorf("%w: event needs a name and a time", workflow.ErrInvalidInput)
-	}
 	var (
 		out changeRows
 		err error
 	)
-	if out.c, err = toCaseRow(ch.Case); err != nil {
-		return changeRows{}, err
+	first := ch.Case.Version - int64(len(ch.Earlier))
+	for i, e := range append(slices.Clone(ch.Earlier), ch.Event) {
+		if e.CaseID == "" {
+			e.CaseID = ch.Case.ID
+		}
+		if e.CaseID != ch.Case.ID || e.Seq != first+int64(i) {
+			return changeRows{}, fmt.Errorf("%w: event %s#%d does not match case %s version %d",
+				workflow.ErrInvalidInput, e.CaseID, e.Seq, ch.Case.ID, first+int64(i))
+		}
+		if e.At.IsZero() || e.Name == "" {
+			return changeRows{}, fmt.Errorf("%w: event needs a name and a time", workflow.ErrInvalidInput)
+		}
+		row, err := toEventRow(e)
+		if err != nil {
+			return changeRows{}, err
+		}
+		if i < len(ch.Earlier) {
+			out.earlier = append(out.earlier, row)
+		} else {
+			out.ev = row
+		}
 	}
-	if out.ev, err = toEventRow(ch.Event); err != nil {
+	if out.c, err = toCaseRow(ch.Case); err != nil {
 		return changeRows{}, err
 	}
 	for _, eff := range ch.Effects {
@@ -82,6 +122,11 @@ func toChangeRows(ch workflow.Change) (changeRows, error) {
 		}
 		out.guard = &workflow.Guard{ClaimedBy: g.ClaimedBy, At: normTime(g.At)}
 	}
+	if ch.Hold != nil {
+		if out.hold, err = toHoldRows(ch.Case.ID, ch.Hold); err != nil {
+			return changeRows{}, err
+		}
+	}
 	if k := ch.Idempotency; k != nil {
 		if k.Scope == "" || k.Key == "" {
 			return changeRows{}, fmt.Errorf("%w: idempotency record needs a scope and a key", workflow.ErrInvalidInput)
@@ -96,20 +141,33 @@ func toChangeRows(ch workflow.Change) (changeRows, error) {
 	return out, nil
 }
 
-// chain links the event to prevHash and records its hash as the case's head.
+// chain links the events, in order, to prevHash and records the last
+// one's hash as the case's head.
 func (cr *changeRows) chain(prevHash string) {
+	for i := range cr.earlier {
+		e := &cr.earlier[i]
+		e.PrevHash = prevHash
+		e.Hash = eventHash(prevHash, *e)
+		prevHash = e.Hash
+	}
 	cr.ev.PrevHash = prevHash
 	cr.ev.Hash = eventHash(prevHash, cr.ev)
 	cr.c.LastHash = cr.ev.Hash
 }
+
+// events are the change's events in order.
+func (cr *changeRows) events() []eventRow { return append(slices.Clone(cr.earlier), cr.ev) }
+
+// prevVersion is the version the stored case must have for the change.
+func (cr *changeRows) prevVersion() int64 { return cr.c.Version - int64(len(cr.earlier)) - 1 }
 
 // CreateCase stores a new case at version 1 with its first event, effects
 // and idempotency record in one transaction. workflow.ErrDuplicate if the
 // id or number exists.
 func (r *Repo) CreateCase(ctx context.Context, ch workflow.Change) error {
 	op := "create case " + ch.Case.ID
-	if ch.Case.Version != 1 {
-		return fmt.Errorf("%s: %w: a new case has version 1, not %d", op, workflow.ErrInvalidInput, ch.Case.Version)
+	if ch.Case.Version != 1+int64(len(ch.Earlier)) {
+		return fmt.Errorf("%s: %w: a new case has version 1, not %d", op, workflow.ErrInvalidInput, ch.Case.Version-int64(len(ch.Earlier)))
 	}
 	cr, err := toChangeRows(ch)
 	if err != nil {
@@ -135,8 +193,11 @@ func (r *Repo) CreateCase(ctx context.Context, ch workflow.Change) error {
 // workflow.ErrNotFound if there is no such case.
 func (r *Repo) ApplyChange(ctx context.Context, ch workflow.Change) error {
 	op := fmt.Sprintf("apply change to case %s", ch.Case.ID)
-	if ch.Case.Version < 2 {
-		return fmt.Errorf("%s: %w: a change produces version 2 or later, not %d", op, workflow.ErrInvalidInput, ch.Case.Version)
+	if ch.Hold != nil {
+		return fmt.Errorf("%s: %w: only a new case takes a hold", op, workflow.ErrInvalidInput)
+	}
+	if ch.Case.Version-int64(len(ch.Earlier)) < 2 {
+		return fmt.Errorf("%s: %w: a change produces version 2 or later, not %d", op, workflow.ErrInvalidInput, ch.Case.Version-int64(len(ch.Earlier)))
 	}
 	cr, err := toChangeRows(ch)
 	if err != nil {
@@ -166,7 +227,7 @@ func errVersionConflict(stored, want int64) error {
 // database otherwise. write is retried once when only a stale cached hash
 // stopped it; any other miss is a conflict or a missing case.
 func (r *Repo) applyChained(db *gorm.DB, cr *changeRows, write func(h head) (bool, error)) error {
-	prev := cr.c.Version - 1
+	prev := cr.prevVersion()
 	h, ok := r.heads.get(cr.c.ID)
 	if ok && h.version > prev {
 		return errVersionConflict(h.version, prev)

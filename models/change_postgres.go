@@ -30,14 +30,27 @@ func (s *stmt) p(cast string, vs ...any) string {
 // pgTail appends the CTEs that hang off the case CTE "c" and the final
 // SELECT that reports how many cases were written.
 func (r *Repo) pgTail(s *stmt, cr *changeRows) {
-	ev := r.db.eventArgs(cr.ev)
+	r.db.pgChangeCTEs(s, cr)
+	s.sql.WriteString(`
+SELECT count(*) FROM c`)
+}
+
+// pgChangeCTEs appends the CTEs that hang off the case CTE "c": the
+// events, the outbox rows and the idempotency row.
+func (db *DB) pgChangeCTEs(s *stmt, cr *changeRows) {
+	evs := cr.events()
+	rows := make([]string, len(evs))
+	for i, e := range evs {
+		ev := db.eventArgs(e)
+		rows[i] = fmt.Sprintf("(%s::bigint, %s, %s::timestamptz, %s, %s::json, %s)",
+			s.p("", ev[1]), s.p("::text", ev[2:5]...), s.p("", ev[5]), s.p("::text", ev[6:9]...), s.p("", ev[9]),
+			s.p("::text", ev[10:]...))
+	}
 	fmt.Fprintf(&s.sql, `, e AS (
 	INSERT INTO case_events (%s)
-	SELECT c.id, %s::bigint, %s, %s::timestamptz, %s, %s::json, %s FROM c)`, eventColumns,
-		s.p("", ev[1]), s.p("::text", ev[2:5]...), s.p("", ev[5]), s.p("::text", ev[6:9]...), s.p("", ev[9]),
-		s.p("::text", ev[10:]...))
+	SELECT c.id, v.* FROM c, (VALUES %s) AS v)`, eventColumns, strings.Join(rows, ", "))
 	if len(cr.effects) > 0 {
-		at := r.db.ts(cr.ev.At)
+		at := db.ts(cr.ev.At)
 		// Placeholders bind in text order: the times come before the VALUES.
 		times := s.p("::timestamptz", at, at, at)
 		vals := make([]string, len(cr.effects))
@@ -49,14 +62,21 @@ func (r *Repo) pgTail(s *stmt, cr *changeRows) {
 	SELECT c.id, v.kind, v.payload::jsonb, 'pending', %s
 	FROM c, (VALUES %s) AS v(ord, kind, payload) ORDER BY v.ord)`, times, strings.Join(vals, ", "))
 	}
+	if h := cr.hold; h != nil {
+		fmt.Fprintf(&s.sql, `, h AS (
+	INSERT INTO case_claims (case_id, staff_id, department, claimed_at, expires_at)
+	SELECT c.id, %s, %s FROM c), l AS (
+	INSERT INTO case_staff_log (case_id, seq, action, staff_id, at, data, prev_hash, hash)
+	SELECT c.id, 1, %s, %s::timestamptz, %s::json, '', %s FROM c)`,
+			s.p("::text", h.staffID, h.department), s.p("::timestamptz", db.ts(h.at), db.ts(h.until)),
+			s.p("::text", string(h.log.Action), h.log.StaffID), s.p("", db.ts(h.log.At)), s.p("", string(h.log.Data)), s.p("::text", h.log.Hash))
+	}
 	if k := cr.idem; k != nil {
 		fmt.Fprintf(&s.sql, `, i AS (
 	INSERT INTO idempotency_keys (scope, "key", request_hash, status, response, created_at)
 	SELECT %s, %s::integer, %s::bytea, %s::timestamptz FROM c)`,
-			s.p("::text", k.Scope, k.Key, k.RequestHash), s.p("", k.Status), s.p("", k.Response), s.p("", r.db.ts(k.CreatedAt)))
+			s.p("::text", k.Scope, k.Key, k.RequestHash), s.p("", k.Status), s.p("", k.Response), s.p("", db.ts(k.CreatedAt)))
 	}
-	s.sql.WriteString(`
-SELECT count(*) FROM c`)
 }
 
 func (r *Repo) createPostgres(ctx context.Context, cr changeRows) error {
@@ -78,19 +98,10 @@ func (r *Repo) createPostgres(ctx context.Context, cr changeRows) error {
 // both the expected version and the head hash the event is chained to.
 func (r *Repo) applyPostgres(ctx context.Context, cr *changeRows) error {
 	db := r.db.gorm.WithContext(ctx)
-	prev := cr.c.Version - 1
 	return r.applyChained(db, cr, func(h head) (bool, error) {
 		var s stmt
-		args := r.db.caseArgs(cr.c)
-		fmt.Fprintf(&s.sql, `WITH c AS (
-	UPDATE cases SET number = %s, item_code = %s, department = %s, applicant_id = %s, status = %s,
-		version = %s, trust_first = %s, false_commitment = %s, card = %s, deadline = %s,
-		next_timer_at = %s, created_at = %s, updated_at = %s, last_hash = %s, data = %s
-	WHERE id = %s AND version = %s AND last_hash = %s%s RETURNING id)`,
-			s.p("", args[1]), s.p("", args[2]), s.p("", args[3]), s.p("", args[4]), s.p("", args[5]),
-			s.p("", args[6]), s.p("", args[7]), s.p("", args[8]), s.p("", args[9]), s.p("::timestamptz", args[10]),
-			s.p("::timestamptz", args[11]), s.p("", args[12]), s.p("", args[13]), s.p("", args[14]), s.p("", args[15]),
-			s.p("", args[0]), s.p("", prev), s.p("", h.hash), r.pgGuard(&s, cr))
+		s.sql.WriteString("WITH ")
+		r.db.pgCaseUpdate(&s, cr, h.hash, r.db.pgGuard)
 		r.pgTail(&s, cr)
 		var n int64
 		err := db.Raw(s.sql.String(), s.args...).Row().Scan(&n)
@@ -98,14 +109,35 @@ func (r *Repo) applyPostgres(ctx context.Context, cr *changeRows) error {
 	})
 }
 
+// pgCaseUpdate appends the CTE "c" that writes the case of cr if the stored
+// one is still at the version before it with head hash, and the condition
+// cond appends to the WHERE clause (nil: none) holds.
+func (db *DB) pgCaseUpdate(s *stmt, cr *changeRows, hash string, cond func(*stmt, *changeRows) string) {
+	args := db.caseArgs(cr.c)
+	set := fmt.Sprintf(`c AS (
+	UPDATE cases SET number = %s, item_code = %s, department = %s, applicant_id = %s, status = %s,
+		version = %s, trust_first = %s, false_commitment = %s, card = %s, deadline = %s,
+		next_timer_at = %s, created_at = %s, updated_at = %s, last_hash = %s, data = %s
+	WHERE id = %s AND version = %s AND last_hash = %s`,
+		s.p("", args[1]), s.p("", args[2]), s.p("", args[3]), s.p("", args[4]), s.p("", args[5]),
+		s.p("", args[6]), s.p("", args[7]), s.p("", args[8]), s.p("", args[9]), s.p("::timestamptz", args[10]),
+		s.p("::timestamptz", args[11]), s.p("", args[12]), s.p("", args[13]), s.p("", args[14]), s.p("", args[15]),
+		s.p("", args[0]), s.p("", cr.prevVersion()), s.p("", hash))
+	if cond != nil {
+		// Placeholders bind in text order: cond's come after the others.
+		set += cond(s, cr)
+	}
+	s.sql.WriteString(set + " RETURNING id)")
+}
+
 // pgGuard is the condition the change's guard adds to the case UPDATE. The
 // claim row is locked for share, so a hand-over or reassignment committing
 // meanwhile either waits for this change or is seen by it.
-func (r *Repo) pgGuard(s *stmt, cr *changeRows) string {
+func (db *DB) pgGuard(s *stmt, cr *changeRows) string {
 	g := cr.guard
 	if g == nil {
 		return ""
 	}
 	return fmt.Sprintf(` AND EXISTS (SELECT 1 FROM case_claims WHERE case_id = %s AND staff_id = %s AND expires_at > %s FOR SHARE)`,
-		s.p("::text", cr.c.ID), s.p("::text", g.ClaimedBy), s.p("::timestamptz", r.db.ts(g.At)))
+		s.p("::text", cr.c.ID), s.p("::text", g.ClaimedBy), s.p("::timestamptz", db.ts(g.At)))
 }

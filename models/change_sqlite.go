@@ -36,7 +36,7 @@ func (r *Repo) applySQLite(ctx context.Context, cr *changeRows) error {
 			res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
 				status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
 				next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
-				WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.c.Version-1, h.hash)...)
+				WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.prevVersion(), h.hash)...)
 			if res.Error != nil || res.RowsAffected != 1 {
 				return false, res.Error
 			}
@@ -46,13 +46,19 @@ func (r *Repo) applySQLite(ctx context.Context, cr *changeRows) error {
 }
 
 // sqliteTail inserts the event, the outbox rows and the idempotency row.
-func (r *Repo) sqliteTail(tx *gorm.DB, cr *changeRows) error {
-	ev := r.db.eventArgs(cr.ev)
-	if err := tx.Exec(`INSERT INTO case_events (`+eventColumns+`) VALUES (`+placeholders(len(ev))+`)`, ev...).Error; err != nil {
-		return err
+func (r *Repo) sqliteTail(tx *gorm.DB, cr *changeRows) error { return sqliteChangeRows(tx, r.db, cr) }
+
+// sqliteChangeRows inserts, statement by statement, the events, the outbox
+// rows and the idempotency row of a change whose case is written.
+func sqliteChangeRows(tx *gorm.DB, db *DB, cr *changeRows) error {
+	for _, e := range cr.events() {
+		ev := db.eventArgs(e)
+		if err := tx.Exec(`INSERT INTO case_events (`+eventColumns+`) VALUES (`+placeholders(len(ev))+`)`, ev...).Error; err != nil {
+			return err
+		}
 	}
 	if len(cr.effects) > 0 {
-		at := r.db.ts(cr.ev.At)
+		at := db.ts(cr.ev.At)
 		rows := make([]string, len(cr.effects))
 		args := make([]any, 0, 6*len(cr.effects))
 		for i, e := range cr.effects {
@@ -64,9 +70,19 @@ func (r *Repo) sqliteTail(tx *gorm.DB, cr *changeRows) error {
 			return err
 		}
 	}
+	if h := cr.hold; h != nil {
+		if err := tx.Exec(`INSERT INTO case_claims (case_id, staff_id, department, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			cr.c.ID, h.staffID, h.department, db.ts(h.at), db.ts(h.until)).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO case_staff_log (case_id, seq, action, staff_id, at, data, prev_hash, hash) VALUES (?, 1, ?, ?, ?, ?, '', ?)`,
+			cr.c.ID, string(h.log.Action), h.log.StaffID, db.ts(h.log.At), string(h.log.Data), h.log.Hash).Error; err != nil {
+			return err
+		}
+	}
 	if k := cr.idem; k != nil {
 		if err := tx.Exec(`INSERT INTO idempotency_keys (scope, "key", request_hash, status, response, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, k.Scope, k.Key, k.RequestHash, k.Status, k.Response, r.db.ts(k.CreatedAt)).Error; err != nil {
+			VALUES (?, ?, ?, ?, ?, ?)`, k.Scope, k.Key, k.RequestHash, k.Status, k.Response, db.ts(k.CreatedAt)).Error; err != nil {
 			return err
 		}
 	}

@@ -188,24 +188,100 @@ func (s *CourierStore) Move(ctx context.Context, t desk.Track, changed, created 
 		if changed != nil && s.db.isPostgres() {
 			return s.movePostgres(tx, t, *changed, created)
 		}
-		if err := s.insertTrack(tx, t); err != nil {
-			return err
-		}
-		if changed != nil {
-			if err := s.updateLeg(tx, *changed); err != nil {
-				return err
-			}
-		}
-		if created != nil {
-			args, err := s.legArgs(*created)
-			if err != nil {
-				return err
-			}
-			return tx.Exec(`INSERT INTO courier_legs (`+legColumns+`) VALUES (`+placeholders(len(args))+`)`, args...).Error
-		}
-		return nil
+		return s.moveSQLite(tx, t, changed, created)
 	})
 	return translate("move leg "+t.LegID, err)
+}
+
+// moveSQLite stores a move in tx statement by statement (also on
+// PostgreSQL when no leg changed).
+func (s *CourierStore) moveSQLite(tx *gorm.DB, t desk.Track, changed *desk.Leg, created *desk.Leg) error {
+	if err := s.insertTrack(tx, t); err != nil {
+		return err
+	}
+	if changed != nil {
+		if err := s.updateLeg(tx, *changed); err != nil {
+			return err
+		}
+	}
+	if created != nil {
+		args, err := s.legArgs(*created)
+		if err != nil {
+			return err
+		}
+		return tx.Exec(`INSERT INTO courier_legs (`+legColumns+`) VALUES (`+placeholders(len(args))+`)`, args...).Error
+	}
+	return nil
+}
+
+// MoveAndSync stores the move of a changed leg and ch, the change that
+// brings its case in step, in one transaction (on PostgreSQL one
+// statement), the leg recorded as synced at its version. When the case
+// moved on since ch was planned, the move is stored alone and synced is
+// false. The case's head comes from the head cache (a scan's lookup put
+// it there), or is read.
+func (s *CourierStore) MoveAndSync(ctx context.Context, t desk.Track, changed desk.Leg, created *desk.Leg, ch workflow.Change) (bool, error) {
+	op := "move leg " + t.LegID + " with its case"
+	cr, err := toChangeRows(ch)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", op, err)
+	}
+	if cr.prevVersion() < 1 || cr.c.ID != changed.CaseID {
+		return false, fmt.Errorf("%s: %w: a change of the leg's case, after its creation", op, workflow.ErrInvalidInput)
+	}
+	var synced bool
+	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		h, ok := s.db.heads.get(cr.c.ID)
+		if !ok || h.version != cr.prevVersion() {
+			if h, err = readHead(tx, cr.c.ID); err != nil {
+				return err
+			}
+		}
+		if h.version != cr.prevVersion() {
+			return s.moveAlone(tx, t, changed, created)
+		}
+		cr.chain(h.hash)
+		if s.db.isPostgres() {
+			synced, err = s.movePostgresWith(tx, t, changed, created, &cr, h)
+			return err
+		}
+		synced, err = s.moveSyncSQLite(tx, t, changed, created, &cr, h)
+		return err
+	})
+	if err != nil {
+		return false, translate(op, err)
+	}
+	if synced {
+		s.db.heads.put(cr.c.ID, head{version: cr.c.Version, hash: cr.c.LastHash})
+	}
+	return synced, nil
+}
+
+// moveAlone stores a move in tx without its case.
+func (s *CourierStore) moveAlone(tx *gorm.DB, t desk.Track, changed desk.Leg, created *desk.Leg) error {
+	if s.db.isPostgres() {
+		return s.movePostgres(tx, t, changed, created)
+	}
+	return s.moveSQLite(tx, t, &changed, created)
+}
+
+// moveSyncSQLite is MoveAndSync's transaction on SQLite.
+func (s *CourierStore) moveSyncSQLite(tx *gorm.DB, t desk.Track, changed desk.Leg, created *desk.Leg, cr *changeRows, h head) (bool, error) {
+	if err := s.moveSQLite(tx, t, &changed, created); err != nil {
+		return false, err
+	}
+	a := s.db.caseArgs(cr.c)
+	res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
+		status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
+		next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
+		WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.prevVersion(), h.hash)...)
+	if res.Error != nil || res.RowsAffected != 1 {
+		return false, res.Error
+	}
+	if err := sqliteChangeRows(tx, s.db, cr); err != nil {
+		return false, err
+	}
+	return true, tx.Exec(`UPDATE courier_legs SET synced_version = ? WHERE id = ?`, changed.Version, changed.ID).Error
 }
 
 // openStates lists the states of legs still under way, for SQL.

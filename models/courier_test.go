@@ -174,22 +174,26 @@ func TestCourierStoreListsAndPhotos(t *testing.T) {
 		if err := s.AddPhoto(ctx, desk.Photo{LegID: "L1", Key: "zz", SM3: "x", ContentType: "image/png", CourierID: "cr-1", CreatedAt: t0}); err != nil {
 			t.Fatal(err)
 		}
-		photos, err := s.Photos(ctx, "L0", []string{"ef", "zz", "ab", "nope"})
+		// A scan's lookup reads the photos of the waybill's case's legs
+		// with the keys its checks name.
+		found, err := s.LookupScan(ctx, "courier", "cr-1:none", "SF0", []string{"ef", "zz", "ab", "nope"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		sms := map[string]string{}
-		for _, ph := range photos {
-			sms[ph.Key] = ph.SM3
+		for _, ph := range found.Photos {
+			sms[ph.LegID+"/"+ph.Key] = ph.SM3
 		}
-		if diff := cmp.Diff(map[string]string{"ab": "cd", "ef": "gh"}, sms); diff != "" {
-			t.Errorf("photos of L0 by key (-want +got):\n%s", diff)
+		if diff := cmp.Diff(map[string]string{"L0/ab": "cd", "L0/ef": "gh", "L1/zz": "x"}, sms); diff != "" {
+			t.Errorf("photos of the case's legs by key (-want +got):\n%s", diff)
 		}
-		if one, _ := s.Photo(ctx, "L0", "ab"); len(photos) == 0 || !cmp.Equal(one, photos[slices.IndexFunc(photos, func(ph desk.Photo) bool { return ph.Key == "ab" })]) {
-			t.Errorf("photo as Photos reads it = %+v, as Photo reads it %+v", photos, one)
+		one, _ := s.Photo(ctx, "L0", "ab")
+		one.CreatedAt = time.Time{}
+		if i := slices.IndexFunc(found.Photos, func(ph desk.Photo) bool { return ph.Key == "ab" }); i < 0 || !cmp.Equal(one, found.Photos[i]) {
+			t.Errorf("photo as the lookup reads it = %+v, as Photo reads it %+v", found.Photos, one)
 		}
-		if none, err := s.Photos(ctx, "L0", nil); err != nil || len(none) != 0 {
-			t.Errorf("photos of no keys = %+v, %v", none, err)
+		if none, err := s.LookupScan(ctx, "courier", "cr-1:none", "SF0", nil); err != nil || len(none.Photos) != 0 {
+			t.Errorf("photos of no keys = %+v, %v", none.Photos, err)
 		}
 
 		c := desk.Courier{ID: "cr-1", Name: "s1:n", Phone: "s1:p", PhoneIndex: "idx", PasswordHash: "h", Company: "sf", Active: true, CreatedAt: t0}
@@ -224,7 +228,7 @@ func TestCourierStoreLookupScan(t *testing.T) {
 			return out
 		}
 		// Nothing at all: no track, no legs.
-		got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1")
+		got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1", nil)
 		if err != nil || got.Track != nil || len(got.Legs) != 0 {
 			t.Fatalf("empty lookup = %+v, %v", got, err)
 		}
@@ -241,7 +245,7 @@ func TestCourierStoreLookupScan(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got, err = s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1")
+		got, err = s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1", nil)
 		if err != nil || got.Track != nil {
 			t.Fatalf("lookup = %+v, %v", got, err)
 		}
@@ -252,7 +256,7 @@ func TestCourierStoreLookupScan(t *testing.T) {
 		if diff := cmp.Diff(one, got.Legs[0]); diff != "" {
 			t.Errorf("leg as the lookup reads it (-want +got):\n%s", diff)
 		}
-		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", ""); len(got.Legs) != 0 {
+		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", "", nil); len(got.Legs) != 0 {
 			t.Errorf("legs of no waybill = %v", ids(got.Legs))
 		}
 
@@ -268,7 +272,7 @@ func TestCourierStoreLookupScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, waybill := range []string{"SF1", "SF404"} {
-			got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", waybill)
+			got, err := s.LookupScan(ctx, "courier", "cr-1:scan-1", waybill, nil)
 			if err != nil || got.Track == nil {
 				t.Fatalf("lookup of a seen scan under %s = %+v, %v", waybill, got, err)
 			}
@@ -276,7 +280,7 @@ func TestCourierStoreLookupScan(t *testing.T) {
 				t.Errorf("track as the lookup reads it (-want +got):\n%s", diff)
 			}
 		}
-		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1"); len(got.Legs) != 3 {
+		if got, _ := s.LookupScan(ctx, "courier", "cr-1:scan-1", "SF1", nil); len(got.Legs) != 3 {
 			t.Errorf("legs beside a seen track = %v, want all three", ids(got.Legs))
 		}
 	})
@@ -361,6 +365,74 @@ func TestCourierStoreMoveIsAllOrNothing(t *testing.T) {
 		}
 		if _, err := s.Track(ctx, "courier", "k2"); !errors.Is(err, workflow.ErrNotFound) {
 			t.Errorf("a move whose new leg was refused left its track: %v", err)
+		}
+	})
+}
+
+// TestCourierStoreMoveAndSync: a leg's move and its case's change are
+// written together, the leg then synced; a case that moved on since the
+// change was planned takes nothing and the leg is stored unsynced; a stale
+// leg writes neither.
+func TestCourierStoreMoveAndSync(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		ctx := ctxT(t)
+		repo, s := models.NewRepo(db), models.NewCourierStore(db)
+		c := newCase("ms-1")
+		mustCreate(t, repo, c)
+		l := testLeg("M1", c.ID, "SFM1", t0)
+		if err := s.CreateLeg(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		track := func(key string, leg desk.Leg) desk.Track {
+			return desk.Track{LegID: leg.ID, Source: "courier", Key: key, RequestHash: "h", State: parcel.StatePickedUp,
+				Code: "pickup", At: t0, Actor: workflow.Actor{Kind: workflow.ActorCourier, ID: "cr-1"}, ReceivedAt: t0}
+		}
+		moved := func(leg desk.Leg, st desk.Status) desk.Leg {
+			leg.Status, leg.Version, leg.UpdatedAt = st, leg.Version+1, leg.UpdatedAt.Add(time.Minute)
+			return leg
+		}
+
+		next := moved(l, desk.StatusPickedUp)
+		after, ch := chained(c, t0.Add(time.Hour), workflow.StatusAccepted, workflow.StatusApproved)
+		synced, err := s.MoveAndSync(ctx, track("k1", next), next, nil, ch)
+		if err != nil || !synced {
+			t.Fatalf("move and sync = %v, %v; want synced", synced, err)
+		}
+		stored, _ := s.Leg(ctx, "M1")
+		got, _ := repo.GetCase(ctx, c.ID)
+		if stored.Version != 2 || stored.SyncedVersion != 2 || got.Version != after.Version || got.Status != workflow.StatusApproved {
+			t.Fatalf("leg v%d synced v%d, case v%d %s; want leg v2 synced v2, case v%d approved",
+				stored.Version, stored.SyncedVersion, got.Version, got.Status, after.Version)
+		}
+
+		// The case moves on by another hand; the stale plan is not written.
+		after = mustStep(t, repo, after, workflow.StatusDelivering)
+		_, stale := chained(got, t0.Add(2*time.Hour), workflow.StatusDelivering)
+		next2 := moved(stored, desk.StatusInTransit)
+		synced, err = s.MoveAndSync(ctx, track("k2", next2), next2, nil, stale)
+		if err != nil || synced {
+			t.Fatalf("move with a stale case = %v, %v; want stored unsynced", synced, err)
+		}
+		stored, _ = s.Leg(ctx, "M1")
+		got, _ = repo.GetCase(ctx, c.ID)
+		if stored.Version != 3 || stored.SyncedVersion != 2 || got.Version != after.Version {
+			t.Fatalf("leg v%d synced v%d, case v%d; want leg v3 synced v2, case v%d", stored.Version, stored.SyncedVersion, got.Version, after.Version)
+		}
+
+		// A stale leg: nothing at all.
+		_, fresh := chained(got, t0.Add(3*time.Hour), workflow.StatusDelivered)
+		if _, err := s.MoveAndSync(ctx, track("k3", next2), next2, nil, fresh); !errors.Is(err, workflow.ErrConflict) {
+			t.Fatalf("stale leg: err = %v, want ErrConflict", err)
+		}
+		if again, _ := repo.GetCase(ctx, c.ID); again.Version != got.Version {
+			t.Errorf("case v%d after a stale leg's move, want v%d", again.Version, got.Version)
+		}
+		if _, err := s.Track(ctx, "courier", "k3"); !errors.Is(err, workflow.ErrNotFound) {
+			t.Errorf("track of a stale leg's move: err = %v, want none stored", err)
+		}
+		report, err := models.VerifyAudit(ctx, db, nil)
+		if err != nil || !report.OK() {
+			t.Fatalf("audit: %+v (%v)", report, err)
 		}
 	})
 }

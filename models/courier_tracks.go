@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -113,54 +114,55 @@ func (s *CourierStore) Photo(ctx context.Context, legID, key string) (desk.Photo
 	return p, translate("get photo of leg "+legID, err)
 }
 
-// Photos returns the photos of a leg with one of the keys, in one statement.
-func (s *CourierStore) Photos(ctx context.Context, legID string, keys []string) ([]desk.Photo, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	op := "get photos of leg " + legID
-	args := []any{legID}
-	for _, k := range keys {
-		args = append(args, k)
-	}
-	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT `+photoColumns+`
-		FROM courier_photos WHERE leg_id = ? AND "key" IN (`+placeholders(len(keys))+`)`, args...).Rows()
-	if err != nil {
-		return nil, translate(op, err)
-	}
-	defer rows.Close()
-	var out []desk.Photo
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, translate(op, err)
-		}
-		out = append(out, p)
-	}
-	return out, translate(op, rows.Err())
-}
-
 // lookupScan reads, in one statement, the track with a source and key and
-// the legs of every case with a leg under a waybill. The joins yield at
-// least one row; columns of a missing track or leg read as zero values.
-const lookupScan = `SELECT t.source IS NOT NULL, l.id IS NOT NULL,
+// the legs of every case with a leg under a waybill, each with its case
+// and its photos with one of the keys given (photos is that column's SQL).
+// The joins yield at least one row; columns of a missing track, leg or
+// case read as zero values.
+func lookupScan(photos string) string {
+	return `SELECT t.source IS NOT NULL, l.id IS NOT NULL,
 	COALESCE(t.leg_id, ''), COALESCE(t.source, ''), COALESCE(t."key", ''), COALESCE(t.request_hash, ''),
 	COALESCE(t.state, ''), COALESCE(t.code, ''), t.at, COALESCE(t.actor_kind, ''), COALESCE(t.actor_id, ''),
 	COALESCE(t.note, ''), COALESCE(t.applied, FALSE), t.result, t.received_at,
 	COALESCE(l.id, ''), COALESCE(l.source_key, ''), COALESCE(l.kind, ''), COALESCE(l.case_id, ''),
 	COALESCE(l.provider, ''), COALESCE(l.waybill, ''), COALESCE(l.status, ''), COALESCE(l.courier_id, ''),
-	COALESCE(l.version, 0), COALESCE(l.synced_version, 0), l.created_at, l.updated_at, l.moved_at, COALESCE(l.data, '{}')
+	COALESCE(l.version, 0), COALESCE(l.synced_version, 0), l.created_at, l.updated_at, l.moved_at, COALESCE(l.data, '{}'),
+	COALESCE(c.id, ''), COALESCE(c.number, ''), COALESCE(c.item_code, ''), COALESCE(c.department, ''),
+	COALESCE(c.applicant_id, ''), COALESCE(c.status, ''), COALESCE(c.version, 0), COALESCE(c.trust_first, FALSE),
+	COALESCE(c.false_commitment, FALSE), COALESCE(c.card, ''), c.deadline, c.next_timer_at, c.created_at, c.updated_at,
+	COALESCE(c.last_hash, ''), COALESCE(CAST(c.data AS TEXT), ''), ` + photos + `
 FROM (SELECT 1 AS one) AS o
 LEFT JOIN courier_tracks t ON t.source = ? AND t."key" = ?
 LEFT JOIN courier_legs l ON l.case_id IN (SELECT w.case_id FROM courier_legs w WHERE w.waybill = ? AND w.waybill <> '')
+LEFT JOIN cases c ON c.id = l.case_id
 ORDER BY l.created_at DESC, l.id DESC`
+}
+
+// photosOfLeg is the lookup's column of a leg's photos with one of n keys,
+// as a JSON array of [key, sm3, size, content type, courier] (NULL or []
+// for none).
+func (s *CourierStore) photosOfLeg(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	agg := `json_agg(json_build_array(p."key", p.sm3, p.size, p.content_type, p.courier_id))::text`
+	if !s.db.isPostgres() {
+		agg = `json_group_array(json_array(p."key", p.sm3, p.size, p.content_type, p.courier_id))`
+	}
+	return fmt.Sprintf(`(SELECT %s FROM courier_photos p WHERE p.leg_id = l.id AND p."key" IN (%s))`, agg, placeholders(n))
+}
 
 // LookupScan returns, in one read, the track with source and key (nil
-// when there is none) and the legs of every case that has a leg under
-// waybill, newest first.
-func (s *CourierStore) LookupScan(ctx context.Context, source, key, waybill string) (desk.ScanLookup, error) {
+// when there is none), the legs of every case that has a leg under
+// waybill, newest first, their cases, and the photos of those legs with
+// one of photoKeys.
+func (s *CourierStore) LookupScan(ctx context.Context, source, key, waybill string, photoKeys []string) (desk.ScanLookup, error) {
 	op := fmt.Sprintf("look up scan %s/%s of %s", source, key, waybill)
-	rows, err := s.db.gorm.WithContext(ctx).Raw(lookupScan, source, key, waybill).Rows()
+	args := make([]any, 0, len(photoKeys)+3)
+	for _, k := range photoKeys {
+		args = append(args, k)
+	}
+	rows, err := s.db.gorm.WithContext(ctx).Raw(lookupScan(s.photosOfLeg(len(photoKeys))), append(args, source, key, waybill)...).Rows()
 	if err != nil {
 		return desk.ScanLookup{}, translate(op, err)
 	}
@@ -171,22 +173,73 @@ func (s *CourierStore) LookupScan(ctx context.Context, source, key, waybill stri
 			hasTrack, hasLeg bool
 			tr               trackRow
 			lr               legRow
+			photos           *string
 		)
-		dest := append([]any{&hasTrack, &hasLeg}, tr.dest()...)
-		if err := rows.Scan(append(dest, lr.dest()...)...); err != nil {
+		dest := append(append([]any{&hasTrack, &hasLeg}, tr.dest()...), lr.dest()...)
+		cr, err := scanCase(rowWith{row: rows, first: dest, last: []any{&photos}})
+		if err != nil {
 			return desk.ScanLookup{}, translate(op, err)
 		}
 		if hasTrack && out.Track == nil {
 			t := tr.track()
 			out.Track = &t
 		}
-		if hasLeg {
-			l, err := lr.leg()
-			if err != nil {
-				return desk.ScanLookup{}, translate(op, err)
-			}
-			out.Legs = append(out.Legs, l)
+		if !hasLeg {
+			continue
+		}
+		l, err := lr.leg()
+		if err != nil {
+			return desk.ScanLookup{}, translate(op, err)
+		}
+		out.Legs = append(out.Legs, l)
+		if err := s.lookedUpCase(&out, cr); err != nil {
+			return desk.ScanLookup{}, fmt.Errorf("%s: %w", op, err)
+		}
+		if err := addPhotos(&out, l.ID, photos); err != nil {
+			return desk.ScanLookup{}, fmt.Errorf("%s: %w", op, err)
 		}
 	}
 	return out, translate(op, rows.Err())
+}
+
+// lookedUpCase adds a case the lookup read (once per case) and remembers
+// its head, so a change of it written next need not read it.
+func (s *CourierStore) lookedUpCase(out *desk.ScanLookup, cr caseRow) error {
+	if _, seen := out.Cases[cr.ID]; seen || cr.ID == "" {
+		return nil
+	}
+	c, err := toCaseDomain(cr)
+	if err != nil {
+		return err
+	}
+	if out.Cases == nil {
+		out.Cases = map[string]workflow.Case{}
+	}
+	out.Cases[cr.ID] = c
+	s.db.heads.put(cr.ID, head{version: cr.Version, hash: cr.LastHash})
+	return nil
+}
+
+// addPhotos adds the photos of leg legID a lookup read, as JSON.
+func addPhotos(out *desk.ScanLookup, legID string, photos *string) error {
+	if photos == nil {
+		return nil
+	}
+	var rows [][]json.RawMessage
+	if err := json.Unmarshal([]byte(*photos), &rows); err != nil {
+		return fmt.Errorf("decode photos of leg %s: %w", legID, err)
+	}
+	for _, r := range rows {
+		p := desk.Photo{LegID: legID}
+		if len(r) != 5 {
+			return fmt.Errorf("decode photos of leg %s: %d fields, want 5", legID, len(r))
+		}
+		for i, dst := range []any{&p.Key, &p.SM3, &p.Size, &p.ContentType, &p.CourierID} {
+			if err := json.Unmarshal(r[i], dst); err != nil {
+				return fmt.Errorf("decode photos of leg %s: %w", legID, err)
+			}
+		}
+		out.Photos = append(out.Photos, p)
+	}
+	return nil
 }

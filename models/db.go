@@ -49,6 +49,9 @@ type DB struct {
 	// dsn is the PostgreSQL URL, for connections outside the pool (the
 	// outbox listener's).
 	dsn string
+	// heads are recent case heads, shared by every store over the database
+	// that reads or writes cases (the Repo, the courier store).
+	heads *headCache
 }
 
 // Open connects to rawURL. postgres:// and postgresql:// URLs open PostgreSQL
@@ -99,7 +102,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	sqlDB.SetMaxOpenConns(orDefault(opts.MaxOpenConns, 20))
 	sqlDB.SetMaxIdleConns(orDefault(opts.MaxIdleConns, 10))
 	sqlDB.SetConnMaxLifetime(orDefault(opts.ConnMaxLifetime, 30*time.Minute))
-	return &DB{gorm: g, sql: sqlDB, dialect: DialectPostgres, dsn: dsn}, nil
+	return &DB{gorm: g, sql: sqlDB, dialect: DialectPostgres, dsn: dsn, heads: newHeadCache(headCacheSize)}, nil
 }
 
 func openSQLite(raw string) (*DB, error) {
@@ -128,7 +131,7 @@ func openSQLite(raw string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetMaxIdleConns(1)
 	sqlDB.SetConnMaxLifetime(0)
-	return &DB{gorm: g, sql: sqlDB, dialect: DialectSQLite}, nil
+	return &DB{gorm: g, sql: sqlDB, dialect: DialectSQLite, heads: newHeadCache(headCacheSize)}, nil
 }
 
 // SQLitePath strips the optional sqlite:// or file: prefix (and any query)

@@ -26,5 +26,5 @@ const headCacheSize = 16384
 
 // NewRepo returns a Repo over db.
 func NewRepo(db *DB) *Repo {
-	return &Repo{db: db, heads: newHeadCache(headCacheSize), now: time.Now}
+	return &Repo{db: db, heads: db.heads, now: time.Now}
 }

@@ -40,6 +40,11 @@ func NewService(store Store, engine *Engine, now func() time.Time) *Service {
 // at once instead of at its next poll. Call it before the service is used.
 func (s *Service) WakeOnEffects(w Waker) { s.waker = w }
 
+// Stored tells the service that ch, made by Plan, was written by another
+// store in a transaction of its own: a dispatcher waiting for effects is
+// woken as after the service's own writes.
+func (s *Service) Stored(ch Change) { s.stored(ch) }
+
 // stored tells the waker, if any, of a stored change with effects.
 func (s *Service) stored(ch Change) {
 	if s.waker != nil && len(ch.Effects) > 0 {
@@ -122,6 +127,58 @@ func (s *Service) create(ctx context.Context, d Draft, idem *IdempotencyRequest)
 	}
 	if err := s.store.CreateCase(ctx, ch); err != nil {
 		return s.lost(ctx, idem, fmt.Errorf("create case %s: %w", d.ID, err))
+	}
+	s.stored(ch)
+	return c, nil
+}
+
+// Opening is what OpenSubmitted stores: a new case's draft, its
+// submission (its count of false commitments is the store's), and the
+// claim its opener takes on it.
+type Opening struct {
+	Draft  Draft
+	Submit Submit
+	Hold   *Hold
+}
+
+// OpenSubmitted opens a case and submits it in one change, one
+// transaction: nothing of it is stored unless all of it is (counter
+// intake, where the clerk opens, submits and holds the case at once). A
+// retry with idem is answered from the stored answer before build runs,
+// so build may ask remote parties and take a case number for a new
+// request only. An error from build is returned as it is.
+func (s *Service) OpenSubmitted(ctx context.Context, idem *IdempotencyRequest, build func(context.Context) (Opening, error)) (Case, error) {
+	if c, ok, err := s.replay(ctx, idem); ok || err != nil {
+		return c, err
+	}
+	o, err := build(ctx)
+	if err != nil {
+		return Case{}, err
+	}
+	if o.Draft.At.IsZero() {
+		o.Draft.At = s.now()
+	}
+	if o.Submit.At.IsZero() {
+		o.Submit.At = o.Draft.At
+	}
+	opened, first, err := s.engine.New(o.Draft)
+	if err != nil {
+		return Case{}, err
+	}
+	if o.Submit.PriorFalseCommitments, err = s.store.CountFalseCommitments(ctx, opened.ApplicantID); err != nil {
+		return Case{}, fmt.Errorf("open case %s: count false commitments: %w", opened.ID, err)
+	}
+	c, rec, effects, err := s.engine.Apply(opened, o.Submit)
+	if err != nil {
+		return Case{}, err
+	}
+	ch, err := s.change(c, rec, effects, idem)
+	if err != nil {
+		return Case{}, err
+	}
+	ch.Earlier, ch.Hold = []EventRecord{first}, o.Hold
+	if err := s.store.CreateCase(ctx, ch); err != nil {
+		return s.lost(ctx, idem, fmt.Errorf("open case %s: %w", opened.ID, err))
 	}
 	s.stored(ch)
 	return c, nil
@@ -275,6 +332,52 @@ func (s *Service) apply(ctx context.Context, c Case, ev Event, idem *Idempotency
 	}
 	s.stored(ch)
 	return next, nil
+}
+
+// maxPlanSteps bounds the events one planned change chains.
+const maxPlanSteps = 8
+
+// Plan works out, without storing anything, the change that brings case c
+// (as the caller has just read it) through the events next gives: next is
+// asked for the event to apply to the case as the previous one left it,
+// and returns nil when there is no more. ok is false when next has none
+// for c itself. The change expects the stored case at c's version, so a
+// store that writes it (in a transaction with changes of its own) fails it
+// with ErrConflict when the case moved on meanwhile; after writing it, the
+// caller tells the service with Stored. Submissions are not planned: they
+// weigh a count only the service's own store reads.
+func (s *Service) Plan(c Case, next func(Case) Event) (after Case, ch Change, ok bool, err error) {
+	var recs []EventRecord
+	after = c
+	for i := 0; ; i++ {
+		ev := next(after)
+		if ev == nil {
+			break
+		}
+		if i == maxPlanSteps {
+			return Case{}, Change{}, false, fmt.Errorf("plan change of case %s: more than %d events", c.ID, maxPlanSteps)
+		}
+		if _, sub := ev.(Submit); sub {
+			return Case{}, Change{}, false, invalid("event", "a submission is not planned", "提交不能预先计划")
+		}
+		if ev.EventMeta().At.IsZero() {
+			ev = ev.withAt(s.now())
+		}
+		var (
+			rec     EventRecord
+			effects []Effect
+		)
+		if after, rec, effects, err = s.engine.Apply(after, ev); err != nil {
+			return Case{}, Change{}, false, err
+		}
+		recs = append(recs, rec)
+		ch.Effects = append(ch.Effects, effects...)
+	}
+	if len(recs) == 0 {
+		return c, Change{}, false, nil
+	}
+	ch.Case, ch.Event, ch.Earlier = after, recs[len(recs)-1], recs[:len(recs)-1]
+	return after, ch, true, nil
 }
 
 func (s *Service) change(c Case, rec EventRecord, effects []Effect, idem *IdempotencyRequest) (Change, error) {

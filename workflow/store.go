@@ -39,12 +39,29 @@ type Idempotency struct {
 // made it, the effects it asks for and, when the request carried one, its
 // idempotency record. A store applies all of it in one transaction or none.
 type Change struct {
-	Case        Case
-	Event       EventRecord
+	Case  Case
+	Event EventRecord
+	// Earlier are events of a chain that Event ends, oldest first, when one
+	// change makes several steps at once (a delivery handed over, its
+	// verification started and recorded). Each has the seq after the one
+	// before it and Event has Case.Version, so the stored case must be at
+	// version Case.Version-len(Earlier)-1.
+	Earlier     []EventRecord
 	Effects     []Effect
 	Idempotency *Idempotency
 	// Guard, when set, must still hold as the change is written.
 	Guard *Guard
+	// Hold, when set on a new case, is the claim on it its opener takes
+	// in the same transaction (counter intake). Only CreateCase takes one.
+	Hold *Hold
+}
+
+// Hold is a claim on a new case for the member of staff who opened it,
+// from At until Until, recorded in the case's staff log as a claim.
+type Hold struct {
+	StaffID    string
+	Department string
+	At, Until  time.Time
 }
 
 // Guard is what must still hold when a change is written. The store checks

@@ -11,8 +11,9 @@ import (
 
 // doorCheck validates a delivery scan's checks and the recipient's
 // identity, and returns the door check to record. Nothing about the ID
-// number is kept but whether it matched.
-func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req ScanRequest) (*DoorCheck, error) {
+// number is kept but whether it matched. found are the photos the scan's
+// lookup read (of l's case's legs, with the keys the checks name).
+func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req ScanRequest, found []Photo) (*DoorCheck, error) {
 	if l.Door != nil {
 		return nil, workflow.Refuse(workflow.ErrDuplicate, "door_check_done", "该运单已完成上门核验")
 	}
@@ -35,7 +36,12 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 	}
 	d := &DoorCheck{CourierID: courierID, ScanID: req.ClientID, At: orNow(req.At, s.cfg.Now()), IdentityMatched: true}
 	seen := map[string]bool{}
-	var photos map[string]Photo // read with the first check that gets so far
+	photos := map[string]Photo{}
+	for _, p := range found {
+		if p.LegID == l.ID {
+			photos[p.Key] = p
+		}
+	}
 	for i, c := range req.Checks {
 		field := fmt.Sprintf("checks[%d]", i)
 		switch {
@@ -49,11 +55,6 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 			return nil, refuse(workflow.ErrInvalidInput, "invalid_field", "说明不能超过 200 字", map[string]string{"field": field + ".note"})
 		}
 		seen[c.Material] = true
-		if photos == nil {
-			if photos, err = s.photos(ctx, l.ID, req.Checks); err != nil {
-				return nil, err
-			}
-		}
 		p, ok := photos[c.PhotoKey]
 		if !ok {
 			return nil, refuse(workflow.ErrInvalidInput, "photo_missing", "请先上传该材料原件的照片", map[string]string{"field": field + ".photo_key"})
@@ -64,23 +65,6 @@ func (s *Service) doorCheck(ctx context.Context, l Leg, courierID string, req Sc
 		return nil, refuse(workflow.ErrInvalidInput, "checklist_incomplete", "请逐项核验清单中的全部材料原件", map[string]any{"checklist": l.Materials})
 	}
 	return d, nil
-}
-
-// photos returns the photos of leg legID the checks name, by key, in one read.
-func (s *Service) photos(ctx context.Context, legID string, checks []CheckInput) (map[string]Photo, error) {
-	keys := make([]string, 0, len(checks))
-	for _, c := range checks {
-		keys = append(keys, c.PhotoKey)
-	}
-	found, err := s.cfg.Store.Photos(ctx, legID, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]Photo, len(found))
-	for _, p := range found {
-		out[p.Key] = p
-	}
-	return out, nil
 }
 
 // normalizeID is the form of a resident ID number the blind index takes:

@@ -26,6 +26,9 @@ type memStore struct {
 	// lock released): a racing change of the leg.
 	beforeMove func(s *memStore)
 	calls      map[string]int
+	// cases is the memory workflow the lookup reads cases from and
+	// MoveAndSync commits to.
+	cases *memCases
 }
 
 func newMemStore() *memStore {
@@ -122,6 +125,10 @@ func (s *memStore) CaseLegs(_ context.Context, caseID string) ([]Leg, error) {
 
 func (s *memStore) Move(_ context.Context, t Track, changed, created *Leg) error {
 	s.count("Move")
+	return s.move(t, changed, created)
+}
+
+func (s *memStore) move(t Track, changed, created *Leg) error {
 	if s.beforeMove != nil {
 		s.beforeMove(s)
 	}
@@ -168,7 +175,25 @@ func (s *memStore) Track(_ context.Context, source, key string) (Track, error) {
 	return Track{}, fmt.Errorf("track %s: %w", key, workflow.ErrNotFound)
 }
 
-func (s *memStore) LookupScan(_ context.Context, source, key, waybill string) (ScanLookup, error) {
+// MoveAndSync is Move with the case's change committed to the memory
+// workflow in the same step, the leg then synced.
+func (s *memStore) MoveAndSync(_ context.Context, t Track, changed Leg, created *Leg, ch workflow.Change) (bool, error) {
+	s.count("MoveAndSync")
+	if err := s.move(t, &changed, created); err != nil {
+		return false, err
+	}
+	if !s.cases.commit(ch) {
+		return false, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.legs[changed.ID]
+	l.SyncedVersion = l.Version
+	s.legs[l.ID] = l
+	return true, nil
+}
+
+func (s *memStore) LookupScan(_ context.Context, source, key, waybill string, photoKeys []string) (ScanLookup, error) {
 	s.count("LookupScan")
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -185,6 +210,21 @@ func (s *memStore) LookupScan(_ context.Context, source, key, waybill string) (S
 		}
 	}
 	out.Legs = s.sorted(func(l Leg) bool { return cases[l.CaseID] })
+	for _, l := range out.Legs {
+		if s.cases != nil {
+			if c := s.cases.case_(l.CaseID); c.ID != "" {
+				if out.Cases == nil {
+					out.Cases = map[string]workflow.Case{}
+				}
+				out.Cases[c.ID] = c
+			}
+		}
+		for _, k := range photoKeys {
+			if p, ok := s.photos[l.ID+"/"+k]; ok {
+				out.Photos = append(out.Photos, p)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -209,19 +249,6 @@ func (s *memStore) Photo(_ context.Context, legID, key string) (Photo, error) {
 		return Photo{}, fmt.Errorf("photo %s: %w", key, workflow.ErrNotFound)
 	}
 	return p, nil
-}
-
-func (s *memStore) Photos(_ context.Context, legID string, keys []string) ([]Photo, error) {
-	s.count("Photos")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Photo
-	for _, k := range keys {
-		if p, ok := s.photos[legID+"/"+k]; ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
 }
 
 func (s *memStore) Courier(_ context.Context, id string) (Courier, error) {
@@ -253,6 +280,9 @@ type memCases struct {
 	// beforeApply, when set, runs (under the lock) before an event is
 	// applied: a racing change of the case.
 	beforeApply func(m *memCases)
+	// plans are the records of planned changes, by the version they end at.
+	plans       map[int64][]applied
+	storedCount int
 }
 
 func newMemCases(cs ...workflow.Case) *memCases {
@@ -317,6 +347,72 @@ func (m *memCases) apply(c workflow.Case, ev workflow.Event) (workflow.Case, err
 	if stored := m.cases[c.ID]; stored.Version != c.Version {
 		return workflow.Case{}, fmt.Errorf("case %s at version %d: %w", c.ID, stored.Version, workflow.ErrConflict)
 	}
+	next, rec, err := transition(c, ev)
+	if err != nil {
+		return workflow.Case{}, err
+	}
+	m.cases[c.ID] = next
+	m.events = append(m.events, rec)
+	return next, nil
+}
+
+// Plan chains the events next gives, as the workflow's Plan does; the
+// records of a plan wait in plans until the store commits it.
+func (m *memCases) Plan(c workflow.Case, next func(workflow.Case) workflow.Event) (workflow.Case, workflow.Change, bool, error) {
+	var (
+		recs []applied
+		ch   workflow.Change
+	)
+	at := c
+	for ev := next(at); ev != nil; ev = next(at) {
+		n, rec, err := transition(at, ev)
+		if err != nil {
+			return workflow.Case{}, workflow.Change{}, false, err
+		}
+		if len(recs) > 0 {
+			ch.Earlier = append(ch.Earlier, ch.Event)
+		}
+		ch.Event = workflow.EventRecord{CaseID: c.ID, Seq: n.Version, Name: string(rec.Name), Actor: rec.Actor}
+		recs, at = append(recs, rec), n
+	}
+	if len(recs) == 0 {
+		return c, workflow.Change{}, false, nil
+	}
+	ch.Case = at
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.plans == nil {
+		m.plans = map[int64][]applied{}
+	}
+	m.plans[at.Version] = recs
+	return at, ch, true, nil
+}
+
+// Stored counts the changes the desk reports stored.
+func (m *memCases) Stored(workflow.Change) {
+	m.mu.Lock()
+	m.storedCount++
+	m.mu.Unlock()
+}
+
+// commit stores a planned change if the case is still where the plan
+// started (false otherwise), as the store's MoveAndSync does.
+func (m *memCases) commit(ch workflow.Change) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.beforeApply != nil {
+		m.beforeApply(m)
+	}
+	if m.cases[ch.Case.ID].Version != ch.Case.Version-int64(len(ch.Earlier))-1 {
+		return false
+	}
+	m.cases[ch.Case.ID] = ch.Case
+	m.events = append(m.events, m.plans[ch.Case.Version]...)
+	return true
+}
+
+// transition is the memory workflow's transition table: c after ev.
+func transition(c workflow.Case, ev workflow.Event) (workflow.Case, applied, error) {
 	next := c
 	next.Verification.Results = slices.Clone(c.Verification.Results)
 	rec := applied{Name: ev.EventName(), Actor: ev.EventMeta().Actor}
@@ -334,36 +430,34 @@ func (m *memCases) apply(c workflow.Case, ev workflow.Event) (workflow.Case, err
 		next.Originals = &workflow.Originals{Waybill: e.Waybill}
 	case workflow.Deliver:
 		if c.Status != workflow.StatusDelivering {
-			return workflow.Case{}, invalid
+			return workflow.Case{}, applied{}, invalid
 		}
 		next.Status = workflow.StatusDelivered
 		next.Verification.Results = append(next.Verification.Results, e.Results...)
 		rec.Results = len(e.Results)
 	case workflow.StartVerification:
 		if c.Status != workflow.StatusDelivered {
-			return workflow.Case{}, invalid
+			return workflow.Case{}, applied{}, invalid
 		}
 		next.Verification.Required = slices.Clone(c.Terms.VerifyMaterials)
 		settle()
 	case workflow.RecordVerification:
 		if c.Status != workflow.StatusVerifying {
-			return workflow.Case{}, invalid
+			return workflow.Case{}, applied{}, invalid
 		}
 		next.Verification.Results = append(next.Verification.Results, e.Results...)
 		rec.Results = len(e.Results)
 		settle()
 	case workflow.DeliveryFailed:
 		if c.Status != workflow.StatusDelivering {
-			return workflow.Case{}, invalid
+			return workflow.Case{}, applied{}, invalid
 		}
 		next.Status = workflow.StatusApproved
 	default:
-		return workflow.Case{}, fmt.Errorf("memCases: %s: %w", ev.EventName(), workflow.ErrInvalidInput)
+		return workflow.Case{}, applied{}, fmt.Errorf("memCases: %s: %w", ev.EventName(), workflow.ErrInvalidInput)
 	}
 	next.Version++
-	m.cases[c.ID] = next
-	m.events = append(m.events, rec)
-	return next, nil
+	return next, rec, nil
 }
 
 // memIdentities matches one ID number per applicant.
@@ -414,6 +508,7 @@ type deskFixture struct {
 func newDeskFixture(t *testing.T, cs ...workflow.Case) *deskFixture {
 	t.Helper()
 	f := &deskFixture{store: newMemStore(), cases: newMemCases(cs...)}
+	f.store.cases = f.cases
 	f.store.couriers["cr-1"] = Courier{ID: "cr-1", Provider: "sf", Active: true}
 	f.store.couriers["cr-2"] = Courier{ID: "cr-2", Provider: "sf", Active: true}
 	f.store.couriers["cr-kd"] = Courier{ID: "cr-kd", Provider: "kuaidi100", Active: true}

@@ -18,8 +18,10 @@ const maxMoveRetries = 8
 // dup is true when the track was seen before: then nothing changed.
 // result, when set, computes the answer stored with the track from the
 // leg after the move, whether it changed, and the return leg it gave rise
-// to.
-func (s *Service) apply(ctx context.Context, legID string, read *Leg, t Track, m move, result func(next Leg, changed bool, back *Leg) []byte) (after Leg, dup bool, err error) {
+// to. withCase, when set, is the leg's case as read with it (and the legs
+// of that case): the change that brings it in step is then written with
+// the move when it can be, the leg returned synced.
+func (s *Service) apply(ctx context.Context, legID string, read *Leg, t Track, m move, result func(next Leg, changed bool, back *Leg) []byte, withCase *caseRead) (after Leg, dup bool, err error) {
 	for range maxMoveRetries {
 		var l Leg
 		if read != nil {
@@ -41,12 +43,11 @@ func (s *Service) apply(ctx context.Context, legID string, read *Leg, t Track, m
 		if result != nil {
 			t.Result = result(next, changed, back)
 		}
-		var upd *Leg
-		if changed {
-			upd = &next
-		}
-		switch err := s.cfg.Store.Move(ctx, t, upd, back); {
+		switch synced, err := s.store(ctx, t, next, changed, back, withCase); {
 		case err == nil:
+			if synced {
+				next.SyncedVersion = next.Version
+			}
 			return next, false, nil
 		case errors.Is(err, workflow.ErrDuplicate):
 			return l, true, nil
@@ -57,4 +58,31 @@ func (s *Service) apply(ctx context.Context, legID string, read *Leg, t Track, m
 		}
 	}
 	return Leg{}, false, fmt.Errorf("move leg %s: %w: too many concurrent changes", legID, workflow.ErrConflict)
+}
+
+// caseRead is a leg's case as read with the leg, and the legs of that case.
+type caseRead struct {
+	c    workflow.Case
+	legs []Leg
+}
+
+// store writes a move: the track, the leg when it changed (with the change
+// of its case, when withCase allows one to be planned: synced then says
+// whether the case took it) and the return leg.
+func (s *Service) store(ctx context.Context, t Track, next Leg, changed bool, back *Leg, withCase *caseRead) (synced bool, err error) {
+	if !changed {
+		return false, s.cfg.Store.Move(ctx, t, nil, back)
+	}
+	if withCase == nil || withCase.c.ID != next.CaseID {
+		return false, s.cfg.Store.Move(ctx, t, &next, back)
+	}
+	ch, ok := s.planSync(next, withCase.c, withCase.legs)
+	if !ok {
+		return false, s.cfg.Store.Move(ctx, t, &next, back)
+	}
+	synced, err = s.cfg.Store.MoveAndSync(ctx, t, next, back, ch)
+	if err == nil && synced {
+		s.cfg.Cases.Stored(ch)
+	}
+	return synced, err
 }

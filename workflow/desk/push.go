@@ -35,7 +35,7 @@ func (s *Service) Push(ctx context.Context, provider string, header map[string][
 	touched := map[string]bool{}
 	for i, ev := range push.Events {
 		t := Track{Source: provider, Key: ev.Key, State: ev.State, Code: ev.Code, At: ev.At, Actor: actor, Note: ev.Note}
-		l, dup, err := s.apply(ctx, targets[i], nil, t, move{state: ev.State, at: ev.At, actor: actor}, nil)
+		l, dup, err := s.apply(ctx, targets[i], nil, t, move{state: ev.State, at: ev.At, actor: actor}, nil, nil)
 		if err != nil {
 			return parcel.Push{}, err
 		}

@@ -100,7 +100,7 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 	}
 	key := courierID + ":" + req.ClientID
 	hash := s.scanHash(req)
-	found, err := s.cfg.Store.LookupScan(ctx, "courier", key, req.Waybill)
+	found, err := s.cfg.Store.LookupScan(ctx, "courier", key, req.Waybill, photoKeys(req))
 	if err != nil {
 		return ScanResult{}, err
 	}
@@ -125,9 +125,14 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 	actor := workflow.Actor{Kind: workflow.ActorCourier, ID: courierID}
 	m := move{state: stateOfScan(req.Kind), at: orNow(req.At, now), actor: actor, courierID: courierID}
 	if req.Kind == ScanDelivery {
-		if m.door, err = s.doorCheck(ctx, l, courierID, req); err != nil {
+		if m.door, err = s.doorCheck(ctx, l, courierID, req, found.Photos); err != nil {
 			return ScanResult{}, err
 		}
+	}
+	caseLegs := legsWith(found.Legs, func(o Leg) bool { return o.CaseID == l.CaseID })
+	var withCase *caseRead
+	if c, ok := found.Cases[l.CaseID]; ok {
+		withCase = &caseRead{c: c, legs: caseLegs}
 	}
 	t := Track{Source: "courier", Key: key, RequestHash: hash, State: m.state, Code: string(req.Kind), At: m.at, Actor: actor, Note: req.Note}
 	var out ScanResult
@@ -139,7 +144,7 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 		}
 		b, _ := json.Marshal(out)
 		return b
-	})
+	}, withCase)
 	switch {
 	case err != nil:
 		return ScanResult{}, err
@@ -152,9 +157,21 @@ func (s *Service) Scan(ctx context.Context, who Courier, req ScanRequest) (ScanR
 		return replay(prev, hash)
 	}
 	if out.Applied {
-		s.syncNow(ctx, after, legsWith(found.Legs, func(o Leg) bool { return o.CaseID == l.CaseID }))
+		// Nothing left to do when the case took its change with the move.
+		s.syncNow(ctx, after, caseLegs)
 	}
 	return out, nil
+}
+
+// photoKeys are the photos a scan's checks name.
+func photoKeys(req ScanRequest) []string {
+	keys := make([]string, 0, len(req.Checks))
+	for _, c := range req.Checks {
+		if c.PhotoKey != "" {
+			keys = append(keys, c.PhotoKey)
+		}
+	}
+	return keys
 }
 
 func resultOf(clientID string, l Leg) ScanResult {

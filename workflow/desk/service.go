@@ -14,11 +14,15 @@ import (
 
 // Cases is the part of the workflow the desk drives (*workflow.Service).
 // DoOn applies an event to a case as the desk has just read it (or as the
-// previous event left it), without reading it again.
+// previous event left it), without reading it again. Plan works out the
+// change a leg's news makes to its case without storing it, so the store
+// writes it with the leg's move (Store.MoveAndSync); Stored is told after.
 type Cases interface {
 	Get(ctx context.Context, id string) (workflow.Case, error)
 	Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error)
 	DoOn(ctx context.Context, c workflow.Case, ev workflow.Event, idem *workflow.IdempotencyRequest, guard *workflow.Guard) (workflow.Case, error)
+	Plan(c workflow.Case, next func(workflow.Case) workflow.Event) (workflow.Case, workflow.Change, bool, error)
+	Stored(ch workflow.Change)
 }
 
 // Recipients resolves the applicant's address book entry a case names

@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"time"
+
+	"zerovisit/workflow"
 )
 
 // Store keeps legs, their tracks, door photos and courier accounts. The
@@ -23,12 +25,19 @@ type Store interface {
 	// source and key were seen), the leg after it when it changed (version
 	// checked as UpdateLeg) and a new leg it gave rise to.
 	Move(ctx context.Context, t Track, changed *Leg, created *Leg) error
+	// MoveAndSync is Move of a changed leg together with ch, the change
+	// that brings the leg's case in step with it (workflow.Service.Plan),
+	// in one transaction, the leg then recorded as synced at its version.
+	// When the case moved on since ch was planned, the move is stored
+	// alone, the leg left unsynced, and synced is false.
+	MoveAndSync(ctx context.Context, t Track, changed Leg, created *Leg, ch workflow.Change) (synced bool, err error)
 	// Track returns the track with a source and key.
 	Track(ctx context.Context, source, key string) (Track, error)
 	// LookupScan returns, in one read, the track with a source and key
-	// (nil when there is none) and the legs of every case that has a leg
-	// under waybill, newest first.
-	LookupScan(ctx context.Context, source, key, waybill string) (ScanLookup, error)
+	// (nil when there is none), the legs of every case that has a leg
+	// under waybill, newest first, their cases, and those legs' photos
+	// with one of photoKeys.
+	LookupScan(ctx context.Context, source, key, waybill string, photoKeys []string) (ScanLookup, error)
 	// Tracks returns a leg's tracks, oldest first.
 	Tracks(ctx context.Context, legID string) ([]Track, error)
 	// CaseLegs returns the legs of a case, oldest first.
@@ -51,9 +60,6 @@ type Store interface {
 	AddPhoto(ctx context.Context, p Photo) error
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
-	// Photos returns the photos of a leg with one of the keys (none is
-	// not an error), in one read.
-	Photos(ctx context.Context, legID string, keys []string) ([]Photo, error)
 
 	// CreateCourier stores a courier account; ErrDuplicate for a phone in use.
 	CreateCourier(ctx context.Context, c Courier) error
@@ -74,4 +80,9 @@ type ScanLookup struct {
 	// Legs are the legs of every case with a leg under the waybill, newest
 	// first.
 	Legs []Leg
+	// Cases are the cases of Legs, by id, as read with them.
+	Cases map[string]workflow.Case
+	// Photos are the photos of Legs with one of the keys asked for: their
+	// leg, key, SM3, size, type and courier (not when they were taken).
+	Photos []Photo
 }

@@ -37,7 +37,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 	for _, l := range still {
 		t := Track{Source: "system", Key: "lost:" + l.ID, State: parcel.StateLost, At: s.cfg.Now(), Actor: deskActor, Note: "长时间无物流轨迹，按遗失处理"}
-		after, dup, err := s.apply(ctx, l.ID, nil, t, move{state: parcel.StateLost, actor: deskActor}, nil)
+		after, dup, err := s.apply(ctx, l.ID, nil, t, move{state: parcel.StateLost, actor: deskActor}, nil, nil)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -94,7 +94,7 @@ func (s *Service) cancelEnded(ctx context.Context) (int, error) {
 			continue
 		}
 		t := Track{Source: "system", Key: "cancel:" + l.ID, State: stateCancelled, At: s.cfg.Now(), Actor: deskActor, Note: "办件已终止，取消寄件"}
-		if _, dup, err := s.apply(ctx, l.ID, nil, t, move{state: stateCancelled, actor: deskActor}, nil); err != nil {
+		if _, dup, err := s.apply(ctx, l.ID, nil, t, move{state: stateCancelled, actor: deskActor}, nil, nil); err != nil {
 			errs = append(errs, err)
 		} else if !dup {
 			n++

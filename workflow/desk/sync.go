@@ -47,6 +47,17 @@ func actorOf(l Leg) workflow.Actor {
 
 // syncPickup records the stage of the collection of originals.
 func (s *Service) syncPickup(ctx context.Context, l Leg) error {
+	ev, ok := pickupEvent(l)
+	if !ok {
+		return nil
+	}
+	_, err := s.cfg.Cases.Do(ctx, l.CaseID, ev, nil)
+	return s.tolerate(ctx, l, err)
+}
+
+// pickupEvent is the stage of the collection of originals pickup leg l
+// has reached (false: none yet).
+func pickupEvent(l Leg) (workflow.CollectOriginals, bool) {
 	ev := workflow.CollectOriginals{Meta: workflow.Meta{Actor: actorOf(l)}, Waybill: l.Waybill, Materials: l.Materials}
 	switch reason, failed := l.Status.failure(); {
 	case l.Status == StatusDelivered:
@@ -56,10 +67,41 @@ func (s *Service) syncPickup(ctx context.Context, l Leg) error {
 	case l.Status.rank() >= StatusPickedUp.rank():
 		ev.Stage = workflow.OriginalsPickedUp
 	default:
-		return nil
+		return ev, false
 	}
-	_, err := s.cfg.Cases.Do(ctx, l.CaseID, ev, nil)
-	return s.tolerate(ctx, l, err)
+	return ev, true
+}
+
+// planSync works out the change that brings case c, as read with the leg,
+// in step with leg l (after its move; caseLegs are the legs of c as read),
+// to be written with the move. false leaves it to sync after the move: no
+// change to plan, or one the workflow refuses (sync knows which refusals
+// to tolerate).
+func (s *Service) planSync(l Leg, c workflow.Case, caseLegs []Leg) (workflow.Change, bool) {
+	var next func(workflow.Case) workflow.Event
+	switch l.Kind {
+	case KindPickup:
+		ev, ok := pickupEvent(l)
+		if !ok {
+			return workflow.Change{}, false
+		}
+		next = func(at workflow.Case) workflow.Event {
+			if at.Version > c.Version {
+				return nil
+			}
+			return ev
+		}
+	case KindDelivery:
+		if superseded(l, caseLegs) {
+			return workflow.Change{}, false
+		}
+		results := doorResults(l.Door)
+		next = func(at workflow.Case) workflow.Event { return deliveryEvent(l, at, results) }
+	default:
+		return workflow.Change{}, false
+	}
+	_, ch, ok, err := s.cfg.Cases.Plan(c, next)
+	return ch, ok && err == nil
 }
 
 // syncDelivery hands the result over in the workflow, with the checks made
