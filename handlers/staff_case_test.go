@@ -269,10 +269,13 @@ func TestStaffIntakeAndVerification(t *testing.T) {
 		bad[k] = v
 	}
 	bad["applicant"] = map[string]string{"name": "张三", "id_number": "330106198503121232"}
-	if r := env.do(http.MethodPost, "/api/v1/staff/intake", clerk, bad); r.Code != http.StatusUnprocessableEntity || r.errCode() != "invalid_id_number" {
+	if r := env.do(http.MethodPost, "/api/v1/staff/intake", clerk, bad, "Idempotency-Key", "intake-bad-1"); r.Code != http.StatusUnprocessableEntity || r.errCode() != "invalid_id_number" {
 		t.Errorf("intake with a bad ID number = %d %s", r.Code, r.Raw)
 	}
-	r := env.do(http.MethodPost, "/api/v1/staff/intake", clerk, intake)
+	if r := env.do(http.MethodPost, "/api/v1/staff/intake", clerk, intake); r.Code != http.StatusBadRequest || r.errCode() != "idempotency_key_required" {
+		t.Errorf("intake without an Idempotency-Key = %d %s, want 400 idempotency_key_required", r.Code, r.Raw)
+	}
+	r := env.do(http.MethodPost, "/api/v1/staff/intake", clerk, intake, "Idempotency-Key", "intake-ok-1")
 	if r.Code != http.StatusCreated {
 		t.Fatalf("intake = %d %s", r.Code, r.Raw)
 	}

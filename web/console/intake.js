@@ -49,6 +49,7 @@
       });
     });
 
+    var lastBody = null, lastKey = null;
     var submit = function (ev) {
       ev.preventDefault();
       if (!current) { ZV.flash("请选择办理事项", true); return; }
@@ -61,7 +62,12 @@
       var body = { item_code: current.code, applicant_type: val("intake-type"), company_uscc: val("intake-uscc"),
         applicant: { name: val("intake-name"), id_number: val("intake-id"), phone: val("intake-phone") },
         materials: mats, commitment_signed: signed.checked, delivery: { method: delivery.value } };
-      ZV.call("POST", "/api/v1/staff/intake", body).then(function (r) {
+      // One key per application: sending the same form again (a lost
+      // answer, a double click) reuses it and opens no second case; a
+      // corrected form is a new application with a key of its own.
+      var sent = JSON.stringify(body);
+      if (sent !== lastBody) { lastBody = sent; lastKey = ZV.newKey(); }
+      ZV.call("POST", "/api/v1/staff/intake", body, { idempotencyKey: lastKey }).then(function (r) {
         ZV.flash("已收件：" + r.case.number + "（申请人 " + r.applicant.name + "）");
         ZV.go("#/case/" + encodeURIComponent(r.case.id));
       }, ZV.showError);

@@ -245,8 +245,12 @@ type memCases struct {
 	mu    sync.Mutex
 	cases map[string]workflow.Case
 	idem  map[string]workflow.Idempotency
-	// claims answers a change's guard, as the store's claim table does.
+	// claims answers a change's guard, as the store's claim table does,
+	// and takes a new case's hold.
 	claims *memStaff
+	// failCreates fails that many case creations, as a lost connection
+	// would, storing nothing.
+	failCreates int
 }
 
 func (m *memCases) CreateCase(_ context.Context, ch workflow.Change) error {
@@ -255,8 +259,17 @@ func (m *memCases) CreateCase(_ context.Context, ch workflow.Change) error {
 	if _, dup := m.cases[ch.Case.ID]; dup {
 		return workflow.ErrDuplicate
 	}
+	if m.failCreates > 0 {
+		m.failCreates--
+		return errors.New("connection reset")
+	}
 	m.cases[ch.Case.ID] = ch.Case
 	m.keep(ch)
+	if h := ch.Hold; h != nil {
+		m.claims.mu.Lock()
+		m.claims.claims[ch.Case.ID] = staff.Claim{CaseID: ch.Case.ID, StaffID: h.StaffID, Department: h.Department, ClaimedAt: h.At, ExpiresAt: h.Until}
+		m.claims.mu.Unlock()
+	}
 	return nil
 }
 
@@ -296,6 +309,13 @@ func (c claimedCases) CaseAndClaim(ctx context.Context, id string, at time.Time)
 		*f = nil
 	}
 	return cs, cl, ok, err
+}
+
+// count is how many cases are stored.
+func (m *memCases) count() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.cases)
 }
 
 func (m *memCases) keep(ch workflow.Change) {
@@ -467,6 +487,7 @@ type env struct {
 	svc     *staff.Service
 	store   *memStaff
 	cases   *failingCases
+	mem     *memCases
 	numbers *counter
 	pop     *population
 	checks  int
@@ -493,6 +514,7 @@ func newEnv(tb testing.TB) *env {
 	e.store = newMemStaff(account(clerkGA, "甲"), account(clerkGB, "乙"), account(clerkSC, "丙"), account(superGA, "丁"), account(admin, "管理员"))
 	engine := items(tb)
 	mem := &memCases{cases: map[string]workflow.Case{}, idem: map[string]workflow.Idempotency{}, claims: e.store}
+	e.mem = mem
 	e.cases = &failingCases{Service: workflow.NewService(mem, engine, func() time.Time { return e.now })}
 	svc, err := staff.New(staff.Config{
 		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Claimed: claimedCases{cases: mem, store: e.store, afterRead: &e.afterRead}, Engine: engine,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"regexp"
 	"strings"
 	"time"
@@ -53,46 +52,67 @@ type intakeOf struct {
 
 // Intake registers a walk-in application into the same workflow as online
 // ones: the applicant is found or registered after a real-name check, the
-// credit library is asked, and the case is opened and submitted by the
-// clerk, who then holds it. The submission is tried on the engine first,
-// so a refused one stores nothing.
+// credit library is asked, and the case is opened, submitted by the clerk
+// and held by them, in one transaction: a failure stores no case at all.
 //
-// With idem, a retry answers as the first time and opens no second case:
-// the case id is derived from the key, its opening and its submission are
-// each recorded under the key, and a case a failed attempt left opened but
-// not submitted is submitted by the retry.
+// The Idempotency-Key (idem) is required: a retry answers as the first
+// time, before any remote party is asked, and opens no second case; two
+// attempts racing with one key open one case, its id derived from the key.
 func (s *Service) Intake(ctx context.Context, who Caller, r IntakeRequest, idem *workflow.IdempotencyRequest) (Intake, error) {
 	if s.cfg.Population == nil || s.cfg.Sealer == nil || s.cfg.Numbers == nil || s.cfg.Credit == nil || s.cfg.Cases == nil {
 		return Intake{}, workflow.Refuse(workflow.ErrUnavailable, "intake_disabled", "窗口收件未启用")
+	}
+	if idem == nil {
+		return Intake{}, refuse(workflow.ErrMalformed, "idempotency_key_required", "窗口收件须携带幂等键（Idempotency-Key），以免重复提交产生两件办件", field("Idempotency-Key"))
 	}
 	now := s.cfg.Now()
 	in, err := s.checkIntake(ctx, who, r, now)
 	if err != nil {
 		return Intake{}, err
 	}
-	applicant, err := s.register(ctx, in.person.Name, in.person.IDNumber, in.person.Phone)
+	cs, err := s.cfg.Cases.OpenSubmitted(ctx, idem, func(ctx context.Context) (workflow.Opening, error) {
+		return s.opening(ctx, who, in, r, idem, now)
+	})
 	if err != nil {
 		return Intake{}, err
 	}
+	cl, err := s.liveClaim(ctx, cs.ID)
+	if err != nil {
+		return Intake{}, err
+	}
+	if cl == nil || cl.StaffID != who.ID {
+		// A retry after the clerk's hold ran out, or after another took it.
+		if cl, err = s.intakeClaim(ctx, who, cs); err != nil {
+			return Intake{}, err
+		}
+	}
+	s.cfg.Log.InfoContext(ctx, "counter intake", "staff_id", who.ID, "case_id", cs.ID, "status", cs.Status)
+	return Intake{Case: cs, Claim: *cl, ApplicantID: cs.ApplicantID, Applicant: in.person}, nil
+}
+
+// opening registers the applicant and makes the case a new intake opens:
+// its draft (id from the key, a fresh number), the clerk's submission and
+// the clerk's hold on it. It runs for a new request only.
+func (s *Service) opening(ctx context.Context, who Caller, in intakeOf, r IntakeRequest, idem *workflow.IdempotencyRequest, now time.Time) (workflow.Opening, error) {
+	applicant, err := s.register(ctx, in.person.Name, in.person.IDNumber, in.person.Phone)
+	if err != nil {
+		return workflow.Opening{}, err
+	}
 	draft, ev := s.counterSubmission(ctx, who, in, r, applicant, now)
-	// Dry run: nothing is stored for a submission the engine refuses.
+	draft.ID = keyedCaseID(idem)
+	// Tried on the engine first, so a refused one draws no case number.
 	trial, _, err := s.cfg.Engine.New(draft)
 	if err == nil {
 		_, _, _, err = s.cfg.Engine.Apply(trial, ev)
 	}
 	if err != nil {
-		return Intake{}, err
+		return workflow.Opening{}, err
 	}
-	cs, err := s.openAndSubmit(ctx, draft, ev, idem)
-	if err != nil {
-		return Intake{}, err
+	if draft.Number, err = s.cfg.Numbers.NextCaseNumber(ctx, draft.At); err != nil {
+		return workflow.Opening{}, err
 	}
-	cl, err := s.intakeClaim(ctx, who, cs, idem != nil)
-	if err != nil {
-		return Intake{}, err
-	}
-	s.cfg.Log.InfoContext(ctx, "counter intake", "staff_id", who.ID, "case_id", cs.ID, "status", cs.Status)
-	return Intake{Case: cs, Claim: cl, ApplicantID: applicant, Applicant: in.person}, nil
+	return workflow.Opening{Draft: draft, Submit: ev,
+		Hold: &workflow.Hold{StaffID: who.ID, Department: who.Department, At: now, Until: now.Add(s.cfg.ClaimLease)}}, nil
 }
 
 // checkIntake checks the application: an item of the caller's department,
@@ -181,38 +201,6 @@ func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf
 	return draft, ev
 }
 
-// openAndSubmit numbers, opens and submits the case. With idem the case id
-// comes from the key, so a retry finds the case (and its number) again,
-// and both steps answer a retry from their record.
-func (s *Service) openAndSubmit(ctx context.Context, draft workflow.Draft, ev workflow.Submit, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
-	var opened, submitted *workflow.IdempotencyRequest
-	if idem != nil {
-		draft.ID = keyedCaseID(idem)
-		o, sub := *idem, *idem
-		o.Scope, sub.Scope = idem.Scope+":open", idem.Scope+":submit"
-		opened, submitted = &o, &sub
-		earlier, err := s.cfg.Cases.Get(ctx, draft.ID)
-		switch {
-		case err == nil:
-			draft.Number = earlier.Number
-		case !errors.Is(err, workflow.ErrNotFound):
-			return workflow.Case{}, err
-		}
-	}
-	if draft.Number == "pending" {
-		n, err := s.cfg.Numbers.NextCaseNumber(ctx, draft.At)
-		if err != nil {
-			return workflow.Case{}, err
-		}
-		draft.Number = n
-	}
-	cs, err := s.cfg.Cases.Create(ctx, draft, opened)
-	if err != nil {
-		return workflow.Case{}, err
-	}
-	return s.cfg.Cases.Do(ctx, cs.ID, ev, submitted)
-}
-
 // keyedCaseID is the case id an idempotent intake opens: a hash of the
 // key and its scope, in the form of a UUID.
 func keyedCaseID(idem *workflow.IdempotencyRequest) string {
@@ -221,21 +209,12 @@ func keyedCaseID(idem *workflow.IdempotencyRequest) string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// intakeClaim gives the clerk the case. A retry (keyed) keeps the claim the
-// first attempt took.
-func (s *Service) intakeClaim(ctx context.Context, who Caller, cs workflow.Case, keyed bool) (Claim, error) {
-	if keyed {
-		cl, err := s.liveClaim(ctx, cs.ID)
-		if err != nil {
-			return Claim{}, err
-		}
-		if cl != nil && cl.StaffID == who.ID {
-			return *cl, nil
-		}
-	}
+// intakeClaim gives the clerk the case again on a retry that found their
+// hold gone.
+func (s *Service) intakeClaim(ctx context.Context, who Caller, cs workflow.Case) (*Claim, error) {
 	cl, err := s.cfg.Store.Claim(ctx, cs.ID, cs.Department, who.ID, s.cfg.Now(), s.cfg.ClaimLease)
 	if err != nil {
-		return Claim{}, claimError(err)
+		return nil, claimError(err)
 	}
-	return cl, nil
+	return &cl, nil
 }

@@ -11,10 +11,15 @@ import (
 	"zerovisit/workflow/staff"
 )
 
+// intakeKey is an Idempotency-Key of clerkGA's intake n.
+func intakeKey(n string) *workflow.IdempotencyRequest {
+	return &workflow.IdempotencyRequest{Scope: "staff-intake:k-ga", Key: "intake-" + n, RequestHash: "h-" + n}
+}
+
 func TestIntake(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	in, err := e.svc.Intake(ctx, clerkGA, intake(), nil)
+	in, err := e.svc.Intake(ctx, clerkGA, intake(), intakeKey("1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,9 +40,15 @@ func TestIntake(t *testing.T) {
 	if _, ok, _ := e.svc.WalkinHolder(ctx, "u-li"); ok {
 		t.Error("an online citizen taken for a walk-in")
 	}
-	again, err := e.svc.Intake(ctx, clerkGA, intake(), nil)
+	again, err := e.svc.Intake(ctx, clerkGA, intake(), intakeKey("2"))
 	if err != nil || again.ApplicantID != in.ApplicantID || again.Case.ID == in.Case.ID {
-		t.Errorf("second intake without a key: applicant %q case %q, want the same person in a new case", again.ApplicantID, again.Case.ID)
+		t.Errorf("second intake under a new key: applicant %q case %q, want the same person in a new case", again.ApplicantID, again.Case.ID)
+	}
+	// Without a key nothing happens: a retry could open a second case.
+	_, err = e.svc.Intake(ctx, clerkGA, intake(), nil)
+	refusal(t, err, workflow.ErrMalformed, "idempotency_key_required")
+	if e.numbers.n != 2 {
+		t.Errorf("%d case numbers drawn, want 2", e.numbers.n)
 	}
 }
 
@@ -63,7 +74,7 @@ func TestIntakeRefusals(t *testing.T) {
 			e := newEnv(t)
 			r := intake()
 			tc.change(&r)
-			_, err := e.svc.Intake(ctx, clerkGA, r, nil)
+			_, err := e.svc.Intake(ctx, clerkGA, r, intakeKey("1"))
 			if tc.code == "" {
 				if !errors.Is(err, tc.kind) {
 					t.Fatalf("err = %v, want %v", err, tc.kind)
@@ -79,7 +90,7 @@ func TestIntakeRefusals(t *testing.T) {
 	t.Run("PopulationDown", func(t *testing.T) {
 		e := newEnv(t)
 		e.pop.down = true
-		if _, err := e.svc.Intake(ctx, clerkGA, intake(), nil); !errors.Is(err, workflow.ErrUnavailable) {
+		if _, err := e.svc.Intake(ctx, clerkGA, intake(), intakeKey("1")); !errors.Is(err, workflow.ErrUnavailable) {
 			t.Errorf("err = %v, want unavailable", err)
 		}
 	})
@@ -87,7 +98,7 @@ func TestIntakeRefusals(t *testing.T) {
 		e := newEnv(t)
 		r := intake()
 		r.Applicant = staff.Applicant{Name: "李四", IDNumber: liID}
-		if in, err := e.svc.Intake(ctx, clerkGA, r, nil); err != nil || in.ApplicantID != "u-li" {
+		if in, err := e.svc.Intake(ctx, clerkGA, r, intakeKey("1")); err != nil || in.ApplicantID != "u-li" {
 			t.Errorf("applicant = %q %v, want the online citizen u-li", in.ApplicantID, err)
 		}
 	})
@@ -128,19 +139,23 @@ func TestIntakeIdempotent(t *testing.T) {
 			t.Errorf("another clerk's key opened %v %v, want a case of its own", in.Case.ID, err)
 		}
 	})
-	t.Run("SubmitsWhatAFailedAttemptOpened", func(t *testing.T) {
+	t.Run("AFailedAttemptLeavesNothing", func(t *testing.T) {
+		// The write of the case is lost: nothing of the intake is stored,
+		// no draft is left behind, and the retry opens the one case.
 		e := newEnv(t)
-		e.cases.failSubmits = 1
+		e.mem.failCreates = 1
 		if _, err := e.svc.Intake(ctx, clerkGA, intake(), key); err == nil {
-			t.Fatal("the failing submission succeeded")
+			t.Fatal("the failing write succeeded")
+		}
+		if n := e.mem.count(); n != 0 {
+			t.Fatalf("%d cases stored by a failed intake, want none", n)
 		}
 		in, err := e.svc.Intake(ctx, clerkGA, intake(), key)
-		if err != nil || in.Case.Status != workflow.StatusSubmitted {
-			t.Fatalf("retry = %v %v", in.Case.Status, err)
+		if err != nil || in.Case.Status != workflow.StatusSubmitted || in.Claim.StaffID != clerkGA.ID {
+			t.Fatalf("retry = %v %+v %v", in.Case.Status, in.Claim, err)
 		}
-		opened, err := e.cases.Get(ctx, in.Case.ID)
-		if err != nil || opened.Status != workflow.StatusSubmitted || e.numbers.n != 1 {
-			t.Errorf("case %v %v after %d numbers, want the one case submitted", opened.Status, err, e.numbers.n)
+		if n := e.mem.count(); n != 1 {
+			t.Errorf("%d cases after the retry, want 1", n)
 		}
 	})
 }
@@ -148,7 +163,7 @@ func TestIntakeIdempotent(t *testing.T) {
 func TestCheckMaterial(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	in, err := e.svc.Intake(ctx, clerkGA, intake(), nil)
+	in, err := e.svc.Intake(ctx, clerkGA, intake(), intakeKey("1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,8 @@ type Cases interface {
 	// DoOn applies ev to the case as the caller read it, the guard
 	// checked as the change is written.
 	DoOn(ctx context.Context, c workflow.Case, ev workflow.Event, idem *workflow.IdempotencyRequest, guard *workflow.Guard) (workflow.Case, error)
+	// OpenSubmitted opens, submits and holds a case in one transaction.
+	OpenSubmitted(ctx context.Context, idem *workflow.IdempotencyRequest, build func(context.Context) (workflow.Opening, error)) (workflow.Case, error)
 }
 
 // ClaimedCases reads a case together with its live claim at `at` (ok

@@ -47,7 +47,7 @@ func TestCounterIntakeToVerification(t *testing.T) {
 		t.Fatalf("scan = %d %+v", resp.StatusCode, scan)
 	}
 	intake := func(name, idNumber string) (int, map[string]any) {
-		return call(t, app, http.MethodPost, "/api/v1/staff/intake", token, map[string]any{
+		return callWithKey(t, app, "/api/v1/staff/intake", token, "intake-"+idNumber, map[string]any{
 			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": name, "id_number": idNumber, "phone": "13900001111"},
 			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 				{"code": "djsqs", "source": "upload", "ref": scan.Key}, {"code": "jycssyzm", "source": "upload", "ref": scan.Key}},

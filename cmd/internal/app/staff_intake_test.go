@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
 	"testing"
 
 	"zerovisit/workflow/staff"
@@ -59,11 +60,50 @@ func TestCounterIntakeIdempotent(t *testing.T) {
 	if e, _ := bad["error"].(map[string]any); code != http.StatusBadRequest || e["code"] != "invalid_idempotency_key" {
 		t.Errorf("malformed key = %d %v, want 400 invalid_idempotency_key", code, bad)
 	}
-	if code, _ := intake("", "13900001111"); code != http.StatusCreated {
-		t.Errorf("intake without a key = %d, want 201", code)
+	code, none := intake("", "13900001111")
+	if e, _ := none["error"].(map[string]any); code != http.StatusBadRequest || e["code"] != "idempotency_key_required" {
+		t.Errorf("intake without a key = %d %v, want 400 idempotency_key_required", code, none)
 	}
-	if got, want := counterCases(), 2; got != want {
+	if got, want := counterCases(), 1; got != want {
 		t.Errorf("%d cases, want %d", got, want)
+	}
+
+	// The clerk double-clicks: parallel attempts with one key open one case.
+	const n = 6
+	ids := make(chan any, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			code, body := intake("intake-double-0002", "13900003333")
+			if code != http.StatusCreated {
+				t.Errorf("parallel intake = %d %v", code, body)
+				return
+			}
+			ids <- body["case"].(map[string]any)["id"]
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[any]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	if len(seen) != 1 || counterCases() != 2 {
+		t.Errorf("parallel intakes with one key answered cases %v, %d cases stored; want one", seen, counterCases())
+	}
+	var events, claims, logs int
+	caseID := func() any {
+		for id := range seen {
+			return id
+		}
+		return nil
+	}()
+	db := app.db.Gorm()
+	_ = db.Raw(`SELECT count(*) FROM case_events WHERE case_id = ?`, caseID).Row().Scan(&events)
+	_ = db.Raw(`SELECT count(*) FROM case_claims WHERE case_id = ? AND staff_id = ?`, caseID, id).Row().Scan(&claims)
+	_ = db.Raw(`SELECT count(*) FROM case_staff_log WHERE case_id = ?`, caseID).Row().Scan(&logs)
+	if events != 2 || claims != 1 || logs != 1 {
+		t.Errorf("the intake stored %d events, %d claims and %d staff log entries; want the opening and the submission, the clerk's claim and its entry", events, claims, logs)
 	}
 }
 
