@@ -18,8 +18,9 @@ import (
 type Config struct {
 	// Addr is the address the HTTP server listens on.
 	Addr string `env:"ADDR"`
-	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on this
-	// loopback address, apart from the API; empty (the default) serves none.
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) and the
+	// metrics (/metrics) on this loopback address, apart from the API;
+	// empty (the default) serves none.
 	DebugAddr string `env:"DEBUG_ADDR"`
 	// DatabaseURL is a postgres:// URL, or a path to an SQLite file (the embedded default).
 	DatabaseURL string `env:"DATABASE_URL" secret:"url"`
@@ -30,6 +31,10 @@ type Config struct {
 	// AdminToken is the bearer token of the operator API (/api/v1/admin/…);
 	// empty disables that API.
 	AdminToken string `env:"ADMIN_TOKEN" secret:"true"`
+	// MetricsToken is the bearer token /metrics asks for on the API's
+	// listener; empty, /metrics answers there to nobody (the debug listener,
+	// DebugAddr, serves it on loopback without one).
+	MetricsToken string `env:"METRICS_TOKEN" secret:"true"`
 	// TokenSecret signs access and refresh tokens (HMAC-SHA256); every
 	// replica needs the same one. Empty with SQLite: kept in a key file
 	// beside the database.
@@ -460,6 +465,9 @@ func (c Config) Validate() error {
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 32 {
 		bad("ADMIN_TOKEN", "must be at least 32 characters")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		bad("METRICS_TOKEN", "must be at least 32 characters")
 	}
 	if c.HTTP.MaxBodyBytes < 1024 || c.HTTP.MaxBodyBytes > 64<<20 {
 		bad("HTTP_MAX_BODY_BYTES", "must be between 1024 and 67108864")

@@ -178,6 +178,7 @@ func (a *App) serve(ctx context.Context) error {
 		Service:        a.svc,
 		Outbox:         a.repo,
 		AdminToken:     a.cfg.AdminToken,
+		MetricsToken:   a.cfg.MetricsToken,
 
 		DepartmentCallback: a.departmentCallback,
 		Tokens:             a.tokens,

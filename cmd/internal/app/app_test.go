@@ -369,6 +369,7 @@ func TestDeadEffectsVisibleAndRedriven(t *testing.T) {
 		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
 		"ZEROVISIT_DATABASE_URL":               filepath.Join(t.TempDir(), "zv.db"),
 		"ZEROVISIT_ADMIN_TOKEN":                token,
+		"ZEROVISIT_METRICS_TOKEN":              token,
 		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "20ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1",
 		"ZEROVISIT_LOG_LEVEL":                  "error",

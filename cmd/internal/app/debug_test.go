@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -40,6 +42,56 @@ func TestProfilerOnlyOnItsLoopbackAddress(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "DEBUG_ADDR") {
 			t.Errorf("DEBUG_ADDR %s: %v, want refused", addr, err)
 		}
+	}
+}
+
+// TestMetricsNotPublic: on the API's listener /metrics answers only with
+// ZEROVISIT_METRICS_TOKEN as a bearer token (without one set, nobody), with
+// the error shape otherwise; the debug listener, on loopback, serves it.
+func TestMetricsNotPublic(t *testing.T) {
+	const token = "metrics-token-for-tests-0123456789abcdef"
+	get := func(url, authorization string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	refusedWith := func(what string, status int, body, code string) {
+		t.Helper()
+		var e apiErrorBody
+		if err := json.Unmarshal([]byte(body), &e); status != http.StatusUnauthorized || err != nil || e.Error.Code != code || e.Error.Message == "" {
+			t.Errorf("%s = %d %.200s, want 401 %s in the error shape", what, status, body, code)
+		}
+	}
+
+	port := freePorts(t, 1)[0]
+	app := openTestApp(t, nil, map[string]string{"ZEROVISIT_DEBUG_ADDR": "127.0.0.1:" + port, "ZEROVISIT_METRICS_TOKEN": token})
+	api := "http://" + app.DisplayAddr() + "/metrics"
+	st, body := get(api, "")
+	refusedWith("/metrics without a token", st, body, "unauthorized")
+	st, body = get(api, "Bearer not-the-metrics-token-0123456789abcdef")
+	refusedWith("/metrics with a wrong token", st, body, "unauthorized")
+	if st, body := get(api, "Bearer "+token); st != http.StatusOK || !strings.Contains(body, "zerovisit_http_requests_total") {
+		t.Errorf("/metrics with the token = %d %.200s", st, body)
+	}
+	if st, body := get("http://127.0.0.1:"+port+"/metrics", ""); st != http.StatusOK || !strings.Contains(body, "zerovisit_outbox_entries") {
+		t.Errorf("/metrics on the debug listener = %d %.200s", st, body)
+	}
+
+	open := openTestApp(t, nil, nil)
+	st, body = get("http://"+open.DisplayAddr()+"/metrics", "")
+	refusedWith("/metrics with no token configured", st, body, "metrics_disabled")
+	if _, err := configs.Load(envOf(map[string]string{"ZEROVISIT_DATABASE_URL": "x.db", "ZEROVISIT_METRICS_TOKEN": "short"})); err == nil ||
+		!strings.Contains(err.Error(), "METRICS_TOKEN") {
+		t.Errorf("a short metrics token = %v, want refused", err)
 	}
 }
 
