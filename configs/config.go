@@ -144,6 +144,9 @@ type Courier struct {
 	// LostAfter is how long a parcel past pickup may go without moving
 	// before it is declared lost.
 	LostAfter time.Duration `env:"LOST_AFTER"`
+	// PushWindow is how old a route point in a provider's push may be; a
+	// push carrying an older one (a replay of a captured push) is refused.
+	PushWindow time.Duration `env:"PUSH_WINDOW"`
 	// SweepInterval is how often legs are brought in step with their cases
 	// and checked for parcels that stopped moving.
 	SweepInterval time.Duration `env:"SWEEP_INTERVAL"`
@@ -183,6 +186,9 @@ func (c Courier) validate(bad func(name, why string), sandbox bool) {
 	}
 	if c.LostAfter <= 0 {
 		bad("COURIER_LOST_AFTER", "must be a positive duration such as 168h")
+	}
+	if c.PushWindow < time.Minute || c.PushWindow > 30*24*time.Hour {
+		bad("COURIER_PUSH_WINDOW", "must be between 1m and 720h, such as 72h")
 	}
 	if c.SweepInterval <= 0 {
 		bad("COURIER_SWEEP_INTERVAL", "must be a positive duration such as 30s")
@@ -430,7 +436,7 @@ func Default() Config {
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
 			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
-			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
+			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
 		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour},
 		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
