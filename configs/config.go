@@ -69,9 +69,12 @@ type Config struct {
 // Parties configures the external government systems. With Sandbox on (the
 // default) each is an in-process sandbox on a loopback port that speaks its
 // protocol, and the endpoints below are ignored; production turns Sandbox
-// off and points the same clients at the real systems.
+// off and points the same clients at the real systems. With a PostgreSQL
+// database Sandbox has no default: it must be given (RequireSandboxChoice).
 type Parties struct {
 	Sandbox bool `env:"SANDBOX"`
+	// sandboxGiven records that Load found PARTY_SANDBOX set.
+	sandboxGiven bool
 	// SandboxURL, with Sandbox on, is a shared sandbox process (`zerovisit
 	// sandboxes`) to use instead of starting one in this process: several
 	// replicas then see one WeChat, one courier company and one set of
@@ -441,6 +444,25 @@ func Default() Config {
 		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
 	}
+}
+
+// Postgres reports whether DatabaseURL is a PostgreSQL URL (as models.Open
+// reads it) rather than an SQLite file.
+func (c Config) Postgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// RequireSandboxChoice refuses a PostgreSQL database unless PARTY_SANDBOX
+// was given, true or false: the sandboxes are on by default for the
+// embedded store, so that one command runs the product, but a production
+// deploy that forgot the setting must not serve against fake parties.
+// Everything that opens the parties calls it.
+func (c Config) RequireSandboxChoice() error {
+	if c.Postgres() && !c.Parties.sandboxGiven {
+		return &InvalidError{Problems: []string{Prefix + "PARTY_SANDBOX must be set, to false (the real parties) or true " +
+			"(the sandboxes), when ZEROVISIT_DATABASE_URL is a PostgreSQL database: it has no default there"}}
+	}
+	return nil
 }
 
 // Validate checks the configuration and names the variable at fault.

@@ -118,3 +118,35 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		})
 	}
 }
+
+// TestPostgresSandboxHasNoDefault: with a PostgreSQL database the sandbox
+// setting must be given; SQLite keeps the sandboxes on by default.
+func TestPostgresSandboxHasNoDefault(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env     map[string]string
+		refused bool
+	}{
+		"PostgresUnset":    {map[string]string{"ZEROVISIT_DATABASE_URL": "postgres://db/zv"}, true},
+		"PostgresqlUnset":  {map[string]string{"ZEROVISIT_DATABASE_URL": "postgresql://db/zv"}, true},
+		"PostgresOn":       {map[string]string{"ZEROVISIT_DATABASE_URL": "postgres://db/zv", "ZEROVISIT_PARTY_SANDBOX": "true"}, false},
+		"SQLiteByDefault":  {map[string]string{"ZEROVISIT_DATABASE_URL": "zv.db"}, false},
+		"EmbeddedDefaults": {nil, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := configs.Load(envOf(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.RequireSandboxChoice()
+			if tc.refused != (err != nil) || (err != nil && !strings.Contains(err.Error(), "ZEROVISIT_PARTY_SANDBOX")) {
+				t.Errorf("RequireSandboxChoice = %v, want refused %v naming ZEROVISIT_PARTY_SANDBOX", err, tc.refused)
+			}
+			if !tc.refused && !cfg.Parties.Sandbox {
+				t.Error("sandboxes off, want on")
+			}
+		})
+	}
+	if s := configs.Default().String(); strings.Contains(s, "sandboxGiven") || !strings.Contains(s, "ZEROVISIT_PARTY_SANDBOX=true") {
+		t.Errorf("String() = %s", s)
+	}
+}

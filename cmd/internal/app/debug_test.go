@@ -138,3 +138,39 @@ func TestOutboxRetention(t *testing.T) {
 		t.Errorf("a 5-minute retention = %v, want refused", err)
 	}
 }
+
+// TestPostgresNeedsAnExplicitSandboxSetting: with a PostgreSQL database the
+// server does not start on the sandboxes by default, a production deploy
+// that forgot ZEROVISIT_PARTY_SANDBOX would talk to fake parties; the
+// refusal names the setting. Given either way, it goes on (here to a
+// database that is not there). The embedded default keeps the sandboxes on.
+func TestPostgresNeedsAnExplicitSandboxSetting(t *testing.T) {
+	pg := map[string]string{
+		"ZEROVISIT_ADDR":          "127.0.0.1:0",
+		"ZEROVISIT_DATABASE_URL":  "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1",
+		"ZEROVISIT_TOKEN_SECRET":  strings.Repeat("t", 32),
+		"ZEROVISIT_PII_KEY":       strings.Repeat("a", 32),
+		"ZEROVISIT_PII_INDEX_KEY": strings.Repeat("b", 32),
+		"ZEROVISIT_LOG_LEVEL":     "error",
+	}
+	err := run(context.Background(), []string{"serve"}, envOf(pg), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "ZEROVISIT_PARTY_SANDBOX") {
+		t.Errorf("serve on PostgreSQL without ZEROVISIT_PARTY_SANDBOX = %v, want a refusal naming it", err)
+	}
+	pg["ZEROVISIT_PARTY_SANDBOX"] = "true"
+	err = run(context.Background(), []string{"serve"}, envOf(pg), io.Discard, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "ZEROVISIT_PARTY_SANDBOX") {
+		t.Errorf("serve on PostgreSQL with ZEROVISIT_PARTY_SANDBOX=true = %v, want the missing database", err)
+	}
+
+	cfg, err := configs.Load(envOf(map[string]string{"ZEROVISIT_ADDR": "127.0.0.1:0", "ZEROVISIT_LOG_LEVEL": "error",
+		"ZEROVISIT_DATABASE_URL": filepath.Join(t.TempDir(), "zv.db")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(cfg, discardLogger())
+	defer app.Close()
+	if err := app.Open(context.Background()); err != nil || app.parties.sandboxes == nil {
+		t.Errorf("the embedded default with no sandbox setting: %v, sandboxes %v; want it serving on the sandboxes", err, app.parties.sandboxes != nil)
+	}
+}
