@@ -18,8 +18,9 @@ import (
 type Config struct {
 	// Addr is the address the HTTP server listens on.
 	Addr string `env:"ADDR"`
-	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on this
-	// loopback address, apart from the API; empty (the default) serves none.
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) and the
+	// metrics (/metrics) on this loopback address, apart from the API;
+	// empty (the default) serves none.
 	DebugAddr string `env:"DEBUG_ADDR"`
 	// DatabaseURL is a postgres:// URL, or a path to an SQLite file (the embedded default).
 	DatabaseURL string `env:"DATABASE_URL" secret:"url"`
@@ -30,6 +31,10 @@ type Config struct {
 	// AdminToken is the bearer token of the operator API (/api/v1/admin/…);
 	// empty disables that API.
 	AdminToken string `env:"ADMIN_TOKEN" secret:"true"`
+	// MetricsToken is the bearer token /metrics asks for on the API's
+	// listener; empty, /metrics answers there to nobody (the debug listener,
+	// DebugAddr, serves it on loopback without one).
+	MetricsToken string `env:"METRICS_TOKEN" secret:"true"`
 	// TokenSecret signs access and refresh tokens (HMAC-SHA256); every
 	// replica needs the same one. Empty with SQLite: kept in a key file
 	// beside the database.
@@ -64,9 +69,12 @@ type Config struct {
 // Parties configures the external government systems. With Sandbox on (the
 // default) each is an in-process sandbox on a loopback port that speaks its
 // protocol, and the endpoints below are ignored; production turns Sandbox
-// off and points the same clients at the real systems.
+// off and points the same clients at the real systems. With a PostgreSQL
+// database Sandbox has no default: it must be given (RequireSandboxChoice).
 type Parties struct {
 	Sandbox bool `env:"SANDBOX"`
+	// sandboxGiven records that Load found PARTY_SANDBOX set.
+	sandboxGiven bool
 	// SandboxURL, with Sandbox on, is a shared sandbox process (`zerovisit
 	// sandboxes`) to use instead of starting one in this process: several
 	// replicas then see one WeChat, one courier company and one set of
@@ -139,6 +147,9 @@ type Courier struct {
 	// LostAfter is how long a parcel past pickup may go without moving
 	// before it is declared lost.
 	LostAfter time.Duration `env:"LOST_AFTER"`
+	// PushWindow is how old a route point in a provider's push may be; a
+	// push carrying an older one (a replay of a captured push) is refused.
+	PushWindow time.Duration `env:"PUSH_WINDOW"`
 	// SweepInterval is how often legs are brought in step with their cases
 	// and checked for parcels that stopped moving.
 	SweepInterval time.Duration `env:"SWEEP_INTERVAL"`
@@ -178,6 +189,9 @@ func (c Courier) validate(bad func(name, why string), sandbox bool) {
 	}
 	if c.LostAfter <= 0 {
 		bad("COURIER_LOST_AFTER", "must be a positive duration such as 168h")
+	}
+	if c.PushWindow < time.Minute || c.PushWindow > 30*24*time.Hour {
+		bad("COURIER_PUSH_WINDOW", "must be between 1m and 720h, such as 72h")
 	}
 	if c.SweepInterval <= 0 {
 		bad("COURIER_SWEEP_INTERVAL", "must be a positive duration such as 30s")
@@ -425,11 +439,30 @@ func Default() Config {
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
 			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
-			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
+			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
 		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour},
 		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
 	}
+}
+
+// Postgres reports whether DatabaseURL is a PostgreSQL URL (as models.Open
+// reads it) rather than an SQLite file.
+func (c Config) Postgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// RequireSandboxChoice refuses a PostgreSQL database unless PARTY_SANDBOX
+// was given, true or false: the sandboxes are on by default for the
+// embedded store, so that one command runs the product, but a production
+// deploy that forgot the setting must not serve against fake parties.
+// Everything that opens the parties calls it.
+func (c Config) RequireSandboxChoice() error {
+	if c.Postgres() && !c.Parties.sandboxGiven {
+		return &InvalidError{Problems: []string{Prefix + "PARTY_SANDBOX must be set, to false (the real parties) or true " +
+			"(the sandboxes), when ZEROVISIT_DATABASE_URL is a PostgreSQL database: it has no default there"}}
+	}
+	return nil
 }
 
 // Validate checks the configuration and names the variable at fault.
@@ -460,6 +493,9 @@ func (c Config) Validate() error {
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 32 {
 		bad("ADMIN_TOKEN", "must be at least 32 characters")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		bad("METRICS_TOKEN", "must be at least 32 characters")
 	}
 	if c.HTTP.MaxBodyBytes < 1024 || c.HTTP.MaxBodyBytes > 64<<20 {
 		bad("HTTP_MAX_BODY_BYTES", "must be between 1024 and 67108864")

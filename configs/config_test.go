@@ -31,6 +31,9 @@ func TestLoadDefaults(t *testing.T) {
 	if w := cfg.Workers; w.OutboxWorkers != 8 || !w.OutboxListen {
 		t.Errorf("OutboxWorkers, OutboxListen = %d, %v; want 8, true", w.OutboxWorkers, w.OutboxListen)
 	}
+	if got, want := cfg.Courier.PushWindow, 72*time.Hour; got != want {
+		t.Errorf("Courier.PushWindow = %v, want %v", got, want)
+	}
 }
 
 func TestLoadOverrides(t *testing.T) {
@@ -42,6 +45,7 @@ func TestLoadOverrides(t *testing.T) {
 		"ZEROVISIT_WORKER_OUTBOX_WORKERS": "3",
 		"ZEROVISIT_WORKER_OUTBOX_LISTEN":  "false",
 		"ZEROVISIT_MIGRATE_ON_START":      "false",
+		"ZEROVISIT_COURIER_PUSH_WINDOW":   "6h",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -63,6 +67,9 @@ func TestLoadOverrides(t *testing.T) {
 	}
 	if cfg.MigrateOnStart {
 		t.Error("MigrateOnStart = true, want false")
+	}
+	if got, want := cfg.Courier.PushWindow, 6*time.Hour; got != want {
+		t.Errorf("Courier.PushWindow = %v, want %v", got, want)
 	}
 }
 
@@ -98,6 +105,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"BadLevel":     {map[string]string{"ZEROVISIT_LOG_LEVEL": "loud"}, "ZEROVISIT_LOG_LEVEL"},
 		"NegativeTime": {map[string]string{"ZEROVISIT_HTTP_SHUTDOWN_TIMEOUT": "-1s"}, "ZEROVISIT_HTTP_SHUTDOWN_TIMEOUT"},
 		"MissingFile":  {map[string]string{"ZEROVISIT_REDIS_URL_FILE": "/nonexistent/secret"}, "ZEROVISIT_REDIS_URL_FILE"},
+		"NoPushWindow": {map[string]string{"ZEROVISIT_COURIER_PUSH_WINDOW": "0s"}, "ZEROVISIT_COURIER_PUSH_WINDOW"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := configs.Load(envOf(tc.env))
@@ -108,5 +116,37 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 				t.Errorf("error %q does not name %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPostgresSandboxHasNoDefault: with a PostgreSQL database the sandbox
+// setting must be given; SQLite keeps the sandboxes on by default.
+func TestPostgresSandboxHasNoDefault(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env     map[string]string
+		refused bool
+	}{
+		"PostgresUnset":    {map[string]string{"ZEROVISIT_DATABASE_URL": "postgres://db/zv"}, true},
+		"PostgresqlUnset":  {map[string]string{"ZEROVISIT_DATABASE_URL": "postgresql://db/zv"}, true},
+		"PostgresOn":       {map[string]string{"ZEROVISIT_DATABASE_URL": "postgres://db/zv", "ZEROVISIT_PARTY_SANDBOX": "true"}, false},
+		"SQLiteByDefault":  {map[string]string{"ZEROVISIT_DATABASE_URL": "zv.db"}, false},
+		"EmbeddedDefaults": {nil, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := configs.Load(envOf(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.RequireSandboxChoice()
+			if tc.refused != (err != nil) || (err != nil && !strings.Contains(err.Error(), "ZEROVISIT_PARTY_SANDBOX")) {
+				t.Errorf("RequireSandboxChoice = %v, want refused %v naming ZEROVISIT_PARTY_SANDBOX", err, tc.refused)
+			}
+			if !tc.refused && !cfg.Parties.Sandbox {
+				t.Error("sandboxes off, want on")
+			}
+		})
+	}
+	if s := configs.Default().String(); strings.Contains(s, "sandboxGiven") || !strings.Contains(s, "ZEROVISIT_PARTY_SANDBOX=true") {
+		t.Errorf("String() = %s", s)
 	}
 }

@@ -45,6 +45,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if err := env.ParseWithOptions(&cfg, opts); err != nil {
 		return Config{}, describeParseError(err)
 	}
+	cfg.Parties.sandboxGiven = environ[Prefix+"PARTY_SANDBOX"] != ""
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -118,6 +119,9 @@ func (c Config) String() string {
 		t := v.Type()
 		for i := range t.NumField() {
 			f, fv := t.Field(i), v.Field(i)
+			if !f.IsExported() {
+				continue
+			}
 			if f.Type.Kind() == reflect.Struct && f.Type.PkgPath() == t.PkgPath() {
 				walk(fv, prefix+f.Tag.Get("envPrefix"))
 				continue

@@ -30,6 +30,8 @@ type Options struct {
 	Outbox workflow.Outbox
 	// AdminToken guards the operator API; empty disables it.
 	AdminToken string
+	// MetricsToken guards /metrics; empty disables it.
+	MetricsToken string
 	// Tokens issues and checks the tokens of citizens, staff and couriers.
 	Tokens *Tokens
 	// Limiter enforces rate limits (shared through Redis across replicas).
@@ -57,6 +59,8 @@ type Handler struct {
 	svc        *workflow.Service
 	outbox     workflow.Outbox
 	adminToken string
+	// metricsToken guards /metrics; empty answers it to nobody.
+	metricsToken string
 
 	deptCallback DepartmentCallback
 	tokens       *Tokens
@@ -92,6 +96,8 @@ func New(opts Options) (*Handler, error) {
 		svc:        opts.Service,
 		outbox:     opts.Outbox,
 		adminToken: opts.AdminToken,
+
+		metricsToken: opts.MetricsToken,
 
 		deptCallback: opts.DepartmentCallback,
 		tokens:       opts.Tokens,
@@ -130,7 +136,7 @@ func (h *Handler) Router() *gin.Engine {
 func (h *Handler) Register(r gin.IRouter) {
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
-	r.GET("/metrics", gin.WrapH(h.metrics.Handler()))
+	r.GET("/metrics", h.requireMetricsToken, gin.WrapH(h.metrics.Handler()))
 	r.GET("/openapi.json", h.openAPI)
 
 	admin := r.Group("/api/v1/admin", h.requireAdmin)

@@ -139,12 +139,63 @@ func TestReadyz(t *testing.T) {
 	}
 }
 
+const metricsToken = "metrics-token-for-tests-0123456789abcdef"
+
+// metricsRouter is newRouter with metrics behind metricsToken.
+func metricsRouter(tb testing.TB) *gin.Engine {
+	tb.Helper()
+	h, err := handlers.New(handlers.Options{Version: "test", MaxBodyBytes: 1024, MetricsToken: metricsToken})
+	if err != nil {
+		tb.Fatalf("handlers.New: %v", err)
+	}
+	return h.Router()
+}
+
+// getMetrics asks for /metrics with authorization as its Authorization header.
+func getMetrics(r http.Handler, authorization string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	return w
+}
+
+// TestMetricsNeedTheirToken: /metrics on the API answers only with the
+// metrics bearer token; without one configured it answers nobody. Every
+// refusal is the error shape and shows no series.
+func TestMetricsNeedTheirToken(t *testing.T) {
+	r := metricsRouter(t)
+	for name, tc := range map[string]struct {
+		router        http.Handler
+		authorization string
+		code          string
+	}{
+		"NoToken":      {r, "", "unauthorized"},
+		"WrongToken":   {r, "Bearer " + strings.Repeat("x", len(metricsToken)), "unauthorized"},
+		"NotBearer":    {r, "Basic " + metricsToken, "unauthorized"},
+		"NoneSet":      {newRouter(t, nil), "", "metrics_disabled"},
+		"NoneSetGuess": {newRouter(t, nil), "Bearer ", "metrics_disabled"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := getMetrics(tc.router, tc.authorization)
+			if w.Code != http.StatusUnauthorized || decodeError(t, w).Error.Code != tc.code {
+				t.Errorf("/metrics = %d %s, want 401 %s", w.Code, w.Body.String(), tc.code)
+			}
+			if strings.Contains(w.Body.String(), "go_goroutines") {
+				t.Error("a refused /metrics shows series")
+			}
+		})
+	}
+}
+
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	r := newRouter(t, nil)
+	r := metricsRouter(t)
 	do(t, r, http.MethodGet, "/healthz", nil)
 	do(t, r, http.MethodGet, "/healthz", nil)
 	do(t, r, http.MethodGet, "/unknown/abc", nil)
-	w := do(t, r, http.MethodGet, "/metrics", nil)
+	w := getMetrics(r, "Bearer "+metricsToken)
 	if w.Code != http.StatusOK {
 		t.Fatalf("/metrics = %d", w.Code)
 	}

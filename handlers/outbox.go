@@ -29,6 +29,21 @@ func (h *Handler) requireAdmin(c *gin.Context) {
 	c.Next()
 }
 
+// requireMetricsToken lets through only requests bearing the metrics token:
+// the series name routes, parties and queue sizes, not for the public.
+func (h *Handler) requireMetricsToken(c *gin.Context) {
+	if h.metricsToken == "" {
+		writeError(c, APIError{Status: http.StatusUnauthorized, Code: "metrics_disabled", Message: "指标接口未启用"})
+		return
+	}
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(h.metricsToken)) != 1 {
+		h.fail(c, workflow.ErrUnauthorized)
+		return
+	}
+	c.Next()
+}
+
 // outboxEntryView is an outbox entry as operators see it; the payload stays
 // out, since it may carry personal data.
 type outboxEntryView struct {

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -57,11 +56,6 @@ func (h *Handler) staffLogin(c *gin.Context) {
 	}
 	st, err := h.staff.Service.Login(c.Request.Context(), req.Username, req.Password)
 	if err != nil {
-		if r, ok := workflow.AsRefusal(err); ok {
-			if lock, ok := r.Detail.(staff.LockDetail); ok {
-				c.Header("Retry-After", strconv.Itoa(lock.RetryAfterSeconds))
-			}
-		}
 		h.fail(c, err)
 		return
 	}

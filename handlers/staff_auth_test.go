@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,13 +22,15 @@ func TestStaffLoginLockOut(t *testing.T) {
 	if unknown.Code != http.StatusUnauthorized || unknown.errCode() != "invalid_credentials" {
 		t.Errorf("unknown user = %d %s, want the same answer as a wrong password", unknown.Code, unknown.Raw)
 	}
+	// The third locks the account; the lock answers as a wrong password
+	// does (TestStaffLoginDoesNotTellUsernames), even to the right one.
 	r := env.do(http.MethodPost, "/api/v1/staff/login", "", bad)
-	if r.Code != http.StatusLocked || r.errCode() != "account_locked" || r.Hdr.Get("Retry-After") == "" {
-		t.Fatalf("third wrong password = %d %s, want 423 account_locked with Retry-After", r.Code, r.Raw)
+	if r.Code != http.StatusUnauthorized || r.errCode() != "invalid_credentials" {
+		t.Fatalf("third wrong password = %d %s, want 401 invalid_credentials", r.Code, r.Raw)
 	}
 	good := map[string]string{"username": "clerk.sc", "password": staffPassword}
-	if r := env.do(http.MethodPost, "/api/v1/staff/login", "", good); r.Code != http.StatusLocked {
-		t.Errorf("right password while locked = %d, want 423", r.Code)
+	if r := env.do(http.MethodPost, "/api/v1/staff/login", "", good); r.Code != http.StatusUnauthorized || r.errCode() != "invalid_credentials" {
+		t.Errorf("right password while locked = %d %s, want 401 invalid_credentials", r.Code, r.Raw)
 	}
 	env.clock.Add(16 * time.Minute)
 	r = env.do(http.MethodPost, "/api/v1/staff/login", "", good)
@@ -126,5 +130,32 @@ func TestConsoleServed(t *testing.T) {
 		if r := env.do(http.MethodGet, p, "", nil); r.Code != http.StatusNotFound {
 			t.Errorf("%s = %d, want 404", p, r.Code)
 		}
+	}
+}
+
+// TestStaffLoginDoesNotTellUsernames logs in as a member of staff with a
+// wrong password and as a username nobody has, again and again past the
+// lock-out limit: each pair of answers is the same (status, code, message,
+// detail, Retry-After), so the lock-out does not tell who has an account.
+// A locked account's right password gets that answer too.
+func TestStaffLoginDoesNotTellUsernames(t *testing.T) {
+	env := newStaffEnv(t)
+	answer := func(r response) string {
+		e, _ := r.Body["error"].(map[string]any)
+		delete(e, "request_id")
+		b, _ := json.Marshal(e)
+		return fmt.Sprintf("%d %s Retry-After=%q", r.Code, b, r.Hdr.Get("Retry-After"))
+	}
+	login := func(username, password string) string {
+		return answer(env.do(http.MethodPost, "/api/v1/staff/login", "", map[string]string{"username": username, "password": password}))
+	}
+	for i := 1; i <= 5; i++ {
+		known, unknown := login("clerk.sc", "wrong-password"), login("no.such.clerk", "wrong-password")
+		if known != unknown {
+			t.Errorf("attempt %d: a known username is answered %s, an unknown one %s", i, known, unknown)
+		}
+	}
+	if known, unknown := login("clerk.sc", staffPassword), login("no.such.clerk", staffPassword); known != unknown {
+		t.Errorf("locked account, right password: %s; unknown username: %s", known, unknown)
 	}
 }

@@ -16,18 +16,31 @@ var ErrBackupUnsupported = errors.New("online backup by zerovisit is for the emb
 // while the service keeps running: VACUUM INTO reads one snapshot, so every
 // transaction committed before it started is in the copy and none that
 // commits later is half in it. The copy is checked with integrity_check
-// before Backup returns. path must not exist yet.
+// before Backup returns. path must not exist yet. The file is its owner's
+// alone (0600), in a folder only its owner can open if Backup makes it: a
+// backup holds every case.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.dialect != DialectSQLite {
 		return ErrBackupUnsupported
 	}
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("backup to %s: file exists", path)
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
+	// VACUUM INTO writes into an empty file it finds, keeping its mode; made
+	// here with O_EXCL, it is private before a byte is in it, and an
+	// existing file is never overwritten.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("backup to %s: file exists", path)
+	}
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
 	if err := db.gorm.WithContext(ctx).Exec(`VACUUM INTO ?`, path).Error; err != nil {
+		_ = os.Remove(path)
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	copyDB, err := Open(ctx, path, Options{})

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"zerovisit/workflow"
@@ -10,10 +11,11 @@ import (
 )
 
 // Push takes a route push from a provider: the signature is checked before
-// anything is read, every waybill must be one of our legs at that provider
-// before anything is applied, and each route point is applied once (a
-// repeat or a replay of the push changes nothing). It returns the answer
-// the provider expects. Refusals are *workflow.Refusal.
+// anything is read, no route point may be older than the push window (a
+// replayed old push is refused whole), every waybill must be one of our
+// legs at that provider before anything is applied, and each route point
+// is applied once (a repeat or a replay of the push changes nothing). It
+// returns the answer the provider expects. Refusals are *workflow.Refusal.
 func (s *Service) Push(ctx context.Context, provider string, header map[string][]string, body []byte) (parcel.Push, error) {
 	p := s.cfg.Providers[provider]
 	if p == nil {
@@ -22,6 +24,13 @@ func (s *Service) Push(ctx context.Context, provider string, header map[string][
 	push, err := p.ParsePush(header, body)
 	if err != nil {
 		return parcel.Push{}, err
+	}
+	oldest := s.cfg.Now().Add(-s.cfg.PushWindow)
+	for _, ev := range push.Events {
+		if ev.At.Before(oldest) {
+			return parcel.Push{}, workflow.Refuse(workflow.ErrInvalidInput, "stale_push", "推送的路由时间早于受理时限，不予处理").
+				Because(fmt.Errorf("route point of %s at %s is older than the %s push window", ev.Waybill, ev.At.Format(time.RFC3339), s.cfg.PushWindow))
+		}
 	}
 	targets := make([]string, len(push.Events))
 	for i, ev := range push.Events {

@@ -94,6 +94,10 @@ type Config struct {
 	// LostAfter is how long a parcel past pickup may go without moving
 	// before it is declared lost (default 7 days).
 	LostAfter time.Duration
+	// PushWindow is how old a route point a push carries may be: a push with
+	// an older one (a replay of a captured push, say) is refused whole
+	// (default 72 hours).
+	PushWindow time.Duration
 	// Passwords hashes and checks courier passwords.
 	Passwords Passwords
 	// NewID returns a new, time-ordered id (legs page in creation order).
@@ -133,6 +137,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.LostAfter <= 0 {
 		cfg.LostAfter = 7 * 24 * time.Hour
+	}
+	if cfg.PushWindow <= 0 {
+		cfg.PushWindow = 72 * time.Hour
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

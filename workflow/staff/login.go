@@ -11,26 +11,19 @@ import (
 )
 
 var (
-	errBadCredentials = workflow.Refuse(workflow.ErrUnauthorized, "invalid_credentials", "用户名或密码不正确")
+	errBadCredentials = workflow.Refuse(workflow.ErrUnauthorized, "invalid_credentials", "用户名或密码不正确；连续输错多次后账号将临时锁定，请稍后再试")
 	errDisabled       = workflow.Refuse(workflow.ErrForbidden, "account_disabled", "账号已停用，请联系管理员")
 )
 
-// LockDetail is the detail of a refused login of a locked account: until
-// when, and in how many seconds to try again.
-type LockDetail struct {
-	LockedUntil       time.Time `json:"locked_until"`
-	RetryAfterSeconds int       `json:"retry_after_seconds"`
-}
+// errLocked is the answer to a login refused by the lock-out: word for
+// word the answer to a wrong password, so that the lock-out cannot tell
+// which usernames exist. A locked account shows in the accounts list
+// (Account.Locked), and the lock ends by itself.
+func errLocked(_, _ time.Time) *workflow.Refusal { return errBadCredentials }
 
-func errLocked(until, now time.Time) *workflow.Refusal {
-	return workflow.Refuse(workflow.ErrLocked, "account_locked", "密码错误次数过多，账号已临时锁定，请稍后再试").
-		WithDetail(LockDetail{LockedUntil: until, RetryAfterSeconds: int(until.Sub(now).Seconds()) + 1})
-}
-
-// Login checks a username and password. Unknown usernames and wrong
-// passwords get the same answer and take the same time; repeated failures
-// lock the account for a while (a refusal of kind workflow.ErrLocked whose
-// detail is a LockDetail).
+// Login checks a username and password. Unknown usernames, wrong passwords
+// and locked accounts get the same answer; repeated failures lock the
+// account for a while.
 func (s *Service) Login(ctx context.Context, username, password string) (Account, error) {
 	if username == "" || password == "" || utf8.RuneCountInString(username) > 64 || len(password) > 256 {
 		return Account{}, workflow.Refuse(workflow.ErrInvalidInput, "invalid_field", "请输入用户名和密码")

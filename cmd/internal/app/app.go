@@ -96,6 +96,9 @@ func (a *App) Open(ctx context.Context) error {
 // openCore opens everything but the HTTP server and the workers: the
 // stores, the workflow and the parties. Operator commands use it alone.
 func (a *App) openCore(ctx context.Context) error {
+	if err := a.cfg.RequireSandboxChoice(); err != nil {
+		return err
+	}
 	if a.cfg.Parties.Sandbox && a.cfg.Parties.SandboxURL == "" {
 		// The in-process channel sandboxes' keys are made while the
 		// database opens and migrates; openCitizens waits for them.
@@ -178,6 +181,7 @@ func (a *App) serve(ctx context.Context) error {
 		Service:        a.svc,
 		Outbox:         a.repo,
 		AdminToken:     a.cfg.AdminToken,
+		MetricsToken:   a.cfg.MetricsToken,
 
 		DepartmentCallback: a.departmentCallback,
 		Tokens:             a.tokens,

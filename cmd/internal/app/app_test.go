@@ -169,7 +169,8 @@ func TestMigrateAndServeOnPostgresAndRedis(t *testing.T) {
 		}
 		t.Skip("TEST_REDIS_URL is not set")
 	}
-	env := map[string]string{"ZEROVISIT_DATABASE_URL": dbURL, "ZEROVISIT_REDIS_URL": redisURL, "ZEROVISIT_ADDR": "127.0.0.1:0", "ZEROVISIT_LOG_LEVEL": "warn"}
+	env := map[string]string{"ZEROVISIT_DATABASE_URL": dbURL, "ZEROVISIT_REDIS_URL": redisURL, "ZEROVISIT_ADDR": "127.0.0.1:0", "ZEROVISIT_LOG_LEVEL": "warn",
+		"ZEROVISIT_PARTY_SANDBOX": "true"}
 	err := run(context.Background(), []string{"serve"}, envOf(env), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "ZEROVISIT_PII_KEY") {
 		t.Fatalf("serve on PostgreSQL without keys: err = %v, want it to ask for ZEROVISIT_PII_KEY", err)
@@ -369,6 +370,7 @@ func TestDeadEffectsVisibleAndRedriven(t *testing.T) {
 		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
 		"ZEROVISIT_DATABASE_URL":               filepath.Join(t.TempDir(), "zv.db"),
 		"ZEROVISIT_ADMIN_TOKEN":                token,
+		"ZEROVISIT_METRICS_TOKEN":              token,
 		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "20ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1",
 		"ZEROVISIT_LOG_LEVEL":                  "error",

@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,5 +92,34 @@ func TestBackupDuringLoad(t *testing.T) {
 	// A second backup to the same file is refused rather than overwriting it.
 	if err := run(ctx, []string{"backup", "--out", backup}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath}), io.Discard, io.Discard); err == nil {
 		t.Error("backup over an existing file succeeded")
+	}
+}
+
+// TestBackupFileIsPrivate takes a backup to the default place and finds the
+// file readable by its owner only, in a folder only its owner can open: a
+// backup holds every case, and the umask must not make it world-readable.
+func TestBackupFileIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "data", "zv.db")
+	openTestApp(t, nil, map[string]string{"ZEROVISIT_DATABASE_URL": dbPath})
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"backup"}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath}), &out, io.Discard); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	backups := filepath.Join(dir, "data", "backups")
+	files, err := filepath.Glob(filepath.Join(backups, "zerovisit-*.db"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("backups written: %v %v", files, err)
+	}
+	for path, want := range map[string]os.FileMode{files[0]: 0o600, backups: 0o700} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Mode().Perm(); got != want {
+			t.Errorf("%s has mode %o, want %o", path, got, want)
+		}
 	}
 }

@@ -200,7 +200,7 @@ func TestCourierScanReplayAndRefusals(t *testing.T) {
 // TestCourierCommand adds a courier account with the subcommand, which
 // prints a one-time password that then signs in; disable stops it.
 func TestCourierCommand(t *testing.T) {
-	env := map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_LOG_LEVEL": "error"}
+	env := map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_LOG_LEVEL": "error", "ZEROVISIT_PARTY_SANDBOX": "true"}
 	for k, v := range testKeys {
 		env[k] = v
 	}

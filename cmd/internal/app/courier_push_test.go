@@ -212,3 +212,58 @@ func TestCourierPushRefusals(t *testing.T) {
 		t.Fatalf("genuine push: %d %s", st, code)
 	}
 }
+
+// TestCourierPushTooOld sends correctly signed SF route pushes, signed now,
+// whose route points are older than ZEROVISIT_COURIER_PUSH_WINDOW (a
+// replay of a captured push, say): each is refused with the error shape
+// and changes nothing, while a push within the window is taken.
+func TestCourierPushTooOld(t *testing.T) {
+	app := openCourierApp(t, map[string]string{"ZEROVISIT_COURIER_PUSH_WINDOW": "2h"})
+	c := submitCourierCase(t, app, "cr-stale", pickupItem, true)
+	leg := waitLeg(t, app, c.ID, desk.KindPickup)
+	sb := app.courier.sandboxes.sf
+	sign := func(rs ...sf.PushRoute) []byte {
+		t.Helper()
+		b, err := sf.SignPush(sf.PushMessage{WaybillRoute: rs}, app.courier.sandboxes.sfPartner, app.courier.sandboxes.sfCheckword, "req-"+rs[0].ID, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	route := func(op string, age time.Duration) sf.PushRoute {
+		t.Helper()
+		r, err := sb.Route(leg.Waybill, op, time.Now().Add(-age))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	old := route(sf.OpPickedUp, 3*time.Hour)
+	yearOld := route(sf.OpSigned, 365*24*time.Hour)
+	fresh := route(sf.OpPickedUp, time.Hour)
+
+	version, tracks := caseState(t, app, c.ID, leg.ID)
+	for name, body := range map[string][]byte{
+		"ThreeHoursOld": sign(old),
+		"YearOld":       sign(yearOld),
+		"OneOldOfTwo":   sign(fresh, old),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if st, code := postPush(t, app, sf.Name, body); st != http.StatusUnprocessableEntity || code != "stale_push" {
+				t.Errorf("push = %d %s, want 422 stale_push", st, code)
+			}
+		})
+	}
+	if v, n := caseState(t, app, c.ID, leg.ID); v != version || n != tracks {
+		t.Errorf("after the stale pushes: case v%d with %d tracks, want v%d with %d", v, n, version, tracks)
+	}
+	if l, _ := app.courier.store.Leg(context.Background(), leg.ID); l.Status != desk.StatusOrdered {
+		t.Errorf("leg after the stale pushes = %s, want ordered", l.Status)
+	}
+	if st, code := postPush(t, app, sf.Name, sign(fresh)); st != http.StatusOK {
+		t.Fatalf("push within the window: %d %s", st, code)
+	}
+	if _, n := caseState(t, app, c.ID, leg.ID); n != tracks+1 {
+		t.Errorf("tracks after the push within the window = %d, want %d", n, tracks+1)
+	}
+}

@@ -10,7 +10,8 @@ import (
 // serveDebug serves Go's profiler on ZEROVISIT_DEBUG_ADDR (a loopback
 // address, checked by configs), apart from the API, so that CPU and heap
 // profiles can be taken from a running server: `go tool pprof
-// http://127.0.0.1:6060/debug/pprof/profile?seconds=30`.
+// http://127.0.0.1:6060/debug/pprof/profile?seconds=30`. It serves the
+// metrics too, at /metrics, with no token: only this host reaches it.
 func (a *App) serveDebug() error {
 	if a.cfg.DebugAddr == "" {
 		return nil
@@ -21,6 +22,7 @@ func (a *App) serveDebug() error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/metrics", a.metrics.Handler())
 	ln, err := net.Listen("tcp", a.cfg.DebugAddr)
 	if err != nil {
 		return fmt.Errorf("listen for the profiler on %s: %w", a.cfg.DebugAddr, err)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -40,6 +42,56 @@ func TestProfilerOnlyOnItsLoopbackAddress(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "DEBUG_ADDR") {
 			t.Errorf("DEBUG_ADDR %s: %v, want refused", addr, err)
 		}
+	}
+}
+
+// TestMetricsNotPublic: on the API's listener /metrics answers only with
+// ZEROVISIT_METRICS_TOKEN as a bearer token (without one set, nobody), with
+// the error shape otherwise; the debug listener, on loopback, serves it.
+func TestMetricsNotPublic(t *testing.T) {
+	const token = "metrics-token-for-tests-0123456789abcdef"
+	get := func(url, authorization string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	refusedWith := func(what string, status int, body, code string) {
+		t.Helper()
+		var e apiErrorBody
+		if err := json.Unmarshal([]byte(body), &e); status != http.StatusUnauthorized || err != nil || e.Error.Code != code || e.Error.Message == "" {
+			t.Errorf("%s = %d %.200s, want 401 %s in the error shape", what, status, body, code)
+		}
+	}
+
+	port := freePorts(t, 1)[0]
+	app := openTestApp(t, nil, map[string]string{"ZEROVISIT_DEBUG_ADDR": "127.0.0.1:" + port, "ZEROVISIT_METRICS_TOKEN": token})
+	api := "http://" + app.DisplayAddr() + "/metrics"
+	st, body := get(api, "")
+	refusedWith("/metrics without a token", st, body, "unauthorized")
+	st, body = get(api, "Bearer not-the-metrics-token-0123456789abcdef")
+	refusedWith("/metrics with a wrong token", st, body, "unauthorized")
+	if st, body := get(api, "Bearer "+token); st != http.StatusOK || !strings.Contains(body, "zerovisit_http_requests_total") {
+		t.Errorf("/metrics with the token = %d %.200s", st, body)
+	}
+	if st, body := get("http://127.0.0.1:"+port+"/metrics", ""); st != http.StatusOK || !strings.Contains(body, "zerovisit_outbox_entries") {
+		t.Errorf("/metrics on the debug listener = %d %.200s", st, body)
+	}
+
+	open := openTestApp(t, nil, nil)
+	st, body = get("http://"+open.DisplayAddr()+"/metrics", "")
+	refusedWith("/metrics with no token configured", st, body, "metrics_disabled")
+	if _, err := configs.Load(envOf(map[string]string{"ZEROVISIT_DATABASE_URL": "x.db", "ZEROVISIT_METRICS_TOKEN": "short"})); err == nil ||
+		!strings.Contains(err.Error(), "METRICS_TOKEN") {
+		t.Errorf("a short metrics token = %v, want refused", err)
 	}
 }
 
@@ -84,5 +136,41 @@ func TestOutboxRetention(t *testing.T) {
 	if _, err := configs.Load(envOf(map[string]string{"ZEROVISIT_DATABASE_URL": "x.db", "ZEROVISIT_WORKER_OUTBOX_RETENTION": "5m"})); err == nil ||
 		!strings.Contains(err.Error(), "OUTBOX_RETENTION") {
 		t.Errorf("a 5-minute retention = %v, want refused", err)
+	}
+}
+
+// TestPostgresNeedsAnExplicitSandboxSetting: with a PostgreSQL database the
+// server does not start on the sandboxes by default, a production deploy
+// that forgot ZEROVISIT_PARTY_SANDBOX would talk to fake parties; the
+// refusal names the setting. Given either way, it goes on (here to a
+// database that is not there). The embedded default keeps the sandboxes on.
+func TestPostgresNeedsAnExplicitSandboxSetting(t *testing.T) {
+	pg := map[string]string{
+		"ZEROVISIT_ADDR":          "127.0.0.1:0",
+		"ZEROVISIT_DATABASE_URL":  "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1",
+		"ZEROVISIT_TOKEN_SECRET":  strings.Repeat("t", 32),
+		"ZEROVISIT_PII_KEY":       strings.Repeat("a", 32),
+		"ZEROVISIT_PII_INDEX_KEY": strings.Repeat("b", 32),
+		"ZEROVISIT_LOG_LEVEL":     "error",
+	}
+	err := run(context.Background(), []string{"serve"}, envOf(pg), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "ZEROVISIT_PARTY_SANDBOX") {
+		t.Errorf("serve on PostgreSQL without ZEROVISIT_PARTY_SANDBOX = %v, want a refusal naming it", err)
+	}
+	pg["ZEROVISIT_PARTY_SANDBOX"] = "true"
+	err = run(context.Background(), []string{"serve"}, envOf(pg), io.Discard, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "ZEROVISIT_PARTY_SANDBOX") {
+		t.Errorf("serve on PostgreSQL with ZEROVISIT_PARTY_SANDBOX=true = %v, want the missing database", err)
+	}
+
+	cfg, err := configs.Load(envOf(map[string]string{"ZEROVISIT_ADDR": "127.0.0.1:0", "ZEROVISIT_LOG_LEVEL": "error",
+		"ZEROVISIT_DATABASE_URL": filepath.Join(t.TempDir(), "zv.db")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := NewApp(cfg, discardLogger())
+	defer app.Close()
+	if err := app.Open(context.Background()); err != nil || app.parties.sandboxes == nil {
+		t.Errorf("the embedded default with no sandbox setting: %v, sandboxes %v; want it serving on the sandboxes", err, app.parties.sandboxes != nil)
 	}
 }

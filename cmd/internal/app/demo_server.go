@@ -82,6 +82,7 @@ func startDemoServer(ctx context.Context, dir string, getenv func(string) string
 	env := map[string]string{
 		"ZEROVISIT_ADDR":                       "127.0.0.1:0",
 		"ZEROVISIT_DATABASE_URL":               filepath.Join(dir, "zerovisit.db"),
+		"ZEROVISIT_PARTY_SANDBOX":              "true", // the demo plays on the sandboxes, on PostgreSQL too
 		"ZEROVISIT_CATALOGUE_PATH":             catalogue,
 		"ZEROVISIT_LOG_LEVEL":                  "error",
 		"ZEROVISIT_LOG_FORMAT":                 "text",

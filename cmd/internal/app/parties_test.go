@@ -47,6 +47,7 @@ func testConfig(t *testing.T, base, env map[string]string) configs.Config {
 		"ZEROVISIT_WORKER_OUTBOX_BASE_DELAY":   "20ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_DELAY":    "200ms",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1000",
+		"ZEROVISIT_PARTY_SANDBOX":              "true",
 	}
 	for _, m := range []map[string]string{testKeys, base, env} {
 		for k, v := range m {

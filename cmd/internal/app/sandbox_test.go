@@ -88,7 +88,7 @@ func startReplicas(t *testing.T, n int) (*sharedSandboxes, []string, map[string]
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_PARTY_SANDBOX_URL": sb.base,
+		"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_PARTY_SANDBOX": "true", "ZEROVISIT_PARTY_SANDBOX_URL": sb.base,
 		"ZEROVISIT_CATALOGUE_PATH": catalogue, "ZEROVISIT_BLOB_DIR": filepath.Join(dir, "blobs"),
 		"ZEROVISIT_REDIS_URL":               os.Getenv("TEST_REDIS_URL"),
 		"ZEROVISIT_COURIER_PICKUP_PROVIDER": "sf", "ZEROVISIT_COURIER_DELIVERY_PROVIDER": "sf",

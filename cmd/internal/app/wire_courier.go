@@ -140,7 +140,7 @@ func (a *App) openCourier() error {
 		Office: func(dept string) parcel.Contact {
 			return parcel.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}
 		},
-		Postage: desk.Postage(postage), MaxAttempts: cc.MaxAttempts, LostAfter: cc.LostAfter, Log: a.log,
+		Postage: desk.Postage(postage), MaxAttempts: cc.MaxAttempts, LostAfter: cc.LostAfter, PushWindow: cc.PushWindow, Log: a.log,
 		Passwords: models.BcryptPasswords{Cost: a.courier.passwordCost}, NewID: newOrderedID,
 	})
 	if err != nil {

@@ -23,6 +23,7 @@ func outboxApp(t *testing.T, env map[string]string) *App {
 		"ZEROVISIT_WORKER_OUTBOX_INTERVAL":     "1h",
 		"ZEROVISIT_WORKER_OUTBOX_MAX_ATTEMPTS": "1",
 		"ZEROVISIT_LOG_LEVEL":                  "error",
+		"ZEROVISIT_PARTY_SANDBOX":              "true",
 	}
 	maps.Copy(base, env)
 	cfg, err := configs.Load(envOf(base))
