@@ -93,6 +93,21 @@ type claims struct {
 	Kind       string   `json:"knd"`
 	Roles      []string `json:"rol,omitempty"`
 	Department string   `json:"dep,omitempty"`
+	// IssuedMicro is the issue time in Unix microseconds: iat has whole
+	// seconds only, too coarse to tell a token issued right after a
+	// revocation of its subject from one issued just before.
+	IssuedMicro int64 `json:"iat_us,omitempty"`
+}
+
+// issued is when the token was issued, to the microsecond where it says.
+func (c claims) issued() time.Time {
+	if c.IssuedMicro > 0 {
+		return time.UnixMicro(c.IssuedMicro)
+	}
+	if c.IssuedAt == nil {
+		return time.Time{}
+	}
+	return c.IssuedAt.Time
 }
 
 const issuer = "zerovisit"
@@ -121,7 +136,7 @@ func (t *Tokens) sign(s Subject, use string, ttl time.Duration) (string, error) 
 			Issuer: issuer, Subject: s.ID, ID: hex.EncodeToString(id),
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
-		Use: use, Kind: string(s.Kind), Roles: s.Roles, Department: s.Department,
+		Use: use, Kind: string(s.Kind), Roles: s.Roles, Department: s.Department, IssuedMicro: now.UnixMicro(),
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
 }
@@ -145,7 +160,7 @@ func (t *Tokens) parse(ctx context.Context, raw, use string) (Subject, claims, e
 	if revoked {
 		return Subject{}, claims{}, fmt.Errorf("%w: %s token revoked", workflow.ErrUnauthorized, use)
 	}
-	if !bannedAt.IsZero() && !c.IssuedAt.After(bannedAt) {
+	if !bannedAt.IsZero() && !c.issued().After(bannedAt) {
 		return Subject{}, claims{}, fmt.Errorf("%w: subject's tokens revoked", workflow.ErrUnauthorized)
 	}
 	return s, c, nil
@@ -157,11 +172,22 @@ func (t *Tokens) Verify(ctx context.Context, raw string) (Subject, error) {
 	return s, err
 }
 
-// Refresh exchanges a refresh token for a new pair and revokes the old
-// refresh token: each one works once. A refresh token presented again
-// after its rotation was stolen or replayed, so every token of the subject
-// is revoked.
+// Refresh exchanges a refresh token for a new pair of the same subject
+// (Rotate, then Issue).
 func (t *Tokens) Refresh(ctx context.Context, raw string) (TokenPair, Subject, error) {
+	s, err := t.Rotate(ctx, raw)
+	if err != nil {
+		return TokenPair{}, Subject{}, err
+	}
+	pair, err := t.Issue(s)
+	return pair, s, err
+}
+
+// Rotate spends a refresh token and returns its subject, for the caller to
+// issue the next pair from what the subject is now: each refresh token
+// works once. A refresh token presented again after its rotation was
+// stolen or replayed, so every token of the subject is revoked.
+func (t *Tokens) Rotate(ctx context.Context, raw string) (Subject, error) {
 	s, c, err := t.parse(ctx, raw, "refresh")
 	if err != nil {
 		if errors.Is(err, workflow.ErrUnauthorized) && strings.Contains(err.Error(), "refresh token revoked") {
@@ -169,13 +195,12 @@ func (t *Tokens) Refresh(ctx context.Context, raw string) (TokenPair, Subject, e
 				_ = t.revoked.RevokeSubject(ctx, sub.Key(), t.now())
 			}
 		}
-		return TokenPair{}, Subject{}, err
+		return Subject{}, err
 	}
 	if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
-		return TokenPair{}, Subject{}, fmt.Errorf("%w: rotate refresh token: %w", workflow.ErrUnavailable, err)
+		return Subject{}, fmt.Errorf("%w: rotate refresh token: %w", workflow.ErrUnavailable, err)
 	}
-	pair, err := t.Issue(s)
-	return pair, s, err
+	return s, nil
 }
 
 // peek reads the subject of a correctly signed token without the other checks.
