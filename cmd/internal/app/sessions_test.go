@@ -194,4 +194,3 @@ func callFrom(t *testing.T, app *App, ip, path string, body any) (int, map[strin
 	_ = json.Unmarshal(r.Body, &out)
 	return r.Status, out
 }
-
