@@ -14,6 +14,7 @@ import (
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/httpx"
 	"zerovisit/models"
+	"zerovisit/models/kv"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
@@ -62,6 +63,7 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 	cfg := staff.Config{
 		Store: store, Passwords: checker, Cases: a.svc, Claimed: a.repo, Engine: a.svc.Engine(), Departments: a.staffDepartments(),
 		ClaimLease: sc.ClaimLease, Login: staff.LoginPolicy{MaxFailures: sc.LoginMaxFailures, LockFor: sc.LoginLockout},
+		Attempts:   kv.TolerantLimiter(a.kv, a.local, a.log),
 		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
 		Numbers: a.repo, Scans: a.blobs, Licences: licences{a.parties.elicense},
 		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
