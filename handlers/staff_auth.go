@@ -65,7 +65,7 @@ func (h *Handler) staffLogin(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	pair, err := h.tokens.Issue(staffSubject(st))
+	pair, err := h.tokens.Login(c.Request.Context(), staffSubject(st))
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -114,7 +114,8 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	svc := workflow.NewService(repo, workflow.NewEngine(cat, cal), clock.Now)
 	mem := kv.NewMemory(clock.Now)
 	t.Cleanup(func() { mem.Close() })
-	tokens, err := handlers.NewTokens([]byte(strings.Repeat("s", 32)), 15*time.Minute, 24*time.Hour, mem, clock.Now)
+	tokens, err := handlers.NewTokens([]byte(strings.Repeat("s", 32)), 15*time.Minute, 24*time.Hour,
+		models.NewRevocations(db, mem, clock.Now), clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

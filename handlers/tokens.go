@@ -56,16 +56,22 @@ type TokenPair struct {
 }
 
 // Revocations records the tokens that must no longer be accepted before they
-// expire; the kv stores implement it, shared through Redis across replicas.
+// expire: durably, in the database, and cached in the shared store so every
+// replica honours them at one round trip a request (models.Revocations).
 // Checks fail closed: an error from RevocationState refuses the token.
 type Revocations interface {
-	// Revoke rejects the token id until until.
-	Revoke(ctx context.Context, id string, until time.Time) error
+	// Revoke rejects the token id of subject until until.
+	Revoke(ctx context.Context, id, subject string, until time.Time) error
+	// Spend is Revoke, once: first reports whether this call revoked the
+	// token, so that of concurrent uses of one refresh token one wins.
+	Spend(ctx context.Context, id, subject string, until time.Time) (first bool, err error)
 	// RevokeSubject rejects every token of subject issued before before.
 	RevokeSubject(ctx context.Context, subject string, before time.Time) error
 	// RevocationState reports whether the token id is revoked and the time
 	// before which subject's tokens are rejected, in one round trip.
 	RevocationState(ctx context.Context, id, subject string) (revoked bool, subjectBefore time.Time, err error)
+	// Warm readies the checks of subject's tokens: a login calls it.
+	Warm(ctx context.Context, subject string) error
 }
 
 // Tokens issues and checks short-lived access tokens and rotating refresh
@@ -111,6 +117,14 @@ func (c claims) issued() time.Time {
 }
 
 const issuer = "zerovisit"
+
+// Login issues the tokens of a subject who just signed in, after readying
+// the revocation checks of its requests (a failure there only makes its
+// first check slower).
+func (t *Tokens) Login(ctx context.Context, s Subject) (TokenPair, error) {
+	_ = t.revoked.Warm(ctx, s.Key())
+	return t.Issue(s)
+}
 
 // Issue returns a new access and refresh token for s.
 func (t *Tokens) Issue(s Subject) (TokenPair, error) {
@@ -197,8 +211,14 @@ func (t *Tokens) Rotate(ctx context.Context, raw string) (Subject, error) {
 		}
 		return Subject{}, err
 	}
-	if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
+	first, err := t.revoked.Spend(ctx, c.ID, s.Key(), c.ExpiresAt.Time)
+	if err != nil {
 		return Subject{}, fmt.Errorf("%w: rotate refresh token: %w", workflow.ErrUnavailable, err)
+	}
+	if !first {
+		// Another use of the same token got there first: a replay too.
+		_ = t.revoked.RevokeSubject(ctx, s.Key(), t.now())
+		return Subject{}, fmt.Errorf("%w: refresh token revoked", workflow.ErrUnauthorized)
 	}
 	return s, nil
 }
@@ -220,14 +240,14 @@ func (t *Tokens) Logout(ctx context.Context, access, refresh string) error {
 		if raw == "" {
 			continue
 		}
-		_, c, err := t.parse(ctx, raw, use)
+		s, c, err := t.parse(ctx, raw, use)
 		if err != nil {
 			if errors.Is(err, workflow.ErrUnauthorized) {
 				continue // already unusable
 			}
 			return err
 		}
-		if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
+		if err := t.revoked.Revoke(ctx, c.ID, s.Key(), c.ExpiresAt.Time); err != nil {
 			return fmt.Errorf("%w: revoke token: %w", workflow.ErrUnavailable, err)
 		}
 	}

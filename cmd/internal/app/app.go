@@ -129,7 +129,8 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.sealer = sealer
-	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL, a.kv, time.Now); err != nil {
+	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL,
+		models.NewRevocations(db, a.kv, time.Now), time.Now); err != nil {
 		return err
 	}
 	blobDir := a.cfg.BlobDir
