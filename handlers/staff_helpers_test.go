@@ -134,6 +134,7 @@ func newStaffEnv(t *testing.T) *staffEnv {
 		ClaimLease: 30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
 		Population: fakePopulation{}, Citizens: fakeCitizens{}, Sealer: fakeSealer{}, Credit: fakeCredit{}, Numbers: repo,
 		Scans: blobs, Licences: fakeLicences{}, Holders: fakeHolders{}, NewID: uuid.NewString, Now: clock.Now,
+		Sessions: handlers.StaffSessions{Tokens: tokens},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -262,3 +262,12 @@ func (t *Tokens) Ban(ctx context.Context, s Subject) error {
 	}
 	return nil
 }
+
+// StaffSessions ends staff accounts' sessions by revoking their tokens
+// (staff.Sessions).
+type StaffSessions struct{ Tokens *Tokens }
+
+// EndSessions revokes every token the account holds now.
+func (s StaffSessions) EndSessions(ctx context.Context, staffID string) error {
+	return s.Tokens.Ban(ctx, Subject{Kind: SubjectStaff, ID: staffID})
+}

@@ -31,6 +31,9 @@ type Config struct {
 	ClaimLease time.Duration
 	// Login is the lock-out rule of staff logins.
 	Login LoginPolicy
+	// Sessions ends an account's sessions when what its tokens say or
+	// prove changes; nil for a service that changes no accounts.
+	Sessions Sessions
 	// Attempts counts the login attempts of usernames no account has,
 	// shared across replicas; nil counts none.
 	Attempts quota.Limiter

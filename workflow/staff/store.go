@@ -68,6 +68,12 @@ type Passwords interface {
 	Verify(ctx context.Context, encoded, password string) (bool, error)
 }
 
+// Sessions ends the signed-in sessions of an account: every token it
+// holds stops working at once (handlers.StaffSessions).
+type Sessions interface {
+	EndSessions(ctx context.Context, staffID string) error
+}
+
 // Cases is the part of the case workflow the staff area drives
 // (*workflow.Service).
 type Cases interface {

@@ -64,6 +64,7 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 		Store: store, Passwords: checker, Cases: a.svc, Claimed: a.repo, Engine: a.svc.Engine(), Departments: a.staffDepartments(),
 		ClaimLease: sc.ClaimLease, Login: staff.LoginPolicy{MaxFailures: sc.LoginMaxFailures, LockFor: sc.LoginLockout},
 		Attempts:   kv.TolerantLimiter(a.kv, a.local, a.log),
+		Sessions:   handlers.StaffSessions{Tokens: a.tokens},
 		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
 		Numbers: a.repo, Scans: a.blobs, Licences: licences{a.parties.elicense},
 		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
