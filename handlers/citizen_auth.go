@@ -65,7 +65,7 @@ func (h *Handler) handleLogin(c *gin.Context, ch workflow.Channel) {
 		h.fail(c, err)
 		return
 	}
-	pair, err := h.tokens.Issue(Subject{Kind: SubjectCitizen, ID: cc.Account.ID})
+	pair, err := h.tokens.Login(ctx, Subject{Kind: SubjectCitizen, ID: cc.Account.ID})
 	if err != nil {
 		h.fail(c, err)
 		return

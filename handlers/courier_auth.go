@@ -43,7 +43,7 @@ func (h *Handler) courierLogin(c *gin.Context) {
 		h.fail(c, workflow.ErrUnavailable)
 		return
 	}
-	pair, err := h.tokens.Issue(Subject{Kind: SubjectCourier, ID: id})
+	pair, err := h.tokens.Login(c.Request.Context(), Subject{Kind: SubjectCourier, ID: id})
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -44,9 +44,9 @@ func (h *Handler) staffCreateAccount(c *gin.Context) {
 	c.JSON(http.StatusCreated, h.staffView(st))
 }
 
-// staffUpdateAccount changes an account (administrators). Every token the
-// member holds is revoked, so new roles or a new department apply at once
-// and a disabled account is out at once.
+// staffUpdateAccount changes an account (administrators). A change of
+// roles, department or password, or disabling, revokes every token the
+// member holds (staff.Service.UpdateAccount), so it applies at once.
 func (h *Handler) staffUpdateAccount(c *gin.Context) {
 	var req staff.AccountChange
 	if err := bindJSON(c, &req); err != nil {
@@ -60,10 +60,6 @@ func (h *Handler) staffUpdateAccount(c *gin.Context) {
 	}
 	st, err := h.staff.Service.UpdateAccount(c.Request.Context(), id, req)
 	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if err := h.tokens.Ban(c.Request.Context(), staffSubject(st)); err != nil {
 		h.fail(c, err)
 		return
 	}

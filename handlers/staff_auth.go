@@ -59,7 +59,7 @@ func (h *Handler) staffLogin(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	pair, err := h.tokens.Issue(staffSubject(st))
+	pair, err := h.tokens.Login(c.Request.Context(), staffSubject(st))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -73,14 +73,15 @@ type refreshRequest struct {
 }
 
 // staffRefresh rotates a refresh token of a member of staff whose account
-// is still enabled.
+// is still enabled, and issues the next tokens from the account as it is
+// now: roles and department changed since the last token apply.
 func (h *Handler) staffRefresh(c *gin.Context) {
 	var req refreshRequest
 	if err := bindJSON(c, &req); err != nil {
 		h.fail(c, err)
 		return
 	}
-	pair, sub, err := h.tokens.Refresh(c.Request.Context(), req.RefreshToken)
+	sub, err := h.tokens.Rotate(c.Request.Context(), req.RefreshToken)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -93,6 +94,11 @@ func (h *Handler) staffRefresh(c *gin.Context) {
 	if err != nil {
 		_ = h.tokens.Ban(c.Request.Context(), sub)
 		h.fail(c, workflow.ErrUnauthorized)
+		return
+	}
+	pair, err := h.tokens.Issue(staffSubject(st))
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"tokens": pair, "staff": h.staffView(st)})

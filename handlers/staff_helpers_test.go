@@ -114,7 +114,8 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	svc := workflow.NewService(repo, workflow.NewEngine(cat, cal), clock.Now)
 	mem := kv.NewMemory(clock.Now)
 	t.Cleanup(func() { mem.Close() })
-	tokens, err := handlers.NewTokens([]byte(strings.Repeat("s", 32)), 15*time.Minute, 24*time.Hour, mem, clock.Now)
+	tokens, err := handlers.NewTokens([]byte(strings.Repeat("s", 32)), 15*time.Minute, 24*time.Hour,
+		models.NewRevocations(db, mem, clock.Now), clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +134,7 @@ func newStaffEnv(t *testing.T) *staffEnv {
 		ClaimLease: 30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
 		Population: fakePopulation{}, Citizens: fakeCitizens{}, Sealer: fakeSealer{}, Credit: fakeCredit{}, Numbers: repo,
 		Scans: blobs, Licences: fakeLicences{}, Holders: fakeHolders{}, NewID: uuid.NewString, Now: clock.Now,
+		Sessions: handlers.StaffSessions{Tokens: tokens},
 	})
 	if err != nil {
 		t.Fatal(err)

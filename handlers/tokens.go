@@ -56,16 +56,22 @@ type TokenPair struct {
 }
 
 // Revocations records the tokens that must no longer be accepted before they
-// expire; the kv stores implement it, shared through Redis across replicas.
+// expire: durably, in the database, and cached in the shared store so every
+// replica honours them at one round trip a request (models.Revocations).
 // Checks fail closed: an error from RevocationState refuses the token.
 type Revocations interface {
-	// Revoke rejects the token id until until.
-	Revoke(ctx context.Context, id string, until time.Time) error
+	// Revoke rejects the token id of subject until until.
+	Revoke(ctx context.Context, id, subject string, until time.Time) error
+	// Spend is Revoke, once: first reports whether this call revoked the
+	// token, so that of concurrent uses of one refresh token one wins.
+	Spend(ctx context.Context, id, subject string, until time.Time) (first bool, err error)
 	// RevokeSubject rejects every token of subject issued before before.
 	RevokeSubject(ctx context.Context, subject string, before time.Time) error
 	// RevocationState reports whether the token id is revoked and the time
 	// before which subject's tokens are rejected, in one round trip.
 	RevocationState(ctx context.Context, id, subject string) (revoked bool, subjectBefore time.Time, err error)
+	// Warm readies the checks of subject's tokens: a login calls it.
+	Warm(ctx context.Context, subject string) error
 }
 
 // Tokens issues and checks short-lived access tokens and rotating refresh
@@ -93,9 +99,32 @@ type claims struct {
 	Kind       string   `json:"knd"`
 	Roles      []string `json:"rol,omitempty"`
 	Department string   `json:"dep,omitempty"`
+	// IssuedMicro is the issue time in Unix microseconds: iat has whole
+	// seconds only, too coarse to tell a token issued right after a
+	// revocation of its subject from one issued just before.
+	IssuedMicro int64 `json:"iat_us,omitempty"`
+}
+
+// issued is when the token was issued, to the microsecond where it says.
+func (c claims) issued() time.Time {
+	if c.IssuedMicro > 0 {
+		return time.UnixMicro(c.IssuedMicro)
+	}
+	if c.IssuedAt == nil {
+		return time.Time{}
+	}
+	return c.IssuedAt.Time
 }
 
 const issuer = "zerovisit"
+
+// Login issues the tokens of a subject who just signed in, after readying
+// the revocation checks of its requests (a failure there only makes its
+// first check slower).
+func (t *Tokens) Login(ctx context.Context, s Subject) (TokenPair, error) {
+	_ = t.revoked.Warm(ctx, s.Key())
+	return t.Issue(s)
+}
 
 // Issue returns a new access and refresh token for s.
 func (t *Tokens) Issue(s Subject) (TokenPair, error) {
@@ -121,7 +150,7 @@ func (t *Tokens) sign(s Subject, use string, ttl time.Duration) (string, error) 
 			Issuer: issuer, Subject: s.ID, ID: hex.EncodeToString(id),
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
-		Use: use, Kind: string(s.Kind), Roles: s.Roles, Department: s.Department,
+		Use: use, Kind: string(s.Kind), Roles: s.Roles, Department: s.Department, IssuedMicro: now.UnixMicro(),
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
 }
@@ -145,7 +174,7 @@ func (t *Tokens) parse(ctx context.Context, raw, use string) (Subject, claims, e
 	if revoked {
 		return Subject{}, claims{}, fmt.Errorf("%w: %s token revoked", workflow.ErrUnauthorized, use)
 	}
-	if !bannedAt.IsZero() && !c.IssuedAt.After(bannedAt) {
+	if !bannedAt.IsZero() && !c.issued().After(bannedAt) {
 		return Subject{}, claims{}, fmt.Errorf("%w: subject's tokens revoked", workflow.ErrUnauthorized)
 	}
 	return s, c, nil
@@ -157,11 +186,22 @@ func (t *Tokens) Verify(ctx context.Context, raw string) (Subject, error) {
 	return s, err
 }
 
-// Refresh exchanges a refresh token for a new pair and revokes the old
-// refresh token: each one works once. A refresh token presented again
-// after its rotation was stolen or replayed, so every token of the subject
-// is revoked.
+// Refresh exchanges a refresh token for a new pair of the same subject
+// (Rotate, then Issue).
 func (t *Tokens) Refresh(ctx context.Context, raw string) (TokenPair, Subject, error) {
+	s, err := t.Rotate(ctx, raw)
+	if err != nil {
+		return TokenPair{}, Subject{}, err
+	}
+	pair, err := t.Issue(s)
+	return pair, s, err
+}
+
+// Rotate spends a refresh token and returns its subject, for the caller to
+// issue the next pair from what the subject is now: each refresh token
+// works once. A refresh token presented again after its rotation was
+// stolen or replayed, so every token of the subject is revoked.
+func (t *Tokens) Rotate(ctx context.Context, raw string) (Subject, error) {
 	s, c, err := t.parse(ctx, raw, "refresh")
 	if err != nil {
 		if errors.Is(err, workflow.ErrUnauthorized) && strings.Contains(err.Error(), "refresh token revoked") {
@@ -169,13 +209,18 @@ func (t *Tokens) Refresh(ctx context.Context, raw string) (TokenPair, Subject, e
 				_ = t.revoked.RevokeSubject(ctx, sub.Key(), t.now())
 			}
 		}
-		return TokenPair{}, Subject{}, err
+		return Subject{}, err
 	}
-	if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
-		return TokenPair{}, Subject{}, fmt.Errorf("%w: rotate refresh token: %w", workflow.ErrUnavailable, err)
+	first, err := t.revoked.Spend(ctx, c.ID, s.Key(), c.ExpiresAt.Time)
+	if err != nil {
+		return Subject{}, fmt.Errorf("%w: rotate refresh token: %w", workflow.ErrUnavailable, err)
 	}
-	pair, err := t.Issue(s)
-	return pair, s, err
+	if !first {
+		// Another use of the same token got there first: a replay too.
+		_ = t.revoked.RevokeSubject(ctx, s.Key(), t.now())
+		return Subject{}, fmt.Errorf("%w: refresh token revoked", workflow.ErrUnauthorized)
+	}
+	return s, nil
 }
 
 // peek reads the subject of a correctly signed token without the other checks.
@@ -195,14 +240,14 @@ func (t *Tokens) Logout(ctx context.Context, access, refresh string) error {
 		if raw == "" {
 			continue
 		}
-		_, c, err := t.parse(ctx, raw, use)
+		s, c, err := t.parse(ctx, raw, use)
 		if err != nil {
 			if errors.Is(err, workflow.ErrUnauthorized) {
 				continue // already unusable
 			}
 			return err
 		}
-		if err := t.revoked.Revoke(ctx, c.ID, c.ExpiresAt.Time); err != nil {
+		if err := t.revoked.Revoke(ctx, c.ID, s.Key(), c.ExpiresAt.Time); err != nil {
 			return fmt.Errorf("%w: revoke token: %w", workflow.ErrUnavailable, err)
 		}
 	}
@@ -216,4 +261,13 @@ func (t *Tokens) Ban(ctx context.Context, s Subject) error {
 		return fmt.Errorf("%w: ban %s: %w", workflow.ErrUnavailable, s.Key(), err)
 	}
 	return nil
+}
+
+// StaffSessions ends staff accounts' sessions by revoking their tokens
+// (staff.Sessions).
+type StaffSessions struct{ Tokens *Tokens }
+
+// EndSessions revokes every token the account holds now.
+func (s StaffSessions) EndSessions(ctx context.Context, staffID string) error {
+	return s.Tokens.Ban(ctx, Subject{Kind: SubjectStaff, ID: staffID})
 }

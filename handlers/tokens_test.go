@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"zerovisit/handlers"
+	"zerovisit/models"
+	"zerovisit/models/dbtest"
 	"zerovisit/models/kv"
 	"zerovisit/workflow"
 )
@@ -17,7 +19,9 @@ func newTokens(t *testing.T, now *time.Time) *handlers.Tokens {
 	t.Helper()
 	store := kv.NewMemory(func() time.Time { return *now })
 	t.Cleanup(func() { store.Close() })
-	tok, err := handlers.NewTokens([]byte(strings.Repeat("k", 32)), 15*time.Minute, 7*24*time.Hour, store, func() time.Time { return *now })
+	clock := func() time.Time { return *now }
+	tok, err := handlers.NewTokens([]byte(strings.Repeat("k", 32)), 15*time.Minute, 7*24*time.Hour,
+		models.NewRevocations(dbtest.SQLite(t), store, clock), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +50,8 @@ func TestTokens(t *testing.T) {
 		}
 	})
 	t.Run("Forged", func(t *testing.T) {
-		other, _ := handlers.NewTokens([]byte(strings.Repeat("x", 32)), time.Minute, time.Hour, kv.NewMemory(time.Now), time.Now)
+		other, _ := handlers.NewTokens([]byte(strings.Repeat("x", 32)), time.Minute, time.Hour,
+			models.NewRevocations(dbtest.SQLite(t), kv.NewMemory(time.Now), time.Now), time.Now)
 		forged, _ := other.Issue(alice)
 		if _, err := tok.Verify(ctx, forged.AccessToken); !errors.Is(err, workflow.ErrUnauthorized) {
 			t.Errorf("token signed with another secret accepted: %v", err)
@@ -129,8 +134,9 @@ func TestTokensRevocationOnRedis(t *testing.T) {
 	defer client.Close()
 	prefix := "tokentest:" + time.Now().Format("150405.000000") + ":"
 	secret := []byte(strings.Repeat("s", 32))
-	a, _ := handlers.NewTokens(secret, time.Minute, time.Hour, kv.NewRedis(client, prefix), time.Now)
-	b, _ := handlers.NewTokens(secret, time.Minute, time.Hour, kv.NewRedis(client, prefix), time.Now)
+	db := dbtest.SQLite(t)
+	a, _ := handlers.NewTokens(secret, time.Minute, time.Hour, models.NewRevocations(db, kv.NewRedis(client, prefix), time.Now), time.Now)
+	b, _ := handlers.NewTokens(secret, time.Minute, time.Hour, models.NewRevocations(db, kv.NewRedis(client, prefix), time.Now), time.Now)
 	pair, _ := a.Issue(handlers.Subject{Kind: handlers.SubjectCourier, ID: "c1"})
 	ctx := context.Background()
 	if _, err := b.Verify(ctx, pair.AccessToken); err != nil {

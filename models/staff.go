@@ -143,23 +143,27 @@ func (s *StaffStore) UpdateStaff(ctx context.Context, id string, u staff.Account
 	return s.GetStaff(ctx, id)
 }
 
-// LoginFailed counts a failed login at `at` in one statement and locks the
-// account for p.LockFor when the count reaches p.MaxFailures.
-func (s *StaffStore) LoginFailed(ctx context.Context, id string, at time.Time, p staff.LoginPolicy) (staff.Account, error) {
-	op := "record failed login of " + id
-	err := s.db.gorm.WithContext(ctx).Exec(`UPDATE staff SET
+// LoginAttempt counts a login attempt at `at` as a failure, before its
+// password is checked, in one statement: the count rises and the account
+// locks for p.LockFor when it reaches p.MaxFailures. An account locked at
+// `at` is not counted, and allowed is false: its password must not be
+// checked. Parallel attempts each take their own count.
+func (s *StaffStore) LoginAttempt(ctx context.Context, id string, at time.Time, p staff.LoginPolicy) (staff.Account, bool, error) {
+	op := "record login attempt of " + id
+	res := s.db.gorm.WithContext(ctx).Exec(`UPDATE staff SET
 		failed_logins = failed_logins + 1,
 		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
-		WHERE id = ?`, p.MaxFailures, s.db.ts(at.Add(p.LockFor)), id).Error
-	if err != nil {
-		return staff.Account{}, translate(op, err)
+		WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)`, p.MaxFailures, s.db.ts(at.Add(p.LockFor)), id, s.db.ts(at))
+	if res.Error != nil {
+		return staff.Account{}, false, translate(op, res.Error)
 	}
-	return s.GetStaff(ctx, id)
+	a, err := s.GetStaff(ctx, id)
+	return a, res.RowsAffected == 1, err
 }
 
-// LoginSucceeded clears the failed-login count.
+// LoginSucceeded clears the failed-login count and any lock-out.
 func (s *StaffStore) LoginSucceeded(ctx context.Context, id string) error {
-	err := s.db.gorm.WithContext(ctx).Exec(`UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ? AND failed_logins > 0`, id).Error
+	err := s.db.gorm.WithContext(ctx).Exec(`UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ? AND (failed_logins > 0 OR locked_until IS NOT NULL)`, id).Error
 	return translate("record login of "+id, err)
 }
 

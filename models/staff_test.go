@@ -73,13 +73,17 @@ func TestStaffAccountsAndLockOut(t *testing.T) {
 		}
 		policy := staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute}
 		for i := 1; i <= 3; i++ {
-			got, err = s.LoginFailed(ctx, st.ID, at, policy)
+			var allowed bool
+			got, allowed, err = s.LoginAttempt(ctx, st.ID, at, policy)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.FailedLogins != i || got.Locked(at) != (i == 3) {
-				t.Errorf("after %d failures: count %d, locked %v", i, got.FailedLogins, got.Locked(at))
+			if !allowed || got.FailedLogins != i || got.Locked(at) != (i == 3) {
+				t.Errorf("after %d attempts: allowed %v, count %d, locked %v", i, allowed, got.FailedLogins, got.Locked(at))
 			}
+		}
+		if again, allowed, err := s.LoginAttempt(ctx, st.ID, at, policy); err != nil || allowed || again.FailedLogins != 3 {
+			t.Errorf("an attempt while locked: allowed %v, count %d, %v; want refused and not counted", allowed, again.FailedLogins, err)
 		}
 		if got.Locked(at.Add(16 * time.Minute)) {
 			t.Error("the lock-out did not end")

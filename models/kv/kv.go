@@ -26,7 +26,7 @@ type Store interface {
 	Once
 	Locker
 	Limiter
-	Revocations
+	RevocationCache
 	// Ping reports whether the backend answers. Report it in health
 	// details and metrics rather than failing a readiness probe on it:
 	// cached reads degrade to misses while Redis is down, and taking every

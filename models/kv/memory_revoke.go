@@ -83,3 +83,35 @@ func (m *Memory) RevocationState(ctx context.Context, id, subject string) (bool,
 	before, err := m.SubjectRevokedAt(ctx, subject)
 	return revoked, before, err
 }
+
+func warmKey(subject string) string { return "revocations-warm:" + subject }
+
+// CachedRevocationState implements RevocationCache.
+func (m *Memory) CachedRevocationState(ctx context.Context, id, subject string) (bool, time.Time, bool, error) {
+	revoked, before, err := m.RevocationState(ctx, id, subject)
+	if err != nil {
+		return false, time.Time{}, false, err
+	}
+	_, warm, err := m.Get(ctx, warmKey(subject))
+	return revoked, before, warm, err
+}
+
+// Warm implements RevocationCache.
+func (m *Memory) Warm(ctx context.Context, subject string, tokens map[string]time.Time, before time.Time, ttl time.Duration) error {
+	for id, until := range tokens {
+		if err := m.Revoke(ctx, id, until); err != nil {
+			return err
+		}
+	}
+	if !before.IsZero() {
+		if err := m.RevokeSubject(ctx, subject, before); err != nil {
+			return err
+		}
+	}
+	return m.Set(ctx, warmKey(subject), nil, ttl)
+}
+
+// Cool implements RevocationCache.
+func (m *Memory) Cool(ctx context.Context, subject string) error {
+	return m.Delete(ctx, warmKey(subject))
+}

@@ -92,3 +92,64 @@ func (r *Redis) RevocationState(ctx context.Context, id, subject string) (bool, 
 	}
 	return exists.Val() > 0, time.UnixMicro(us), nil
 }
+
+// CachedRevocationState implements RevocationCache: the three reads in one
+// pipeline.
+func (r *Redis) CachedRevocationState(ctx context.Context, id, subject string) (bool, time.Time, bool, error) {
+	var exists, warm *redis.IntCmd
+	var before *redis.StringCmd
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		exists = p.Exists(ctx, r.key("v", id))
+		before = p.Get(ctx, r.key("s", subject))
+		warm = p.Exists(ctx, r.key("w", subject))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, time.Time{}, false, fmt.Errorf("kv: check revocations: %w", err)
+	}
+	var at time.Time
+	us, err := before.Int64()
+	switch {
+	case errors.Is(err, redis.Nil):
+	case err != nil:
+		return false, time.Time{}, false, fmt.Errorf("kv: check revoked subject: %w", err)
+	default:
+		at = time.UnixMicro(us)
+	}
+	return exists.Val() > 0, at, warm.Val() > 0, nil
+}
+
+// Warm implements RevocationCache: the revocations in one pipeline, and
+// the mark only once they are all stored.
+func (r *Redis) Warm(ctx context.Context, subject string, tokens map[string]time.Time, before time.Time, ttl time.Duration) error {
+	if len(tokens) > 0 || !before.IsZero() {
+		_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for id, until := range tokens {
+				raiseScript.Eval(ctx, p, []string{r.key("v", id)}, ceilMicro(until), strconv.FormatInt(ceilMilli(until), 10))
+			}
+			if !before.IsZero() {
+				expireAt := ""
+				if d := r.opts.subjectRetention; d > 0 {
+					expireAt = strconv.FormatInt(ceilMilli(before.Add(d)), 10)
+				}
+				raiseScript.Eval(ctx, p, []string{r.key("s", subject)}, ceilMicro(before), expireAt)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("kv: store revocations: %w", err)
+		}
+	}
+	if err := r.c.Set(ctx, r.key("w", subject), "1", ttl).Err(); err != nil {
+		return fmt.Errorf("kv: mark revocations warm: %w", err)
+	}
+	return nil
+}
+
+// Cool implements RevocationCache.
+func (r *Redis) Cool(ctx context.Context, subject string) error {
+	if err := r.c.Del(ctx, r.key("w", subject)).Err(); err != nil {
+		return fmt.Errorf("kv: mark revocations cold: %w", err)
+	}
+	return nil
+}

@@ -34,3 +34,26 @@ type Revocations interface {
 	// authenticated request asks both.
 	RevocationState(ctx context.Context, id, subject string) (revoked bool, subjectBefore time.Time, err error)
 }
+
+// RevocationCache is Revocations as the cache of a durable record (the
+// database's): it also says whether it holds every revocation of a
+// subject ("warm"), so that a check can trust a miss only then. A store
+// that lost its data (a restart of the in-process one, a Redis that lost
+// its keys) is cold for everyone, and checks go to the record again.
+type RevocationCache interface {
+	Revocations
+	// CachedRevocationState is RevocationState, and whether subject is
+	// warm, in one round trip.
+	CachedRevocationState(ctx context.Context, id, subject string) (revoked bool, subjectBefore time.Time, warm bool, err error)
+	// Warm stores what the record holds of subject, its revoked tokens (id
+	// and until) and the time before which its tokens are rejected (zero
+	// for none), then marks subject warm for ttl.
+	Warm(ctx context.Context, subject string, tokens map[string]time.Time, before time.Time, ttl time.Duration) error
+	// Cool marks subject cold: a revocation the store could not take.
+	Cool(ctx context.Context, subject string) error
+}
+
+var (
+	_ RevocationCache = (*Redis)(nil)
+	_ RevocationCache = (*Memory)(nil)
+)

@@ -214,6 +214,22 @@ func (c *memCache) Set(_ context.Context, key string, val []byte, _ time.Duratio
 	return nil
 }
 
+func (c *memCache) Claim(_ context.Context, key string, _ time.Duration) (bool, error) {
+	if c.fail != nil {
+		return false, c.fail
+	}
+	if _, ok := c.vals["claim:"+key]; ok {
+		return false, nil
+	}
+	c.vals["claim:"+key] = nil
+	return true, nil
+}
+
+func (c *memCache) Release(_ context.Context, key string) error {
+	delete(c.vals, "claim:"+key)
+	return c.fail
+}
+
 func (c *memCache) Delete(_ context.Context, keys ...string) error {
 	for _, k := range keys {
 		delete(c.vals, k)

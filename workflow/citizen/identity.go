@@ -35,11 +35,14 @@ func (s *Service) BindIdentity(ctx context.Context, c Caller, name, idNumber, li
 	}
 	linkTo := ""
 	if linkCode != "" {
-		if linkTo, err = s.linkTarget(ctx, linkCode); err != nil {
+		if linkTo, err = s.redeemLinkCode(ctx, linkCode); err != nil {
 			return Citizen{}, err
 		}
 	}
 	cit, err := s.cfg.Store.BindIdentity(ctx, c.Account.ID, name, number, linkTo)
+	if err != nil && linkTo != "" {
+		s.releaseLinkCode(ctx, linkCode)
+	}
 	switch {
 	case errors.Is(err, ErrIdentityBound):
 		return Citizen{}, errIdentityBound.Because(err)

@@ -55,6 +55,33 @@ func (s *Service) linkTarget(ctx context.Context, code string) (string, error) {
 	return string(v), nil
 }
 
+// redeemLinkCode claims a code for one redemption, so that accounts
+// redeeming it at once cannot all join the citizen; the caller spends it
+// once the binding holds, or releases it when the binding fails.
+func (s *Service) redeemLinkCode(ctx context.Context, code string) (string, error) {
+	target, err := s.linkTarget(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	first, err := s.cfg.Links.Claim(ctx, linkClaimKey(code), LinkCodeTTL)
+	if err != nil {
+		return "", fmt.Errorf("%w: claim link code: %w", workflow.ErrUnavailable, err)
+	}
+	if !first {
+		return "", errLinkCode
+	}
+	return target, nil
+}
+
+// releaseLinkCode gives a claimed code back after a binding that failed.
+func (s *Service) releaseLinkCode(ctx context.Context, code string) {
+	if err := s.cfg.Links.Release(ctx, linkClaimKey(code)); err != nil {
+		s.cfg.Log.WarnContext(ctx, "release link code", "err", err)
+	}
+}
+
+func linkClaimKey(code string) string { return "citizen-link-claim:" + code }
+
 // spendLinkCode makes a used code unusable.
 func (s *Service) spendLinkCode(ctx context.Context, code string) {
 	if err := s.cfg.Links.Delete(ctx, linkCodeKey(code)); err != nil {

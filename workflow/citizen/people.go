@@ -70,14 +70,25 @@ type Cache interface {
 	Delete(ctx context.Context, keys ...string) error
 }
 
+// LinkCodes keeps link codes (a Cache) and claims each for one
+// redemption at a time (*kv.Memory, *kv.Redis).
+type LinkCodes interface {
+	Cache
+	// Claim records key for ttl and reports whether this call was the
+	// first to do so while no earlier claim was live.
+	Claim(ctx context.Context, key string, ttl time.Duration) (first bool, err error)
+	// Release forgets a claim so that a retry may claim again.
+	Release(ctx context.Context, key string) error
+}
+
 // Config is what a Service needs. Store, Cases and Links are required; a
 // party left out is a channel or library not connected.
 type Config struct {
 	Store Store
 	Cases Cases
 	// Links keeps the codes that join a second channel's account to a
-	// citizen.
-	Links Cache
+	// citizen, and redeems each once.
+	Links LinkCodes
 	// Logins are the mini programs' login by channel.
 	Logins map[workflow.Channel]LoginChannel
 	// Phones are the channels that share a user's phone number.

@@ -3,6 +3,7 @@ package staff
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -101,7 +102,8 @@ type AccountChange struct {
 }
 
 // UpdateAccount changes an account. New roles or a new department are
-// checked together with what the account keeps.
+// checked together with what the account keeps. A change of roles,
+// department or password, and disabling, end the account's sessions.
 func (s *Service) UpdateAccount(ctx context.Context, id string, ch AccountChange) (Account, error) {
 	u := AccountUpdate{Disabled: ch.Disabled, Unlock: ch.Unlock}
 	if ch.Name != nil {
@@ -130,7 +132,21 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, ch AccountChange
 		}
 		u.PasswordHash = &hash
 	}
-	return s.cfg.Store.UpdateStaff(ctx, id, u, s.cfg.Now())
+	a, err := s.cfg.Store.UpdateStaff(ctx, id, u, s.cfg.Now())
+	if err != nil || !ch.endsSessions() || s.cfg.Sessions == nil {
+		return a, err
+	}
+	if err := s.cfg.Sessions.EndSessions(ctx, a.ID); err != nil {
+		return Account{}, fmt.Errorf("%w: end sessions of %s: %w", workflow.ErrUnavailable, a.ID, err)
+	}
+	return a, nil
+}
+
+// endsSessions reports whether the change makes the account's tokens
+// untrue: new roles or department (which tokens carry), a new password
+// (whoever knew the old one signed in), or disabling.
+func (ch AccountChange) endsSessions() bool {
+	return ch.Roles != nil || ch.Department != nil || ch.Password != nil || (ch.Disabled != nil && *ch.Disabled)
 }
 
 // changedRoles checks the roles and department an account will have after

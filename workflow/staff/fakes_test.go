@@ -124,16 +124,19 @@ func (m *memStaff) UpdateStaff(_ context.Context, id string, u staff.AccountUpda
 	return a, nil
 }
 
-func (m *memStaff) LoginFailed(_ context.Context, id string, at time.Time, p staff.LoginPolicy) (staff.Account, error) {
+func (m *memStaff) LoginAttempt(_ context.Context, id string, at time.Time, p staff.LoginPolicy) (staff.Account, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a := m.accounts[id]
+	if a.Locked(at) {
+		return a, false, nil
+	}
 	a.FailedLogins++
 	if a.FailedLogins >= p.MaxFailures {
 		a.LockedUntil = at.Add(p.LockFor)
 	}
 	m.accounts[id] = a
-	return a, nil
+	return a, true, nil
 }
 
 func (m *memStaff) LoginSucceeded(_ context.Context, id string) error {

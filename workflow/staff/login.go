@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/quota"
 )
 
 var (
@@ -23,21 +24,27 @@ func errLocked(_, _ time.Time) *workflow.Refusal { return errBadCredentials }
 
 // Login checks a username and password. Unknown usernames, wrong passwords
 // and locked accounts get the same answer; repeated failures lock the
-// account for a while.
+// account for a while. Each attempt is counted before its password is
+// checked, so parallel guesses get no more checks than the lock-out
+// allows: per account, and per username for names no account has.
 func (s *Service) Login(ctx context.Context, username, password string) (Account, error) {
 	if username == "" || password == "" || utf8.RuneCountInString(username) > 64 || len(password) > 256 {
 		return Account{}, workflow.Refuse(workflow.ErrInvalidInput, "invalid_field", "请输入用户名和密码")
 	}
 	now := s.cfg.Now()
-	a, err := s.cfg.Store.StaffByUsername(ctx, strings.TrimSpace(username))
+	username = strings.TrimSpace(username)
+	a, err := s.cfg.Store.StaffByUsername(ctx, username)
 	if errors.Is(err, workflow.ErrNotFound) {
-		_, _ = s.cfg.Passwords.Verify(ctx, "", password)
-		return Account{}, errBadCredentials
+		return Account{}, s.unknownUsername(ctx, username, password, now)
 	}
 	if err != nil {
 		return Account{}, err
 	}
-	if a.Locked(now) {
+	a, allowed, err := s.cfg.Store.LoginAttempt(ctx, a.ID, now, s.cfg.Login)
+	if err != nil {
+		return Account{}, err
+	}
+	if !allowed {
 		return Account{}, errLocked(a.LockedUntil, now)
 	}
 	ok, err := s.cfg.Passwords.Verify(ctx, a.PasswordHash, password)
@@ -56,12 +63,28 @@ func (s *Service) Login(ctx context.Context, username, password string) (Account
 	return a, nil
 }
 
-// loginFailed counts a wrong password and says whether it locked the account.
-func (s *Service) loginFailed(ctx context.Context, a Account, now time.Time) error {
-	a, err := s.cfg.Store.LoginFailed(ctx, a.ID, now, s.cfg.Login)
-	if err != nil {
-		return err
+// unknownUsername answers a login with a username no account has, after a
+// check of the password against nothing. Its attempts are counted per
+// username as an account's are, so guessing there checks no more passwords.
+func (s *Service) unknownUsername(ctx context.Context, username, password string, now time.Time) error {
+	if s.cfg.Attempts != nil && s.cfg.Login.MaxFailures > 0 && s.cfg.Login.LockFor > 0 {
+		p := s.cfg.Login
+		limit := quota.Limit{Rate: p.MaxFailures, Period: p.LockFor, Burst: p.MaxFailures}
+		res, err := s.cfg.Attempts.Allow(ctx, "staff-login:"+strings.ToLower(username), limit)
+		if err != nil {
+			return err
+		}
+		if !res.Allowed {
+			return errLocked(now.Add(res.RetryAfter), now)
+		}
 	}
+	_, _ = s.cfg.Passwords.Verify(ctx, "", password)
+	return errBadCredentials
+}
+
+// loginFailed logs a wrong password, already counted, and says whether its
+// attempt locked the account.
+func (s *Service) loginFailed(ctx context.Context, a Account, now time.Time) error {
 	s.cfg.Log.InfoContext(ctx, "staff login failed", "staff_id", a.ID, "failures", a.FailedLogins)
 	if a.Locked(now) {
 		return errLocked(a.LockedUntil, now)

@@ -10,6 +10,7 @@ import (
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/files"
+	"zerovisit/workflow/quota"
 )
 
 // Config is what a Service needs. Store, Passwords and NewID are required;
@@ -30,6 +31,12 @@ type Config struct {
 	ClaimLease time.Duration
 	// Login is the lock-out rule of staff logins.
 	Login LoginPolicy
+	// Sessions ends an account's sessions when what its tokens say or
+	// prove changes; nil for a service that changes no accounts.
+	Sessions Sessions
+	// Attempts counts the login attempts of usernames no account has,
+	// shared across replicas; nil counts none.
+	Attempts quota.Limiter
 
 	// Counter intake: the population library checks walk-in applicants,
 	// Citizens finds those who have an online account, Sealer keeps the

@@ -22,8 +22,11 @@ type Store interface {
 	// department "" lists every department.
 	ListStaff(ctx context.Context, department, afterID string, limit int) ([]Account, error)
 	UpdateStaff(ctx context.Context, id string, u AccountUpdate, at time.Time) (Account, error)
-	// LoginFailed counts a failed login and locks the account as p says.
-	LoginFailed(ctx context.Context, id string, at time.Time, p LoginPolicy) (Account, error)
+	// LoginAttempt counts a login attempt as a failure before the
+	// password is checked, and locks the account as p says, atomically;
+	// allowed is false (and nothing counted) while the account is locked.
+	LoginAttempt(ctx context.Context, id string, at time.Time, p LoginPolicy) (a Account, allowed bool, err error)
+	// LoginSucceeded clears the count of an attempt whose password was right.
 	LoginSucceeded(ctx context.Context, id string) error
 	// StaffNames returns display names by id; unknown ids are left out.
 	StaffNames(ctx context.Context, ids []string) (map[string]string, error)
@@ -63,6 +66,12 @@ type Passwords interface {
 	// Verify reports whether password matches encoded. An empty encoded
 	// matches nothing but takes as long as a real check.
 	Verify(ctx context.Context, encoded, password string) (bool, error)
+}
+
+// Sessions ends the signed-in sessions of an account: every token it
+// holds stops working at once (handlers.StaffSessions).
+type Sessions interface {
+	EndSessions(ctx context.Context, staffID string) error
 }
 
 // Cases is the part of the case workflow the staff area drives

@@ -22,6 +22,7 @@ import (
 	"zerovisit/models/kv"
 	"zerovisit/models/pii"
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
 // App is the assembled service: stores, HTTP server and background workers.
@@ -33,6 +34,9 @@ type App struct {
 	// beforeServe, when set, runs between openCore and serve: tests attach
 	// their observers to the stores there, before any worker uses them.
 	beforeServe func(*App)
+	// wrapPasswords, when set, wraps the staff password checker: tests
+	// count the checks.
+	wrapPasswords func(staff.Passwords) staff.Passwords
 	// version is the binary's, as /healthz reports it.
 	version string
 
@@ -128,7 +132,8 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.sealer = sealer
-	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL, a.kv, time.Now); err != nil {
+	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL,
+		models.NewRevocations(db, a.kv, time.Now), time.Now); err != nil {
 		return err
 	}
 	blobDir := a.cfg.BlobDir

@@ -12,6 +12,7 @@ import (
 	"zerovisit/handlers"
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/integrations/elicense"
+	"zerovisit/models"
 	"zerovisit/models/kv"
 	"zerovisit/workflow"
 )
@@ -210,7 +211,7 @@ func TestCitizenRefusals(t *testing.T) {
 	})
 
 	t.Run("Tokens", func(t *testing.T) {
-		old, err := handlers.NewTokens([]byte(testKeys["ZEROVISIT_TOKEN_SECRET"]), 15*time.Minute, time.Hour, kv.NewMemory(time.Now),
+		old, err := handlers.NewTokens([]byte(testKeys["ZEROVISIT_TOKEN_SECRET"]), 15*time.Minute, time.Hour, models.NewRevocations(app.db, kv.NewMemory(time.Now), time.Now),
 			func() time.Time { return time.Now().Add(-time.Hour) })
 		if err != nil {
 			t.Fatal(err)

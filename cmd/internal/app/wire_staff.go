@@ -14,6 +14,7 @@ import (
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/httpx"
 	"zerovisit/models"
+	"zerovisit/models/kv"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
@@ -54,10 +55,16 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	var checker staff.Passwords = passwords
+	if a.wrapPasswords != nil {
+		checker = a.wrapPasswords(passwords)
+	}
 	sc := a.cfg.Staff
 	cfg := staff.Config{
-		Store: store, Passwords: passwords, Cases: a.svc, Claimed: a.repo, Engine: a.svc.Engine(), Departments: a.staffDepartments(),
+		Store: store, Passwords: checker, Cases: a.svc, Claimed: a.repo, Engine: a.svc.Engine(), Departments: a.staffDepartments(),
 		ClaimLease: sc.ClaimLease, Login: staff.LoginPolicy{MaxFailures: sc.LoginMaxFailures, LockFor: sc.LoginLockout},
+		Attempts:   kv.TolerantLimiter(a.kv, a.local, a.log),
+		Sessions:   handlers.StaffSessions{Tokens: a.tokens},
 		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
 		Numbers: a.repo, Scans: a.blobs, Licences: licences{a.parties.elicense},
 		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
