@@ -35,6 +35,9 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 	if cs.Status.Terminal() {
 		return Upload{}, workflow.Refuse(workflow.ErrConflict, "case_closed", "办件已结束，不能再上传材料")
 	}
+	if err := expected(f, material); err != nil {
+		return Upload{}, err
+	}
 	u, err := s.store(ctx, file)
 	if err != nil {
 		return Upload{}, err
@@ -52,6 +55,39 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 		return Upload{}, err
 	}
 	return u, nil
+}
+
+// expected refuses, before anything is stored, an upload the case cannot
+// take: a material the government libraries hold, or, after submission,
+// one neither asked for by a pending correction nor promised for later.
+func expected(f Filing, material string) error {
+	cs := f.Case
+	if cs.Status == workflow.StatusDraft {
+		if am := f.Application.Material(material); f.HasApplication && am != nil && am.Held {
+			return invalid("material_held", "政府部门已掌握该材料，无需上传", map[string]string{"material": material})
+		}
+		return nil
+	}
+	var cm workflow.CaseMaterial
+	for _, m := range cs.Materials {
+		if m.Code == material {
+			cm = m
+		}
+	}
+	if cm.HeldByLibrary() {
+		return invalid("material_held", "该材料由政府部门数据库提供，不能以上传文件替换", map[string]string{"material": material})
+	}
+	if cm.Outstanding() {
+		return nil
+	}
+	if sr := cs.Supplement; cs.Status == workflow.StatusSupplementRequested && sr != nil && sr.SuppliedAt.IsZero() {
+		for _, it := range sr.Items {
+			if it.Material == material {
+				return nil
+			}
+		}
+	}
+	return invalid("material_not_requested", "该材料不在补正要求或待补齐的容缺材料中，无需上传", map[string]string{"material": material})
 }
 
 // store checks the file's type by its first bytes and keeps it.
