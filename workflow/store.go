@@ -45,7 +45,17 @@ type Change struct {
 	Idempotency *Idempotency
 	// Guard, when set, must still hold as the change is written.
 	Guard *Guard
+	// DraftLimit, when positive on a new draft, is the most drafts its
+	// applicant may keep open. The store counts them in the transaction
+	// that writes the draft, serialised per applicant, so parallel requests
+	// never pass the limit together; past it the store writes nothing and
+	// returns ErrTooManyDrafts.
+	DraftLimit int
 }
+
+// ErrTooManyDrafts refuses a new draft of an applicant who already keeps
+// the limit of open drafts.
+var ErrTooManyDrafts = Refuse(ErrConflict, "too_many_drafts", "未提交的草稿过多，请先提交或撤回已有的草稿")
 
 // Guard is what must still hold when a change is written. The store checks
 // it in the transaction (on PostgreSQL, the statement) that writes the

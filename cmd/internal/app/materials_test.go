@@ -1,0 +1,189 @@
+package app
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	basedatasb "zerovisit/integrations/basedata/sandbox"
+	"zerovisit/workflow"
+)
+
+// matApp is czApp with its own blob folder, whose files blobCount counts.
+func matApp(t *testing.T, env map[string]string) (*App, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "blobs")
+	all := map[string]string{"ZEROVISIT_BLOB_DIR": dir}
+	for k, v := range env {
+		all[k] = v
+	}
+	app, logs := czApp(t, all)
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, l := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(l, `"level":"ERROR"`) {
+					t.Log(l)
+				}
+			}
+		}
+	})
+	return app, dir
+}
+
+// blobCount is the number of objects kept under a blob folder.
+func blobCount(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && filepath.Base(filepath.Dir(path)) != "tmp" {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// zhangsan is a verified citizen on WeChat (the population sandbox's 张三).
+func zhangsan(t *testing.T, app *App, openID string) *czClient {
+	t.Helper()
+	c := newCZClient(t, app)
+	c.login("wechat", app.parties.sandboxes.channels.wechat.LoginCode(openID, ""))
+	c.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	return c
+}
+
+// caseMaterials is the materials of a case as its applicant sees them.
+func caseMaterials(t *testing.T, c *czClient, id string) map[string]workflow.CaseMaterial {
+	t.Helper()
+	var full struct {
+		Materials []workflow.CaseMaterial `json:"materials"`
+	}
+	c.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases/"+id, nil).JSON(t, &full)
+	out := map[string]workflow.CaseMaterial{}
+	for _, m := range full.Materials {
+		out[m.Code] = m
+	}
+	return out
+}
+
+// TestCorrectionTakesOnlyWhatWasAsked: a correction (补正) takes only the
+// materials the clerk asked for, and never an upload in place of one the
+// government libraries hold; what it refuses stores no file and changes
+// nothing.
+func TestCorrectionTakesOnlyWhatWasAsked(t *testing.T) {
+	app, blobs := matApp(t, nil)
+	ctx := context.Background()
+	c := zhangsan(t, app, "o-zhangsan-correction")
+	cs, _ := czApply(t, c, map[string]any{"method": "electronic"}, "submit-correction-0001")
+	clerk := workflow.Meta{Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: "clerk-1"}}
+	if cs.Status == "submitted" {
+		if _, err := app.svc.Do(ctx, cs.ID, workflow.Accept{Meta: clerk}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := caseMaterials(t, c, cs.ID)
+	if !before["sfz"].HeldByLibrary() || !before["jsz"].HeldByLibrary() {
+		t.Fatalf("materials = %+v, want identity and licence from the libraries", before)
+	}
+
+	if _, err := app.svc.Do(ctx, cs.ID, workflow.RequestSupplement{Meta: clerk,
+		Items: []workflow.SupplementItem{{Material: "sfz", Reason: "身份证不清晰"}}}, nil); !refusedWith(err, "material_held") {
+		t.Fatalf("asking to correct the identity the population library holds = %v, want material_held", err)
+	}
+	if _, err := app.svc.Do(ctx, cs.ID, workflow.RequestSupplement{Meta: clerk,
+		Items: []workflow.SupplementItem{{Reason: "请说明换证原因"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	stored := blobCount(t, blobs)
+	for _, tc := range []struct{ material, code string }{
+		{"sfz", "material_held"}, {"jsz", "material_held"}, {"tjzm", "material_not_requested"},
+	} {
+		r := c.upload(cs.ID, tc.material, czPNG(3000+len(tc.material)))
+		if r.Status != http.StatusUnprocessableEntity || r.Code() != tc.code {
+			t.Errorf("upload of %s for a correction asking for none = %d %s, want 422 %s", tc.material, r.Status, r.Body, tc.code)
+		}
+	}
+	if got := blobCount(t, blobs); got != stored {
+		t.Errorf("refused uploads stored %d files", got-stored)
+	}
+	// The health certificate uploaded for the draft, handed in again.
+	draftUpload := draftUploadID(t, app, cs.ID, "tjzm")
+	r := c.call(http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/supplement", map[string]any{
+		"materials": []map[string]string{{"code": "tjzm", "upload_id": draftUpload}}, "note": "已说明"})
+	if r.Status != http.StatusUnprocessableEntity || r.Code() != "material_not_requested" {
+		t.Errorf("correction handing in a material nobody asked for = %d %s, want 422 material_not_requested", r.Status, r.Body)
+	}
+	after := caseMaterials(t, c, cs.ID)
+	for code, m := range before {
+		if after[code] != m {
+			t.Errorf("refused correction changed %s: %+v, was %+v", code, after[code], m)
+		}
+	}
+	c.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/supplement", map[string]any{"note": "因证件到期换证"})
+}
+
+// refusedWith reports whether err is a refusal with code.
+func refusedWith(err error, code string) bool {
+	r, ok := workflow.AsRefusal(err)
+	return ok && r.Code == code
+}
+
+// draftUploadID is the id of the upload a case's draft holds for material.
+func draftUploadID(t *testing.T, app *App, caseID, material string) string {
+	t.Helper()
+	a, err := app.citizen.citizens.Application(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := a.Material(material); m != nil && m.Upload != nil {
+		return m.Upload.ID
+	}
+	t.Fatalf("the draft of %s holds no upload for %s", caseID, material)
+	return ""
+}
+
+// TestDraftLimitHoldsUnderConcurrency: parallel requests never open more
+// drafts than the limit of open drafts.
+func TestDraftLimitHoldsUnderConcurrency(t *testing.T) {
+	app, _ := matApp(t, nil)
+	c := zhangsan(t, app, "o-zhangsan-drafts")
+	const limit, n = 20, 40
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			codes[i] = c.call(http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}).Status
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, code := range codes {
+		switch code {
+		case http.StatusCreated:
+			created++
+		case http.StatusConflict:
+		default:
+			t.Errorf("parallel draft answered %d, want 201 or 409", code)
+		}
+	}
+	var page struct {
+		Cases []czCase `json:"items"`
+	}
+	c.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases?status=draft&limit=50", nil).JSON(t, &page)
+	if created > limit || len(page.Cases) > limit {
+		t.Errorf("%d parallel requests opened %d drafts (%d listed), limit %d", n, created, len(page.Cases), limit)
+	}
+	if created != limit {
+		t.Logf("%d of %d parallel requests opened a draft", created, n)
+	}
+}
