@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
+	"zerovisit/workflow/staff"
 )
 
 // matApp is czApp with its own blob folder, whose files blobCount counts.
@@ -185,5 +188,45 @@ func TestDraftLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 	if created != limit {
 		t.Logf("%d of %d parallel requests opened a draft", created, n)
+	}
+}
+
+// TestFileTypeCheckedBeforeStored: a counter scan and a door photo whose
+// content is not of a type the endpoint takes store nothing, whatever
+// their Content-Type says; a photo the leg cannot take stores nothing
+// either. A citizen's upload is held to the same.
+func TestFileTypeCheckedBeforeStored(t *testing.T) {
+	app := openCourierApp(t, map[string]string{"ZEROVISIT_COURIER_DELIVERY_PROVIDER": "kuaidi100"})
+	blobs := app.cfg.BlobDir
+	send := func(path, token, contentType string, body []byte) czResp {
+		t.Helper()
+		c := &czClient{t: t, base: "http://" + app.Addr(), ip: "10.9.9.9", access: token}
+		return c.send(http.MethodPost, path, contentType, bytes.NewReader(body))
+	}
+	clerk := addStaff(t, app, "scan.clerk", "scjgj", staff.RoleClerk)
+	token := staffToken(t, app, clerk, "scjgj", staff.RoleClerk)
+	notAPicture := []byte("<html><body>not a scan at all, only text</body></html>")
+
+	if r := send("/api/v1/staff/scans", token, "application/pdf", notAPicture); r.Status < 400 || r.Code() == "" {
+		t.Errorf("scan of an HTML page sent as a PDF = %d %s, want refused", r.Status, r.Body)
+	}
+	if got := blobCount(t, blobs); got != 0 {
+		t.Errorf("a refused scan stored %d files", got)
+	}
+
+	cl := newCourierClient(t, app)
+	c := submitCourierCase(t, app, "cr-types", pickupItem, true)
+	pickup := waitLeg(t, app, c.ID, desk.KindPickup)
+	photo := func(contentType string, body []byte) czResp {
+		return send("/api/v1/courier/legs/"+pickup.ID+"/photos", cl.token, contentType, body)
+	}
+	if r := photo("image/jpeg", notAPicture); r.Status != http.StatusUnsupportedMediaType || r.Code() != "not_a_photo" {
+		t.Errorf("door photo of an HTML page sent as a JPEG = %d %s, want 415 not_a_photo", r.Status, r.Body)
+	}
+	if r := photo("image/png", testPNG(t, 3)); r.Status < 400 || r.Code() != "no_door_check" {
+		t.Errorf("door photo for a pickup leg = %d %s, want no_door_check", r.Status, r.Body)
+	}
+	if got := blobCount(t, blobs); got != 0 {
+		t.Errorf("refused door photos stored %d files", got)
 	}
 }
