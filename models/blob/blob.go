@@ -42,7 +42,7 @@ type Dir struct {
 	root string
 }
 
-var _ Store = (*Dir)(nil)
+var _ files.Stager = (*Dir)(nil)
 
 // NewDir returns a store under root, creating it.
 func NewDir(root string) (*Dir, error) {
@@ -58,36 +58,80 @@ func (d *Dir) path(key string) string { return filepath.Join(d.root, key[:2], ke
 // The content is written to a temporary file and renamed into place, so a
 // reader never sees a partial object.
 func (d *Dir) Put(ctx context.Context, r io.Reader, maxBytes int64) (Object, error) {
+	st, err := d.Stage(ctx, r, maxBytes)
+	if err != nil {
+		return Object{}, err
+	}
+	defer st.Discard()
+	if err := st.Keep(ctx); err != nil {
+		return Object{}, err
+	}
+	return st.Object(), nil
+}
+
+// Stage writes what r yields, up to maxBytes, to a temporary file and
+// describes it; Keep renames it into place, Discard removes it.
+func (d *Dir) Stage(ctx context.Context, r io.Reader, maxBytes int64) (files.Staged, error) {
 	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "up-*")
 	if err != nil {
-		return Object{}, fmt.Errorf("blob: %w", err)
+		return nil, fmt.Errorf("blob: %w", err)
 	}
-	defer os.Remove(tmp.Name())
+	st := &staged{d: d, tmp: tmp.Name()}
 	defer tmp.Close()
-
 	sha, sm := sha256.New(), sm3.New()
 	head := &headBuffer{max: 512}
 	n, err := io.Copy(io.MultiWriter(tmp, sha, sm, head), io.LimitReader(contextReader{ctx, r}, maxBytes+1))
-	if err != nil {
-		return Object{}, fmt.Errorf("blob: write: %w", err)
-	}
-	if n > maxBytes {
-		return Object{}, ErrTooLarge
+	switch {
+	case err != nil:
+		st.Discard()
+		return nil, fmt.Errorf("blob: write: %w", err)
+	case n > maxBytes:
+		st.Discard()
+		return nil, ErrTooLarge
 	}
 	if err := tmp.Sync(); err != nil {
-		return Object{}, fmt.Errorf("blob: sync: %w", err)
+		st.Discard()
+		return nil, fmt.Errorf("blob: sync: %w", err)
 	}
-	obj := Object{
+	st.obj = Object{
 		Key: hex.EncodeToString(sha.Sum(nil)), Size: n, SM3: hex.EncodeToString(sm.Sum(nil)),
 		ContentType: http.DetectContentType(head.b),
 	}
-	if err := os.MkdirAll(filepath.Dir(d.path(obj.Key)), 0o700); err != nil {
-		return Object{}, fmt.Errorf("blob: %w", err)
+	return st, nil
+}
+
+// staged is content of Stage not yet kept.
+type staged struct {
+	d    *Dir
+	tmp  string
+	obj  Object
+	done bool
+}
+
+func (s *staged) Object() Object { return s.obj }
+
+// Keep renames the content into place. An object of that key kept before
+// is the same bytes: it is touched, so it counts as new for the sweep.
+func (s *staged) Keep(context.Context) error {
+	if s.done {
+		return nil
 	}
-	if err := os.Rename(tmp.Name(), d.path(obj.Key)); err != nil {
-		return Object{}, fmt.Errorf("blob: store: %w", err)
+	path := s.d.path(s.obj.Key)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("blob: %w", err)
 	}
-	return obj, nil
+	if err := os.Rename(s.tmp, path); err != nil {
+		return fmt.Errorf("blob: store: %w", err)
+	}
+	s.done = true
+	return nil
+}
+
+func (s *staged) Discard() {
+	if !s.done {
+		_ = os.Remove(s.tmp)
+		s.done = true
+	}
 }
 
 // Open returns the object's content.

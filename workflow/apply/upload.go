@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/citizen"
+	"zerovisit/workflow/files"
 )
 
 // ErrUnreadable wraps what went wrong while an uploaded file was read and
@@ -38,11 +38,24 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 	if err := expected(f, material); err != nil {
 		return Upload{}, err
 	}
-	u, err := s.store(ctx, file)
+	st, err := s.stage(ctx, file)
 	if err != nil {
 		return Upload{}, err
 	}
-	u.By = person.ID
+	defer st.Discard()
+	obj := st.Object()
+	u := Upload{ID: s.cfg.Store.NewID(), Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType,
+		By: person.ID, At: s.cfg.Now()}
+	recorded, used, err := s.cfg.Store.RecordUpload(ctx, cs.ID, material, u, s.cfg.Quota)
+	switch {
+	case err != nil:
+		return Upload{}, err
+	case !recorded:
+		return Upload{}, s.cfg.Quota.overQuota(used, u.Size)
+	}
+	if err := st.Keep(ctx); err != nil {
+		return Upload{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
 	if cs.Status == workflow.StatusDraft {
 		if !f.HasApplication {
 			return Upload{}, fmt.Errorf("application of case %s: %w", cs.ID, workflow.ErrNotFound)
@@ -50,9 +63,6 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 		if _, err := s.cfg.Store.UpdateApplication(ctx, f.Application, func(a *Application) error { return attach(a, material, u) }); err != nil {
 			return Upload{}, err
 		}
-	}
-	if err := s.cfg.Store.RecordUpload(ctx, cs.ID, material, u); err != nil {
-		return Upload{}, err
 	}
 	return u, nil
 }
@@ -90,19 +100,21 @@ func expected(f Filing, material string) error {
 	return invalid("material_not_requested", "该材料不在补正要求或待补齐的容缺材料中，无需上传", map[string]string{"material": material})
 }
 
-// store checks the file's type by its first bytes and keeps it.
-func (s *Service) store(ctx context.Context, file io.Reader) (Upload, error) {
-	br := bufio.NewReaderSize(file, 512)
-	head, _ := br.Peek(512)
-	if !uploadTypes[s.cfg.Sniff(head)] {
-		return Upload{}, workflow.Refuse(workflow.ErrUnsupportedType, "unsupported_file_type", "仅支持上传 JPG、PNG 图片或 PDF 文件")
-	}
-	obj, err := s.cfg.Blobs.Put(ctx, br, s.cfg.MaxUploadBytes)
+// stage checks the file's type by its first bytes and writes it where it
+// is not yet stored.
+func (s *Service) stage(ctx context.Context, file io.Reader) (files.Staged, error) {
+	head, all, err := files.Peek(file)
 	if err != nil {
-		return Upload{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	return Upload{ID: s.cfg.Store.NewID(), Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType,
-		At: s.cfg.Now()}, nil
+	if !uploadTypes[s.cfg.Sniff(head)] {
+		return nil, workflow.Refuse(workflow.ErrUnsupportedType, "unsupported_file_type", "仅支持上传 JPG、PNG 图片或 PDF 文件")
+	}
+	st, err := s.cfg.Blobs.Stage(ctx, all, s.cfg.MaxUploadBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return st, nil
 }
 
 // attach makes u the draft's file for material.

@@ -99,3 +99,22 @@ func (e *TypeError) Error() string { return ErrType.Error() + ": " + e.Found }
 
 // Unwrap returns ErrType.
 func (e *TypeError) Unwrap() error { return ErrType }
+
+// Staged is content written where no reader sees it yet: Keep stores it
+// under its key, Discard drops it (and does nothing once it is kept, so it
+// may always be deferred).
+type Staged interface {
+	Object() Object
+	Keep(ctx context.Context) error
+	Discard()
+}
+
+// Stager is a Store that can hold content back until the caller has
+// decided to keep it (an upload checked against quotas that only its size
+// can settle): a refused file is never stored.
+type Stager interface {
+	Store
+	// Stage writes what r yields, up to maxBytes (ErrTooLarge past it),
+	// without storing it.
+	Stage(ctx context.Context, r io.Reader, maxBytes int64) (Staged, error)
+}

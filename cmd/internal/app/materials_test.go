@@ -230,3 +230,48 @@ func TestFileTypeCheckedBeforeStored(t *testing.T) {
 		t.Errorf("refused door photos stored %d files", got)
 	}
 }
+
+// TestUploadQuotas: past a case's quota of files or bytes an upload is
+// refused with 413, past an account's quota within its window with 429;
+// a refused upload stores nothing.
+func TestUploadQuotas(t *testing.T) {
+	app, blobs := matApp(t, map[string]string{
+		"ZEROVISIT_CITIZEN_MAX_UPLOAD_BYTES":     "65536",
+		"ZEROVISIT_CITIZEN_UPLOAD_CASE_FILES":    "3",
+		"ZEROVISIT_CITIZEN_UPLOAD_CASE_BYTES":    "65536",
+		"ZEROVISIT_CITIZEN_UPLOAD_ACCOUNT_FILES": "5",
+		"ZEROVISIT_CITIZEN_UPLOAD_ACCOUNT_BYTES": "1048576",
+	})
+	c := zhangsan(t, app, "o-zhangsan-quota")
+	draft := func() string {
+		var d struct {
+			Case czCase `json:"case"`
+		}
+		c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}).JSON(t, &d)
+		return d.Case.ID
+	}
+	size := 1000
+	upload := func(id string, n, want int, code string) {
+		t.Helper()
+		size++
+		before := blobCount(t, blobs)
+		r := c.upload(id, "tjzm", czPNG(size+n))
+		if r.Status != want || (code != "" && r.Code() != code) {
+			t.Fatalf("upload %d = %d %s, want %d %s", size, r.Status, r.Body, want, code)
+		}
+		if stored := blobCount(t, blobs) - before; want != http.StatusCreated && stored != 0 {
+			t.Errorf("a refused upload stored %d files", stored)
+		}
+	}
+	a := draft()
+	for range 3 {
+		upload(a, 0, http.StatusCreated, "")
+	}
+	upload(a, 0, http.StatusRequestEntityTooLarge, "case_upload_quota")
+	b := draft()
+	upload(b, 40000, http.StatusCreated, "")
+	upload(b, 40000, http.StatusRequestEntityTooLarge, "case_upload_quota")
+	d := draft()
+	upload(d, 0, http.StatusCreated, "")
+	upload(d, 0, http.StatusTooManyRequests, "account_upload_quota")
+}
