@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"github.com/emmansun/gmsm/sm3"
 
@@ -173,4 +174,83 @@ func (c contextReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+var _ files.Collectable = (*Dir)(nil)
+
+// Older calls fn with batches of the keys of objects whose files were
+// last written before t.
+func (d *Dir) Older(ctx context.Context, t time.Time, batch int, fn func(keys []string) error) error {
+	var keys []string
+	err := filepath.WalkDir(d.root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if e.IsDir() {
+			if e.Name() == "tmp" {
+				return filepath.SkipDir
+			}
+			return ctx.Err()
+		}
+		if !validKey.MatchString(e.Name()) {
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(t) {
+			return nil
+		}
+		if keys = append(keys, e.Name()); len(keys) >= batch {
+			err, keys = fn(keys), nil
+			return err
+		}
+		return nil
+	})
+	if err == nil && len(keys) > 0 {
+		err = fn(keys)
+	}
+	if err != nil {
+		return fmt.Errorf("blob: list: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the object unless its file was written at t or later. It
+// is first moved aside, so an upload of the same bytes renamed into place
+// meanwhile is seen (by its time) and put back rather than lost.
+func (d *Dir) Delete(_ context.Context, key string, t time.Time) (bool, error) {
+	if !validKey.MatchString(key) {
+		return false, ErrNotFound
+	}
+	aside := filepath.Join(d.root, "tmp", "del-"+key)
+	if err := os.Rename(d.path(key), aside); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("blob: delete: %w", err)
+	}
+	info, err := os.Stat(aside)
+	if err == nil && !info.ModTime().Before(t) {
+		if _, err := os.Stat(d.path(key)); errors.Is(err, fs.ErrNotExist) {
+			return false, os.Rename(aside, d.path(key))
+		}
+		return false, os.Remove(aside)
+	}
+	if err := os.Remove(aside); err != nil {
+		return false, fmt.Errorf("blob: delete: %w", err)
+	}
+	return true, nil
+}
+
+// Touch marks the object as written now.
+func (d *Dir) Touch(_ context.Context, key string) error {
+	if !validKey.MatchString(key) {
+		return ErrNotFound
+	}
+	now := time.Now()
+	if err := os.Chtimes(d.path(key), now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: touch: %w", err)
+	}
+	return nil
 }

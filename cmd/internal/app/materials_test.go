@@ -3,12 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/workflow"
@@ -274,4 +277,51 @@ func TestUploadQuotas(t *testing.T) {
 	d := draft()
 	upload(d, 0, http.StatusCreated, "")
 	upload(d, 0, http.StatusTooManyRequests, "account_upload_quota")
+}
+
+// TestUnreferencedFilesSwept: the blob sweep deletes a file no case refers
+// to (a draft's upload superseded by another) once it is older than the
+// retention, and never one a case refers to (a material handed in, a
+// draft's current upload), however old.
+func TestUnreferencedFilesSwept(t *testing.T) {
+	app, blobs := matApp(t, map[string]string{"ZEROVISIT_BLOB_SWEEP_INTERVAL": "50ms", "ZEROVISIT_BLOB_RETENTION": "720h"})
+	c := zhangsan(t, app, "o-zhangsan-sweep")
+	submitted, _ := czApply(t, c, map[string]any{"method": "electronic"}, "submit-sweep-0001")
+	handedIn := caseMaterials(t, c, submitted.ID)["tjzm"].Ref
+
+	var d struct {
+		Case czCase `json:"case"`
+	}
+	c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}).JSON(t, &d)
+	key := func(r czResp) string {
+		var u struct{ Key string }
+		if r.Status != http.StatusCreated {
+			t.Fatalf("upload = %d %s", r.Status, r.Body)
+		}
+		r.JSON(t, &u)
+		return u.Key
+	}
+	superseded := key(c.upload(d.Case.ID, "tjzm", czPNG(5001)))
+	current := key(c.upload(d.Case.ID, "tjzm", czPNG(5002)))
+	path := func(k string) string { return filepath.Join(blobs, k[:2], k) }
+	old := time.Now().Add(-31 * 24 * time.Hour)
+	for _, k := range []string{handedIn, superseded, current} {
+		if err := os.Chtimes(path(k), old, old); err != nil {
+			t.Fatalf("age %s: %v", k, err)
+		}
+	}
+	eventually(t, 10*time.Second, "the superseded upload to be deleted", func() bool {
+		_, err := os.Stat(path(superseded))
+		return errors.Is(err, fs.ErrNotExist)
+	})
+	time.Sleep(200 * time.Millisecond) // a few more sweeps
+	for name, k := range map[string]string{"the material handed in": handedIn, "the draft's current upload": current} {
+		if _, err := os.Stat(path(k)); err != nil {
+			t.Errorf("%s was deleted: %v", name, err)
+		}
+	}
+	// What a case refers to is still served.
+	if r := c.call(http.MethodGet, "/api/v1/citizen/cases/"+submitted.ID, nil); r.Status != http.StatusOK {
+		t.Errorf("case after the sweep = %d", r.Status)
+	}
 }

@@ -19,6 +19,7 @@ $$;
 -- all; and the blob sweep, which asks which uploads name a key.
 CREATE INDEX citizen_uploads_by_idx ON citizen_uploads (uploaded_by, created_at);
 CREATE INDEX citizen_uploads_blob_idx ON citizen_uploads (blob_key);
+CREATE INDEX courier_photos_key_idx ON courier_photos ("key");
 
 -- upload_room_locked takes transaction-scoped locks on a case's and an
 -- account's uploads (always the case first, so two uploads never wait on
@@ -44,6 +45,7 @@ $$;
 
 -- +goose Down
 DROP FUNCTION upload_room_locked(text, text, timestamptz, bigint, bigint, bigint, bigint, bigint);
+DROP INDEX courier_photos_key_idx;
 DROP INDEX citizen_uploads_blob_idx;
 DROP INDEX citizen_uploads_by_idx;
 DROP FUNCTION open_drafts_locked(text, integer);
