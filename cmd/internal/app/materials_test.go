@@ -325,3 +325,43 @@ func TestUnreferencedFilesSwept(t *testing.T) {
 		t.Errorf("case after the sweep = %d", r.Status)
 	}
 }
+
+// TestUnusedScansSwept: a counter scan no intake named is deleted once
+// older than the retention; one a case names is kept.
+func TestUnusedScansSwept(t *testing.T) {
+	blobs := filepath.Join(t.TempDir(), "blobs")
+	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_BLOB_DIR": blobs,
+		"ZEROVISIT_BLOB_SWEEP_INTERVAL": "50ms", "ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
+	id := addStaff(t, app, "sweep.clerk", "scjgj", staff.RoleClerk)
+	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
+	used := counterScan(t, app, token)
+	c := &czClient{t: t, base: "http://" + app.Addr(), ip: "10.9.9.8", access: token}
+	var unused struct{ Key string }
+	r := c.send(http.MethodPost, "/api/v1/staff/scans", "application/pdf", bytes.NewReader([]byte("%PDF-1.4\nanother scan, never used")))
+	if r.Status != http.StatusCreated {
+		t.Fatalf("scan = %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &unused)
+	if code, body := callWithKey(t, app, "/api/v1/staff/intake", token, "intake-sweep-0001", map[string]any{
+		"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
+		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
+			{"code": "djsqs", "source": "upload", "ref": used}, {"code": "jycssyzm", "source": "upload", "ref": used}},
+		"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+	}); code != http.StatusCreated {
+		t.Fatalf("intake = %d %v", code, body)
+	}
+	path := func(k string) string { return filepath.Join(blobs, k[:2], k) }
+	old := time.Now().Add(-31 * 24 * time.Hour)
+	for _, k := range []string{used, unused.Key} {
+		if err := os.Chtimes(path(k), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, 10*time.Second, "the unused scan to be deleted", func() bool {
+		_, err := os.Stat(path(unused.Key))
+		return errors.Is(err, fs.ErrNotExist)
+	})
+	if _, err := os.Stat(path(used)); err != nil {
+		t.Errorf("the scan a case names was deleted: %v", err)
+	}
+}
