@@ -47,6 +47,12 @@ type Config struct {
 	// BlobDir is the folder uploaded files are kept in, by content hash.
 	// Empty: "blobs" beside the SQLite database, or ./data/blobs with PostgreSQL.
 	BlobDir string `env:"BLOB_DIR"`
+	// BlobRetention is how long a stored file no case refers to (a
+	// superseded or abandoned upload, an unused scan or photo) is kept
+	// before the blob sweep deletes it; BlobSweepInterval is how often the
+	// sweep runs.
+	BlobRetention     time.Duration `env:"BLOB_RETENTION"`
+	BlobSweepInterval time.Duration `env:"BLOB_SWEEP_INTERVAL"`
 	// CataloguePath replaces the embedded service catalogue when set.
 	CataloguePath string `env:"CATALOGUE_PATH"`
 	// CalendarPath replaces the embedded working-day calendar when set.
@@ -263,6 +269,13 @@ type Citizen struct {
 	PublicURL string `env:"PUBLIC_URL"`
 	// MaxUploadBytes bounds one uploaded material.
 	MaxUploadBytes int64 `env:"MAX_UPLOAD_BYTES"`
+	// The upload quotas: files and bytes an account may upload within
+	// UploadWindow, and a case in all.
+	UploadAccountFiles int           `env:"UPLOAD_ACCOUNT_FILES"`
+	UploadAccountBytes int64         `env:"UPLOAD_ACCOUNT_BYTES"`
+	UploadWindow       time.Duration `env:"UPLOAD_WINDOW"`
+	UploadCaseFiles    int           `env:"UPLOAD_CASE_FILES"`
+	UploadCaseBytes    int64         `env:"UPLOAD_CASE_BYTES"`
 	// InviteAfter is how long after completion an applicant who has not
 	// evaluated a case is invited to.
 	InviteAfter time.Duration `env:"INVITE_AFTER"`
@@ -289,6 +302,16 @@ func ParseTemplates(s string) (map[string]string, error) {
 func (c Config) validateCitizen(bad func(name, why string)) {
 	if c.Citizen.MaxUploadBytes < 64<<10 || c.Citizen.MaxUploadBytes > 64<<20 {
 		bad("CITIZEN_MAX_UPLOAD_BYTES", "must be between 65536 and 67108864")
+	}
+	q := c.Citizen
+	if q.UploadAccountFiles < 1 || q.UploadCaseFiles < 1 {
+		bad("CITIZEN_UPLOAD_ACCOUNT_FILES and CITIZEN_UPLOAD_CASE_FILES", "must be at least 1")
+	}
+	if q.UploadAccountBytes < q.MaxUploadBytes || q.UploadCaseBytes < q.MaxUploadBytes {
+		bad("CITIZEN_UPLOAD_ACCOUNT_BYTES and CITIZEN_UPLOAD_CASE_BYTES", "must be at least CITIZEN_MAX_UPLOAD_BYTES")
+	}
+	if q.UploadWindow < time.Minute {
+		bad("CITIZEN_UPLOAD_WINDOW", "must be a duration of at least 1m such as 24h")
 	}
 	if c.Citizen.InviteAfter <= 0 {
 		bad("CITIZEN_INVITE_AFTER", "must be a positive duration such as 72h")
@@ -440,7 +463,10 @@ func Default() Config {
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
 			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
 			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
-		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour},
+		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour,
+			UploadAccountFiles: 200, UploadAccountBytes: 1 << 30, UploadWindow: 24 * time.Hour,
+			UploadCaseFiles: 60, UploadCaseBytes: 300 << 20},
+		BlobRetention: 30 * 24 * time.Hour, BlobSweepInterval: time.Hour,
 		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
 	}
@@ -496,6 +522,12 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
 		bad("METRICS_TOKEN", "must be at least 32 characters")
+	}
+	if c.BlobRetention < time.Hour {
+		bad("BLOB_RETENTION", "must be a duration of at least 1h such as 720h")
+	}
+	if c.BlobSweepInterval <= 0 {
+		bad("BLOB_SWEEP_INTERVAL", "must be a positive duration such as 1h")
 	}
 	if c.HTTP.MaxBodyBytes < 1024 || c.HTTP.MaxBodyBytes > 64<<20 {
 		bad("HTTP_MAX_BODY_BYTES", "must be between 1024 and 67108864")

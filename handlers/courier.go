@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"net/http"
 
@@ -39,7 +40,7 @@ type CourierDesk interface {
 	CourierLegs(ctx context.Context, courierID, after string, limit int) ([]desk.LegView, string, error)
 	CourierLeg(ctx context.Context, courierID, legID string) (desk.LegView, error)
 	Scan(ctx context.Context, who desk.Courier, req desk.ScanRequest) (desk.ScanResult, error)
-	AddPhoto(ctx context.Context, courierID, legID string, obj desk.PhotoObject) (desk.Photo, error)
+	AddPhoto(ctx context.Context, courierID, legID string, photo io.Reader, maxBytes int64) (desk.Photo, error)
 	Push(ctx context.Context, provider string, header map[string][]string, body []byte) (parcel.Push, error)
 }
 

@@ -92,27 +92,17 @@ func (h *Handler) courierPhoto(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusUnsupportedMediaType, "not_a_photo", "照片须为 JPEG、PNG 或 WebP 图片", nil})
 		return
 	}
-	courierID := subjectOf(c).ID
-	if _, err := h.courier.Desk.CourierLeg(c.Request.Context(), courierID, id); err != nil {
-		h.handleCourierError(c, err)
-		return
-	}
 	limit := h.courier.MaxPhotoBytes
 	if limit <= 0 || (h.maxBody > 0 && limit > h.maxBody) {
 		limit = h.maxBody
 	}
-	obj, err := h.courier.Blobs.Put(c.Request.Context(), c.Request.Body, limit)
+	p, err := h.courier.Desk.AddPhoto(c.Request.Context(), subjectOf(c).ID, id, c.Request.Body, limit)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, files.ErrTooLarge), errors.As(err, &tooBig):
 		h.fail(c, errTooLarge(limit))
 		return
 	case err != nil:
-		h.fail(c, err)
-		return
-	}
-	p, err := h.courier.Desk.AddPhoto(c.Request.Context(), courierID, id, desk.PhotoObject{Key: obj.Key, Size: obj.Size, SM3: obj.SM3, ContentType: obj.ContentType})
-	if err != nil {
 		h.handleCourierError(c, err)
 		return
 	}

@@ -51,6 +51,7 @@ var sentinels = []struct {
 	{workflow.ErrRateLimited, APIError{http.StatusTooManyRequests, "rate_limited", "请求过于频繁，请稍后再试", nil}},
 	{workflow.ErrUnavailable, APIError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试", nil}},
 	{workflow.ErrMalformed, APIError{http.StatusBadRequest, "malformed", "请求内容无法解析", nil}},
+	{workflow.ErrTooLarge, APIError{http.StatusRequestEntityTooLarge, "too_large", "内容超出上限", nil}},
 	{workflow.ErrUnsupportedType, APIError{http.StatusUnsupportedMediaType, "unsupported_type", "文件类型不受支持", nil}},
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,9 +11,6 @@ import (
 	"zerovisit/workflow/ident"
 	"zerovisit/workflow/staff"
 )
-
-// scanTypes are the kinds of file a counter scanner produces.
-var scanTypes = []string{"image/jpeg", "image/png", "application/pdf"}
 
 // staffScan stores a material scanned at the counter (the request body, as
 // image/jpeg, image/png or application/pdf) and returns its key, which the
@@ -24,15 +20,15 @@ func (h *Handler) staffScan(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusServiceUnavailable, "scans_disabled", "材料扫描未启用", nil})
 		return
 	}
-	if ct := c.ContentType(); !slices.Contains(scanTypes, ct) {
-		h.fail(c, &APIError{http.StatusUnsupportedMediaType, "unsupported_media_type", "扫描件须为 JPEG、PNG 或 PDF", map[string]any{"accepted": scanTypes}})
+	if ct := c.ContentType(); !slices.Contains(staff.ScanTypes, ct) {
+		h.fail(c, &APIError{http.StatusUnsupportedMediaType, "unsupported_media_type", "扫描件须为 JPEG、PNG 或 PDF", map[string]any{"accepted": staff.ScanTypes}})
 		return
 	}
 	limit := h.staff.MaxScanBytes
 	if limit <= 0 {
 		limit = 10 << 20
 	}
-	obj, err := h.staff.Blobs.Put(c.Request.Context(), c.Request.Body, limit)
+	obj, err := h.staff.Service.Scan(c.Request.Context(), c.Request.Body, limit)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, files.ErrTooLarge):
@@ -43,10 +39,6 @@ func (h *Handler) staffScan(c *gin.Context) {
 		return
 	case err != nil:
 		h.fail(c, err)
-		return
-	}
-	if !slices.Contains(scanTypes, obj.ContentType) && !strings.HasPrefix(obj.ContentType, "image/") {
-		h.fail(c, &APIError{http.StatusUnprocessableEntity, "unrecognised_scan", "文件内容不是图片或 PDF", map[string]string{"detected": obj.ContentType}})
 		return
 	}
 	c.JSON(http.StatusCreated, obj)

@@ -39,7 +39,9 @@ type changeRows struct {
 	effects []outboxNew
 	idem    *idemRow
 	guard   *workflow.Guard
-	hold    *holdRows
+	// draftLimit is the Change's DraftLimit.
+	draftLimit int
+	hold       *holdRows
 }
 
 // holdRows are the claim a new case's opener takes and its staff log entry.
@@ -127,6 +129,9 @@ func toChangeRows(ch workflow.Change) (changeRows, error) {
 			return changeRows{}, err
 		}
 	}
+	if ch.DraftLimit > 0 && ch.Case.Status == workflow.StatusDraft {
+		out.draftLimit = ch.DraftLimit
+	}
 	if k := ch.Idempotency; k != nil {
 		if k.Scope == "" || k.Key == "" {
 			return changeRows{}, fmt.Errorf("%w: idempotency record needs a scope and a key", workflow.ErrInvalidInput)
@@ -163,7 +168,8 @@ func (cr *changeRows) prevVersion() int64 { return cr.c.Version - int64(len(cr.e
 
 // CreateCase stores a new case at version 1 with its first event, effects
 // and idempotency record in one transaction. workflow.ErrDuplicate if the
-// id or number exists.
+// id or number exists; workflow.ErrTooManyDrafts if the change has a draft
+// limit its applicant already keeps open.
 func (r *Repo) CreateCase(ctx context.Context, ch workflow.Change) error {
 	op := "create case " + ch.Case.ID
 	if ch.Case.Version != 1+int64(len(ch.Earlier)) {
@@ -179,12 +185,21 @@ func (r *Repo) CreateCase(ctx context.Context, ch workflow.Change) error {
 	} else {
 		err = r.createSQLite(ctx, cr)
 	}
+	if errors.Is(err, errDraftLimit) {
+		return fmt.Errorf("%s: %w", op, workflow.ErrTooManyDrafts.WithDetail(map[string]int{"limit": cr.draftLimit}))
+	}
 	if err != nil {
 		return translate(op, err)
 	}
 	r.heads.put(cr.c.ID, head{version: cr.c.Version, hash: cr.c.LastHash})
 	return nil
 }
+
+// errDraftLimit is a new draft's applicant keeping its limit of drafts open.
+var errDraftLimit = errors.New("draft limit reached")
+
+// openDrafts counts an applicant's open drafts, up to limit.
+const openDrafts = `SELECT count(*) FROM (SELECT 1 FROM cases WHERE applicant_id = ? AND status = 'draft' LIMIT ?) AS d`
 
 // ApplyChange stores ch in one transaction if the stored case still has
 // version ch.Case.Version-1: the case, its event chained to the previous

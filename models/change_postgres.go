@@ -80,6 +80,9 @@ func (db *DB) pgChangeCTEs(s *stmt, cr *changeRows) {
 }
 
 func (r *Repo) createPostgres(ctx context.Context, cr changeRows) error {
+	if cr.draftLimit > 0 {
+		return r.createDraftPostgres(ctx, cr)
+	}
 	var s stmt
 	fmt.Fprintf(&s.sql, `WITH c AS (
 	INSERT INTO cases (%s) VALUES (%s) RETURNING id)`, caseColumns, s.p("", r.db.caseArgs(cr.c)...))
@@ -90,6 +93,27 @@ func (r *Repo) createPostgres(ctx context.Context, cr changeRows) error {
 	}
 	if n != 1 {
 		return fmt.Errorf("inserted %d cases", n)
+	}
+	return nil
+}
+
+// createDraftPostgres writes a draft held to its applicant's limit of open
+// drafts, in one statement: open_drafts_locked (migration 00007) takes a
+// transaction-scoped advisory lock on the applicant, so the applicant's
+// new drafts take turns across replicas, and counts the drafts on a
+// snapshot taken after the lock; the insert is made only below the limit.
+func (r *Repo) createDraftPostgres(ctx context.Context, cr changeRows) error {
+	var s stmt
+	fmt.Fprintf(&s.sql, `WITH c AS (
+	INSERT INTO cases (%s) SELECT %s WHERE open_drafts_locked(%s, %s) < %s RETURNING id)`, caseColumns,
+		s.p("", r.db.caseArgs(cr.c)...), s.p("::text", cr.c.ApplicantID), s.p("::integer", cr.draftLimit), s.p("", cr.draftLimit))
+	r.pgTail(&s, &cr)
+	var n int64
+	if err := r.db.gorm.WithContext(ctx).Raw(s.sql.String(), s.args...).Row().Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return errDraftLimit
 	}
 	return nil
 }

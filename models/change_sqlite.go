@@ -14,6 +14,17 @@ import (
 
 func (r *Repo) createSQLite(ctx context.Context, cr changeRows) error {
 	return r.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if cr.draftLimit > 0 {
+			// The transaction holds SQLite's single write lock from its
+			// BEGIN IMMEDIATE: no other draft is written before this one.
+			var n int
+			if err := tx.Raw(openDrafts, cr.c.ApplicantID, cr.draftLimit).Row().Scan(&n); err != nil {
+				return err
+			}
+			if n >= cr.draftLimit {
+				return errDraftLimit
+			}
+		}
 		args := r.db.caseArgs(cr.c)
 		if err := tx.Exec(`INSERT INTO cases (`+caseColumns+`) VALUES (`+placeholders(len(args))+`)`, args...).Error; err != nil {
 			return err

@@ -132,12 +132,38 @@ func (s *Citizens) UpdateApplication(ctx context.Context, a Application, edit fu
 	return Application{}, fmt.Errorf("update application of case %s: %w", caseID, workflow.ErrConflict)
 }
 
-// RecordUpload keeps the evidence of an upload: which file (by SHA-256 key
-// and SM3 digest) was handed in for which material, by whom and when.
-func (s *Citizens) RecordUpload(ctx context.Context, caseID, material string, u Upload) error {
-	err := s.db.gorm.WithContext(ctx).Exec(`INSERT INTO citizen_uploads (id, case_id, material, blob_key, sm3, size, content_type, uploaded_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, caseID, material, u.Key, u.SM3, u.Size, u.ContentType, u.By, s.db.ts(u.At)).Error
-	return translate("record upload", err)
+// RecordUpload records u if, with it, the case's uploads and those of
+// the account that made it (u.By) within q.Window stay within q, in one
+// statement. On SQLite the single writer serialises it; on PostgreSQL
+// upload_room_locked (migration 00007) locks the case's and the
+// account's uploads and counts them on a snapshot taken after the locks.
+// When it would pass a quota nothing is recorded and the usage is read.
+func (s *Citizens) RecordUpload(ctx context.Context, caseID, material string, u Upload, q apply.UploadQuota) (bool, apply.UploadUsage, error) {
+	const op = "record upload"
+	db := s.db.gorm.WithContext(ctx)
+	since := s.db.ts(u.At.Add(-q.Window))
+	room := `(SELECT count(*) < ? AND coalesce(sum(size), 0) + ? <= ? FROM citizen_uploads WHERE case_id = ?)
+		AND (SELECT count(*) < ? AND coalesce(sum(size), 0) + ? <= ? FROM citizen_uploads WHERE uploaded_by = ? AND created_at > ?)`
+	args := []any{q.CaseFiles, u.Size, q.CaseBytes, caseID, q.AccountFiles, u.Size, q.AccountBytes, u.By, since}
+	if s.db.isPostgres() {
+		room = `upload_room_locked(?::text, ?::text, ?::timestamptz, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)`
+		args = []any{caseID, u.By, since, u.Size, q.CaseFiles, q.CaseBytes, q.AccountFiles, q.AccountBytes}
+	}
+	res := db.Exec(`INSERT INTO citizen_uploads (id, case_id, material, blob_key, sm3, size, content_type, uploaded_by, created_at)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE `+room,
+		append([]any{u.ID, caseID, material, u.Key, u.SM3, u.Size, u.ContentType, u.By, s.db.ts(u.At)}, args...)...)
+	if res.Error != nil {
+		return false, apply.UploadUsage{}, translate(op, res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return true, apply.UploadUsage{}, nil
+	}
+	var used apply.UploadUsage
+	err := db.Raw(`SELECT (SELECT count(*) FROM citizen_uploads WHERE case_id = ?), (SELECT CAST(coalesce(sum(size), 0) AS BIGINT) FROM citizen_uploads WHERE case_id = ?),
+		(SELECT count(*) FROM citizen_uploads WHERE uploaded_by = ? AND created_at > ?),
+		(SELECT CAST(coalesce(sum(size), 0) AS BIGINT) FROM citizen_uploads WHERE uploaded_by = ? AND created_at > ?)`,
+		caseID, caseID, u.By, since, u.By, since).Row().Scan(&used.CaseFiles, &used.CaseBytes, &used.AccountFiles, &used.AccountBytes)
+	return false, used, translate(op, err)
 }
 
 // NewID returns a fresh random identifier.

@@ -46,6 +46,9 @@ type Draft struct {
 
 	// ApplicantType is person (the default when empty) or business.
 	ApplicantType ApplicantType `json:"applicant_type,omitempty"`
+	// OpenLimit, when positive, is the most drafts the applicant may keep
+	// open: the store counts them as it writes the new one (Change.DraftLimit).
+	OpenLimit int `json:"-"`
 }
 
 // New opens a case in the draft state at version 1, with the record of its

@@ -31,6 +31,9 @@ var (
 	// ErrMalformed means the request cannot be read at all (a body that is
 	// not what the protocol says).
 	ErrMalformed = errors.New("malformed")
+	// ErrTooLarge means what the request would store passes a bound (a
+	// quota of files or bytes) that waiting does not lift.
+	ErrTooLarge = errors.New("too large")
 	// ErrUnsupportedType means an uploaded file is of a type not accepted.
 	ErrUnsupportedType = errors.New("unsupported type")
 	// ErrNotDue means a timer looked at a case before anything on it fell due.

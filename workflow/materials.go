@@ -38,6 +38,12 @@ type CaseMaterial struct {
 	Note string `json:"note,omitempty"`
 }
 
+// HeldByLibrary reports whether the material comes from a government
+// library (the e-license or a base-data library) rather than an upload.
+func (m CaseMaterial) HeldByLibrary() bool {
+	return m.Source == SourceELicense || m.Source == SourceBaseData
+}
+
 // Outstanding reports whether the material was promised and not yet handed in.
 func (m CaseMaterial) Outstanding() bool { return m.Promised && m.ProvidedAt.IsZero() }
 

@@ -30,8 +30,12 @@ func requestSupplement(s *step, ev RequestSupplement) error {
 		if r.Reason == "" {
 			return invalid(field, "reason is empty", "请说明补正原因")
 		}
-		if _, ok := it.Material(r.Material); r.Material != "" && !ok {
+		m, ok := it.Material(r.Material)
+		if r.Material != "" && !ok {
 			return invalid(field, fmt.Sprintf("unknown material %q", r.Material), "材料"+r.Material+"不属于该事项")
+		}
+		if cm := c.material(r.Material); r.Material != "" && cm != nil && cm.HeldByLibrary() {
+			return errMaterialHeld(m.Name, r.Material)
 		}
 	}
 	round := 1
@@ -52,18 +56,31 @@ func requestSupplement(s *step, ev RequestSupplement) error {
 	return nil
 }
 
-// supplySupplement hands in the correction; every requested material must
-// be among the materials handed in. The clock resumes.
+// supplySupplement hands in the correction: exactly the materials
+// requested (each of them, and nothing else), never an upload in place of
+// a material the libraries hold. The clock resumes.
 func supplySupplement(s *step, ev SupplySupplement) error {
 	c := s.c
 	it, err := s.item()
 	if err != nil {
 		return err
 	}
+	asked := make(map[string]bool)
+	for _, r := range c.Supplement.Items {
+		asked[r.Material] = r.Material != ""
+	}
 	given := make(map[string]bool)
 	for i, p := range ev.Materials {
 		if err := checkProvided(it, fmt.Sprintf("materials[%d]", i), p); err != nil {
 			return err
+		}
+		m, _ := it.Material(p.Code)
+		if !asked[p.Code] {
+			return Refuse(ErrInvalidInput, "material_not_requested", "补正只能提交要求补正的材料："+m.Name+"不在本次补正要求中").
+				WithDetail(map[string]string{"material": p.Code})
+		}
+		if cm := c.material(p.Code); cm != nil && cm.HeldByLibrary() && p.Source == SourceUpload {
+			return errMaterialHeld(m.Name, p.Code)
 		}
 		given[p.Code] = true
 	}
@@ -83,6 +100,13 @@ func supplySupplement(s *step, ev SupplySupplement) error {
 	s.reason = ev.Note
 	s.push()
 	return nil
+}
+
+// errMaterialHeld refuses to have an upload stand in for a material the
+// government libraries hold for the case.
+func errMaterialHeld(name, code string) error {
+	return Refuse(ErrInvalidInput, "material_held", name+"由政府部门数据库提供，不能以上传文件替换").
+		WithDetail(map[string]string{"material": code})
 }
 
 // approve grants the application.

@@ -125,6 +125,7 @@ func (s *Service) create(ctx context.Context, d Draft, idem *IdempotencyRequest)
 	if err != nil {
 		return Case{}, err
 	}
+	ch.DraftLimit = d.OpenLimit
 	if err := s.store.CreateCase(ctx, ch); err != nil {
 		return s.lost(ctx, idem, fmt.Errorf("create case %s: %w", d.ID, err))
 	}

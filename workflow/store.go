@@ -51,6 +51,12 @@ type Change struct {
 	Idempotency *Idempotency
 	// Guard, when set, must still hold as the change is written.
 	Guard *Guard
+	// DraftLimit, when positive on a new draft, is the most drafts its
+	// applicant may keep open. The store counts them in the transaction
+	// that writes the draft, serialised per applicant, so parallel requests
+	// never pass the limit together; past it the store writes nothing and
+	// returns ErrTooManyDrafts.
+	DraftLimit int
 	// Hold, when set on a new case, is the claim on it its opener takes
 	// in the same transaction (counter intake). Only CreateCase takes one.
 	Hold *Hold
@@ -63,6 +69,10 @@ type Hold struct {
 	Department string
 	At, Until  time.Time
 }
+
+// ErrTooManyDrafts refuses a new draft of an applicant who already keeps
+// the limit of open drafts.
+var ErrTooManyDrafts = Refuse(ErrConflict, "too_many_drafts", "未提交的草稿过多，请先提交或撤回已有的草稿")
 
 // Guard is what must still hold when a change is written. The store checks
 // it in the transaction (on PostgreSQL, the statement) that writes the

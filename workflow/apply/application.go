@@ -113,7 +113,13 @@ type Store interface {
 	// saved first it reads the application again and re-applies edit. An
 	// error from edit is returned as it is.
 	UpdateApplication(ctx context.Context, a Application, edit func(*Application) error) (Application, error)
-	RecordUpload(ctx context.Context, caseID, material string, u Upload) error
+	// RecordUpload records u for a material of a case if, with it, the
+	// case's uploads and those of the account that made it (u.By) within
+	// q.Window before u.At stay within q; the check and the write are one
+	// step, so parallel uploads do not pass the quotas together. When they
+	// would, nothing is recorded, recorded is false and used says what
+	// the uploads already take.
+	RecordUpload(ctx context.Context, caseID, material string, u Upload, q UploadQuota) (recorded bool, used UploadUsage, err error)
 	GetUpload(ctx context.Context, id string) (UploadRecord, error)
 	// AddressOf returns an entry of a citizen's address book.
 	AddressOf(ctx context.Context, citizenID, id string) (citizen.Address, error)

@@ -74,9 +74,22 @@ func (s *memStore) UpdateApplication(ctx context.Context, a Application, edit fu
 	return a, nil
 }
 
-func (s *memStore) RecordUpload(_ context.Context, caseID, material string, u Upload) error {
+func (s *memStore) RecordUpload(_ context.Context, caseID, material string, u Upload, q UploadQuota) (bool, UploadUsage, error) {
+	var used UploadUsage
+	for _, r := range s.uploads {
+		if r.CaseID == caseID {
+			used.CaseFiles, used.CaseBytes = used.CaseFiles+1, used.CaseBytes+r.Size
+		}
+		if r.By == u.By && r.At.After(u.At.Add(-q.Window)) {
+			used.AccountFiles, used.AccountBytes = used.AccountFiles+1, used.AccountBytes+r.Size
+		}
+	}
+	if used.CaseFiles >= q.CaseFiles || used.CaseBytes+u.Size > q.CaseBytes ||
+		used.AccountFiles >= q.AccountFiles || used.AccountBytes+u.Size > q.AccountBytes {
+		return false, used, nil
+	}
 	s.uploads[u.ID] = UploadRecord{Upload: u, CaseID: caseID, Material: material}
-	return nil
+	return true, used, nil
 }
 
 func (s *memStore) GetUpload(_ context.Context, id string) (UploadRecord, error) {
@@ -226,6 +239,20 @@ func (b *blobs) Put(_ context.Context, r io.Reader, maxBytes int64) (files.Objec
 	}
 	return files.Object{Key: fmt.Sprintf("k%d", len(data)), Size: int64(len(data)), SM3: "sm3", ContentType: sniff(data)}, nil
 }
+
+func (b *blobs) Stage(ctx context.Context, r io.Reader, maxBytes int64) (files.Staged, error) {
+	obj, err := b.Put(ctx, r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return staged{obj}, nil
+}
+
+type staged struct{ obj files.Object }
+
+func (s staged) Object() files.Object     { return s.obj }
+func (staged) Keep(context.Context) error { return nil }
+func (staged) Discard()                   {}
 
 func (b *blobs) Open(context.Context, string) (io.ReadCloser, error) {
 	return nil, workflow.ErrNotFound

@@ -69,12 +69,11 @@ func (s *Service) newDraft(ctx context.Context, d NewDraft) (workflow.Draft, err
 	case err != nil:
 		return workflow.Draft{}, err
 	case !ok:
-		return workflow.Draft{}, workflow.Refuse(workflow.ErrConflict, "too_many_drafts", "未提交的草稿过多，请先提交或撤回已有的草稿").
-			WithDetail(map[string]int{"limit": maxOpenDrafts})
+		return workflow.Draft{}, workflow.ErrTooManyDrafts.WithDetail(map[string]int{"limit": maxOpenDrafts})
 	}
 	wd := workflow.Draft{ID: s.cfg.Store.NewID(), Number: number, ItemCode: d.Item.Code, ApplicantID: d.Principal.ID,
 		Channel: d.Account.Channel, Actor: workflow.Actor{Kind: workflow.ActorCitizen, ID: d.Principal.ID}, At: now,
-		ApplicantType: workflow.ApplicantPerson}
+		ApplicantType: workflow.ApplicantPerson, OpenLimit: maxOpenDrafts}
 	if d.Principal.Kind == citizen.KindBusiness {
 		wd.ApplicantType = workflow.ApplicantBusiness
 	}

@@ -24,7 +24,9 @@ type Config struct {
 	Licences  Licences
 	// Evaluations tells which completed cases are evaluated (none when nil).
 	Evaluations Evaluations
-	Blobs       files.Store
+	Blobs       files.Stager
+	// Quota bounds what an account and a case may upload.
+	Quota UploadQuota
 	// Sniff names the content type of a file by its first 512 bytes.
 	Sniff          func(head []byte) string
 	MaxUploadBytes int64
@@ -42,6 +44,7 @@ func New(cfg Config) *Service {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
+	cfg.Quota = cfg.Quota.orDefault()
 	return &Service{cfg: cfg}
 }
 

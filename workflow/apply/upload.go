@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/citizen"
+	"zerovisit/workflow/files"
 )
 
 // ErrUnreadable wraps what went wrong while an uploaded file was read and
@@ -35,11 +35,27 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 	if cs.Status.Terminal() {
 		return Upload{}, workflow.Refuse(workflow.ErrConflict, "case_closed", "办件已结束，不能再上传材料")
 	}
-	u, err := s.store(ctx, file)
+	if err := expected(f, material); err != nil {
+		return Upload{}, err
+	}
+	st, err := s.stage(ctx, file)
 	if err != nil {
 		return Upload{}, err
 	}
-	u.By = person.ID
+	defer st.Discard()
+	obj := st.Object()
+	u := Upload{ID: s.cfg.Store.NewID(), Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType,
+		By: person.ID, At: s.cfg.Now()}
+	recorded, used, err := s.cfg.Store.RecordUpload(ctx, cs.ID, material, u, s.cfg.Quota)
+	switch {
+	case err != nil:
+		return Upload{}, err
+	case !recorded:
+		return Upload{}, s.cfg.Quota.overQuota(used, u.Size)
+	}
+	if err := st.Keep(ctx); err != nil {
+		return Upload{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
 	if cs.Status == workflow.StatusDraft {
 		if !f.HasApplication {
 			return Upload{}, fmt.Errorf("application of case %s: %w", cs.ID, workflow.ErrNotFound)
@@ -48,25 +64,57 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 			return Upload{}, err
 		}
 	}
-	if err := s.cfg.Store.RecordUpload(ctx, cs.ID, material, u); err != nil {
-		return Upload{}, err
-	}
 	return u, nil
 }
 
-// store checks the file's type by its first bytes and keeps it.
-func (s *Service) store(ctx context.Context, file io.Reader) (Upload, error) {
-	br := bufio.NewReaderSize(file, 512)
-	head, _ := br.Peek(512)
-	if !uploadTypes[s.cfg.Sniff(head)] {
-		return Upload{}, workflow.Refuse(workflow.ErrUnsupportedType, "unsupported_file_type", "仅支持上传 JPG、PNG 图片或 PDF 文件")
+// expected refuses, before anything is stored, an upload the case cannot
+// take: a material the government libraries hold, or, after submission,
+// one neither asked for by a pending correction nor promised for later.
+func expected(f Filing, material string) error {
+	cs := f.Case
+	if cs.Status == workflow.StatusDraft {
+		if am := f.Application.Material(material); f.HasApplication && am != nil && am.Held {
+			return invalid("material_held", "政府部门已掌握该材料，无需上传", map[string]string{"material": material})
+		}
+		return nil
 	}
-	obj, err := s.cfg.Blobs.Put(ctx, br, s.cfg.MaxUploadBytes)
+	var cm workflow.CaseMaterial
+	for _, m := range cs.Materials {
+		if m.Code == material {
+			cm = m
+		}
+	}
+	if cm.HeldByLibrary() {
+		return invalid("material_held", "该材料由政府部门数据库提供，不能以上传文件替换", map[string]string{"material": material})
+	}
+	if cm.Outstanding() {
+		return nil
+	}
+	if sr := cs.Supplement; cs.Status == workflow.StatusSupplementRequested && sr != nil && sr.SuppliedAt.IsZero() {
+		for _, it := range sr.Items {
+			if it.Material == material {
+				return nil
+			}
+		}
+	}
+	return invalid("material_not_requested", "该材料不在补正要求或待补齐的容缺材料中，无需上传", map[string]string{"material": material})
+}
+
+// stage checks the file's type by its first bytes and writes it where it
+// is not yet stored.
+func (s *Service) stage(ctx context.Context, file io.Reader) (files.Staged, error) {
+	head, all, err := files.Peek(file)
 	if err != nil {
-		return Upload{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	return Upload{ID: s.cfg.Store.NewID(), Key: obj.Key, SM3: obj.SM3, Size: obj.Size, ContentType: obj.ContentType,
-		At: s.cfg.Now()}, nil
+	if !uploadTypes[s.cfg.Sniff(head)] {
+		return nil, workflow.Refuse(workflow.ErrUnsupportedType, "unsupported_file_type", "仅支持上传 JPG、PNG 图片或 PDF 文件")
+	}
+	st, err := s.cfg.Blobs.Stage(ctx, all, s.cfg.MaxUploadBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return st, nil
 }
 
 // attach makes u the draft's file for material.

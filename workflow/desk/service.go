@@ -100,6 +100,8 @@ type Config struct {
 	PushWindow time.Duration
 	// Passwords hashes and checks courier passwords.
 	Passwords Passwords
+	// Photos keeps the photos couriers take at the door (AddPhoto).
+	Photos PhotoStore
 	// NewID returns a new, time-ordered id (legs page in creation order).
 	NewID func() string
 	Now   func() time.Time

@@ -57,7 +57,7 @@ type App struct {
 	remoteSandbox *sandboxManifest
 	sealer        *pii.Sealer
 	tokens        *handlers.Tokens
-	blobs         blob.Store
+	blobs         *blob.Dir
 	// local is this replica's own store: the rate limiter used while Redis
 	// is down, and the cache of credit standings.
 	local *kv.Memory

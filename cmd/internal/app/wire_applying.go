@@ -27,7 +27,9 @@ func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 	d.Evaluations = feedback.NewEvaluations(feedback.EvaluationsConfig{Store: evaluations, Calendar: a.svc.Engine().Calendar()})
 	d.Applications = apply.New(apply.Config{Store: area.citizens, Index: a.repo, Cases: a.svc, People: d.People, Catalogue: a.svc.Engine().Catalogue(),
 		Credit: creditLibrary{a.parties.credit}, Licences: licenceLibrary{a.parties.elicense}, Evaluations: d.Evaluations,
-		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes})
+		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes,
+		Quota: apply.UploadQuota{AccountFiles: a.cfg.Citizen.UploadAccountFiles, AccountBytes: a.cfg.Citizen.UploadAccountBytes,
+			Window: a.cfg.Citizen.UploadWindow, CaseFiles: a.cfg.Citizen.UploadCaseFiles, CaseBytes: a.cfg.Citizen.UploadCaseBytes}})
 	d.MaxUploadBytes = a.cfg.Citizen.MaxUploadBytes
 
 	pay := payment.Config{Store: models.NewPayments(a.db), Cases: a.svc, People: d.People, AppIDs: map[workflow.Channel]string{},

@@ -135,7 +135,7 @@ func (a *App) openCourier() error {
 	a.courier.store = models.NewCourierStore(a.db)
 	a.courier.desk, err = desk.New(desk.Config{
 		Store: a.courier.store, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(), Providers: providers,
-		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer,
+		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer, Photos: a.blobs,
 		PickupProvider: cc.PickupProvider, DeliveryProvider: cc.DeliveryProvider, CallbackURL: a.courierCallback,
 		Office: func(dept string) parcel.Contact {
 			return parcel.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}

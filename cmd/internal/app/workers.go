@@ -116,6 +116,7 @@ func (a *App) startAreaWorkers(ctx context.Context) {
 	a.startCitizenWorkers(ctx)
 	a.startStaffWorkers(ctx)
 	a.startCourierWorkers(ctx)
+	a.startBlobSweep(ctx)
 }
 
 // purgeOutbox deletes the effects delivered longer ago than the retention
