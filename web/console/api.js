@@ -31,7 +31,18 @@
     return fetch(path, init);
   }
 
+  // refresh renews the session once however many calls found it expired
+  // at the same time: a refresh token is good for one use, and the server
+  // takes a second use as a stolen token and ends every session.
+  var refreshing = null;
   function refresh() {
+    if (!refreshing) {
+      refreshing = renew().then(function () { refreshing = null; }, function (e) { refreshing = null; throw e; });
+    }
+    return refreshing;
+  }
+
+  function renew() {
     var s = ZV.session();
     if (!s || !s.tokens) return Promise.reject(new APIError(401, null));
     return fetch("/api/v1/staff/refresh", {

@@ -112,6 +112,23 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
+	// The access token expires while two calls are under way: both renew
+	// the session with one refresh (a refresh token is good for one use;
+	// a second use ends every session) and the clerk stays signed in.
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const s = ZV.session(); s.tokens.access_token = "expired"; ZV.setSession(s);
+		window.__renewed = null;
+		Promise.all([ZV.get("/api/v1/staff/me"), ZV.get("/api/v1/staff/me")])
+			.then(() => ZV.get("/api/v1/staff/me")).then(() => { window.__renewed = "ok"; }, e => { window.__renewed = "failed " + e.status; });
+		return true;
+	})()`))
+	if err != nil || !got {
+		t.Fatalf("start parallel calls: %v", err)
+	}
+	renewed, err := chromedp.Run(ctx, chromedp.Poll[string](`window.__renewed`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil || renewed != "ok" {
+		t.Fatalf("parallel calls with an expired token: %q %v, want both answered and the session kept", renewed, err)
+	}
 	first, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#queue-table tbody tr"), "data-id"))
 	if err != nil {
 		t.Fatal(err)

@@ -59,7 +59,16 @@
     return data;
   }
 
-  async function refresh() {
+  // refresh renews the session once however many calls found it expired
+  // together: a refresh token is good for one use, and a second use ends
+  // every session of the account.
+  let refreshing = null;
+  function refresh() {
+    if (!refreshing) refreshing = renew().finally(() => { refreshing = null; });
+    return refreshing;
+  }
+
+  async function renew() {
     const t = tokens();
     if (!t || !t.refresh_token) return false;
     try {
