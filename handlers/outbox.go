@@ -17,27 +17,24 @@ const maxRedrive = 100
 
 // requireAdmin guards the operator API with the configured bearer token.
 func (h *Handler) requireAdmin(c *gin.Context) {
-	if h.adminToken == "" {
-		writeError(c, APIError{Status: http.StatusUnauthorized, Code: "admin_disabled", Message: "运维接口未启用"})
-		return
-	}
-	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(h.adminToken)) != 1 {
-		h.fail(c, workflow.ErrUnauthorized)
-		return
-	}
-	c.Next()
+	h.requireBearer(c, h.adminToken, APIError{Status: http.StatusUnauthorized, Code: "admin_disabled", Message: "运维接口未启用"})
 }
 
 // requireMetricsToken lets through only requests bearing the metrics token:
 // the series name routes, parties and queue sizes, not for the public.
 func (h *Handler) requireMetricsToken(c *gin.Context) {
-	if h.metricsToken == "" {
-		writeError(c, APIError{Status: http.StatusUnauthorized, Code: "metrics_disabled", Message: "指标接口未启用"})
+	h.requireBearer(c, h.metricsToken, APIError{Status: http.StatusUnauthorized, Code: "metrics_disabled", Message: "指标接口未启用"})
+}
+
+// requireBearer lets through requests bearing want, compared in constant
+// time; while want is unset every request gets disabled.
+func (h *Handler) requireBearer(c *gin.Context, want string, disabled APIError) {
+	if want == "" {
+		writeError(c, disabled)
 		return
 	}
 	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(h.metricsToken)) != 1 {
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
 		h.fail(c, workflow.ErrUnauthorized)
 		return
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"zerovisit/workflow/files"
 )
 
@@ -39,37 +41,14 @@ func (r *Repo) Referenced(ctx context.Context, keys []string) (map[string]bool, 
 		OR EXISTS (SELECT 1 FROM citizen_uploads u JOIN citizen_applications a ON a.case_id = u.case_id
 			WHERE u.blob_key = k.key AND ` + like("a.data") + `)`
 	known := map[string]bool{}
-	rows, err := db.Raw(q, append(append([]any{}, args...), args...)...).Rows()
-	if err != nil {
-		return nil, translate("referenced blobs", err)
-	}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return nil, translate("referenced blobs", err)
-		}
-		out[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, translate("referenced blobs", err)
+	if err := collectKeys(db, out, q, append(append([]any{}, args...), args...)...); err != nil {
+		return nil, err
 	}
 	// Which keys are named by a row at all; the others can only be scans.
-	rows, err = db.Raw(`SELECT blob_key FROM citizen_uploads WHERE blob_key IN `+in+`
-		UNION SELECT "key" FROM courier_photos WHERE "key" IN `+in, append(append([]any{}, args...), args...)...).Rows()
-	if err != nil {
-		return nil, translate("referenced blobs", err)
+	if err := collectKeys(db, known, `SELECT blob_key FROM citizen_uploads WHERE blob_key IN `+in+`
+		UNION SELECT "key" FROM courier_photos WHERE "key" IN `+in, append(append([]any{}, args...), args...)...); err != nil {
+		return nil, err
 	}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return nil, translate("referenced blobs", err)
-		}
-		known[k] = true
-	}
-	rows.Close()
 	var scans []any
 	var vals []string
 	for _, k := range keys {
@@ -81,18 +60,24 @@ func (r *Repo) Referenced(ctx context.Context, keys []string) (map[string]bool, 
 	if len(scans) == 0 {
 		return out, nil
 	}
-	rows, err = db.Raw(`WITH k(key) AS (VALUES `+strings.Join(vals, ", ")+`)
-		SELECT k.key FROM k WHERE EXISTS (SELECT 1 FROM cases c WHERE `+like("c.data")+`)`, scans...).Rows()
+	err := collectKeys(db, out, `WITH k(key) AS (VALUES `+strings.Join(vals, ", ")+`)
+		SELECT k.key FROM k WHERE EXISTS (SELECT 1 FROM cases c WHERE `+like("c.data")+`)`, scans...)
+	return out, err
+}
+
+// collectKeys runs q, whose rows are one key each, and adds the keys to set.
+func collectKeys(db *gorm.DB, set map[string]bool, q string, args ...any) error {
+	rows, err := db.Raw(q, args...).Rows()
 	if err != nil {
-		return nil, translate("referenced scans", err)
+		return translate("referenced blobs", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k string
 		if err := rows.Scan(&k); err != nil {
-			return nil, translate("referenced scans", err)
+			return translate("referenced blobs", err)
 		}
-		out[k] = true
+		set[k] = true
 	}
-	return out, translate("referenced scans", rows.Err())
+	return translate("referenced blobs", rows.Err())
 }

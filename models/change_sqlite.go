@@ -43,17 +43,23 @@ func (r *Repo) applySQLite(ctx context.Context, cr *changeRows) error {
 					return false, errors.Join(err, guardFailed(cr.guard, held))
 				}
 			}
-			a := r.db.caseArgs(cr.c)
-			res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
-				status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
-				next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
-				WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.prevVersion(), h.hash)...)
-			if res.Error != nil || res.RowsAffected != 1 {
-				return false, res.Error
+			if ok, err := sqliteCaseUpdate(tx, r.db, cr, h.hash); err != nil || !ok {
+				return false, err
 			}
 			return true, r.sqliteTail(tx, cr)
 		})
 	})
+}
+
+// sqliteCaseUpdate writes the case of cr if the stored one is still at the
+// version before it with head hash, and reports whether it was.
+func sqliteCaseUpdate(tx *gorm.DB, db *DB, cr *changeRows, hash string) (bool, error) {
+	a := db.caseArgs(cr.c)
+	res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
+		status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
+		next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
+		WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.prevVersion(), hash)...)
+	return res.RowsAffected == 1, res.Error
 }
 
 // sqliteTail inserts the event, the outbox rows and the idempotency row.

@@ -270,13 +270,8 @@ func (s *CourierStore) moveSyncSQLite(tx *gorm.DB, t desk.Track, changed desk.Le
 	if err := s.moveSQLite(tx, t, &changed, created); err != nil {
 		return false, err
 	}
-	a := s.db.caseArgs(cr.c)
-	res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
-		status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
-		next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
-		WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:], a[0], cr.prevVersion(), h.hash)...)
-	if res.Error != nil || res.RowsAffected != 1 {
-		return false, res.Error
+	if ok, err := sqliteCaseUpdate(tx, s.db, cr, h.hash); err != nil || !ok {
+		return false, err
 	}
 	if err := sqliteChangeRows(tx, s.db, cr); err != nil {
 		return false, err
