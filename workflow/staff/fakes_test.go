@@ -360,21 +360,6 @@ func (m *memCases) DueTimers(context.Context, time.Time, int) ([]workflow.Case, 
 	return nil, nil
 }
 
-// failingCases fails the next n submissions, as a crash between opening
-// and submitting a case would.
-type failingCases struct {
-	*workflow.Service
-	failSubmits int
-}
-
-func (f *failingCases) Do(ctx context.Context, id string, ev workflow.Event, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
-	if _, ok := ev.(workflow.Submit); ok && f.failSubmits > 0 {
-		f.failSubmits--
-		return workflow.Case{}, errors.New("connection reset")
-	}
-	return f.Service.Do(ctx, id, ev, idem)
-}
-
 // counter hands out case numbers and counts them.
 type counter struct{ n int }
 
@@ -489,7 +474,7 @@ func items(tb testing.TB) *workflow.Engine {
 type env struct {
 	svc     *staff.Service
 	store   *memStaff
-	cases   *failingCases
+	cases   *workflow.Service
 	mem     *memCases
 	numbers *counter
 	pop     *population
@@ -518,7 +503,7 @@ func newEnv(tb testing.TB) *env {
 	engine := items(tb)
 	mem := &memCases{cases: map[string]workflow.Case{}, idem: map[string]workflow.Idempotency{}, claims: e.store}
 	e.mem = mem
-	e.cases = &failingCases{Service: workflow.NewService(mem, engine, func() time.Time { return e.now })}
+	e.cases = workflow.NewService(mem, engine, func() time.Time { return e.now })
 	svc, err := staff.New(staff.Config{
 		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Claimed: claimedCases{cases: mem, store: e.store, afterRead: &e.afterRead}, Engine: engine,
 		Departments: []workflow.Department{{Code: "gaj", Name: "公安局"}, {Code: "scjgj", Name: "市场监督管理局"}},
