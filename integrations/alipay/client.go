@@ -48,12 +48,17 @@ type Config struct {
 	// gateway's URL (the sandbox's, or a regional production one).
 	Production bool
 	Gateway    string
+	// CertifyReturnURL is merchant_config.return_url of identity
+	// certifications: where Alipay sends the user back when the
+	// certification ran outside the mini program (a browser).
+	CertifyReturnURL string
 }
 
 // Client calls the Alipay open platform. It is safe for concurrent use.
 type Client struct {
-	c     *alipay.Client
-	appID string
+	c                *alipay.Client
+	appID            string
+	certifyReturnURL string
 }
 
 // NewClient returns a client that sends through hc.
@@ -75,7 +80,7 @@ func NewClient(cfg Config, hc *http.Client) (*Client, error) {
 	if err := c.LoadAliPayPublicKey(cfg.AlipayPublicKey); err != nil {
 		return nil, fmt.Errorf("alipay: new client: Alipay public key (want a PKIX PUBLIC KEY PEM): %w", err)
 	}
-	return &Client{c: c, appID: cfg.AppID}, nil
+	return &Client{c: c, appID: cfg.AppID, certifyReturnURL: cfg.CertifyReturnURL}, nil
 }
 
 // AppID returns the app's id.
@@ -125,6 +130,8 @@ func (e *APIError) Is(target error) bool {
 		return target == ErrInvalidCode
 	case e.SubCode == SubCodeNoConsent:
 		return target == ErrNoConsent
+	case e.SubCode == SubCodeCertifyExpired:
+		return target == ErrCertifyExpired
 	case e.Code == "20000" || e.SubCode == "aop.ACQ.SYSTEM_ERROR" || e.SubCode == "ACQ.SYSTEM_ERROR":
 		return target == httpx.ErrUnavailable || target == workflow.ErrUnavailable
 	}

@@ -116,3 +116,34 @@ func (c *Client) Company(ctx context.Context, uscc string) (Company, error) {
 	co.LegalRepresentative.IDNumberMasked = ident.MaskResidentID(co.LegalRepresentative.IDNumberMasked)
 	return co, nil
 }
+
+// VerifyRepresentative reports whether name and the full resident ID
+// number idNumber are those of the legal representative (法定代表人) of the
+// company uscc. The library answers yes or no only and discloses nothing
+// of the representative. A company it does not know is (false, ErrNoRecord).
+func (c *Client) VerifyRepresentative(ctx context.Context, uscc, name, idNumber string) (bool, error) {
+	code, err := ident.ParseUSCC(uscc)
+	if err != nil {
+		return false, fmt.Errorf("basedata: verify representative: %w", err)
+	}
+	id, err := ident.ParseResidentID(idNumber, c.now())
+	if err != nil {
+		return false, fmt.Errorf("basedata: verify representative: %w", err)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > maxName {
+		return false, fmt.Errorf("basedata: verify representative: name must be 1-%d characters: %w", maxName, workflow.ErrInvalidInput)
+	}
+	var res VerifyResult
+	req := RepresentativeRequest{USCC: code.Code, Name: name, IDNumber: id.Number}
+	if err := c.ex.Query(ctx, "verify representative", PathRepresentative, req, &res); err != nil {
+		return false, err
+	}
+	switch res.Result {
+	case ResultMatch:
+		return true, nil
+	case ResultMismatch:
+		return false, nil
+	}
+	return false, fmt.Errorf("basedata: verify representative: unexpected result %q", res.Result)
+}

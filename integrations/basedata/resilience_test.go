@@ -44,6 +44,13 @@ func TestResilience(t *testing.T) {
 			_, err := c.Company(ctx, sandbox.RestaurantID)
 			return err
 		}},
+		{"VerifyRepresentative", func(ctx context.Context, c *basedata.Client) error {
+			ok, err := c.VerifyRepresentative(ctx, sandbox.RestaurantID, "张三", sandbox.ZhangSanID)
+			if err == nil && !ok {
+				err = errors.New("VerifyRepresentative = false, want true")
+			}
+			return err
+		}},
 	}
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {

@@ -24,6 +24,12 @@ var (
 	// ErrNoConsent means the user has no subscribe-message consent left for
 	// the template (errcode 43101).
 	ErrNoConsent = errors.New("wechat: user has no subscribe consent left")
+	// ErrFaceInvalid means WeChat knows no facial recognition check by
+	// that verifyResult (errcode 84001 invalid, 84003 no such record).
+	ErrFaceInvalid = errors.New("wechat: unknown face check")
+	// ErrFaceExpired means the check's result is no longer kept
+	// (errcode 84002): the user has to take the check again.
+	ErrFaceExpired = errors.New("wechat: face check expired")
 	// ErrRefused means WeChat answered with another error code.
 	ErrRefused = errors.New("wechat: refused")
 )
@@ -39,6 +45,9 @@ const (
 	codeInvalidToken2   = 40014
 	codeFrequencyLimit  = 45011
 	codePhoneCodeExpire = 40013
+	codeFaceInvalid     = 84001
+	codeFaceExpired     = 84002
+	codeFaceNotFound    = 84003
 )
 
 // APIError is an error code WeChat answered with.
@@ -60,6 +69,10 @@ func (e *APIError) Is(target error) bool {
 		return target == ErrInvalidCode
 	case codeNoConsent:
 		return target == ErrNoConsent
+	case codeFaceInvalid, codeFaceNotFound:
+		return target == ErrFaceInvalid
+	case codeFaceExpired:
+		return target == ErrFaceExpired
 	case codeBusy, codeFrequencyLimit:
 		return target == httpx.ErrUnavailable || target == workflow.ErrUnavailable
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	alipaysb "zerovisit/integrations/alipay/sandbox"
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	sfsb "zerovisit/integrations/courier/sf/sandbox"
 	"zerovisit/integrations/elicense"
@@ -26,6 +27,8 @@ func (h *sandboxHooks) routes() http.Handler {
 	mux.HandleFunc("POST /_sandbox/wechat/login-code", h.loginCode)
 	mux.HandleFunc("POST /_sandbox/wechat/phone-code", h.phoneCode)
 	mux.HandleFunc("POST /_sandbox/wechat/pay", h.pay)
+	mux.HandleFunc("POST /_sandbox/wechat/face-check", h.faceCheck)
+	mux.HandleFunc("POST /_sandbox/alipay/certify", h.certify)
 	mux.HandleFunc("POST /_sandbox/sf/advance", h.advance)
 	mux.HandleFunc("POST /_sandbox/credit/blacklist", h.blacklist)
 	mux.HandleFunc("GET /_sandbox/credit/records", h.creditRecords)
@@ -92,6 +95,50 @@ func (h *sandboxHooks) phoneCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hookJSON(w, map[string]string{"code": h.s.parties.channels.wechat.PhoneCode(in.Phone)})
+}
+
+// faceCheck is the user taking a facial recognition check in the WeChat
+// mini program: it answers the verify_result the mini program would get.
+func (h *sandboxHooks) faceCheck(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		OpenID   string `json:"open_id"`
+		Name     string `json:"name"`
+		IDNumber string `json:"id_number"`
+		Outcome  string `json:"outcome"`
+	}
+	if !readHook(w, r, &in) {
+		return
+	}
+	vr, err := h.s.parties.channels.wechat.FaceCheck(wechatsb.FaceCheck{OpenID: in.OpenID, Name: in.Name,
+		IDNumber: in.IDNumber, Outcome: wechatsb.FaceOutcome(in.Outcome)})
+	if err != nil {
+		hookError(w, http.StatusBadRequest, "invalid_face_check", "open_id、name、id_number 不能为空，outcome 为 passed、failed 或 expired")
+		return
+	}
+	hookJSON(w, map[string]string{"verify_result": vr})
+}
+
+// certify is the user finishing (or abandoning) an Alipay identity
+// certification the server started.
+func (h *sandboxHooks) certify(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		CertifyID string `json:"certify_id"`
+		Outcome   string `json:"outcome"`
+	}
+	if !readHook(w, r, &in) {
+		return
+	}
+	err := h.s.parties.channels.alipay.Complete(in.CertifyID, alipaysb.CertifyOutcome(in.Outcome))
+	switch {
+	case errors.Is(err, alipaysb.ErrBadOutcome):
+		hookError(w, http.StatusBadRequest, "invalid_outcome", "outcome 为 passed、failed、unfinished 或 expired")
+	case errors.Is(err, alipaysb.ErrNoCertification):
+		hookError(w, http.StatusNotFound, "unknown_certify_id", "没有这个认证")
+	case err != nil:
+		hookError(w, http.StatusInternalServerError, "certify_failed", err.Error())
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 // pay is the user paying an order; WeChat Pay then notifies the server

@@ -1,14 +1,17 @@
 // Package sandbox is a stand-in for the Alipay open platform gateway: a
 // stateful http.Handler that takes the gateway's signed form requests
 // (alipay.system.oauth.token, alipay.trade.create / query / refund,
-// alipay.open.app.mini.templatemessage.send), checks the app's RSA2
+// alipay.open.app.mini.templatemessage.send, alipay.user.certify.open.
+// initialize / query, and the signed GET of alipay.user.certify.open.certify
+// that opens the certify page), checks the app's RSA2
 // signature, and answers the way Alipay does, signing exactly the bytes of
 // each <method>_response value it writes with its own key. Payments it
 // completes send a signed asynchronous notification to the trade's
 // notify_url.
 //
 // Tests play the user through it: AuthCode issues a my.getAuthCode code,
-// Subscribe grants message consents, Pay completes a payment.
+// Subscribe grants message consents, Pay completes a payment, Complete
+// finishes an identity certification.
 package sandbox
 
 import (
@@ -62,8 +65,9 @@ type Sandbox struct {
 	codes    map[string]User
 	consents map[string]int // user + "\x00" + template → count
 	messages []Message
-	trades   map[string]*Trade // by out_trade_no
-	refunds  map[string]Refund // by out_trade_no + "\x00" + out_request_no
+	trades   map[string]*Trade         // by out_trade_no
+	refunds  map[string]Refund         // by out_trade_no + "\x00" + out_request_no
+	certs    map[string]*Certification // by certify_id
 	sent     []Notification
 }
 
@@ -94,7 +98,8 @@ func New(cfg Config) (*Sandbox, error) {
 		notifier = &http.Client{Transport: httpx.LoopbackOnly(nil), Timeout: 10 * time.Second}
 	}
 	s := &Sandbox{Faults: &sandboxkit.Faults{}, Recorder: sandboxkit.NewRecorder(), cfg: cfg, now: now, notify: notifier,
-		codes: map[string]User{}, consents: map[string]int{}, trades: map[string]*Trade{}, refunds: map[string]Refund{}}
+		codes: map[string]User{}, consents: map[string]int{}, trades: map[string]*Trade{}, refunds: map[string]Refund{},
+		certs: map[string]*Certification{}}
 	s.handler = s.Recorder.Wrap(s.Faults.Wrap(http.HandlerFunc(s.gateway)))
 	return s, nil
 }
@@ -179,6 +184,10 @@ func success(fields map[string]any) map[string]any {
 }
 
 func (s *Sandbox) gateway(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Query().Get("method") == MethodCertifyCertify {
+		s.certifyPage(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
@@ -221,6 +230,10 @@ func (s *Sandbox) gateway(w http.ResponseWriter, r *http.Request) {
 		ans = s.tradeRefund(str)
 	case "alipay.open.app.mini.templatemessage.send":
 		ans = s.templateMessage(str)
+	case MethodCertifyInitialize:
+		ans = s.certifyInitialize(biz)
+	case MethodCertifyQuery:
+		ans = s.certifyQuery(str("certify_id"))
 	default:
 		gatewayError(w, "isv.invalid-method", "不存在的方法名")
 		return

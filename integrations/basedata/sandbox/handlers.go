@@ -19,6 +19,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux.HandleFunc("POST "+basedata.PathVerify, s.handleVerify)
 	mux.HandleFunc("POST "+basedata.PathResident, s.handleResident)
 	mux.HandleFunc("POST "+basedata.PathCompany, s.handleCompany)
+	mux.HandleFunc("POST "+basedata.PathRepresentative, s.handleRepresentative)
 	mux.HandleFunc("/", exchange.NotFound)
 	return mux
 }
@@ -107,6 +108,35 @@ func (s *Sandbox) handleCompany(w http.ResponseWriter, r *http.Request) {
 		LegalRepresentative: basedata.Representative{Name: e.LegalRepName, IDNumberMasked: ident.MaskResidentID(e.LegalRepID)},
 		Status:              e.Status, RegisteredAddress: e.RegisteredAddress, EstablishedOn: e.EstablishedOn,
 	})
+}
+
+// handleRepresentative compares a name and full ID number with the
+// company's legal representative; it answers match or mismatch only.
+func (s *Sandbox) handleRepresentative(w http.ResponseWriter, r *http.Request) {
+	var req basedata.RepresentativeRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	code, err := ident.ParseUSCC(req.USCC)
+	if err != nil {
+		badRequest(w, "统一社会信用代码不正确")
+		return
+	}
+	id, err := ident.ParseResidentID(req.IDNumber, s.now())
+	if err != nil || strings.TrimSpace(req.Name) == "" {
+		badRequest(w, "姓名或身份证号码不正确")
+		return
+	}
+	e, ok := s.entity(code.Code)
+	if !ok {
+		exchange.WriteError(w, http.StatusNotFound, basedata.CodeNoRecord, "法人库中无此主体信息")
+		return
+	}
+	res := basedata.ResultMismatch
+	if e.LegalRepID == id.Number && e.LegalRepName == strings.TrimSpace(req.Name) {
+		res = basedata.ResultMatch
+	}
+	s.answer(w, r, basedata.VerifyResult{Result: res})
 }
 
 // answer sends data and logs the disclosure.

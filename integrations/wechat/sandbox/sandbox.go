@@ -8,7 +8,8 @@
 // One sandbox serves both hosts: the client reaches it through
 // httpx.Rewrite, which keeps the host it meant in X-Original-Host.
 // Tests play the user through it: LoginCode issues a wx.login code for an
-// openid, Subscribe grants one-time subscribe consents, Pay completes a
+// openid, Subscribe grants one-time subscribe consents, FaceCheck is the
+// user taking a facial recognition check (人脸核身), Pay completes a
 // payment, which sends the notification.
 package sandbox
 
@@ -76,8 +77,9 @@ type Sandbox struct {
 	tokens     map[string]time.Time
 	consents   map[string]int // openid + "\x00" + template → count
 	messages   []Message
-	orders     map[string]*Order // by out_trade_no
-	refunds    map[string]Refund // by out_refund_no
+	faces      map[string]faceRecord // by verifyResult
+	orders     map[string]*Order     // by out_trade_no
+	refunds    map[string]Refund     // by out_refund_no
 	// processing answers this many refund calls PROCESSING before SUCCESS,
 	// as WeChat Pay does while the bank has not settled.
 	processing int
@@ -113,13 +115,14 @@ func New(cfg Config) (*Sandbox, error) {
 		Faults: &sandboxkit.Faults{}, Recorder: sandboxkit.NewRecorder(),
 		cfg: cfg, now: now, notify: notifier,
 		codes: map[string]user{}, phoneCodes: map[string]string{}, tokens: map[string]time.Time{},
-		consents: map[string]int{}, orders: map[string]*Order{}, refunds: map[string]Refund{},
+		consents: map[string]int{}, faces: map[string]faceRecord{}, orders: map[string]*Order{}, refunds: map[string]Refund{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /sns/jscode2session", s.host(HostAPI, s.code2Session))
 	mux.HandleFunc("GET /cgi-bin/token", s.host(HostAPI, s.token))
 	mux.HandleFunc("POST /wxa/business/getuserphonenumber", s.host(HostAPI, s.phoneNumber))
 	mux.HandleFunc("POST /cgi-bin/message/subscribe/send", s.host(HostAPI, s.subscribeSend))
+	mux.HandleFunc("POST /cityservice/face/identify/getinfo", s.host(HostAPI, s.faceResult))
 	mux.HandleFunc("POST /v3/pay/transactions/jsapi", s.host(HostMch, s.signed(s.prepay)))
 	mux.HandleFunc("GET /v3/pay/transactions/out-trade-no/{no}", s.host(HostMch, s.signed(s.queryOrder)))
 	mux.HandleFunc("POST /v3/pay/transactions/out-trade-no/{no}/close", s.host(HostMch, s.signed(s.closeOrder)))
