@@ -1,7 +1,9 @@
 // Package alipay is the client of the Alipay open platform for the mini
 // program: login (alipay.system.oauth.token), trade creation for mini-program
 // payment (alipay.trade.create), asynchronous payment notifications, refunds,
-// and mini-program messages, through github.com/smartwalle/alipay/v3.
+// mini-program messages, and identity certification by face
+// (alipay.user.certify.open.initialize / certify / query), through
+// github.com/smartwalle/alipay/v3.
 //
 // Requests are signed RSA2 with the app's private key; every answer is
 // verified against Alipay's public key over the exact bytes of its

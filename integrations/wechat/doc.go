@@ -1,6 +1,7 @@
 // Package wechat is the client of the WeChat mini program and WeChat Pay:
 // login (jscode2session), the phone number a user chose to share,
-// one-time subscribe messages, and mini-program payment (JSAPI), its signed
+// one-time subscribe messages, the result of a facial recognition check
+// (人脸核身, FaceResult), and mini-program payment (JSAPI), its signed
 // and encrypted notifications and refunds.
 //
 // The mini-program calls go through github.com/silenceper/wechat/v2, whose

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/md5"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -66,7 +67,7 @@ func (s *Sandbox) FaceCheck(c FaceCheck) (string, error) {
 	vr := verifyResultPrefix + randomHex(24)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faces[vr] = faceRecord{FaceCheck: c, identified: now - 5, finished: now, code: randomHex(2)}
+	s.faces[vr] = faceRecord{FaceCheck: c, identified: now - 5, finished: now, code: digits(4)}
 	return vr, nil
 }
 
@@ -78,6 +79,17 @@ func (s *Sandbox) ExpireFaceChecks() {
 		f.Outcome = FaceExpired
 		s.faces[k] = f
 	}
+}
+
+// digits returns n random decimal digits, like the numbers a check asks
+// the user to read out.
+func digits(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = '0' + b[i]%10
+	}
+	return string(b)
 }
 
 func md5Hex(s string) string {
