@@ -57,6 +57,9 @@ type Case struct {
 	// The fields below live only in the stored document.
 
 	Channel Channel `json:"channel,omitempty"`
+	// Assurance is how sure the product was of the person who submitted
+	// the case (身份核验等级), as the Submit recorded it.
+	Assurance Assurance `json:"assurance,omitempty"`
 	// ApplicantType says whether the applicant is a natural person or a
 	// business; empty counts as a person.
 	ApplicantType ApplicantType `json:"applicant_type,omitempty"`

@@ -60,6 +60,12 @@ type Submit struct {
 	Credit                CreditStatus       `json:"credit"`
 	PriorFalseCommitments int64              `json:"prior_false_commitments"`
 	Delivery              Delivery           `json:"delivery"`
+	// Assurance is how sure the product is of the person submitting (the
+	// signer: the applicant, or the agent of a business). Trust first and
+	// delivery to the door need a verified person. Empty only in events
+	// written before levels were recorded, which are replayed as they
+	// were decided then.
+	Assurance Assurance `json:"assurance,omitempty"`
 }
 
 // Accept is a clerk accepting an ordinary-path case (受理); the SLA clock starts.

@@ -23,7 +23,15 @@ func submit(s *step, ev Submit) error {
 	if err := checkSignature(it, ev); err != nil {
 		return err
 	}
-	trust := DecideTrust(it, ev.Signature, ev.Credit, ev.PriorFalseCommitments)
+	if ev.Assurance != "" && !ev.Assurance.Valid() {
+		return invalid("assurance", fmt.Sprintf("unknown assurance %q", ev.Assurance), "身份核验等级不正确")
+	}
+	if ev.Assurance != "" && ev.Delivery.Method == DeliveryCourier && !ev.Assurance.AtLeast(AssuranceVerifiedPerson) {
+		// A result handed over at the door goes to whoever holds the
+		// account: only to the person themselves.
+		return ErrVerifiedPersonRequired.WithDetail(map[string]string{"field": "delivery"})
+	}
+	trust := DecideTrust(it, ev.Signature, ev.Credit, ev.PriorFalseCommitments).WithAssurance(ev.Assurance)
 	materials, err := s.e.checkMaterials(it, ev, trust)
 	if err != nil {
 		return err
@@ -32,6 +40,7 @@ func submit(s *step, ev Submit) error {
 	c.Terms = termsOf(it)
 	c.Department = it.Department
 	c.Credit = ev.Credit
+	c.Assurance = ev.Assurance
 	c.Priority = trust.Priority
 	c.TrustFirst = trust.TrustFirst
 	c.PathReason, c.PathNote = trust.Reason, trust.Reason.Note()

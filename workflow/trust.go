@@ -73,6 +73,7 @@ const (
 	PathCreditUnknown        PathReason = "credit_unknown"
 	PathNotSigned            PathReason = "not_signed"
 	PathOutdatedTemplate     PathReason = "outdated_template"
+	PathIdentityNotVerified  PathReason = "identity_not_verified"
 )
 
 // Note returns the Chinese explanation shown to the applicant and clerks.
@@ -94,6 +95,8 @@ func (r PathReason) Note() string {
 		return "申请人未签署告知承诺书，按一般程序办理"
 	case PathOutdatedTemplate:
 		return "所签告知承诺书不是现行版本，按一般程序办理"
+	case PathIdentityNotVerified:
+		return "申请人尚未核验本人身份（人脸核身或窗口核验），按一般程序办理"
 	}
 	return ""
 }
@@ -135,4 +138,15 @@ func DecideTrust(it Item, sig *Signature, credit CreditStatus, priorFalse int64)
 		d.TrustFirst, d.Reason = true, PathTrustFirst
 	}
 	return d
+}
+
+// WithAssurance is d for a signer of the given assurance: trust first is
+// extended to a verified person only, since a name and an ID number alone
+// prove nothing about who signs the commitment. An empty assurance is an
+// event from before levels were recorded, decided as it was then.
+func (d TrustDecision) WithAssurance(a Assurance) TrustDecision {
+	if !d.TrustFirst || a == "" || a.AtLeast(AssuranceVerifiedPerson) {
+		return d
+	}
+	return TrustDecision{Priority: d.Priority, Reason: PathIdentityNotVerified}
 }
