@@ -14,14 +14,18 @@ import (
 
 // citizenProfile is what a citizen sees of themselves: masked, always.
 type citizenProfile struct {
-	ID         string             `json:"id"`
-	Verified   bool               `json:"verified"`
-	Name       string             `json:"name,omitempty"`
-	IDNumber   string             `json:"id_number,omitempty"`
-	Phone      string             `json:"phone,omitempty"`
-	Channel    workflow.Channel   `json:"channel"`
-	Channels   []workflow.Channel `json:"channels"`
-	Businesses []citizenBusiness  `json:"businesses"`
+	ID       string `json:"id"`
+	Verified bool   `json:"verified"`
+	// Assurance is the identity level (身份核验等级) and AssuranceNote
+	// the same in words.
+	Assurance     workflow.Assurance `json:"assurance"`
+	AssuranceNote string             `json:"assurance_note"`
+	Name          string             `json:"name,omitempty"`
+	IDNumber      string             `json:"id_number,omitempty"`
+	Phone         string             `json:"phone,omitempty"`
+	Channel       workflow.Channel   `json:"channel"`
+	Channels      []workflow.Channel `json:"channels"`
+	Businesses    []citizenBusiness  `json:"businesses"`
 }
 
 type citizenBusiness struct {
@@ -38,7 +42,7 @@ func (h *Handler) profileOf(ctx context.Context, cc citizenCaller) (citizenProfi
 		return citizenProfile{}, err
 	}
 	m := cc.Citizen.Masked()
-	return citizenProfile{ID: m.ID, Verified: m.Verified(), Name: m.Name, IDNumber: m.IDNumber, Phone: m.Phone,
+	return citizenProfile{ID: m.ID, Verified: m.Verified(), Assurance: cc.Citizen.Level(), AssuranceNote: cc.Citizen.Level().Note(), Name: m.Name, IDNumber: m.IDNumber, Phone: m.Phone,
 		Channel: cc.Account.Channel, Channels: pr.Channels, Businesses: businessViews(pr.Agencies)}, nil
 }
 

@@ -271,3 +271,12 @@ type StaffSessions struct{ Tokens *Tokens }
 func (s StaffSessions) EndSessions(ctx context.Context, staffID string) error {
 	return s.Tokens.Ban(ctx, Subject{Kind: SubjectStaff, ID: staffID})
 }
+
+// CitizenSessions ends citizen accounts' sessions by revoking their tokens
+// (citizen.Sessions).
+type CitizenSessions struct{ Tokens *Tokens }
+
+// EndSessions revokes every token the account holds now.
+func (s CitizenSessions) EndSessions(ctx context.Context, accountID string) error {
+	return s.Tokens.Ban(ctx, Subject{Kind: SubjectCitizen, ID: accountID})
+}

@@ -63,18 +63,22 @@ func NewCitizens(db *DB, sealer *pii.Sealer) *Citizens {
 
 func sealCtx(table, id, field string) string { return table + ":" + id + ":" + field }
 
-const citizenColumns = `id, kind, name_sealed, id_sealed, phone_sealed, verified_at, created_at, updated_at`
+const citizenColumns = `id, kind, name_sealed, id_sealed, phone_sealed, verified_at, created_at, updated_at,
+	assurance, assured_by, assured_at`
 
 func (s *Citizens) scanCitizen(row rowScanner) (Citizen, error) {
 	var (
 		c                        Citizen
 		kind, name, idNo, phone  string
+		level, method            string
 		verified, created, updtd sqlTime
+		assured                  sqlTime
 	)
-	if err := row.Scan(&c.ID, &kind, &name, &idNo, &phone, &verified, &created, &updtd); err != nil {
+	if err := row.Scan(&c.ID, &kind, &name, &idNo, &phone, &verified, &created, &updtd, &level, &method, &assured); err != nil {
 		return Citizen{}, err
 	}
 	c.Kind, c.VerifiedAt, c.CreatedAt, c.UpdatedAt = PrincipalKind(kind), verified.T, created.T, updtd.T
+	c.Assurance, c.AssuredBy, c.AssuredAt = workflow.Assurance(level), workflow.AssuranceMethod(method), assured.T
 	var err error
 	if c.Name, err = s.sealer.Open(name, sealCtx("citizen", c.ID, "name")); err != nil {
 		return Citizen{}, fmt.Errorf("open name of citizen %s: %w", c.ID, err)
@@ -129,7 +133,8 @@ func (s *Citizens) Caller(ctx context.Context, accountID string) (Account, Citiz
 		created, login sqlTime
 	)
 	row := s.db.gorm.WithContext(ctx).Raw(`SELECT a.id, a.citizen_id, a.channel, a.app_id, a.subject, a.union_id, a.created_at,
-		a.last_login_at, c.id, c.kind, c.name_sealed, c.id_sealed, c.phone_sealed, c.verified_at, c.created_at, c.updated_at
+		a.last_login_at, c.id, c.kind, c.name_sealed, c.id_sealed, c.phone_sealed, c.verified_at, c.created_at, c.updated_at,
+		c.assurance, c.assured_by, c.assured_at
 		FROM citizen_accounts a JOIN citizens c ON c.id = a.citizen_id WHERE a.id = ?`, accountID).Row()
 	c, err := s.scanCitizen(rowWith{row: row, first: []any{&a.ID, &a.CitizenID, &ch, &a.AppID, &a.Subject, &a.UnionID, &created, &login}})
 	if err != nil {
@@ -280,8 +285,10 @@ func (s *Citizens) BindIdentity(ctx context.Context, accountID, name, idNumber, 
 		}
 		now := normTime(s.now())
 		res := s.db.gorm.WithContext(ctx).Exec(`UPDATE citizens SET name_sealed = ?, id_sealed = ?, id_index = ?,
-			verified_at = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL`,
-			nameS, idS, index, s.db.ts(now), s.db.ts(now), cur.ID)
+			verified_at = ?, updated_at = ?, assurance = ?, assured_by = ?, assured_at = ?
+			WHERE id = ? AND verified_at IS NULL`,
+			nameS, idS, index, s.db.ts(now), s.db.ts(now), string(workflow.AssuranceRealName),
+			string(workflow.MethodPopulationLibrary), s.db.ts(now), cur.ID)
 		if err := translate(op, res.Error); err != nil {
 			if errors.Is(err, workflow.ErrDuplicate) {
 				continue // another account bound the same person first: join it

@@ -25,6 +25,9 @@ func (s *Service) Submit(ctx context.Context, f Filing, person citizen.Citizen, 
 		return workflow.Case{}, workflow.Refuse(workflow.ErrMalformed, "idempotency_key_required", "提交申请须携带 Idempotency-Key 请求头")
 	}
 	ev, err := s.submission(cs, app)
+	// The signer's level: trust first and delivery to the door need the
+	// person themselves.
+	ev.Assurance = person.Level()
 	if err != nil && cs.Status == workflow.StatusDraft {
 		return workflow.Case{}, err
 	}

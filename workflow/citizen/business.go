@@ -108,11 +108,15 @@ func (s *Service) Principal(ctx context.Context, c Caller, businessID string) (C
 
 // BindBusiness makes the caller act for a business as its legal
 // representative, after the legal-entity library confirms it: the company
-// is in business and its representative is the caller (name, and the ID
-// number as far as the library discloses it).
+// is in business and its representative is the caller, by name and full
+// ID number. Only a verified person may: a name and a number alone are
+// what a company's clerk or a leak knows.
 func (s *Service) BindBusiness(ctx context.Context, c Caller, uscc string) error {
 	if err := RequireVerified(c); err != nil {
 		return err
+	}
+	if !c.Citizen.Level().AtLeast(workflow.AssuranceVerifiedPerson) {
+		return workflow.ErrVerifiedPersonRequired
 	}
 	code, err := ident.ParseUSCC(strings.TrimSpace(uscc))
 	var ie *ident.Error
@@ -123,22 +127,39 @@ func (s *Service) BindBusiness(ctx context.Context, c Caller, uscc string) error
 	if err != nil {
 		return err
 	}
-	if s.cfg.People == nil {
-		return workflow.ErrUnavailable
-	}
-	co, err := s.cfg.People.Company(ctx, code.Code)
-	switch {
-	case errors.Is(err, ErrNoRecord):
-		return workflow.Refuse(workflow.ErrInvalidInput, "company_not_found", "法人库中未查到该企业")
-	case err != nil:
+	co, err := s.representative(ctx, c, code.Code)
+	if err != nil {
 		return err
-	case !co.InBusiness:
-		return workflow.Refuse(workflow.ErrInvalidInput, "company_inactive", "该企业不在存续状态，不能办理")
-	case co.Representative.Name != c.Citizen.Name || co.Representative.IDNumberMasked != ident.MaskResidentID(c.Citizen.IDNumber):
-		return errNotRepresentative
 	}
 	_, err = s.cfg.Store.BindBusiness(ctx, c.Citizen.ID, code.Code, co.Name, RoleLegalRepresentative, "", time.Time{})
 	return err
+}
+
+// representative is the company the legal-entity library says is in
+// business with the caller as its legal representative.
+func (s *Service) representative(ctx context.Context, c Caller, uscc string) (Company, error) {
+	if s.cfg.People == nil {
+		return Company{}, workflow.ErrUnavailable
+	}
+	co, err := s.cfg.People.Company(ctx, uscc)
+	switch {
+	case errors.Is(err, ErrNoRecord):
+		return Company{}, workflow.Refuse(workflow.ErrInvalidInput, "company_not_found", "法人库中未查到该企业")
+	case err != nil:
+		return Company{}, err
+	case !co.InBusiness:
+		return Company{}, workflow.Refuse(workflow.ErrInvalidInput, "company_inactive", "该企业不在存续状态，不能办理")
+	}
+	ok, err := s.cfg.People.IsRepresentative(ctx, uscc, c.Citizen.Name, c.Citizen.IDNumber)
+	switch {
+	case errors.Is(err, ErrNoRecord):
+		return Company{}, workflow.Refuse(workflow.ErrInvalidInput, "company_not_found", "法人库中未查到该企业")
+	case err != nil:
+		return Company{}, err
+	case !ok:
+		return Company{}, errNotRepresentative
+	}
+	return co, nil
 }
 
 // AgentGrant names the verified person a legal representative authorises
@@ -181,8 +202,9 @@ func (s *Service) GrantAgent(ctx context.Context, c Caller, businessID string, g
 	return biz, agent, nil
 }
 
-// RevokeAgent withdraws an agent's authorisation; only the legal
-// representative may, and not their own.
+// RevokeAgent withdraws an agent's authorisation or another legal
+// representative's binding (one the library no longer names, say); any
+// legal representative the library still names may, but not their own.
 func (s *Service) RevokeAgent(ctx context.Context, c Caller, businessID, personID string) error {
 	biz, err := s.represented(ctx, c, businessID)
 	if err != nil {
@@ -191,17 +213,28 @@ func (s *Service) RevokeAgent(ctx context.Context, c Caller, businessID, personI
 	if personID == c.Citizen.ID {
 		return workflow.Refuse(workflow.ErrInvalidInput, "cannot_revoke_self", "法定代表人不能撤销自己的身份")
 	}
-	if a, err := s.cfg.Store.Agency(ctx, biz.ID, personID); err != nil || a.Role != RoleAgent {
+	if _, err := s.cfg.Store.Agency(ctx, biz.ID, personID); err != nil {
 		return workflow.Refuse(workflow.ErrNotFound, "agent_not_found", "未找到该经办人授权")
 	}
 	return s.cfg.Store.RevokeAgency(ctx, biz.ID, personID)
 }
 
-// represented is the business the caller is the legal representative of.
+// represented is the business the caller is the legal representative of:
+// bound as such, a verified person, and still named by the legal-entity
+// library (a representative replaced there manages nothing any more).
 func (s *Service) represented(ctx context.Context, c Caller, businessID string) (Citizen, error) {
 	a, err := s.cfg.Store.Agency(ctx, businessID, c.Citizen.ID)
 	if err != nil || a.Role != RoleLegalRepresentative {
 		return Citizen{}, errNotManager
+	}
+	if !c.Citizen.Level().AtLeast(workflow.AssuranceVerifiedPerson) {
+		return Citizen{}, workflow.ErrVerifiedPersonRequired
+	}
+	if _, err := s.representative(ctx, c, a.Business.IDNumber); err != nil {
+		if errors.Is(err, errNotRepresentative) {
+			return Citizen{}, errNotManager
+		}
+		return Citizen{}, err
 	}
 	return a.Business, nil
 }

@@ -17,6 +17,7 @@ func representative(t *testing.T, f *fixture, zhang Caller) Citizen {
 	t.Helper()
 	f.libs.companies[coUSCC] = Company{USCC: coUSCC, Name: "示例餐饮有限公司", InBusiness: true,
 		Representative: Representative{Name: "张三", IDNumberMasked: ident.MaskResidentID(zhangID)}}
+	f.libs.reps[coUSCC] = zhangID
 	if err := f.svc.BindBusiness(context.Background(), zhang, " "+coUSCC+" "); err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +41,15 @@ func TestBindBusiness(t *testing.T) {
 	rep := Representative{Name: "张三", IDNumberMasked: ident.MaskResidentID(zhangID)}
 	f.libs.companies[coUSCC] = Company{USCC: coUSCC, Name: "示例", InBusiness: false, Representative: rep}
 	wantRefusal(t, f.svc.BindBusiness(ctx, zhang, coUSCC), workflow.ErrInvalidInput, "company_inactive")
-	for _, other := range []Representative{{Name: "李娜", IDNumberMasked: rep.IDNumberMasked}, {Name: "张三", IDNumberMasked: ident.MaskResidentID(linaID)}} {
-		f.libs.companies[coUSCC] = Company{USCC: coUSCC, Name: "示例", InBusiness: true, Representative: other}
+	// Another 张三 whose number shares the masked characters is not the
+	// representative: the library checks the full number.
+	sameMask := zhangID[:4] + "0000000000" + zhangID[14:]
+	for _, other := range []struct {
+		rep    Representative
+		number string
+	}{{Representative{Name: "李娜", IDNumberMasked: rep.IDNumberMasked}, zhangID}, {rep, sameMask}, {rep, linaID}} {
+		f.libs.companies[coUSCC] = Company{USCC: coUSCC, Name: "示例", InBusiness: true, Representative: other.rep}
+		f.libs.reps[coUSCC] = other.number
 		r := wantRefusal(t, f.svc.BindBusiness(ctx, zhang, coUSCC), workflow.ErrForbidden, "not_legal_representative")
 		if r.Message != "您不是该企业的法定代表人，请由法定代表人授权后办理" {
 			t.Errorf("message = %q", r.Message)
@@ -50,6 +58,10 @@ func TestBindBusiness(t *testing.T) {
 	if len(f.store.agencies) != 0 {
 		t.Fatalf("refused bindings left agencies %+v", f.store.agencies)
 	}
+	weak := zhang
+	weak.Citizen.Assurance = workflow.AssuranceRealName
+	f.libs.reps[coUSCC] = zhangID
+	wantRefusal(t, f.svc.BindBusiness(ctx, weak, coUSCC), workflow.ErrForbidden, "verified_person_required")
 	representative(t, f, zhang)
 }
 

@@ -30,13 +30,27 @@ type Citizen struct {
 	IDNumber   string
 	Phone      string
 	VerifiedAt time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Assurance is how sure the product is that this is the person (a
+	// business stays at AssuranceAccount: its representatives carry
+	// theirs); AssuredBy and AssuredAt say how and when it was reached.
+	Assurance workflow.Assurance
+	AssuredBy workflow.AssuranceMethod
+	AssuredAt time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Verified reports whether the person's real name was checked (a business
 // is verified when its first representative was).
 func (c Citizen) Verified() bool { return !c.VerifiedAt.IsZero() }
+
+// Level is the person's assurance, channel_account when none is recorded.
+func (c Citizen) Level() workflow.Assurance {
+	if c.Assurance.Valid() {
+		return c.Assurance
+	}
+	return workflow.AssuranceAccount
+}
 
 // Account is a login channel account of a citizen.
 type Account struct {

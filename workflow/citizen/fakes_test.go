@@ -43,7 +43,7 @@ func (m *memStore) id(prefix string) string { m.n++; return fmt.Sprintf("%s%d", 
 func (m *memStore) person(ch workflow.Channel, name, idNumber string) Caller {
 	c := Citizen{ID: m.id("c"), Kind: KindPerson, Name: name, IDNumber: idNumber}
 	if idNumber != "" {
-		c.VerifiedAt = t0
+		c.VerifiedAt, c.Assurance = t0, workflow.AssuranceVerifiedPerson
 	}
 	a := Account{ID: m.id("a"), CitizenID: c.ID, Channel: ch}
 	m.citizens[c.ID], m.accounts[a.ID] = c, a
@@ -111,6 +111,29 @@ func (m *memStore) FindPerson(_ context.Context, idNumber string) (Citizen, erro
 		}
 	}
 	return Citizen{}, workflow.ErrNotFound
+}
+
+func (m *memStore) AssurePerson(ctx context.Context, accountID, name, idNumber string, method workflow.AssuranceMethod) (Assured, error) {
+	a, c, err := m.Caller(ctx, accountID)
+	if err != nil {
+		return Assured{}, err
+	}
+	if c.Verified() && c.IDNumber != idNumber {
+		return Assured{}, ErrIdentityBound
+	}
+	if other, err := m.FindPerson(ctx, idNumber); err == nil && other.ID != c.ID {
+		if !method.Level().Above(other.Level()) {
+			return Assured{}, ErrIdentityElsewhere
+		}
+		return Assured{}, errors.New("memStore: takeovers are the store's (models) to test")
+	}
+	c.Name, c.IDNumber, c.VerifiedAt, c.Assurance, c.AssuredBy = name, idNumber, t0, method.Level(), method
+	m.citizens[a.CitizenID] = c
+	return Assured{Citizen: c}, nil
+}
+
+func (m *memStore) Takeovers(context.Context, time.Time, string, int) ([]Takeover, error) {
+	return nil, nil
 }
 
 func (m *memStore) SetPhone(_ context.Context, citizenID, phone string) error {
@@ -271,7 +294,17 @@ type libraries struct {
 	names     map[string]string // id number → name
 	residents map[string]Resident
 	companies map[string]Company
-	err       error
+	// reps are the full ID numbers of the companies' representatives.
+	reps map[string]string
+	err  error
+}
+
+func (l libraries) IsRepresentative(_ context.Context, uscc, name, idNumber string) (bool, error) {
+	co, ok := l.companies[uscc]
+	if !ok {
+		return false, ErrNoRecord
+	}
+	return co.Representative.Name == name && l.reps[uscc] == idNumber, nil
 }
 
 func (l libraries) VerifyRealName(_ context.Context, name, idNumber string) (bool, error) {
@@ -347,7 +380,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{store: newStore(), cases: memCases{}, links: &memCache{vals: map[string][]byte{}},
 		libs: &libraries{names: map[string]string{zhangID: "张三", linaID: "李娜"}, residents: map[string]Resident{},
-			companies: map[string]Company{}}}
+			companies: map[string]Company{}, reps: map[string]string{}}}
 	wx := channel{app: "wxapp", users: map[string]ChannelUser{"wx-code": {UserID: "o-1", UnionID: "u-1"}},
 		phones: map[string]string{"p-code": "13812345678"}}
 	ali := channel{app: "2021", users: map[string]ChannelUser{"ali-code": {OpenID: "op-1"}}}

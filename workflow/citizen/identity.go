@@ -18,7 +18,7 @@ var (
 	errRealNameMismatch = workflow.Refuse(workflow.ErrInvalidInput, "real_name_mismatch", "姓名与身份证号码不一致，实名认证未通过")
 	errIdentityBound    = workflow.Refuse(workflow.ErrConflict, "identity_already_bound", "该账号已绑定其他实名身份")
 	errBoundElsewhere   = workflow.Refuse(workflow.ErrConflict, "identity_bound_elsewhere",
-		"该身份已在其他账号完成实名认证，请在原账号“我的—关联账号”中获取关联码后再绑定")
+		"该身份已在其他账号完成实名认证，请在原账号“我的—关联账号”中获取关联码后再绑定；如非本人绑定，请完成人脸核身找回")
 )
 
 // BindIdentity binds the caller's real name (实名认证) after the

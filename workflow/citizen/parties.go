@@ -67,6 +67,10 @@ type Libraries interface {
 	Resident(ctx context.Context, idNumber string, fields []string) (Resident, error)
 	// Company returns a company's registration; ErrNoRecord when unknown.
 	Company(ctx context.Context, uscc string) (Company, error)
+	// IsRepresentative reports whether the person with a name and full
+	// resident ID number is the company's legal representative, without
+	// the library disclosing the number; ErrNoRecord for an unknown company.
+	IsRepresentative(ctx context.Context, uscc, name, idNumber string) (bool, error)
 }
 
 // Fields of a resident the population library discloses; they are also

@@ -31,6 +31,13 @@ type Store interface {
 	BindIdentity(ctx context.Context, accountID, name, idNumber, linkTo string) (Citizen, error)
 	// FindPerson returns the verified person with a resident ID number.
 	FindPerson(ctx context.Context, idNumber string) (Citizen, error)
+	// AssurePerson records that the account's holder proved by method to
+	// be the person, taking the identity over from a binder of a lower
+	// level (ErrIdentityElsewhere when it is held as high or higher,
+	// ErrIdentityBound when the account is bound to another identity).
+	AssurePerson(ctx context.Context, accountID, name, idNumber string, method workflow.AssuranceMethod) (Assured, error)
+	// Takeovers lists identity takeovers newest first.
+	Takeovers(ctx context.Context, before time.Time, beforeID string, limit int) ([]Takeover, error)
 	// SetPhone records a citizen's phone number.
 	SetPhone(ctx context.Context, citizenID, phone string) error
 
@@ -95,6 +102,10 @@ type Config struct {
 	Phones map[workflow.Channel]PhoneChannel
 	// People is the population and legal-entity libraries.
 	People Libraries
+	// Faces are the channels' face checks (人脸核身, 实人认证).
+	Faces map[workflow.Channel]FaceCheck
+	// Sessions ends the sessions of accounts a takeover detached.
+	Sessions Sessions
 	// Licences is the e-license library.
 	Licences LicenceLibrary
 	Now      func() time.Time

@@ -4,27 +4,34 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"zerovisit/handlers"
 	"zerovisit/integrations/alipay"
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/elicense"
 	"zerovisit/integrations/wechat"
 	"zerovisit/workflow"
 	"zerovisit/workflow/citizen"
+
+	"github.com/google/uuid"
 )
 
 // openPeople builds the service of citizens as people and businesses over
 // the citizen store, the channels' login clients that are on, the base-data
 // and e-license libraries and the shared cache for link codes.
 func (a *App) openPeople(store citizen.Store, wx *wechat.Client, ali *alipay.Client) (*citizen.Service, error) {
-	cfg := citizen.Config{Store: store, Cases: a.svc, Links: a.kv, Log: a.log,
-		Logins: map[workflow.Channel]citizen.LoginChannel{}, Phones: map[workflow.Channel]citizen.PhoneChannel{}}
+	cfg := citizen.Config{Store: store, Cases: a.svc, Links: a.kv, Log: a.log, Sessions: handlers.CitizenSessions{Tokens: a.tokens},
+		Logins: map[workflow.Channel]citizen.LoginChannel{}, Phones: map[workflow.Channel]citizen.PhoneChannel{},
+		Faces: map[workflow.Channel]citizen.FaceCheck{}}
 	if wx != nil {
 		cfg.Logins[workflow.ChannelWeChat] = wechatPeople{wx}
 		cfg.Phones[workflow.ChannelWeChat] = wechatPeople{wx}
+		cfg.Faces[workflow.ChannelWeChat] = wechatFaces{wx}
 	}
 	if ali != nil {
 		cfg.Logins[workflow.ChannelAlipay] = alipayPeople{ali}
+		cfg.Faces[workflow.ChannelAlipay] = alipayFaces{ali}
 	}
 	if a.parties.basedata != nil {
 		cfg.People = basedataPeople{a.parties.basedata}
@@ -124,4 +131,62 @@ func (e elicensePeople) Lookup(ctx context.Context, holderID, licenceType string
 		out.LicenceIDs = append(out.LicenceIDs, l.ID)
 	}
 	return out, nil
+}
+
+func (b basedataPeople) IsRepresentative(ctx context.Context, uscc, name, idNumber string) (bool, error) {
+	ok, err := b.c.VerifyRepresentative(ctx, uscc, name, idNumber)
+	return ok, recordError(err)
+}
+
+// wechatFaces is WeChat's 人脸核身: the mini program runs the check with the
+// name and number itself, the server asks for the result.
+type wechatFaces struct{ c *wechat.Client }
+
+func (wechatFaces) Start(context.Context, string, string, string) (citizen.FaceTicket, error) {
+	return citizen.FaceTicket{}, nil
+}
+
+func (w wechatFaces) Result(ctx context.Context, token string, want citizen.FacePerson) (citizen.FaceResult, error) {
+	r, err := w.c.FaceResult(ctx, token)
+	if errors.Is(err, wechat.ErrFaceExpired) || errors.Is(err, wechat.ErrFaceInvalid) {
+		return citizen.FaceResult{}, fmt.Errorf("%w: %w", citizen.ErrFaceCheckExpired, err)
+	}
+	if err != nil {
+		return citizen.FaceResult{}, err
+	}
+	finished := r.FinishedAt
+	if finished.IsZero() {
+		finished = r.IdentifiedAt
+	}
+	return citizen.FaceResult{Passed: r.Passed, SamePerson: r.OpenID == want.Subject && r.Matches(want.Name, want.IDNumber),
+		FinishedAt: finished}, nil
+}
+
+// alipayFaces is Alipay's 实人认证: the server starts the certification of
+// the person, the mini program runs it, the server queries the outcome.
+// The certify id stays bound to the person it was started for.
+type alipayFaces struct{ c *alipay.Client }
+
+func (p alipayFaces) Start(ctx context.Context, _, name, idNumber string) (citizen.FaceTicket, error) {
+	outer := strings.ReplaceAll(uuid.NewString(), "-", "")
+	id, err := p.c.StartCertify(ctx, outer, name, idNumber)
+	if err != nil {
+		return citizen.FaceTicket{}, err
+	}
+	url, err := p.c.CertifyURL(id)
+	if err != nil {
+		return citizen.FaceTicket{}, err
+	}
+	return citizen.FaceTicket{Token: id, URL: url}, nil
+}
+
+func (p alipayFaces) Result(ctx context.Context, token string, _ citizen.FacePerson) (citizen.FaceResult, error) {
+	r, err := p.c.CertifyResult(ctx, token)
+	if errors.Is(err, alipay.ErrCertifyExpired) {
+		return citizen.FaceResult{}, fmt.Errorf("%w: %w", citizen.ErrFaceCheckExpired, err)
+	}
+	if err != nil {
+		return citizen.FaceResult{}, err
+	}
+	return citizen.FaceResult{Passed: r.Passed, SamePerson: true, Pending: !r.Passed && !r.Finished}, nil
 }

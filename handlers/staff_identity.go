@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"zerovisit/workflow"
+)
+
+// takeoverView is an identity takeover as supervisors review it.
+type takeoverView struct {
+	ID                string                   `json:"id"`
+	CitizenID         string                   `json:"citizen_id"`
+	DetachedCitizenID string                   `json:"detached_citizen_id"`
+	AccountID         string                   `json:"account_id"`
+	From              workflow.Assurance       `json:"from_level"`
+	To                workflow.Assurance       `json:"to_level"`
+	Method            workflow.AssuranceMethod `json:"method"`
+	DetachedAccounts  []string                 `json:"detached_accounts"`
+	RevokedAgencies   []string                 `json:"revoked_agencies"`
+	OpenCases         []string                 `json:"open_cases"`
+	At                time.Time                `json:"at"`
+}
+
+// staffTakeovers lists identity takeovers (身份找回) newest first: whose
+// binding was detached, how the person proved it, and which open cases in
+// their name were there then, for supervisors to review.
+func (h *Handler) staffTakeovers(c *gin.Context) {
+	if h.citizen.People == nil {
+		h.fail(c, workflow.ErrUnavailable)
+		return
+	}
+	p, err := readPage(c, 50, 200)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ts, next, err := h.citizen.People.Takeovers(c.Request.Context(), p.Key, p.Limit)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	items := make([]takeoverView, 0, len(ts))
+	for _, t := range ts {
+		items = append(items, takeoverView{t.ID, t.CitizenID, t.DetachedCitizenID, t.AccountID, t.From, t.To, t.Method,
+			nonNil(t.DetachedAccounts), nonNil(t.RevokedAgencies), nonNil(t.OpenCases), t.At})
+	}
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, next))
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
