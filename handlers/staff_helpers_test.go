@@ -60,8 +60,8 @@ type staffEnv struct {
 // fakeCitizens knows every walk-in as an online citizen.
 type fakeCitizens struct{}
 
-func (fakeCitizens) FindPerson(_ context.Context, idNumber string) (string, error) {
-	return "walkin-" + idNumber[len(idNumber)-4:], nil
+func (fakeCitizens) FindPerson(_ context.Context, idNumber string) (string, workflow.Assurance, error) {
+	return "walkin-" + idNumber[len(idNumber)-4:], workflow.AssuranceVerifiedPerson, nil
 }
 
 // fakePopulation confirms every name.

@@ -388,11 +388,11 @@ func (p *population) VerifyRealName(_ context.Context, name, id string) (bool, e
 // citizens knows liID as the online citizen "u-li".
 type citizens struct{}
 
-func (citizens) FindPerson(_ context.Context, id string) (string, error) {
+func (citizens) FindPerson(_ context.Context, id string) (string, workflow.Assurance, error) {
 	if id == liID {
-		return "u-li", nil
+		return "u-li", workflow.AssuranceVerifiedPerson, nil
 	}
-	return "", workflow.ErrNotFound
+	return "", "", workflow.ErrNotFound
 }
 
 // sealer seals by prefixing the context.

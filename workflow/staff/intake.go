@@ -191,7 +191,10 @@ func (s *Service) scanExists(ctx context.Context, ref string) bool {
 func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf, r IntakeRequest, applicant string, now time.Time) (workflow.Draft, workflow.Submit) {
 	actor := workflow.Actor{Kind: workflow.ActorClerk, ID: who.ID}
 	ev := workflow.Submit{Meta: workflow.Meta{Actor: actor, At: now}, Materials: r.Materials, Promised: r.Promised,
-		Credit: s.cfg.Credit.Standing(ctx, in.subject), Delivery: r.Delivery}
+		Credit: s.cfg.Credit.Standing(ctx, in.subject), Delivery: r.Delivery,
+		// Intake at a counter checks the physical ID card of the person
+		// there (the console's intake form asks the clerk to).
+		Assurance: workflow.AssuranceVerifiedPerson}
 	if r.CommitmentSigned && in.item.TrustFirst {
 		ev.Signature = &workflow.Signature{TemplateVersion: in.item.Commitment.TemplateVersion, TextHash: in.item.Commitment.TextHash,
 			SignedAt: now, Channel: workflow.ChannelCounter}

@@ -136,11 +136,10 @@ type Licence struct {
 	Name string
 }
 
-// Citizens finds the mini-program account of a person by resident ID
-// number (ErrNotFound when none): a walk-in who bound their real name
-// there is the same citizen, with one case history.
+// Citizens finds the mini-program citizen of a person by resident ID
+// number (ErrNotFound when none), with the assurance it was bound at.
 type Citizens interface {
-	FindPerson(ctx context.Context, idNumber string) (citizenID string, err error)
+	FindPerson(ctx context.Context, idNumber string) (citizenID string, level workflow.Assurance, err error)
 }
 
 // Holder is who an applicant is: the resident ID number (or unified social

@@ -37,6 +37,9 @@ func walkinContext(id, field string) string { return "counter_applicant:" + id +
 // applicant id cases are opened for: their online account when they have
 // one, else a walk-in applicant whose identity is kept sealed and found
 // again by its blind index (the same index kind the citizen store uses).
+// The online account counts only when its holder proved to be the person
+// (a face check, or a counter's check of the card): a name and number
+// bound by someone else must not receive the walk-in's case.
 func (s *Service) register(ctx context.Context, name, idNumber, phone string) (string, error) {
 	id, err := ident.ParseResidentID(idNumber, s.cfg.Now())
 	if err != nil {
@@ -52,11 +55,11 @@ func (s *Service) register(ctx context.Context, name, idNumber, phone string) (s
 		return "", workflow.Refuse(workflow.ErrInvalidInput, "real_name_mismatch", "姓名与身份证号码不一致")
 	}
 	if s.cfg.Citizens != nil {
-		known, err := s.cfg.Citizens.FindPerson(ctx, id.Number)
-		if err == nil {
+		known, level, err := s.cfg.Citizens.FindPerson(ctx, id.Number)
+		if err == nil && level.AtLeast(workflow.AssuranceVerifiedPerson) {
 			return known, nil
 		}
-		if !errors.Is(err, workflow.ErrNotFound) {
+		if err != nil && !errors.Is(err, workflow.ErrNotFound) {
 			return "", fmt.Errorf("register counter applicant: %w", err)
 		}
 	}

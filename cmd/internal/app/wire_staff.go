@@ -138,9 +138,9 @@ func (l licences) Lookup(ctx context.Context, holderID, licenceType string) (sta
 // citizenPersons finds a walk-in's mini-program account.
 type citizenPersons struct{ citizens *models.Citizens }
 
-func (c citizenPersons) FindPerson(ctx context.Context, idNumber string) (string, error) {
+func (c citizenPersons) FindPerson(ctx context.Context, idNumber string) (string, workflow.Assurance, error) {
 	known, err := c.citizens.FindPerson(ctx, idNumber)
-	return known.ID, err
+	return known.ID, known.Level(), err
 }
 
 // appHolders is the App's directory of holders in the staff area's terms.
