@@ -20,14 +20,14 @@ func TestCitizenActsForBusiness(t *testing.T) {
 
 	li := newCZClient(t, app)
 	li.login("wechat", sb.wechat.LoginCode("o-lina-b", ""))
-	li.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID})
+	li.verify(app, "o-lina-b", "李娜", basedatasb.LiNaID)
 	if r := li.call(http.MethodPost, "/api/v1/citizen/businesses", map[string]string{"uscc": basedatasb.RestaurantID}); r.Status != http.StatusForbidden || r.Code() != "not_legal_representative" {
 		t.Fatalf("someone else binding the restaurant = %d %s, want 403", r.Status, r.Body)
 	}
 
 	zhang := newCZClient(t, app)
 	zhang.login("wechat", sb.wechat.LoginCode("o-zhang-b", ""))
-	zhang.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	zhang.verify(app, "o-zhang-b", "张三", basedatasb.ZhangSanID)
 	if r := zhang.call(http.MethodPost, "/api/v1/citizen/businesses", map[string]string{"uscc": basedatasb.RevokedCoID}); r.Status != http.StatusUnprocessableEntity && r.Status != http.StatusForbidden {
 		t.Errorf("a revoked company = %d %s, want refused", r.Status, r.Body)
 	}
@@ -101,7 +101,7 @@ func TestCitizenResultLicence(t *testing.T) {
 	sb := app.parties.sandboxes.channels
 	c := newCZClient(t, app)
 	c.login("wechat", sb.wechat.LoginCode("o-zhang-l", ""))
-	c.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	c.verify(app, "o-zhang-l", "张三", basedatasb.ZhangSanID)
 
 	const item = "scjgj-gtgshsldj"
 	var it struct {

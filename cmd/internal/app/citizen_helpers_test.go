@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	wechatsb "zerovisit/integrations/wechat/sandbox"
 
 	"zerovisit/configs"
 	"zerovisit/models/dbtest"
@@ -339,4 +340,38 @@ func czTableText(t *testing.T, app *App) map[string]string {
 		out[table] = sb.String()
 	}
 	return out
+}
+
+// faceCheck has the WeChat user openID take a face check (人脸核身) of the
+// person, as wx.startFacialRecognitionVerify does in the mini program, and
+// the server look up its outcome: the answer to the result request.
+func (c *czClient) faceCheck(app *App, openID, name, idNumber, outcome string) czResp {
+	c.t.Helper()
+	var st struct {
+		CheckID string `json:"check_id"`
+	}
+	c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+		map[string]string{"name": name, "id_number": idNumber}).JSON(c.t, &st)
+	vr, err := app.parties.sandboxes.channels.wechat.FaceCheck(wechatsb.FaceCheck{OpenID: openID, Name: name,
+		IDNumber: idNumber, Outcome: wechatsb.FaceOutcome(outcome)})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result",
+		map[string]string{"verify_result": vr})
+}
+
+// verify binds the real name of the WeChat user openID and proves it with
+// a passed face check, as an honest citizen does before trust first.
+func (c *czClient) verify(app *App, openID, name, idNumber string) {
+	c.t.Helper()
+	c.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": name, "id_number": idNumber})
+	if r := c.faceCheck(app, openID, name, idNumber, "passed"); r.Status != http.StatusOK {
+		c.t.Fatalf("face check = %d %s", r.Status, r.Body)
+	}
+}
+
+// wechatFace is a face check the sandbox mints for a WeChat user.
+func wechatFace(openID, name, idNumber, outcome string) wechatsb.FaceCheck {
+	return wechatsb.FaceCheck{OpenID: openID, Name: name, IDNumber: idNumber, Outcome: wechatsb.FaceOutcome(outcome)}
 }

@@ -58,7 +58,7 @@ func TestCitizenRefusals(t *testing.T) {
 			t.Errorf("unknown field = %d %s", r.Status, r.Body)
 		}
 	})
-	zhang.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	zhang.verify(app, "o-zhang-r", "张三", basedatasb.ZhangSanID)
 
 	t.Run("CommitmentOfOtherWording", func(t *testing.T) {
 		var app struct{ Case czCase }
@@ -152,7 +152,7 @@ func TestCitizenRefusals(t *testing.T) {
 	t.Run("AnotherCitizensCase", func(t *testing.T) {
 		li := newCZClient(t, app)
 		li.login("wechat", sb.wechat.LoginCode("o-lina", ""))
-		li.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID})
+		li.verify(app, "o-lina", "李娜", basedatasb.LiNaID)
 		for _, rq := range []struct{ method, path string }{
 			{http.MethodGet, ""}, {http.MethodGet, "/timeline"}, {http.MethodGet, "/application"}, {http.MethodPost, "/withdraw"},
 			{http.MethodPost, "/payments"}, {http.MethodGet, "/payments"}, {http.MethodGet, "/licences"},

@@ -34,6 +34,8 @@ func TestCitizenEndToEnd(t *testing.T) {
 		Name     string `json:"name"`
 		IDNumber string `json:"id_number"`
 		Phone    string `json:"phone"`
+		// Assurance is the identity level.
+		Assurance string `json:"assurance"`
 	}
 	wx.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/me", nil).JSON(t, &me)
 	if me.Verified {
@@ -44,8 +46,14 @@ func TestCitizenEndToEnd(t *testing.T) {
 	}
 	wx.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity",
 		map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}).JSON(t, &me)
-	if !me.Verified || me.Name != "张*" || me.IDNumber != "3301**********1231" {
-		t.Fatalf("profile after binding = %+v, want verified and masked", me)
+	if !me.Verified || me.Name != "张*" || me.IDNumber != "3301**********1231" || me.Assurance != "real_name" {
+		t.Fatalf("profile after binding = %+v, want verified at real_name and masked", me)
+	}
+	// A name and number prove only that someone knows them: trust first and
+	// delivery to the door wait for the face check (人脸核身).
+	wx.faceCheck(app, "o-zhangsan", "张三", basedatasb.ZhangSanID, "passed").JSON(t, &me)
+	if me.Assurance != "verified_person" {
+		t.Fatalf("profile after the face check = %+v, want verified_person", me)
 	}
 	var masked struct{ Phone string }
 	wx.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/phone", map[string]string{"code": sb.wechat.PhoneCode(phone)}).JSON(t, &masked)

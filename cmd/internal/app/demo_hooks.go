@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+	wechatsb "zerovisit/integrations/wechat/sandbox"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -32,6 +33,9 @@ type Hooks interface {
 	LoginCode(ctx context.Context, openID string) (string, error)
 	// PhoneCode is a getPhoneNumber code that reveals phone.
 	PhoneCode(ctx context.Context, phone string) (string, error)
+	// FaceCheck is the WeChat user passing a face check (人脸核身) of the
+	// named person: the verifyResult wx.startFacialRecognitionVerify gives.
+	FaceCheck(ctx context.Context, openID, name, idNumber string) (string, error)
 	// Pay is the user paying an order in WeChat, which notifies the server.
 	Pay(ctx context.Context, outTradeNo string) error
 	// Advance is the courier company pushing a route event of a waybill.
@@ -67,6 +71,11 @@ func (h appHooks) LoginCode(_ context.Context, openID string) (string, error) {
 
 func (h appHooks) PhoneCode(_ context.Context, phone string) (string, error) {
 	return h.app.parties.sandboxes.channels.wechat.PhoneCode(phone), nil
+}
+
+func (h appHooks) FaceCheck(_ context.Context, openID, name, idNumber string) (string, error) {
+	return h.app.parties.sandboxes.channels.wechat.FaceCheck(wechatsb.FaceCheck{OpenID: openID, Name: name,
+		IDNumber: idNumber, Outcome: wechatsb.FacePassed})
 }
 
 // Effects counts what the in-process sandboxes received, per case.

@@ -97,6 +97,15 @@ func (h *remoteHooks) PhoneCode(ctx context.Context, phone string) (string, erro
 	return out.Code, err
 }
 
+func (h *remoteHooks) FaceCheck(ctx context.Context, openID, name, idNumber string) (string, error) {
+	var out struct {
+		VerifyResult string `json:"verify_result"`
+	}
+	err := h.call(ctx, "/_sandbox/wechat/face-check", map[string]string{"open_id": openID, "name": name,
+		"id_number": idNumber, "outcome": "passed"}, &out)
+	return out.VerifyResult, err
+}
+
 // Pay retries while no replica takes the notification, as WeChat Pay keeps
 // notifying until it is acknowledged.
 func (h *remoteHooks) Pay(ctx context.Context, outTradeNo string) error {

@@ -149,6 +149,9 @@ func (s *demoStory) signUp(ctx context.Context) error {
 		return fmt.Errorf("bind real name: not verified: %w", errDemoStep)
 	}
 	d.step(s, s.who("citizen"), "实名认证（人口库核验）/ binds real name "+me.IDNumber, "")
+	if err := s.faceCheck(ctx, d); err != nil {
+		return err
+	}
 	err = s.withFreshCode(ctx, "invalid_phone_code", func(ctx context.Context) (string, error) {
 		return d.hooks.PhoneCode(ctx, s.p.phone)
 	}, func(code string) error {
@@ -333,4 +336,33 @@ func demoPhoto(seed uint8) []byte {
 	var b bytes.Buffer
 	_ = png.Encode(&b, img)
 	return b.Bytes()
+}
+
+// faceCheck is the citizen proving to be the person (人脸核身): the server
+// starts the check, the mini program runs wx.startFacialRecognitionVerify
+// (the sandbox's face check), the server asks WeChat for the result.
+func (s *demoStory) faceCheck(ctx context.Context, d *demo) error {
+	var st struct {
+		CheckID string `json:"check_id"`
+	}
+	if err := s.citizen.call(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+		map[string]string{"name": s.p.name, "id_number": s.p.id}, &st); err != nil {
+		return err
+	}
+	vr, err := d.hooks.FaceCheck(ctx, s.p.openID, s.p.name, s.p.id)
+	if err != nil {
+		return err
+	}
+	var me struct {
+		Assurance string `json:"assurance"`
+	}
+	if err := s.citizen.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result",
+		map[string]string{"verify_result": vr}, &me); err != nil {
+		return err
+	}
+	if me.Assurance != "verified_person" {
+		return fmt.Errorf("face check: assurance %q: %w", me.Assurance, errDemoStep)
+	}
+	d.step(s, s.who("citizen"), "人脸核身（微信）/ proves to be the person with a face check", "")
+	return nil
 }

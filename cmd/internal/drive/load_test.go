@@ -60,13 +60,14 @@ func (f fakeEffects) Effects(context.Context) (map[string]*app.CaseEffects, erro
 func (fakeEffects) Outbox(context.Context) (map[workflow.OutboxState]int64, error) {
 	return map[workflow.OutboxState]int64{}, nil
 }
-func (fakeEffects) LoginCode(context.Context, string) (string, error)          { return "", nil }
-func (fakeEffects) PhoneCode(context.Context, string) (string, error)          { return "", nil }
-func (fakeEffects) Pay(context.Context, string) error                          { return nil }
-func (fakeEffects) Advance(context.Context, string, string) error              { return nil }
-func (fakeEffects) Blacklist(context.Context, string, string) error            { return nil }
-func (fakeEffects) FalseCommitments(context.Context, string) ([]string, error) { return nil, nil }
-func (fakeEffects) AddPerson(context.Context, string, string) error            { return nil }
+func (fakeEffects) LoginCode(context.Context, string) (string, error)                 { return "", nil }
+func (fakeEffects) PhoneCode(context.Context, string) (string, error)                 { return "", nil }
+func (fakeEffects) FaceCheck(context.Context, string, string, string) (string, error) { return "", nil }
+func (fakeEffects) Pay(context.Context, string) error                                 { return nil }
+func (fakeEffects) Advance(context.Context, string, string) error                     { return nil }
+func (fakeEffects) Blacklist(context.Context, string, string) error                   { return nil }
+func (fakeEffects) FalseCommitments(context.Context, string) ([]string, error)        { return nil, nil }
+func (fakeEffects) AddPerson(context.Context, string, string) error                   { return nil }
 func (fakeEffects) AddClerk(context.Context, string, string, string) (string, error) {
 	return "", nil
 }

@@ -1,0 +1,225 @@
+package app
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	basedatasb "zerovisit/integrations/basedata/sandbox"
+	"zerovisit/workflow/staff"
+)
+
+// sameMaskID is another resident's number that masks like 张三's
+// (3301**********1231): the first four and last four characters agree.
+const sameMaskID = "330106198001041231"
+
+// TestIdentitySquattingRecovered: someone who knows 张三's name and ID
+// number binds them first and files in his name. A name and a number are
+// only the real-name level: no trust first, no delivery to the door. The
+// real 张三, refused binding, proves to be the person with WeChat's face
+// check and takes the identity over: the squatter's accounts are detached
+// and their tokens refused, the case filed in 张三's name is his to see,
+// and supervisors see the takeover with that case.
+func TestIdentitySquattingRecovered(t *testing.T) {
+	app, _ := czApp(t, staffTestEnv(nil))
+	sb := app.parties.sandboxes.channels
+
+	squatter := newCZClient(t, app)
+	squatter.login("wechat", sb.wechat.LoginCode("o-squatter", ""))
+	squatter.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+
+	// The squatter's commitment is not trusted first, nor is a result
+	// handed over at their door.
+	cs, _ := czApply(t, squatter, map[string]any{"method": "electronic"}, "squat-submit-0001")
+	if cs.TrustFirst || cs.Status != "submitted" || cs.Path == nil || cs.Path.Reason != "identity_not_verified" {
+		t.Fatalf("submission at real_name = %+v (path %+v), want the ordinary path for identity_not_verified", cs, cs.Path)
+	}
+	var door struct {
+		Case czCase `json:"case"`
+	}
+	squatter.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/drafts", map[string]string{"item_code": czItem}).JSON(t, &door)
+	squatter.must(http.StatusOK, http.MethodPut, "/api/v1/citizen/cases/"+door.Case.ID+"/delivery",
+		map[string]any{"method": "courier", "address_id": czAddress(t, squatter)})
+	for _, m := range []string{"tjzm"} {
+		squatter.upload(door.Case.ID, m, czPNG(1024))
+	}
+	if r := squatter.call(http.MethodPost, "/api/v1/citizen/cases/"+door.Case.ID+"/submit", nil, "Idempotency-Key", "squat-door-00001"); r.Status != http.StatusForbidden || r.Code() != "verified_person_required" {
+		t.Errorf("delivery to the door at real_name = %d %s, want 403 verified_person_required", r.Status, r.Body)
+	}
+
+	real := newCZClient(t, app)
+	real.login("wechat", sb.wechat.LoginCode("o-real-zhang", ""))
+	if r := real.call(http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}); r.Status != http.StatusConflict || r.Code() != "identity_bound_elsewhere" {
+		t.Fatalf("the real person binding = %d %s, want 409 identity_bound_elsewhere", r.Status, r.Body)
+	}
+	// A failed and an expired check change nothing.
+	if r := real.faceCheck(app, "o-real-zhang", "张三", basedatasb.ZhangSanID, "failed"); r.Status != http.StatusForbidden || r.Code() != "face_check_failed" {
+		t.Errorf("failed face check = %d %s, want 403 face_check_failed", r.Status, r.Body)
+	}
+	if r := real.faceCheck(app, "o-real-zhang", "张三", basedatasb.ZhangSanID, "expired"); r.Status != http.StatusUnprocessableEntity || r.Code() != "face_check_expired" {
+		t.Errorf("expired face check = %d %s, want 422 face_check_expired", r.Status, r.Body)
+	}
+	// The squatter cannot pass a check as 张三 with a result minted for
+	// the real person's WeChat user.
+	var st struct {
+		CheckID string `json:"check_id"`
+	}
+	squatter.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+		map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}).JSON(t, &st)
+	stolen := czFaceResult(t, app, "o-real-zhang", "张三", basedatasb.ZhangSanID)
+	if r := squatter.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result", map[string]string{"verify_result": stolen}); r.Status != http.StatusForbidden || r.Code() != "face_check_mismatch" {
+		t.Errorf("squatter with another user's face result = %d %s, want 403 face_check_mismatch", r.Status, r.Body)
+	}
+	var me struct {
+		Assurance string `json:"assurance"`
+	}
+	squatter.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/me", nil).JSON(t, &me)
+	if me.Assurance != "real_name" {
+		t.Fatalf("squatter after the refused checks = %+v, want real_name still", me)
+	}
+
+	// The real person's face check takes the identity over.
+	r := real.faceCheck(app, "o-real-zhang", "张三", basedatasb.ZhangSanID, "passed")
+	if r.Status != http.StatusOK {
+		t.Fatalf("the real person's face check = %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &me)
+	if me.Assurance != "verified_person" {
+		t.Fatalf("after the takeover = %+v, want verified_person", me)
+	}
+	if r := squatter.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("the squatter's token after the takeover = %d %s, want 401", r.Status, r.Body)
+	}
+	var list struct {
+		Items []czCase `json:"items"`
+	}
+	real.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases", nil).JSON(t, &list)
+	found := false
+	for _, c := range list.Items {
+		found = found || c.ID == cs.ID
+	}
+	if !found {
+		t.Errorf("the case filed in 张三's name is not in his list: %+v", list.Items)
+	}
+	// A finished check is spent: replaying it changes nothing.
+	if r := real.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result", map[string]string{"verify_result": stolen}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("another account's check id = %d %s, want 422", r.Status, r.Body)
+	}
+
+	sup := addStaff(t, app, "identity.sup", "jtj", staff.RoleSupervisor)
+	code, body := call(t, app, http.MethodGet, "/api/v1/staff/identity-takeovers", staffToken(t, app, sup, "jtj", staff.RoleSupervisor), nil)
+	items, _ := body["items"].([]any)
+	if code != http.StatusOK || len(items) != 1 {
+		t.Fatalf("takeovers = %d %v, want one", code, body)
+	}
+	tk := items[0].(map[string]any)
+	open, _ := tk["open_cases"].([]any)
+	if tk["from_level"] != "real_name" || tk["to_level"] != "verified_person" || tk["method"] != "wechat_face" ||
+		len(open) != 2 || !slices.Contains(open, any(cs.ID)) || !slices.Contains(open, any(door.Case.ID)) {
+		t.Errorf("takeover = %v, want real_name → verified_person by wechat_face with the squatter's two cases", tk)
+	}
+	clerk := addStaff(t, app, "identity.clerk", "jtj", staff.RoleClerk)
+	if code, _ := call(t, app, http.MethodGet, "/api/v1/staff/identity-takeovers", staffToken(t, app, clerk, "jtj", staff.RoleClerk), nil); code != http.StatusForbidden {
+		t.Errorf("a clerk listing takeovers = %d, want 403", code)
+	}
+}
+
+// TestCounterIntakeNeedsAProvedAccount: a case 张三 files at a counter does
+// not open under a mini-program account that bound his name and number
+// only; it does under one that proved to be him.
+func TestCounterIntakeNeedsAProvedAccount(t *testing.T) {
+	app, _ := czApp(t, staffTestEnv(nil))
+	sb := app.parties.sandboxes.channels
+	squatter := newCZClient(t, app)
+	squatter.login("wechat", sb.wechat.LoginCode("o-counter-squat", ""))
+	squatter.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+
+	id := addStaff(t, app, "walkin.clerk", "scjgj", staff.RoleClerk)
+	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
+	scan := counterScan(t, app, token)
+	intake := func(key string) string {
+		code, body := callWithKey(t, app, "/api/v1/staff/intake", token, key, map[string]any{
+			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
+			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
+				{"code": "djsqs", "source": "upload", "ref": scan}, {"code": "jycssyzm", "source": "upload", "ref": scan}},
+			"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+		})
+		if code != http.StatusCreated {
+			t.Fatalf("intake = %d %v", code, body)
+		}
+		return body["case"].(map[string]any)["id"].(string)
+	}
+	first := intake("walkin-proved-0001")
+	var list struct {
+		Items []czCase `json:"items"`
+	}
+	squatter.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases", nil).JSON(t, &list)
+	for _, c := range list.Items {
+		if c.ID == first {
+			t.Fatalf("the counter case %s opened under an account that only knew the name and number", first)
+		}
+	}
+
+	real := newCZClient(t, app)
+	real.login("wechat", sb.wechat.LoginCode("o-counter-real", ""))
+	if r := real.faceCheck(app, "o-counter-real", "张三", basedatasb.ZhangSanID, "passed"); r.Status != http.StatusOK {
+		t.Fatalf("face check = %d %s", r.Status, r.Body)
+	}
+	second := intake("walkin-proved-0002")
+	real.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases", nil).JSON(t, &list)
+	found := false
+	for _, c := range list.Items {
+		found = found || c.ID == second
+	}
+	if !found {
+		t.Errorf("the counter case %s is not under the proved account: %+v", second, list.Items)
+	}
+}
+
+// TestLegalRepresentativeNeedsTheFullNumber: another 张三 whose number masks
+// like the representative's, a verified person himself, cannot bind the
+// restaurant; a representative at real_name cannot either.
+func TestLegalRepresentativeNeedsTheFullNumber(t *testing.T) {
+	app, _ := czApp(t, nil)
+	sb := app.parties.sandboxes.channels
+	if err := seedPerson(app.parties.sandboxes, sameMaskID, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	other := newCZClient(t, app)
+	other.login("wechat", sb.wechat.LoginCode("o-other-zhang", ""))
+	other.verify(app, "o-other-zhang", "张三", sameMaskID)
+	if r := other.call(http.MethodPost, "/api/v1/citizen/businesses", map[string]string{"uscc": basedatasb.RestaurantID}); r.Status != http.StatusForbidden || r.Code() != "not_legal_representative" {
+		t.Fatalf("another 张三 with the same masked number binding the restaurant = %d %s, want 403 not_legal_representative", r.Status, r.Body)
+	}
+	weak := newCZClient(t, app)
+	weak.login("wechat", sb.wechat.LoginCode("o-weak-zhang", ""))
+	weak.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID})
+	if r := weak.call(http.MethodPost, "/api/v1/citizen/businesses", map[string]string{"uscc": basedatasb.RestaurantID}); r.Status != http.StatusForbidden || r.Code() != "verified_person_required" {
+		t.Fatalf("the representative at real_name = %d %s, want 403 verified_person_required", r.Status, r.Body)
+	}
+	if r := weak.faceCheck(app, "o-weak-zhang", "张三", basedatasb.ZhangSanID, "passed"); r.Status != http.StatusOK {
+		t.Fatalf("face check = %d %s", r.Status, r.Body)
+	}
+	weak.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/businesses", map[string]string{"uscc": basedatasb.RestaurantID})
+}
+
+// czFaceResult is a passed face check's verifyResult for a WeChat user.
+func czFaceResult(t *testing.T, app *App, openID, name, idNumber string) string {
+	t.Helper()
+	vr, err := app.parties.sandboxes.channels.wechat.FaceCheck(wechatFace(openID, name, idNumber, "passed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vr
+}
+
+// czAddress adds an address to the client's book and returns its id.
+func czAddress(t *testing.T, c *czClient) string {
+	t.Helper()
+	var addr struct {
+		ID string `json:"id"`
+	}
+	c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/addresses", map[string]string{"label": "家", "recipient": "张三",
+		"phone": "13912345678", "region": "浙江省杭州市西湖区", "detail": "文三路1号"}).JSON(t, &addr)
+	return addr.ID
+}
