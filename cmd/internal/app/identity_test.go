@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	alipaysb "zerovisit/integrations/alipay/sandbox"
 
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/workflow/staff"
@@ -222,4 +223,75 @@ func czAddress(t *testing.T, c *czClient) string {
 	c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/addresses", map[string]string{"label": "家", "recipient": "张三",
 		"phone": "13912345678", "region": "浙江省杭州市西湖区", "detail": "文三路1号"}).JSON(t, &addr)
 	return addr.ID
+}
+
+// TestAlipayCertifyProvesThePerson: on Alipay the server starts the
+// certification (实人认证) of the person; until the user finishes it the
+// result is pending and the check stays usable, a failed one is refused
+// and spent, an expired one too, and a passed one makes a verified person.
+func TestAlipayCertifyProvesThePerson(t *testing.T) {
+	app, _ := czApp(t, nil)
+	sb := app.parties.sandboxes.channels
+	c := newCZClient(t, app)
+	c.login("alipay", sb.alipay.AuthCode(alipaysb.User{UserID: "2088000000000131"}))
+	c.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID})
+
+	start := func() (id, certify string) {
+		var st struct {
+			CheckID    string `json:"check_id"`
+			Channel    string `json:"channel"`
+			CertifyID  string `json:"certify_id"`
+			CertifyURL string `json:"certify_url"`
+		}
+		c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+			map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID}).JSON(t, &st)
+		if st.Channel != "alipay" || st.CertifyID == "" || st.CertifyURL == "" {
+			t.Fatalf("started check = %+v, want an Alipay certify id and URL", st)
+		}
+		return st.CheckID, st.CertifyID
+	}
+	finish := func(id string) czResp {
+		return c.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+id+"/result", map[string]string{})
+	}
+	level := func() string {
+		var me struct {
+			Assurance string `json:"assurance"`
+		}
+		c.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/me", nil).JSON(t, &me)
+		return me.Assurance
+	}
+
+	id, certify := start()
+	if r := finish(id); r.Status != http.StatusConflict || r.Code() != "face_check_pending" {
+		t.Fatalf("unfinished certification = %d %s, want 409 face_check_pending", r.Status, r.Body)
+	}
+	if err := sb.alipay.Complete(certify, alipaysb.CertifyFailed); err != nil {
+		t.Fatal(err)
+	}
+	if r := finish(id); r.Status != http.StatusForbidden || r.Code() != "face_check_failed" {
+		t.Fatalf("failed certification = %d %s, want 403 face_check_failed", r.Status, r.Body)
+	}
+	if r := finish(id); r.Status != http.StatusUnprocessableEntity || r.Code() != "face_check_expired" {
+		t.Errorf("a failed check finished again = %d %s, want 422 face_check_expired", r.Status, r.Body)
+	}
+	id, certify = start()
+	if err := sb.alipay.Complete(certify, alipaysb.CertifyExpired); err != nil {
+		t.Fatal(err)
+	}
+	if r := finish(id); r.Status != http.StatusUnprocessableEntity || r.Code() != "face_check_expired" {
+		t.Fatalf("expired certification = %d %s, want 422 face_check_expired", r.Status, r.Body)
+	}
+	if got := level(); got != "real_name" {
+		t.Fatalf("after refused certifications the level is %s, want real_name", got)
+	}
+	id, certify = start()
+	if err := sb.alipay.Complete(certify, alipaysb.CertifyPassed); err != nil {
+		t.Fatal(err)
+	}
+	if r := finish(id); r.Status != http.StatusOK {
+		t.Fatalf("passed certification = %d %s", r.Status, r.Body)
+	}
+	if got := level(); got != "verified_person" {
+		t.Fatalf("after a passed certification the level is %s, want verified_person", got)
+	}
 }
