@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/citizen"
 )
 
 type citizenFaceStartRequest struct {
@@ -64,4 +65,15 @@ func (h *Handler) citizenFinishFaceCheck(c *gin.Context) {
 	}
 	cc.Citizen = got.Citizen
 	h.handleProfile(c, cc)
+}
+
+// citizenIssueCounterCode gives the caller a code to show a clerk with
+// their ID card, who then verifies them at the counter.
+func (h *Handler) citizenIssueCounterCode(c *gin.Context) {
+	code, err := h.citizen.People.IssueCounterCode(c.Request.Context(), mustCaller(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"counter_code": code, "expires_in": int(citizen.CounterCodeTTL.Seconds())})
 }

@@ -36,6 +36,9 @@ type StaffDeps struct {
 var (
 	staffLoginLimit = quota.Limit{Rate: 10, Period: time.Minute, Burst: 10}
 	staffScanLimit  = quota.PerMinute(120)
+	// staffIdentityCheckLimit bounds a clerk's checks of ID cards for
+	// online accounts: a few a minute at a busy counter, no code guessing.
+	staffIdentityCheckLimit = quota.PerMinute(10)
 )
 
 // staffGuards are the role checks of the staff routes.
@@ -76,6 +79,7 @@ func (h *Handler) registerStaffQueues(g *gin.RouterGroup, guard staffGuards) {
 	g.GET("/verifications", guard.read, h.staffVerifications)
 	g.POST("/scans", guard.clerk, h.rateLimit("staff_scan", staffScanLimit, bySubject), h.staffScan)
 	g.POST("/intake", guard.clerk, h.staffIntake)
+	g.POST("/identity-checks", guard.clerk, h.rateLimit("staff_identity_check", staffIdentityCheckLimit, bySubject), h.staffCheckIdentity)
 }
 
 // registerStaffCases lists the routes of one case.

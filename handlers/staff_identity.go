@@ -56,3 +56,37 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+type staffIdentityCheckRequest struct {
+	CounterCode string `json:"counter_code"`
+	Name        string `json:"name"`
+	IDNumber    string `json:"id_number"`
+	// IDCardChecked is the clerk's statement that they checked the
+	// physical ID card of the person at the counter against their face.
+	IDCardChecked bool `json:"id_card_checked"`
+}
+
+// staffCheckIdentity records a clerk's check of the physical ID card of a
+// citizen who showed the counter code of their mini-program account.
+func (h *Handler) staffCheckIdentity(c *gin.Context) {
+	if h.citizen.People == nil {
+		h.fail(c, workflow.ErrUnavailable)
+		return
+	}
+	var req staffIdentityCheckRequest
+	if err := bindJSON(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !req.IDCardChecked {
+		h.fail(c, &APIError{http.StatusBadRequest, "id_card_check_required", "请核验申请人的身份证原件后再确认",
+			map[string]string{"field": "id_card_checked"}})
+		return
+	}
+	got, err := h.citizen.People.VerifyAtCounter(c.Request.Context(), subjectOf(c).ID, req.CounterCode, req.Name, req.IDNumber)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"assurance": got.Citizen.Level(), "took_over": got.Takeover != nil})
+}

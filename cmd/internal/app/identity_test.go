@@ -295,3 +295,55 @@ func TestAlipayCertifyProvesThePerson(t *testing.T) {
 		t.Fatalf("after a passed certification the level is %s, want verified_person", got)
 	}
 }
+
+// TestCounterCheckRecoversAnIdentity: the squatting victim shows a clerk
+// their ID card and the counter code of their account; the clerk's check
+// takes the identity over. Without the clerk's statement, with a spent
+// code or a wrong name nothing changes.
+func TestCounterCheckRecoversAnIdentity(t *testing.T) {
+	app, _ := czApp(t, staffTestEnv(nil))
+	sb := app.parties.sandboxes.channels
+	squatter := newCZClient(t, app)
+	squatter.login("wechat", sb.wechat.LoginCode("o-squat-counter", ""))
+	squatter.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "王五", "id_number": basedatasb.WangWuID})
+
+	real := newCZClient(t, app)
+	real.login("wechat", sb.wechat.LoginCode("o-real-wang", ""))
+	var cc struct {
+		Code string `json:"counter_code"`
+	}
+	real.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity/counter-code", nil).JSON(t, &cc)
+	clerk := addStaff(t, app, "idcheck.clerk", "jtj", staff.RoleClerk)
+	token := staffToken(t, app, clerk, "jtj", staff.RoleClerk)
+	check := func(code, name string, checked bool) (int, map[string]any) {
+		return call(t, app, http.MethodPost, "/api/v1/staff/identity-checks", token,
+			map[string]any{"counter_code": code, "name": name, "id_number": basedatasb.WangWuID, "id_card_checked": checked})
+	}
+	errCode := func(body map[string]any) any { e, _ := body["error"].(map[string]any); return e["code"] }
+	if code, body := check(cc.Code, "王五", false); code != http.StatusBadRequest || errCode(body) != "id_card_check_required" {
+		t.Errorf("without the clerk's statement = %d %v", code, body)
+	}
+	if code, body := check(cc.Code, "李四", true); code != http.StatusUnprocessableEntity || errCode(body) != "real_name_mismatch" {
+		t.Errorf("a wrong name = %d %v", code, body)
+	}
+	if code, body := check("12345678", "王五", true); code != http.StatusUnprocessableEntity || errCode(body) != "invalid_counter_code" {
+		t.Errorf("an unknown code = %d %v", code, body)
+	}
+	code, body := check(cc.Code, "王五", true)
+	if code != http.StatusOK || body["assurance"] != "verified_person" || body["took_over"] != true {
+		t.Fatalf("the clerk's check = %d %v, want verified_person taking over", code, body)
+	}
+	if code, body := check(cc.Code, "王五", true); code != http.StatusUnprocessableEntity || errCode(body) != "invalid_counter_code" {
+		t.Errorf("the code again = %d %v, want it spent", code, body)
+	}
+	var me struct {
+		Assurance string `json:"assurance"`
+	}
+	real.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/me", nil).JSON(t, &me)
+	if me.Assurance != "verified_person" {
+		t.Errorf("the real person after the counter check = %+v", me)
+	}
+	if r := squatter.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("the squatter's token = %d, want 401", r.Status)
+	}
+}
