@@ -220,14 +220,15 @@ func (p people) OwnCase(ctx context.Context, c citizen.Caller, id string, read c
 }
 
 type credit struct {
-	status workflow.CreditStatus
-	err    error
-	asked  []string
+	status  workflow.CreditStatus
+	history workflow.CreditHistory
+	err     error
+	asked   []string
 }
 
-func (c *credit) Status(_ context.Context, id string) (workflow.CreditStatus, error) {
+func (c *credit) Status(_ context.Context, id string) (workflow.CreditStatus, workflow.CreditHistory, error) {
 	c.asked = append(c.asked, id)
-	return c.status, c.err
+	return c.status, c.history, c.err
 }
 
 type blobs struct{}
