@@ -118,8 +118,8 @@ func (s *Sandbox) Repair(subjectID, authority string) credit.Repair {
 	return r
 }
 
-// standing computes a subject's standing.
-func (s *Sandbox) standing(subjectID string) credit.Standing {
+// Standing is a subject's standing as the library answers it.
+func (s *Sandbox) Standing(subjectID string) credit.Standing {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := credit.Standing{SubjectID: subjectID, Status: workflow.CreditNormal, Lists: slices.Clone(s.lists[subjectID])}
