@@ -92,8 +92,8 @@ func (fakeSealer) Index(kind, value string) string       { return kind + ":" + v
 
 type fakeCredit struct{}
 
-func (fakeCredit) Standing(context.Context, string) workflow.CreditStatus {
-	return workflow.CreditNormal
+func (fakeCredit) Standing(context.Context, string) (workflow.CreditStatus, workflow.CreditHistory) {
+	return workflow.CreditNormal, workflow.CreditHistory{}
 }
 
 const staffPassword = "pass-word-1234"

@@ -32,11 +32,16 @@ type caseRow struct {
 	UpdatedAt       time.Time
 	LastHash        string
 	Data            string // the whole workflow.Case as JSON
+	SubjectIndex    string // "" = NULL
 }
 
 // caseColumns lists the cases columns in caseRow order.
 const caseColumns = `id, number, item_code, department, applicant_id, status, version,
-	trust_first, false_commitment, card, deadline, next_timer_at, created_at, updated_at, last_hash, data`
+	trust_first, false_commitment, card, deadline, next_timer_at, created_at, updated_at, last_hash, data, subject_index`
+
+// caseUpdated is how many caseColumns a case's UPDATE writes: all but
+// subject_index, which is set when the case is opened and never changes.
+const caseUpdated = 16
 
 // normCase puts every time of c in the stored form, so the document and
 // the columns agree and a read-back equals what was written.
@@ -60,7 +65,7 @@ func toCaseRow(c workflow.Case) (caseRow, error) {
 		ApplicantID: c.ApplicantID, Status: string(c.Status), Version: c.Version,
 		TrustFirst: c.TrustFirst, FalseCommitment: c.FalseCommitment, Card: string(c.Card),
 		Deadline: c.Deadline, NextTimerAt: c.NextTimerAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		Data: string(data),
+		Data: string(data), SubjectIndex: c.SubjectIndex,
 	}, nil
 }
 
@@ -75,6 +80,7 @@ func toCaseDomain(r caseRow) (workflow.Case, error) {
 	c.ApplicantID, c.Status, c.Version = r.ApplicantID, workflow.Status(r.Status), r.Version
 	c.TrustFirst, c.FalseCommitment, c.Card = r.TrustFirst, r.FalseCommitment, workflow.Card(r.Card)
 	c.Deadline, c.NextTimerAt, c.CreatedAt, c.UpdatedAt = r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt
+	c.SubjectIndex = r.SubjectIndex
 	return c, nil
 }
 
@@ -83,7 +89,7 @@ func (db *DB) caseArgs(r caseRow) []any {
 	return []any{
 		r.ID, r.Number, r.ItemCode, r.Department, r.ApplicantID, r.Status, r.Version,
 		r.TrustFirst, r.FalseCommitment, r.Card, db.tsNull(r.Deadline), db.tsNull(r.NextTimerAt),
-		db.ts(r.CreatedAt), db.ts(r.UpdatedAt), r.LastHash, r.Data,
+		db.ts(r.CreatedAt), db.ts(r.UpdatedAt), r.LastHash, r.Data, nullString(r.SubjectIndex),
 	}
 }
 
@@ -93,10 +99,12 @@ func scanCase(s rowScanner) (caseRow, error) {
 	var (
 		r                                 caseRow
 		deadline, timer, created, updated sqlTime
+		subject                           sql.NullString
 	)
 	err := s.Scan(&r.ID, &r.Number, &r.ItemCode, &r.Department, &r.ApplicantID, &r.Status, &r.Version,
-		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data)
+		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data, &subject)
 	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt = deadline.T, timer.T, created.T, updated.T
+	r.SubjectIndex = subject.String
 	return r, err
 }
 
@@ -160,17 +168,44 @@ func (r *Repo) queryCases(ctx context.Context, op, query string, args ...any) ([
 	return out, translate(op, rows.Err())
 }
 
-// CountFalseCommitments counts the applicant's cases marked FalseCommitment.
-func (r *Repo) CountFalseCommitments(ctx context.Context, applicantID string) (int64, error) {
+// CountFalseCommitments counts the subject's cases marked FalseCommitment:
+// those of its applicant account and those opened for its identity under
+// any account (walk-in, WeChat, Alipay), revoked at or after since (all
+// when since is zero). A revoked case is final, so its updated_at is when
+// its false commitment was recorded.
+func (r *Repo) CountFalseCommitments(ctx context.Context, who workflow.Subject, since time.Time) (int64, error) {
 	var n int64
-	// The literal "AND false_commitment" matches the partial index predicate.
-	err := r.db.gorm.WithContext(ctx).
-		Raw(`SELECT count(*) FROM cases WHERE applicant_id = ? AND false_commitment`, applicantID).
-		Row().Scan(&n)
-	if err != nil {
+	q, args := falseCommitmentCount(who, r.db.ts(since))
+	if since.IsZero() {
+		q, args = falseCommitmentCount(who, nil)
+	}
+	if err := r.db.gorm.WithContext(ctx).Raw(q, args...).Row().Scan(&n); err != nil {
 		return 0, translate("count false commitments", err)
 	}
 	return n, nil
+}
+
+// falseCommitmentCount is the query counting the subject's false
+// commitments, from since when it is not nil. Each side of the OR walks a
+// partial index whose predicate is the literal "false_commitment"
+// (cases_false_commitment_idx by account, cases_subject_false_idx by
+// identity); an empty index matches no row (NULL never equals).
+func falseCommitmentCount(who workflow.Subject, since any) (string, []any) {
+	q := `SELECT count(*) FROM cases WHERE (applicant_id = ? OR subject_index = ?) AND false_commitment`
+	args := []any{who.ApplicantID, nullString(who.Index)}
+	if since != nil {
+		q += ` AND updated_at >= ?`
+		args = append(args, since)
+	}
+	return q, args
+}
+
+// nullString is s as a query parameter, NULL when empty.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // readHead returns the stored version and last hash of a case.

@@ -224,6 +224,10 @@ func TestDueTimers(t *testing.T) {
 	})
 }
 
+// TestCountFalseCommitments counts a subject's false commitments by its
+// account and by its identity's blind index under any other account (a
+// walk-in's, another channel's), from a time on; the index is stored on
+// the case and read back with it.
 func TestCountFalseCommitments(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		ctx, repo := ctxT(t), models.NewRepo(db)
@@ -235,11 +239,35 @@ func TestCountFalseCommitments(t *testing.T) {
 		other := newCase("q9")
 		other.FalseCommitment = true
 		mustCreate(t, repo, other)
-		if n, err := repo.CountFalseCommitments(ctx, "citizen-42"); err != nil || n != 2 {
-			t.Errorf("CountFalseCommitments = %d, %v; want 2", n, err)
+		walkin := newCase("w1")
+		walkin.ApplicantID, walkin.SubjectIndex, walkin.FalseCommitment = "ca-7", "idx-zhang", true
+		walkin.UpdatedAt = t0.Add(48 * time.Hour)
+		mustCreate(t, repo, walkin)
+		if got, err := repo.GetCase(ctx, "w1"); err != nil || got.SubjectIndex != "idx-zhang" {
+			t.Errorf("case read back with subject index %q (%v), want idx-zhang", got.SubjectIndex, err)
 		}
-		if n, err := repo.CountFalseCommitments(ctx, "citizen-none"); err != nil || n != 0 {
-			t.Errorf("CountFalseCommitments(none) = %d, %v; want 0", n, err)
+		for _, tc := range []struct {
+			name  string
+			who   workflow.Subject
+			since time.Time
+			want  int64
+		}{
+			{"Account", workflow.Subject{ApplicantID: "citizen-42"}, time.Time{}, 2},
+			{"None", workflow.Subject{ApplicantID: "citizen-none"}, time.Time{}, 0},
+			{"IdentityElsewhere", workflow.Subject{ApplicantID: "citizen-zhang", Index: "idx-zhang"}, time.Time{}, 1},
+			{"AccountAndIdentity", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, time.Time{}, 3},
+			{"SinceRepair", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, t0.Add(24 * time.Hour), 1},
+			{"AfterAll", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, t0.Add(72 * time.Hour), 0},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if n, err := repo.CountFalseCommitments(ctx, tc.who, tc.since); err != nil || n != tc.want {
+					t.Errorf("CountFalseCommitments(%+v, %v) = %d, %v; want %d", tc.who, tc.since, n, err, tc.want)
+				}
+			})
+		}
+		p, err := repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-zhang", Index: "idx-zhang"}, "s", "k")
+		if err != nil || p.FalseCommitments != 1 {
+			t.Errorf("SubmissionPrior by identity = %+v, %v; want 1", p, err)
 		}
 	})
 }

@@ -53,9 +53,10 @@ func (r *Repo) DeleteExpiredIdempotency(ctx context.Context, before time.Time) (
 }
 
 // SubmissionPrior returns in one statement the stored answer for scope and
-// key (nil when there is none) and the count of the applicant's cases
-// marked FalseCommitment, which a submission weighs.
-func (r *Repo) SubmissionPrior(ctx context.Context, applicantID, scope, key string) (workflow.SubmissionPrior, error) {
+// key (nil when there is none) and the count of the subject's cases marked
+// FalseCommitment (CountFalseCommitments, all of them), which a submission
+// weighs.
+func (r *Repo) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
 	var (
 		p                   workflow.SubmissionPrior
 		kScope, kKey, kHash sql.NullString
@@ -63,14 +64,14 @@ func (r *Repo) SubmissionPrior(ctx context.Context, applicantID, scope, key stri
 		row                 idemRow
 		created             sqlTime
 	)
-	// The literal "AND false_commitment" matches the partial index predicate.
+	count, args := falseCommitmentCount(who, nil)
 	err := r.db.gorm.WithContext(ctx).Raw(`SELECT
-		(SELECT count(*) FROM cases WHERE applicant_id = ? AND false_commitment),
+		(`+count+`),
 		k.scope, k."key", k.request_hash, k.status, k.response, k.created_at
-		FROM (SELECT 1 AS one) AS q LEFT JOIN idempotency_keys k ON k.scope = ? AND k."key" = ?`, applicantID, scope, key).Row().
+		FROM (SELECT 1 AS one) AS q LEFT JOIN idempotency_keys k ON k.scope = ? AND k."key" = ?`, append(args, scope, key)...).Row().
 		Scan(&p.FalseCommitments, &kScope, &kKey, &kHash, &kStatus, &row.Response, &created)
 	if err != nil {
-		return workflow.SubmissionPrior{}, translate(fmt.Sprintf("submission prior of %s with key %s/%s", applicantID, scope, key), err)
+		return workflow.SubmissionPrior{}, translate(fmt.Sprintf("submission prior of %s with key %s/%s", who.ApplicantID, scope, key), err)
 	}
 	if kScope.Valid {
 		row.Scope, row.Key, row.RequestHash, row.Status, row.CreatedAt = kScope.String, kKey.String, kHash.String, int(kStatus.Int64), created.T

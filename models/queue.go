@@ -210,17 +210,13 @@ func (s *StaffStore) queue(ctx context.Context, q staff.QueueQuery, total bool) 
 
 func scanQueueEntry(rows interface{ Scan(...any) error }) (staff.QueueEntry, error) {
 	var (
-		r                                                caseRow
-		deadline, timer, created, updated, claimed, expi sqlTime
-		staffID, dept                                    *string
+		claimed, expi sqlTime
+		staffID, dept *string
 	)
-	err := rows.Scan(&r.ID, &r.Number, &r.ItemCode, &r.Department, &r.ApplicantID, &r.Status, &r.Version,
-		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data,
-		&staffID, &dept, &claimed, &expi)
+	r, err := scanCase(rowWith{row: rows, last: []any{&staffID, &dept, &claimed, &expi}})
 	if err != nil {
 		return staff.QueueEntry{}, err
 	}
-	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt = deadline.T, timer.T, created.T, updated.T
 	c, err := toCaseDomain(r)
 	if err != nil {
 		return staff.QueueEntry{}, err

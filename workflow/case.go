@@ -53,6 +53,11 @@ type Case struct {
 	NextTimerAt time.Time `json:"next_timer_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// SubjectIndex is the blind index of the identity a sanction follows
+	// (SubjectIndexOf), set when the case is opened; empty for a case
+	// opened without one. It lives in its own column, not in the document
+	// or any answer.
+	SubjectIndex string `json:"-"`
 
 	// The fields below live only in the stored document.
 

@@ -46,6 +46,9 @@ type Draft struct {
 
 	// ApplicantType is person (the default when empty) or business.
 	ApplicantType ApplicantType `json:"applicant_type,omitempty"`
+	// SubjectIndex is the blind index of the applicant's identity
+	// (SubjectIndexOf): earlier false commitments are counted by it.
+	SubjectIndex string `json:"-"`
 	// OpenLimit, when positive, is the most drafts the applicant may keep
 	// open: the store counts them as it writes the new one (Change.DraftLimit).
 	OpenLimit int `json:"-"`
@@ -62,7 +65,7 @@ func (e *Engine) New(d Draft) (Case, EventRecord, error) {
 		ID: d.ID, Number: d.Number, ItemCode: it.Code, Department: it.Department,
 		ApplicantID: d.ApplicantID, Status: StatusDraft, Version: 1,
 		CreatedAt: d.At, UpdatedAt: d.At, Channel: d.Channel, Terms: termsOf(it),
-		ApplicantType: d.ApplicantType,
+		ApplicantType: d.ApplicantType, SubjectIndex: d.SubjectIndex,
 	}
 	data, err := json.Marshal(d)
 	if err != nil {

@@ -47,8 +47,10 @@ type Event interface {
 }
 
 // Submit sends a draft in. Credit is the applicant's standing in the credit
-// library and PriorFalseCommitments the applicant's earlier false
-// commitments (Store.CountFalseCommitments; the Service fills it). A
+// library and History what the library holds of the applicant's false
+// commitments; PriorFalseCommitments are the earlier false commitments of
+// the person or business this product recorded since their last credit
+// repair (Store.CountFalseCommitments; the Service fills it). A
 // signature of the item's current commitment template asks for the
 // trust-first path; Promised lists non-core materials promised for later,
 // allowed only on that path.
@@ -58,6 +60,7 @@ type Submit struct {
 	Materials             []ProvidedMaterial `json:"materials"`
 	Promised              []PromisedMaterial `json:"promised,omitempty"`
 	Credit                CreditStatus       `json:"credit"`
+	History               CreditHistory      `json:"credit_history"`
 	PriorFalseCommitments int64              `json:"prior_false_commitments"`
 	Delivery              Delivery           `json:"delivery"`
 	// Assurance is how sure the product is of the person submitting (the

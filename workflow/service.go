@@ -80,7 +80,7 @@ func (s *Service) Eligibility(ctx context.Context, itemCode, applicantID string,
 	if err != nil {
 		return TrustDecision{}, fmt.Errorf("eligibility: %w", err)
 	}
-	n, err := s.store.CountFalseCommitments(ctx, applicantID)
+	n, err := s.store.CountFalseCommitments(ctx, Subject{ApplicantID: applicantID}, time.Time{})
 	if err != nil {
 		return TrustDecision{}, fmt.Errorf("eligibility: count false commitments: %w", err)
 	}
@@ -166,7 +166,7 @@ func (s *Service) OpenSubmitted(ctx context.Context, idem *IdempotencyRequest, b
 	if err != nil {
 		return Case{}, err
 	}
-	if o.Submit.PriorFalseCommitments, err = s.store.CountFalseCommitments(ctx, opened.ApplicantID); err != nil {
+	if o.Submit.PriorFalseCommitments, err = s.store.CountFalseCommitments(ctx, SubjectOf(opened), o.Submit.History.RepairedAt); err != nil {
 		return Case{}, fmt.Errorf("open case %s: count false commitments: %w", opened.ID, err)
 	}
 	c, rec, effects, err := s.engine.Apply(opened, o.Submit)
@@ -241,14 +241,31 @@ func (s *Service) SubmitOn(ctx context.Context, c Case, idem *IdempotencyRequest
 	if sub.At.IsZero() {
 		sub.At = s.now()
 	}
-	sub.PriorFalseCommitments = prior.FalseCommitments
+	if sub.PriorFalseCommitments, err = s.sinceRepair(ctx, c, prior.FalseCommitments, sub.History); err != nil {
+		return Case{}, err
+	}
 	return s.apply(ctx, c, sub, idem, nil)
+}
+
+// sinceRepair is n, the count of the subject's false commitments read
+// before the credit library was asked, counted again from the subject's
+// completed credit repair when the library reports one: those before it
+// no longer count. Only a subject with both asks the store twice.
+func (s *Service) sinceRepair(ctx context.Context, c Case, n int64, h CreditHistory) (int64, error) {
+	if n == 0 || h.RepairedAt.IsZero() {
+		return n, nil
+	}
+	n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), h.RepairedAt)
+	if err != nil {
+		return 0, fmt.Errorf("submit case %s: count false commitments since the repair: %w", c.ID, err)
+	}
+	return n, nil
 }
 
 // submissionPrior reads what a submission of c weighs besides the case.
 func (s *Service) submissionPrior(ctx context.Context, c Case, idem *IdempotencyRequest) (SubmissionPrior, error) {
 	if idem == nil {
-		n, err := s.store.CountFalseCommitments(ctx, c.ApplicantID)
+		n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), time.Time{})
 		if err != nil {
 			return SubmissionPrior{}, fmt.Errorf("submit case %s: count false commitments: %w", c.ID, err)
 		}
@@ -257,7 +274,7 @@ func (s *Service) submissionPrior(ctx context.Context, c Case, idem *Idempotency
 	if err := checkIdempotency(idem); err != nil {
 		return SubmissionPrior{}, err
 	}
-	p, err := s.store.SubmissionPrior(ctx, c.ApplicantID, idem.Scope, idem.Key)
+	p, err := s.store.SubmissionPrior(ctx, SubjectOf(c), idem.Scope, idem.Key)
 	if err != nil {
 		return SubmissionPrior{}, fmt.Errorf("submit case %s: %w", c.ID, err)
 	}
@@ -271,7 +288,7 @@ func (s *Service) applyTo(ctx context.Context, c Case, ev Event, idem *Idempoten
 		ev = ev.withAt(s.now())
 	}
 	if sub, ok := ev.(Submit); ok {
-		n, err := s.store.CountFalseCommitments(ctx, c.ApplicantID)
+		n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), sub.History.RepairedAt)
 		if err != nil {
 			return Case{}, fmt.Errorf("submit case %s: count false commitments: %w", c.ID, err)
 		}

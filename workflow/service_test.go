@@ -119,7 +119,7 @@ func (s *fakeStore) Idempotency(_ context.Context, scope, key string) (workflow.
 	return r, nil
 }
 
-func (s *fakeStore) SubmissionPrior(_ context.Context, applicantID, scope, key string) (workflow.SubmissionPrior, error) {
+func (s *fakeStore) SubmissionPrior(_ context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
 	s.mu.Lock()
 	s.priors++
 	var p workflow.SubmissionPrior
@@ -127,17 +127,18 @@ func (s *fakeStore) SubmissionPrior(_ context.Context, applicantID, scope, key s
 		p.Answer = &r
 	}
 	s.mu.Unlock()
-	n, err := s.CountFalseCommitments(context.Background(), applicantID)
+	n, err := s.CountFalseCommitments(context.Background(), who, time.Time{})
 	p.FalseCommitments = n
 	return p, err
 }
 
-func (s *fakeStore) CountFalseCommitments(_ context.Context, applicantID string) (int64, error) {
+func (s *fakeStore) CountFalseCommitments(_ context.Context, who workflow.Subject, since time.Time) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var n int64
 	for _, c := range s.cases {
-		if c.ApplicantID == applicantID && c.FalseCommitment {
+		theirs := c.ApplicantID == who.ApplicantID || (who.Index != "" && c.SubjectIndex == who.Index)
+		if theirs && c.FalseCommitment && !c.UpdatedAt.Before(since) {
 			n++
 		}
 	}

@@ -92,8 +92,8 @@ type Guard struct {
 var ErrClaimRequired = Refuse(ErrConflict, "claim_required", "请先领取该办件")
 
 // SubmissionPrior is what a submission weighs besides the case: the answer
-// stored for its idempotency key (nil when the key is new) and the
-// applicant's cases marked FalseCommitment.
+// stored for its idempotency key (nil when the key is new) and the count
+// of the subject's cases marked FalseCommitment.
 type SubmissionPrior struct {
 	Answer           *Idempotency
 	FalseCommitments int64
@@ -112,12 +112,15 @@ type Store interface {
 	Events(ctx context.Context, caseID string) ([]EventRecord, error)
 	// Idempotency returns the stored answer for scope and key, or ErrNotFound.
 	Idempotency(ctx context.Context, scope, key string) (Idempotency, error)
-	// CountFalseCommitments counts the applicant's cases marked FalseCommitment.
-	CountFalseCommitments(ctx context.Context, applicantID string) (int64, error)
+	// CountFalseCommitments counts the subject's cases marked
+	// FalseCommitment (those of its applicant account, and those opened
+	// for its identity under any account), revoked at or after since (all
+	// of them when since is zero).
+	CountFalseCommitments(ctx context.Context, who Subject, since time.Time) (int64, error)
 	// SubmissionPrior returns in one read the stored answer for scope and
-	// key (nil when there is none) and the count of the applicant's cases
-	// marked FalseCommitment.
-	SubmissionPrior(ctx context.Context, applicantID, scope, key string) (SubmissionPrior, error)
+	// key (nil when there is none) and the count of the subject's cases
+	// marked FalseCommitment (as CountFalseCommitments, since zero).
+	SubmissionPrior(ctx context.Context, who Subject, scope, key string) (SubmissionPrior, error)
 	// DueTimers returns up to limit non-terminal cases whose NextTimerAt is set and not after now.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]Case, error)
 }

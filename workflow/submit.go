@@ -14,7 +14,7 @@ func submit(s *step, ev Submit) error {
 	if !ev.Credit.Valid() {
 		return invalid("credit", fmt.Sprintf("unknown credit status %q", ev.Credit), "信用状态不正确")
 	}
-	if ev.PriorFalseCommitments < 0 {
+	if ev.PriorFalseCommitments < 0 || ev.History.FalseCommitments < 0 {
 		return invalid("prior_false_commitments", "is negative", "虚假承诺次数不正确")
 	}
 	if err := checkDelivery(it, ev.Delivery); err != nil {
@@ -31,7 +31,7 @@ func submit(s *step, ev Submit) error {
 		// account: only to the person themselves.
 		return ErrVerifiedPersonRequired.WithDetail(map[string]string{"field": "delivery"})
 	}
-	trust := DecideTrust(it, ev.Signature, ev.Credit, ev.PriorFalseCommitments).WithAssurance(ev.Assurance)
+	trust := DecideTrust(it, ev.Signature, ev.Credit, weighedFalseCommitments(ev)).WithAssurance(ev.Assurance)
 	materials, err := s.e.checkMaterials(it, ev, trust)
 	if err != nil {
 		return err

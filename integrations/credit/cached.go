@@ -30,10 +30,13 @@ const DefaultCacheTTL = 5 * time.Minute
 // changes within minutes. Recording a false commitment forgets the
 // subject's cached standing on every replica (the cache is shared).
 //
-// Only successful answers are cached. A cache that fails is bypassed on
-// reads; a failed invalidation is returned, so the outbox retries the
-// (idempotent) record and its invalidation. Wrap the cache with kv.Tolerant
-// to log and ignore such failures instead.
+// Only successful answers are cached, and only standings without false
+// commitments: a subject who has one asks the library every time, so a
+// credit repair the library completes counts at their next submission. A
+// cache that fails is bypassed on reads; a failed invalidation is
+// returned, so the outbox retries the (idempotent) record and its
+// invalidation. Wrap the cache with kv.Tolerant to log and ignore such
+// failures instead.
 type Cached struct {
 	next  Service
 	cache Cache
@@ -82,6 +85,9 @@ func (c *Cached) Status(ctx context.Context, subjectID string) (Standing, error)
 	s, err := c.next.Status(ctx, subjectID)
 	if err != nil {
 		return Standing{}, err
+	}
+	if s.FalseCommitments > 0 {
+		return s, nil
 	}
 	if b, err := json.Marshal(s); err == nil {
 		_ = c.cache.Set(ctx, key, b, c.ttl) // a failed Set costs a later miss only

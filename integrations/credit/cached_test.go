@@ -179,3 +179,24 @@ func TestCached_ErrorsAreNotCached(t *testing.T) {
 		t.Errorf("Status after the failure = %+v, %v; want normal", st, err)
 	}
 }
+
+// TestCached_FalseCommitmentsAreNotCached: a subject with false
+// commitments asks the library every time, so a completed repair counts
+// at once.
+func TestCached_FalseCommitmentsAreNotCached(t *testing.T) {
+	e := newEnv(t, fastOptions())
+	c := credit.NewCached(e.client, newCache(t), 5*time.Minute)
+	ctx := context.Background()
+	if err := c.RecordFalseCommitment(ctx, falseCommitment("ZV2026000303"), sandbox.ZhangSanID); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.Status(ctx, sandbox.ZhangSanID); err != nil || st.FalseCommitments != 1 {
+		t.Fatalf("Status = %+v, %v; want one false commitment", st, err)
+	}
+	time.Sleep(time.Millisecond)
+	e.sb.Repair(sandbox.ZhangSanID, "杭州市信用办")
+	st, err := c.Status(ctx, sandbox.ZhangSanID)
+	if err != nil || st.FalseCommitments != 0 || st.Repair == nil {
+		t.Errorf("Status after the repair = %+v, %v; want the repair and no false commitment", st, err)
+	}
+}

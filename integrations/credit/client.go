@@ -60,8 +60,10 @@ func NewClient(baseURL string, hc *http.Client, creds Credentials, opts httpx.Op
 // State returns the state of the library's circuit breaker.
 func (c *Client) State() string { return c.ex.State() }
 
-// Status returns the standing of a subject (resident ID number or USCC).
-// On an error, the trust-first guard takes workflow.CreditUnknown (StatusOf).
+// Status returns the standing of a subject (resident ID number or USCC):
+// its lists, its false commitments that still count and its latest
+// completed credit repair. On an error, the trust-first guard takes
+// workflow.CreditUnknown (StatusOf).
 func (c *Client) Status(ctx context.Context, subjectID string) (Standing, error) {
 	sub, err := exchange.ParseSubject(subjectID, c.now())
 	if err != nil {
@@ -71,7 +73,8 @@ func (c *Client) Status(ctx context.Context, subjectID string) (Standing, error)
 	if err := c.ex.Query(ctx, "status", PathStatus, StatusRequest{SubjectID: sub.ID}, &s); err != nil {
 		return Standing{}, err
 	}
-	if s.SubjectID != sub.ID || (s.Status != workflow.CreditNormal && s.Status != workflow.CreditRed && s.Status != workflow.CreditBlack) {
+	if s.SubjectID != sub.ID || (s.Status != workflow.CreditNormal && s.Status != workflow.CreditRed && s.Status != workflow.CreditBlack) ||
+		s.FalseCommitments < 0 || (s.Repair != nil && s.Repair.CompletedAt.IsZero()) {
 		return Standing{}, errBadStatus
 	}
 	return s, nil

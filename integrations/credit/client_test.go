@@ -206,3 +206,37 @@ func TestResilience(t *testing.T) {
 		},
 	})
 }
+
+// TestRepair: a completed credit repair is on the subject's standing, and
+// the false commitments the library held when it was completed no longer
+// count; one recorded after it does.
+func TestRepair(t *testing.T) {
+	e := newEnv(t, fastOptions())
+	ctx := context.Background()
+	if err := e.client.RecordFalseCommitment(ctx, falseCommitment("ZV2026000401"), sandbox.ZhangSanID); err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.client.Status(ctx, sandbox.ZhangSanID)
+	if err != nil || st.FalseCommitments != 1 || st.Repair != nil || st.History() != (workflow.CreditHistory{FalseCommitments: 1}) {
+		t.Fatalf("before the repair = %+v, %v; want one false commitment and no repair", st, err)
+	}
+	time.Sleep(time.Millisecond)
+	r := e.sb.Repair(sandbox.ZhangSanID, "杭州市信用办")
+	st, err = e.client.Status(ctx, sandbox.ZhangSanID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Repair == nil || st.Repair.RecordID != r.RecordID || !st.Repair.CompletedAt.Equal(r.CompletedAt) || st.FalseCommitments != 0 {
+		t.Fatalf("after the repair = %+v, want repair %+v and no false commitment", st, r)
+	}
+	if h := st.History(); h.FalseCommitments != 0 || !h.RepairedAt.Equal(r.CompletedAt) {
+		t.Errorf("history = %+v, want repaired at %v", h, r.CompletedAt)
+	}
+	time.Sleep(time.Millisecond)
+	if err := e.client.RecordFalseCommitment(ctx, falseCommitment("ZV2026000402"), sandbox.ZhangSanID); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = e.client.Status(ctx, sandbox.ZhangSanID); err != nil || st.FalseCommitments != 1 {
+		t.Errorf("a false commitment after the repair = %+v, %v; want it counted", st, err)
+	}
+}

@@ -4,7 +4,7 @@ import "time"
 
 // The library's paths under its base URL, both POSTs.
 const (
-	PathStatus           = "/v1/credit/status"            // StatusRequest → Standing (reads only)
+	PathStatus           = "/v1/credit/status"            // StatusRequest → Standing, with its latest Repair (reads only)
 	PathFalseCommitments = "/v1/credit/false-commitments" // FalseCommitment → RecordResult (201 new, 200 already held)
 )
 

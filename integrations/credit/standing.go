@@ -2,6 +2,7 @@ package credit
 
 import (
 	"errors"
+	"time"
 
 	"zerovisit/workflow"
 )
@@ -32,8 +33,33 @@ type Standing struct {
 	Status workflow.CreditStatus `json:"status"`
 	// Lists are the lists the subject is on.
 	Lists []ListEntry `json:"lists,omitempty"`
-	// FalseCommitments counts the false commitments recorded for the subject.
+	// FalseCommitments counts the false commitments recorded for the
+	// subject that still count: those the library received after the
+	// subject's latest completed credit repair (all, without one).
 	FalseCommitments int `json:"false_commitments"`
+	// Repair is the subject's latest completed credit repair (信用修复),
+	// absent when there was none.
+	Repair *Repair `json:"repair,omitempty"`
+}
+
+// Repair is a completed credit repair (信用修复): the subject corrected
+// the breach and the authority granted the repair, so the false
+// commitments the library held when it was completed no longer count.
+type Repair struct {
+	RecordID    string    `json:"record_id"`
+	Authority   string    `json:"authority,omitempty"`
+	CompletedAt time.Time `json:"completed_at"`
+}
+
+// History is what the trust-first rules weigh of a standing besides its
+// status: the false commitments that still count and when the latest
+// completed repair was.
+func (s Standing) History() workflow.CreditHistory {
+	h := workflow.CreditHistory{FalseCommitments: int64(s.FalseCommitments)}
+	if s.Repair != nil {
+		h.RepairedAt = s.Repair.CompletedAt
+	}
+	return h
 }
 
 // ListNames returns the names of the lists of kind the subject is on.

@@ -164,9 +164,10 @@ type People interface {
 }
 
 // Credit is the credit library: the standing of a subject (resident ID
-// number or credit code) that the trust-first guard weighs.
+// number or credit code) that the trust-first guard weighs, and what it
+// holds of the subject's false commitments and credit repairs.
 type Credit interface {
-	Status(ctx context.Context, subjectID string) (workflow.CreditStatus, error)
+	Status(ctx context.Context, subjectID string) (workflow.CreditStatus, workflow.CreditHistory, error)
 }
 
 // Licence is an e-licence of the library, as its holder sees it.

@@ -219,15 +219,21 @@ func (p people) OwnCase(ctx context.Context, c citizen.Caller, id string, read c
 	return cs, err
 }
 
+// indexer is a blind index that shows what it indexed.
+type indexer struct{}
+
+func (indexer) Index(kind, value string) string { return kind + ":" + value }
+
 type credit struct {
-	status workflow.CreditStatus
-	err    error
-	asked  []string
+	status  workflow.CreditStatus
+	history workflow.CreditHistory
+	err     error
+	asked   []string
 }
 
-func (c *credit) Status(_ context.Context, id string) (workflow.CreditStatus, error) {
+func (c *credit) Status(_ context.Context, id string) (workflow.CreditStatus, workflow.CreditHistory, error) {
 	c.asked = append(c.asked, id)
-	return c.status, c.err
+	return c.status, c.history, c.err
 }
 
 type blobs struct{}
@@ -301,7 +307,7 @@ func newFixture(t *testing.T) *fixture {
 	f.store.people["b1"] = citizen.Citizen{ID: "b1", Kind: citizen.KindBusiness, IDNumber: "91110000MA0000000X"}
 	f.store.book["p1|addr1"] = citizen.Address{Region: "北京市东城区", Recipient: "张三", Phone: "13800138000"}
 	f.svc = New(Config{Store: f.store, Index: f.index, Cases: f.cases, People: people{actsFor: map[string]bool{"b1": true}}, Catalogue: cat, Credit: f.credit,
-		Evaluations: evaluated{"c-done": true}, Blobs: &blobs{}, Sniff: sniff, MaxUploadBytes: 64, Now: func() time.Time { return t0 }})
+		Identities: indexer{}, Evaluations: evaluated{"c-done": true}, Blobs: &blobs{}, Sniff: sniff, MaxUploadBytes: 64, Now: func() time.Time { return t0 }})
 	return f
 }
 

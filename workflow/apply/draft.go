@@ -77,6 +77,7 @@ func (s *Service) newDraft(ctx context.Context, d NewDraft) (workflow.Draft, err
 	if d.Principal.Kind == citizen.KindBusiness {
 		wd.ApplicantType = workflow.ApplicantBusiness
 	}
+	wd.SubjectIndex = workflow.SubjectIndexOf(s.cfg.Identities, wd.ApplicantType, d.Principal.IDNumber)
 	return wd, nil
 }
 

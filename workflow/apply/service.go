@@ -21,7 +21,10 @@ type Config struct {
 	People    People
 	Catalogue workflow.Catalogue
 	Credit    Credit
-	Licences  Licences
+	// Identities gives a case the blind index of its applicant's identity,
+	// which sanctions follow (none when nil: the account alone).
+	Identities workflow.Indexer
+	Licences   Licences
 	// Evaluations tells which completed cases are evaluated (none when nil).
 	Evaluations Evaluations
 	Blobs       files.Stager

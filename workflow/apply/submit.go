@@ -83,19 +83,20 @@ func (s *Service) withStanding(ctx context.Context, cs workflow.Case, ev workflo
 			return ev, nil
 		}
 	}
-	ev.Credit = s.standing(ctx, principal.IDNumber)
+	ev.Credit, ev.History = s.standing(ctx, principal.IDNumber)
 	return ev, nil
 }
 
-// standing is the credit status the trust-first guard weighs: unknown when
-// the library could not say (the case then takes the ordinary path).
-func (s *Service) standing(ctx context.Context, subjectID string) workflow.CreditStatus {
+// standing is the credit status the trust-first guard weighs, and the
+// library's record of false commitments and repairs: unknown when the
+// library could not say (the case then takes the ordinary path).
+func (s *Service) standing(ctx context.Context, subjectID string) (workflow.CreditStatus, workflow.CreditHistory) {
 	if s.cfg.Credit == nil {
-		return workflow.CreditUnknown
+		return workflow.CreditUnknown, workflow.CreditHistory{}
 	}
-	st, err := s.cfg.Credit.Status(ctx, subjectID)
+	st, h, err := s.cfg.Credit.Status(ctx, subjectID)
 	if err != nil || !st.Valid() {
-		return workflow.CreditUnknown
+		return workflow.CreditUnknown, workflow.CreditHistory{}
 	}
-	return st
+	return st, h
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/files"
@@ -157,4 +158,41 @@ func TestSupplementAndProvide(t *testing.T) {
 	refusal(t, err, workflow.ErrInvalidInput, "upload_not_found")
 	_, err = f.svc.Withdraw(ctx, cs, strings.Repeat("长", 501), nil)
 	refusal(t, err, workflow.ErrInvalidInput, "too_long")
+}
+
+// TestSanctionsFollowTheIdentity: a draft carries the blind index of its
+// principal's identity (a business's by its credit code), and the
+// submission carries what the credit library holds of the principal's
+// false commitments and repairs, nothing of it when the library failed.
+func TestSanctionsFollowTheIdentity(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.draft(t, f.store.people["p1"])
+	f.draft(t, f.store.people["b1"])
+	if got := []string{f.cases.drafts[0].SubjectIndex, f.cases.drafts[1].SubjectIndex}; got[0] != "resident_id:110101199003070000" ||
+		got[1] != "uscc:91110000MA0000000X" {
+		t.Errorf("subject indexes = %q, want the person's resident ID and the business's credit code", got)
+	}
+	cs := f.draft(t, person).Case
+	if _, err := f.svc.Upload(ctx, f.filing(cs), person, "plan", strings.NewReader(pdf)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.deliver(cs, workflow.DeliveryElectronic, ""); err != nil {
+		t.Fatal(err)
+	}
+	h := workflow.CreditHistory{FalseCommitments: 1, RepairedAt: t0.Add(-time.Hour)}
+	f.credit.history = h
+	if _, err := f.svc.Submit(ctx, f.filing(cs), person, &workflow.IdempotencyRequest{Scope: "s", Key: "k1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.cases.events[0].(workflow.Submit).History; got != h {
+		t.Errorf("history = %+v, want the library's %+v", got, h)
+	}
+	f.credit.err = errors.New("credit library down")
+	if _, err := f.svc.Submit(ctx, f.filing(cs), person, &workflow.IdempotencyRequest{Scope: "s", Key: "k2"}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := f.cases.events[1].(workflow.Submit); ev.Credit != workflow.CreditUnknown || ev.History != (workflow.CreditHistory{}) {
+		t.Errorf("library down: credit %s, history %+v; want unknown and none", ev.Credit, ev.History)
+	}
 }

@@ -348,13 +348,29 @@ func (m *memCases) Idempotency(_ context.Context, scope, key string) (workflow.I
 }
 
 func (m *memCases) Events(context.Context, string) ([]workflow.EventRecord, error) { return nil, nil }
-func (m *memCases) CountFalseCommitments(context.Context, string) (int64, error)   { return 0, nil }
-func (m *memCases) SubmissionPrior(ctx context.Context, _, scope, key string) (workflow.SubmissionPrior, error) {
+
+// CountFalseCommitments counts the stored cases of the subject, by
+// account or identity, marked FalseCommitment since since.
+func (m *memCases) CountFalseCommitments(_ context.Context, who workflow.Subject, since time.Time) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for _, c := range m.cases {
+		theirs := c.ApplicantID == who.ApplicantID || (who.Index != "" && c.SubjectIndex == who.Index)
+		if theirs && c.FalseCommitment && !c.UpdatedAt.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m *memCases) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
+	n, _ := m.CountFalseCommitments(ctx, who, time.Time{})
 	i, err := m.Idempotency(ctx, scope, key)
 	if err != nil {
-		return workflow.SubmissionPrior{}, nil
+		return workflow.SubmissionPrior{FalseCommitments: n}, nil
 	}
-	return workflow.SubmissionPrior{Answer: &i}, nil
+	return workflow.SubmissionPrior{Answer: &i, FalseCommitments: n}, nil
 }
 func (m *memCases) DueTimers(context.Context, time.Time, int) ([]workflow.Case, error) {
 	return nil, nil
@@ -408,9 +424,13 @@ func (sealer) Open(sealed, ctx string) (string, error) {
 }
 func (sealer) Index(kind, value string) string { return kind + "#" + value }
 
-type credit struct{}
+// credit is the credit library: everyone is normal; history is what it
+// holds of every subject's false commitments.
+type credit struct{ history *workflow.CreditHistory }
 
-func (credit) Standing(context.Context, string) workflow.CreditStatus { return workflow.CreditNormal }
+func (c credit) Standing(context.Context, string) (workflow.CreditStatus, workflow.CreditHistory) {
+	return workflow.CreditNormal, *c.history
+}
 
 // scans holds one scan, scanKey.
 type scans struct{}
@@ -483,6 +503,8 @@ type env struct {
 	// afterRead runs once after the next read of a case with its claim.
 	afterRead func()
 	ids       int
+	// history is what the credit library holds of every subject.
+	history workflow.CreditHistory
 }
 
 var (
@@ -508,7 +530,7 @@ func newEnv(tb testing.TB) *env {
 		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Claimed: claimedCases{cases: mem, store: e.store, afterRead: &e.afterRead}, Engine: engine,
 		Departments: []workflow.Department{{Code: "gaj", Name: "公安局"}, {Code: "scjgj", Name: "市场监督管理局"}},
 		ClaimLease:  30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
-		Population: e.pop, Citizens: citizens{}, Sealer: sealer{}, Credit: credit{}, Numbers: e.numbers, Scans: scans{},
+		Population: e.pop, Citizens: citizens{}, Sealer: sealer{}, Credit: credit{history: &e.history}, Numbers: e.numbers, Scans: scans{},
 		Licences: licences{}, Holders: holders{},
 		NewID: func() string { e.ids++; return fmt.Sprintf("id-%03d", e.ids) }, Now: func() time.Time { return e.now },
 	})

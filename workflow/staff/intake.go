@@ -185,22 +185,25 @@ func (s *Service) scanExists(ctx context.Context, ref string) bool {
 	return true
 }
 
-// counterSubmission is the draft of the case and the clerk's submission of
-// it, with the credit standing and, for a trust-first item whose
+// counterSubmission is the draft of the case, with the blind index of the
+// identity its sanctions follow, and the clerk's submission of it, with
+// the credit standing and, for a trust-first item whose
 // commitment the applicant signed at the counter, the signature.
 func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf, r IntakeRequest, applicant string, now time.Time) (workflow.Draft, workflow.Submit) {
 	actor := workflow.Actor{Kind: workflow.ActorClerk, ID: who.ID}
 	ev := workflow.Submit{Meta: workflow.Meta{Actor: actor, At: now}, Materials: r.Materials, Promised: r.Promised,
-		Credit: s.cfg.Credit.Standing(ctx, in.subject), Delivery: r.Delivery,
+		Delivery: r.Delivery,
 		// Intake at a counter checks the physical ID card of the person
 		// there (the console's intake form asks the clerk to).
 		Assurance: workflow.AssuranceVerifiedPerson}
+	ev.Credit, ev.History = s.cfg.Credit.Standing(ctx, in.subject)
 	if r.CommitmentSigned && in.item.TrustFirst {
 		ev.Signature = &workflow.Signature{TemplateVersion: in.item.Commitment.TemplateVersion, TextHash: in.item.Commitment.TextHash,
 			SignedAt: now, Channel: workflow.ChannelCounter}
 	}
 	draft := workflow.Draft{ID: s.cfg.NewID(), Number: "pending", ItemCode: in.item.Code, ApplicantID: applicant,
-		Channel: workflow.ChannelCounter, ApplicantType: in.kind, Actor: actor, At: now}
+		Channel: workflow.ChannelCounter, ApplicantType: in.kind, Actor: actor, At: now,
+		SubjectIndex: workflow.SubjectIndexOf(s.cfg.Sealer, in.kind, in.subject)}
 	return draft, ev
 }
 

@@ -233,3 +233,65 @@ func TestStatsPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeSanctionsFollowThePerson: a counter case carries the blind
+// index of the applicant's identity (a business's by its credit code); a
+// false commitment of that identity under another account, or one the
+// credit library holds, takes the intake to the ordinary path; a credit
+// repair after it brings trust-first back.
+func TestIntakeSanctionsFollowThePerson(t *testing.T) {
+	ctx := context.Background()
+	trusted := func() staff.IntakeRequest {
+		r := intake()
+		r.ItemCode, r.CommitmentSigned = "tf", true
+		r.Materials = []workflow.ProvidedMaterial{{Code: "yyzz", Source: workflow.SourceELicense, Ref: "lic-1"}}
+		return r
+	}
+	t.Run("Index", func(t *testing.T) {
+		e := newEnv(t)
+		in, err := e.svc.Intake(ctx, clerkSC, trusted(), intakeKey("idx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := e.mem.cases[in.Case.ID].SubjectIndex, "resident_id#"+zhangID; got != want {
+			t.Errorf("subject index = %q, want %q", got, want)
+		}
+		biz := trusted()
+		biz.ApplicantType, biz.CompanyUSCC = string(workflow.ApplicantBusiness), "91330106MA2H3K4L5N"
+		in, err = e.svc.Intake(ctx, clerkSC, biz, intakeKey("biz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := e.mem.cases[in.Case.ID].SubjectIndex, "uscc#91330106MA2H3K4L5N"; got != want {
+			t.Errorf("business subject index = %q, want %q", got, want)
+		}
+	})
+	revokedAt := t0.Add(-48 * time.Hour)
+	for name, tc := range map[string]struct {
+		local   bool
+		history workflow.CreditHistory
+		trusted bool
+	}{
+		"Clean":         {trusted: true},
+		"OtherAccount":  {local: true},
+		"Library":       {history: workflow.CreditHistory{FalseCommitments: 1}},
+		"Repaired":      {local: true, history: workflow.CreditHistory{RepairedAt: revokedAt.Add(time.Hour)}, trusted: true},
+		"RepairedAgain": {local: true, history: workflow.CreditHistory{FalseCommitments: 1, RepairedAt: revokedAt.Add(time.Hour)}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			e.history = tc.history
+			if tc.local {
+				e.mem.cases["online"] = workflow.Case{ID: "online", Number: "N0", ApplicantID: "u-zhang-online",
+					SubjectIndex: "resident_id#" + zhangID, Status: workflow.StatusRevoked, FalseCommitment: true, UpdatedAt: revokedAt}
+			}
+			in, err := e.svc.Intake(ctx, clerkSC, trusted(), intakeKey(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.Case.TrustFirst != tc.trusted {
+				t.Errorf("trust first = %v (%s), want %v", in.Case.TrustFirst, in.Case.PathReason, tc.trusted)
+			}
+		})
+	}
+}

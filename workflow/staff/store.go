@@ -101,10 +101,11 @@ type Numbers interface {
 }
 
 // Credit tells the credit library's standing of a subject (resident ID
-// number or unified social credit code); CreditUnknown when it cannot be
-// asked.
+// number or unified social credit code) and what it holds of the
+// subject's false commitments and credit repairs; CreditUnknown (and no
+// history) when it cannot be asked.
 type Credit interface {
-	Standing(ctx context.Context, subjectID string) workflow.CreditStatus
+	Standing(ctx context.Context, subjectID string) (workflow.CreditStatus, workflow.CreditHistory)
 }
 
 // Population checks a name against a resident ID number in the population

@@ -83,7 +83,7 @@ func (s *Service) sealWalkin(id, idNumber, name, phone string) (Walkin, error) {
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return Walkin{}, fmt.Errorf("register counter applicant: %w", err)
 	}
-	return Walkin{ID: id, IDIndex: s.cfg.Sealer.Index("resident_id", idNumber), IDSealed: idS, NameSealed: nameS,
+	return Walkin{ID: id, IDIndex: s.cfg.Sealer.Index(workflow.IndexResidentID, idNumber), IDSealed: idS, NameSealed: nameS,
 		PhoneSealed: phoneS, CreatedAt: s.cfg.Now()}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	sfsb "zerovisit/integrations/courier/sf/sandbox"
 	"zerovisit/integrations/elicense"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
+	"zerovisit/integrations/exchange"
 	wechatsb "zerovisit/integrations/wechat/sandbox"
 	"zerovisit/workflow/ident"
 )
@@ -31,6 +32,7 @@ func (h *sandboxHooks) routes() http.Handler {
 	mux.HandleFunc("POST /_sandbox/alipay/certify", h.certify)
 	mux.HandleFunc("POST /_sandbox/sf/advance", h.advance)
 	mux.HandleFunc("POST /_sandbox/credit/blacklist", h.blacklist)
+	mux.HandleFunc("POST /_sandbox/credit/repair", h.repair)
 	mux.HandleFunc("GET /_sandbox/credit/records", h.creditRecords)
 	mux.HandleFunc("GET /_sandbox/effects", h.effects)
 	mux.HandleFunc("/_sandbox/", func(w http.ResponseWriter, _ *http.Request) {
@@ -213,6 +215,28 @@ func (h *sandboxHooks) blacklist(w http.ResponseWriter, r *http.Request) {
 	}
 	h.s.parties.credit.Blacklist(in.SubjectID, in.List)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// repair is the credit authority completing a subject's credit repair
+// (信用修复): the library's false commitments of the subject no longer
+// count.
+func (h *sandboxHooks) repair(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		SubjectID string `json:"subject_id"`
+		Authority string `json:"authority"`
+	}
+	if !readHook(w, r, &in) {
+		return
+	}
+	sub, err := exchange.ParseSubject(in.SubjectID, time.Now())
+	if err != nil {
+		hookError(w, http.StatusBadRequest, "invalid_subject", "subject_id 须为身份证号码或统一社会信用代码")
+		return
+	}
+	if in.Authority == "" {
+		in.Authority = "杭州市信用办"
+	}
+	hookJSON(w, h.s.parties.credit.Repair(sub.ID, in.Authority))
 }
 
 // creditRecords lists the false-commitment records of a case.

@@ -144,6 +144,7 @@ func TestSandboxHooksRefuseBadInput(t *testing.T) {
 		{"POST", "/_sandbox/alipay/certify", `{"certify_id":"nope","outcome":"maybe"}`, 400, "invalid_outcome"},
 		{"POST", "/_sandbox/sf/advance", `{"waybill":"SF0000","op_code":"50"}`, 404, "unknown_waybill"},
 		{"POST", "/_sandbox/credit/blacklist", `{"subject_id":"","list":"x"}`, 400, "invalid_subject"},
+		{"POST", "/_sandbox/credit/repair", `{"subject_id":"330106198503121230"}`, 400, "invalid_subject"},
 		{"GET", "/_sandbox/nothing", ``, 404, "not_found"},
 	} {
 		req, _ := http.NewRequest(tc.method, sb.base+tc.path, strings.NewReader(tc.body))
@@ -165,6 +166,19 @@ func TestSandboxHooksRefuseBadInput(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNoContent {
 		t.Errorf("add person = %d, want 204", resp.StatusCode)
+	}
+	// A credit repair recorded through the hook is on the subject's standing.
+	resp, err = http.Post(sb.base+"/_sandbox/credit/repair", "application/json", strings.NewReader(`{"subject_id":"330106198503121231"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"record_id":"CR`) || !strings.Contains(string(b), `"completed_at"`) {
+		t.Errorf("repair = %d %s, want the repair record", resp.StatusCode, b)
+	}
+	if st := sb.parties.credit.Standing("330106198503121231"); st.Repair == nil {
+		t.Errorf("standing after the repair hook = %+v, want the repair", st)
 	}
 	m, err := fetchManifest(context.Background(), sb.base, time.Second)
 	if err != nil {

@@ -26,7 +26,7 @@ func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 	evaluations := models.NewEvaluations(a.db, a.sealer)
 	d.Evaluations = feedback.NewEvaluations(feedback.EvaluationsConfig{Store: evaluations, Calendar: a.svc.Engine().Calendar()})
 	d.Applications = apply.New(apply.Config{Store: area.citizens, Index: a.repo, Cases: a.svc, People: d.People, Catalogue: a.svc.Engine().Catalogue(),
-		Credit: creditLibrary{a.parties.credit}, Licences: licenceLibrary{a.parties.elicense}, Evaluations: d.Evaluations,
+		Credit: creditLibrary{a.parties.credit}, Identities: a.sealer, Licences: licenceLibrary{a.parties.elicense}, Evaluations: d.Evaluations,
 		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes,
 		Quota: apply.UploadQuota{AccountFiles: a.cfg.Citizen.UploadAccountFiles, AccountBytes: a.cfg.Citizen.UploadAccountBytes,
 			Window: a.cfg.Citizen.UploadWindow, CaseFiles: a.cfg.Citizen.UploadCaseFiles, CaseBytes: a.cfg.Citizen.UploadCaseBytes}})
@@ -66,12 +66,13 @@ func (a *App) citizenPublicURL() string {
 // followups are the bad-rating follow-ups supervisors close.
 func (a *App) followups() handlers.Followups { return a.citizen.deps.Evaluations }
 
-// creditLibrary reads a subject's status off the credit library's standing.
+// creditLibrary reads a subject's status, false commitments and credit
+// repair off the credit library's standing.
 type creditLibrary struct{ svc credit.Service }
 
-func (c creditLibrary) Status(ctx context.Context, subjectID string) (workflow.CreditStatus, error) {
+func (c creditLibrary) Status(ctx context.Context, subjectID string) (workflow.CreditStatus, workflow.CreditHistory, error) {
 	s, err := c.svc.Status(ctx, subjectID)
-	return s.Status, err
+	return s.Status, s.History(), err
 }
 
 // licenceLibrary is the e-license library in the application's terms.

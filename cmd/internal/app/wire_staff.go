@@ -97,11 +97,17 @@ func (a *App) staffDepartments() []workflow.Department {
 // definition, and the next claim overwrites it.
 func (a *App) startStaffWorkers(ctx context.Context) {}
 
-// creditStandings asks the (cached) credit library for a subject's standing.
+// creditStandings asks the (cached) credit library for a subject's
+// standing: its status and, when the library answered, its false
+// commitments and credit repair.
 type creditStandings struct{ svc credit.Service }
 
-func (c creditStandings) Standing(ctx context.Context, subjectID string) workflow.CreditStatus {
-	return credit.StatusOf(c.svc.Status(ctx, subjectID))
+func (c creditStandings) Standing(ctx context.Context, subjectID string) (workflow.CreditStatus, workflow.CreditHistory) {
+	s, err := c.svc.Status(ctx, subjectID)
+	if st := credit.StatusOf(s, err); st != workflow.CreditUnknown {
+		return st, s.History()
+	}
+	return workflow.CreditUnknown, workflow.CreditHistory{}
 }
 
 // population is the population library as the staff area asks it: an

@@ -29,7 +29,7 @@ func (s *Sandbox) handleStatus(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "主体证件号码不正确")
 		return
 	}
-	exchange.WriteData(w, http.StatusOK, s.standing(sub.ID))
+	exchange.WriteData(w, http.StatusOK, s.Standing(sub.ID))
 }
 
 func (s *Sandbox) handleRecord(w http.ResponseWriter, r *http.Request) {

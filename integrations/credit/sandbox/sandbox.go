@@ -1,7 +1,8 @@
 // Package sandbox is a stand-in for the public credit library behind the
 // exchange: a stateful http.Handler speaking its protocol (signed requests,
 // envelopes, the same paths and status codes). Tests put subjects on the
-// red and black lists and read the false-commitment records it holds.
+// red and black lists, complete their credit repairs and read the
+// false-commitment records it holds.
 // Tests serve it with httptest.NewServer; the binary mounts it in the
 // default configuration.
 package sandbox
@@ -48,7 +49,9 @@ type Sandbox struct {
 	mu      sync.Mutex
 	lists   map[string][]credit.ListEntry // subject -> lists
 	records []Record
-	byCase  map[string]int // case number -> index in records
+	byCase  map[string]int           // case number -> index in records
+	repairs map[string]credit.Repair // subject -> latest completed repair
+	nRepair int
 }
 
 // New returns a Sandbox where everyone is normal (see SeedDefaults).
@@ -63,6 +66,7 @@ func New(cfg Config) *Sandbox {
 		now:      now,
 		lists:    make(map[string][]credit.ListEntry),
 		byCase:   make(map[string]int),
+		repairs:  make(map[string]credit.Repair),
 	}
 	guard := exchange.NewGuard(cfg.Apps, now, cfg.Skew)
 	s.handler = s.Recorder.Wrap(s.Faults.Wrap(guard.Wrap(s.routes())))
@@ -102,8 +106,20 @@ func (s *Sandbox) Records() []Record {
 	return slices.Clone(s.records)
 }
 
-// standing computes a subject's standing.
-func (s *Sandbox) standing(subjectID string) credit.Standing {
+// Repair records a credit repair (信用修复) of a subject granted by
+// authority and completed now: the false commitments the library holds
+// of the subject no longer count. It returns the repair.
+func (s *Sandbox) Repair(subjectID, authority string) credit.Repair {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nRepair++
+	r := credit.Repair{RecordID: fmt.Sprintf("CR%08d", s.nRepair), Authority: authority, CompletedAt: s.now().UTC()}
+	s.repairs[subjectID] = r
+	return r
+}
+
+// Standing is a subject's standing as the library answers it.
+func (s *Sandbox) Standing(subjectID string) credit.Standing {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := credit.Standing{SubjectID: subjectID, Status: workflow.CreditNormal, Lists: slices.Clone(s.lists[subjectID])}
@@ -115,8 +131,12 @@ func (s *Sandbox) standing(subjectID string) credit.Standing {
 			st.Status = workflow.CreditRed
 		}
 	}
+	repair, repaired := s.repairs[subjectID]
+	if repaired {
+		st.Repair = &repair
+	}
 	for _, r := range s.records {
-		if r.SubjectID == subjectID {
+		if r.SubjectID == subjectID && (!repaired || r.ReceivedAt.After(repair.CompletedAt)) {
 			st.FalseCommitments++
 		}
 	}
