@@ -110,18 +110,23 @@ func maskRef(m workflow.CaseMaterial) string {
 // caseDetail is a case as the console's detail page shows it.
 type caseDetail struct {
 	caseSummary
-	PathNote     string                      `json:"path_note,omitempty"`
-	ApplicantID  string                      `json:"applicant_id"`
-	Materials    []materialView              `json:"materials"`
-	Supplement   *workflow.SupplementRequest `json:"supplement,omitempty"`
-	Special      *workflow.SpecialProcedure  `json:"special,omitempty"`
-	SLA          workflow.SLA                `json:"sla"`
-	Decision     *workflow.Decision          `json:"decision,omitempty"`
-	Verification verificationView            `json:"verification"`
-	Ending       *workflow.Ending            `json:"ending,omitempty"`
-	Paid         bool                        `json:"paid"`
-	FeeFen       int64                       `json:"fee_fen"`
-	Actions      []string                    `json:"actions"`
+	PathNote    string `json:"path_note,omitempty"`
+	ApplicantID string `json:"applicant_id"`
+	// Assurance is how sure the product was of the submitting person
+	// (身份核验等级), AssuranceNote the same in words; empty for cases
+	// submitted before levels were recorded.
+	Assurance     workflow.Assurance          `json:"assurance,omitempty"`
+	AssuranceNote string                      `json:"assurance_note,omitempty"`
+	Materials     []materialView              `json:"materials"`
+	Supplement    *workflow.SupplementRequest `json:"supplement,omitempty"`
+	Special       *workflow.SpecialProcedure  `json:"special,omitempty"`
+	SLA           workflow.SLA                `json:"sla"`
+	Decision      *workflow.Decision          `json:"decision,omitempty"`
+	Verification  verificationView            `json:"verification"`
+	Ending        *workflow.Ending            `json:"ending,omitempty"`
+	Paid          bool                        `json:"paid"`
+	FeeFen        int64                       `json:"fee_fen"`
+	Actions       []string                    `json:"actions"`
 }
 
 type verificationView struct {
@@ -135,6 +140,7 @@ type verificationView struct {
 func (h *Handler) detail(cs workflow.Case, cl *staff.Claim, who staff.Caller) caseDetail {
 	d := caseDetail{
 		caseSummary: h.summarize(cs, cl, who.ID, nil), PathNote: cs.PathNote, ApplicantID: cs.ApplicantID,
+		Assurance: cs.Assurance, AssuranceNote: cs.Assurance.Note(),
 		Supplement: cs.Supplement, Special: cs.Special, SLA: cs.SLA, Decision: cs.Decision, Ending: cs.Ending,
 		Paid: cs.Payment != nil, FeeFen: cs.Terms.FeeFen, Materials: []materialView{},
 		Verification: verificationView{Required: orEmpty(cs.Verification.Required), Pending: orEmpty(cs.Verification.Pending()),

@@ -37,6 +37,8 @@
         h("div", {}, h("div", { class: "muted" }, "剩余工作日"), c.deadline ? String(c.remaining_days) : "—"),
         h("div", {}, h("div", { class: "muted" }, "办理路径"), c.trust_first ? "告知承诺" : "一般程序"),
         h("div", {}, h("div", { class: "muted" }, "渠道"), c.channel === "counter" ? "窗口" : "网上"),
+        h("div", {}, h("div", { class: "muted" }, "身份核验"), h("span", { id: "case-assurance" },
+          c.assurance === "verified_person" ? "已核验本人" : c.assurance === "real_name" ? "仅实名" : c.assurance ? "未实名" : "—")),
         h("div", {}, h("div", { class: "muted" }, "领取"), h("span", { id: "case-claim" },
           c.claim ? (c.claim.mine ? "我（至 " + ZV.fmtTime(c.claim.expires_at) + "）" : c.claim.staff_name || c.claim.staff_id) : "未领取"))),
       c.path_note ? h("p", { class: "muted" }, c.path_note) : null,
