@@ -122,7 +122,7 @@ func (h *Handler) citizenSign(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d, err := h.citizen.Applications.Sign(c.Request.Context(), f, cc.Account, req.TemplateVersion, req.TextHash)
+	d, err := h.citizen.Applications.Sign(c.Request.Context(), f, cc, req.TemplateVersion, req.TextHash)
 	h.handleDraft(c, http.StatusOK, d, err)
 }
 

@@ -18,6 +18,7 @@ type takeoverView struct {
 	From              workflow.Assurance       `json:"from_level"`
 	To                workflow.Assurance       `json:"to_level"`
 	Method            workflow.AssuranceMethod `json:"method"`
+	Actor             string                   `json:"actor,omitempty"`
 	DetachedAccounts  []string                 `json:"detached_accounts"`
 	RevokedAgencies   []string                 `json:"revoked_agencies"`
 	OpenCases         []string                 `json:"open_cases"`
@@ -44,7 +45,7 @@ func (h *Handler) staffTakeovers(c *gin.Context) {
 	}
 	items := make([]takeoverView, 0, len(ts))
 	for _, t := range ts {
-		items = append(items, takeoverView{t.ID, t.CitizenID, t.DetachedCitizenID, t.AccountID, t.From, t.To, t.Method,
+		items = append(items, takeoverView{t.ID, t.CitizenID, t.DetachedCitizenID, t.AccountID, t.From, t.To, t.Method, t.Actor,
 			nonNil(t.DetachedAccounts), nonNil(t.RevokedAgencies), nonNil(t.OpenCases), t.At})
 	}
 	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, next))

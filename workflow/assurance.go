@@ -74,6 +74,27 @@ func (m AssuranceMethod) Valid() bool {
 	return false
 }
 
+// Bound reports whether a check by m is bound to the holder of the
+// account: WeChat's check runs in the user's own mini program session and
+// names its openid, a clerk sees the person. Alipay's certification is
+// started for a name and number and its result names no user, so its link
+// could be passed to someone else: it may bind an identity nobody holds,
+// never take one over, and a bound check takes over from it.
+func (m AssuranceMethod) Bound() bool { return m == MethodWeChatFace || m == MethodCounterIDCard }
+
+// Outranks reports whether a proof by m at level takes an identity over
+// from a holder at held, assured by heldBy.
+func (m AssuranceMethod) Outranks(held Assurance, heldBy AssuranceMethod) bool {
+	level := m.Level()
+	switch {
+	case !m.Bound():
+		return false
+	case level.Above(held):
+		return true
+	}
+	return level == held && !heldBy.Bound()
+}
+
 // Level is the assurance a method gives.
 func (m AssuranceMethod) Level() Assurance {
 	switch m {

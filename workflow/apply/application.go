@@ -18,17 +18,22 @@ import (
 // the state of each material, the signed commitment, promised materials
 // and the delivery choice. Submit turns it into the workflow's Submit.
 type Application struct {
-	CaseID      string                      `json:"-"`
-	PrincipalID string                      `json:"-"`
-	PersonID    string                      `json:"-"`
-	Channel     workflow.Channel            `json:"-"`
-	Version     int64                       `json:"-"`
-	Materials   []Material                  `json:"materials"`
-	Signature   *workflow.Signature         `json:"signature,omitempty"`
-	Promised    []workflow.PromisedMaterial `json:"promised,omitempty"`
-	Delivery    *workflow.Delivery          `json:"delivery,omitempty"`
-	CreatedAt   time.Time                   `json:"-"`
-	UpdatedAt   time.Time                   `json:"-"`
+	CaseID      string              `json:"-"`
+	PrincipalID string              `json:"-"`
+	PersonID    string              `json:"-"`
+	Channel     workflow.Channel    `json:"-"`
+	Version     int64               `json:"-"`
+	Materials   []Material          `json:"materials"`
+	Signature   *workflow.Signature `json:"signature,omitempty"`
+	// SignerID is the person who signed the commitment and
+	// SignerAssurance their level then: a commitment another person
+	// signed is trusted as far as the lower of the two levels.
+	SignerID        string                      `json:"signer_id,omitempty"`
+	SignerAssurance workflow.Assurance          `json:"signer_assurance,omitempty"`
+	Promised        []workflow.PromisedMaterial `json:"promised,omitempty"`
+	Delivery        *workflow.Delivery          `json:"delivery,omitempty"`
+	CreatedAt       time.Time                   `json:"-"`
+	UpdatedAt       time.Time                   `json:"-"`
 }
 
 // Material is one material of an application. Held means the government

@@ -108,9 +108,12 @@ func TestEditsOfADraft(t *testing.T) {
 		err  error
 		code string
 	}{
-		"BadVersion": {func() error { _, err := f.svc.Sign(ctx, f.filing(cs), account, "", hash); return err }(), "invalid_commitment"},
+		"BadVersion": {func() error {
+			_, err := f.svc.Sign(ctx, f.filing(cs), citizen.Caller{Account: account, Citizen: person}, "", hash)
+			return err
+		}(), "invalid_commitment"},
 		"OtherText": {func() error {
-			_, err := f.svc.Sign(ctx, f.filing(cs), account, "v1", strings.Repeat("b", 64))
+			_, err := f.svc.Sign(ctx, f.filing(cs), citizen.Caller{Account: account, Citizen: person}, "v1", strings.Repeat("b", 64))
 			return err
 		}(), "commitment_text_mismatch"},
 		"CoreMaterial":    {f.promise(cs, "licence"), "core_material"},
@@ -121,7 +124,7 @@ func TestEditsOfADraft(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) { refusal(t, tc.err, workflow.ErrInvalidInput, tc.code) })
 	}
-	d, err := f.svc.Sign(ctx, f.filing(cs), account, "v1", hash)
+	d, err := f.svc.Sign(ctx, f.filing(cs), citizen.Caller{Account: account, Citizen: person}, "v1", hash)
 	if err != nil || d.Application.Signature == nil || !d.Application.Signature.SignedAt.Equal(t0) {
 		t.Fatalf("signed = %+v, %v", d.Application.Signature, err)
 	}
@@ -151,7 +154,7 @@ func TestEditOfAStaleFiling(t *testing.T) {
 	f := newFixture(t)
 	cs := f.draft(t, person).Case
 	stale := f.filing(cs)
-	if _, err := f.svc.Sign(ctx, f.filing(cs), account, "v1", strings.Repeat("a", 64)); err != nil {
+	if _, err := f.svc.Sign(ctx, f.filing(cs), citizen.Caller{Account: account, Citizen: person}, "v1", strings.Repeat("a", 64)); err != nil {
 		t.Fatal(err)
 	}
 	d, err := f.svc.Deliver(ctx, stale, person, workflow.DeliveryElectronic, "")

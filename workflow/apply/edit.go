@@ -55,7 +55,8 @@ func invalid(code, message string, detail any) *workflow.Refusal {
 // template version and the SM3 hash of the exact text shown, with the time
 // and channel. A hash that does not match the current template's text is
 // refused: the applicant was shown other wording.
-func (s *Service) Sign(ctx context.Context, f Filing, acct citizen.Account, templateVersion, textHash string) (Draft, error) {
+func (s *Service) Sign(ctx context.Context, f Filing, signer citizen.Caller, templateVersion, textHash string) (Draft, error) {
+	acct := signer.Account
 	app, err := s.edit(ctx, f, func(it workflow.Item, a *Application) error {
 		switch {
 		case !it.TrustFirst:
@@ -67,6 +68,7 @@ func (s *Service) Sign(ctx context.Context, f Filing, acct citizen.Account, temp
 		}
 		a.Signature = &workflow.Signature{TemplateVersion: templateVersion, TextHash: textHash,
 			SignedAt: s.cfg.Now(), Channel: acct.Channel}
+		a.SignerID, a.SignerAssurance = signer.Citizen.ID, signer.Citizen.Level()
 		return nil
 	})
 	return s.edited(ctx, f.Case, app, err)

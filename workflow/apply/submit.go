@@ -28,6 +28,14 @@ func (s *Service) Submit(ctx context.Context, f Filing, person citizen.Citizen, 
 	// The signer's level: trust first and delivery to the door need the
 	// person themselves.
 	ev.Assurance = person.Level()
+	if app.Signature != nil && app.SignerID != "" && app.SignerID != person.ID && !app.SignerAssurance.AtLeast(ev.Assurance) {
+		// Signed by someone else less sure than the submitter (another
+		// agent of the business): the commitment is as good as its signer.
+		ev.Assurance = app.SignerAssurance
+		if !ev.Assurance.Valid() {
+			ev.Assurance = workflow.AssuranceAccount
+		}
+	}
 	if err != nil && cs.Status == workflow.StatusDraft {
 		return workflow.Case{}, err
 	}

@@ -3,6 +3,7 @@ package citizen
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -57,12 +58,25 @@ type FaceResult struct {
 	Pending bool
 }
 
+// ErrProofUsed means a proof's evidence already proved someone.
+var ErrProofUsed = fmt.Errorf("%w: the proof was used before", workflow.ErrConflict)
+
 // ErrFaceCheckExpired means the channel no longer knows the check or it expired.
 var ErrFaceCheckExpired = errors.New("citizen: face check unknown or expired")
 
 // Sessions ends an account's sessions (its tokens) at once.
 type Sessions interface {
 	EndSessions(ctx context.Context, accountID string) error
+}
+
+// Proof is how a person was proved: the method, who did it (a clerk's id
+// for a counter check; empty for the channel's own) and the channel's
+// evidence (a digest of the WeChat verify_result, the Alipay certify id),
+// which proves once.
+type Proof struct {
+	Method   workflow.AssuranceMethod
+	Actor    string
+	Evidence string
 }
 
 // Assured is the outcome of a proof of identity: the citizen the account
@@ -84,10 +98,12 @@ type Takeover struct {
 	AccountID         string
 	From, To          workflow.Assurance
 	Method            workflow.AssuranceMethod
-	DetachedAccounts  []string
-	RevokedAgencies   []string
-	OpenCases         []string
-	At                time.Time
+	// Actor is the clerk who checked the ID card, for a counter check.
+	Actor            string
+	DetachedAccounts []string
+	RevokedAgencies  []string
+	OpenCases        []string
+	At               time.Time
 }
 
 // FaceCheckTTL is how long a started check may be finished, and how old
@@ -128,6 +144,8 @@ var (
 		"人脸核身的对象与所填身份不一致")
 	errFacePending = workflow.Refuse(workflow.ErrConflict, "face_check_pending",
 		"人脸核身尚未完成，请在完成后再查询结果")
+	errNeedsBoundCheck = workflow.Refuse(workflow.ErrConflict, "identity_bound_elsewhere",
+		"该身份已绑定在其他账号：如非本人绑定，请在微信小程序完成人脸核身，或携带身份证原件到窗口核验找回")
 	errHeldAsHigh = workflow.Refuse(workflow.ErrConflict, "identity_bound_elsewhere",
 		"该身份已由本人核验并绑定在其他账号，请在原账号“我的—关联账号”中获取关联码后再绑定")
 )
@@ -195,23 +213,39 @@ func (s *Service) FinishFaceCheck(ctx context.Context, c Caller, checkID, verify
 		if err == nil {
 			return Assured{}, errFacePending
 		}
-	} else {
-		s.spendFaceCheck(ctx, checkID)
-	}
-	switch {
-	case errors.Is(err, ErrFaceCheckExpired):
-		return Assured{}, errFaceCheckUnknown
-	case err != nil:
 		return Assured{}, fmt.Errorf("%w: face check result: %w", workflow.ErrUnavailable, err)
-	case !r.Passed:
-		return Assured{}, errFaceFailed
-	case !r.SamePerson:
-		return Assured{}, errFaceNotSame
-	case !r.FinishedAt.IsZero() && (r.FinishedAt.Before(fc.Started.Add(-time.Minute)) || s.cfg.Now().Sub(r.FinishedAt) > FaceCheckTTL):
-		// A result from before this check, or too old: a replayed one.
-		return Assured{}, errFaceCheckUnknown
 	}
-	return s.assure(ctx, c.Account.ID, fc.Name, fc.IDNumber, method)
+	if refusal := faceRefusal(r, err, fc.Started, s.cfg.Now()); refusal != nil {
+		s.spendFaceCheck(ctx, checkID)
+		return Assured{}, refusal
+	}
+	sum := sha256.Sum256([]byte(token))
+	a, err := s.assure(ctx, c.Account.ID, fc.Name, fc.IDNumber,
+		Proof{Method: method, Evidence: string(fc.Channel) + ":" + hex.EncodeToString(sum[:])})
+	var refused *workflow.Refusal
+	if err != nil && !errors.As(err, &refused) {
+		s.releaseFaceCheck(ctx, checkID) // a store that failed: the passed check may be finished again
+		return Assured{}, err
+	}
+	s.spendFaceCheck(ctx, checkID)
+	return a, err
+}
+
+// faceRefusal is why a channel's final answer does not prove the person,
+// nil when it does.
+func faceRefusal(r FaceResult, err error, started, now time.Time) error {
+	switch {
+	case err != nil: // ErrFaceCheckExpired
+		return errFaceCheckUnknown
+	case !r.Passed:
+		return errFaceFailed
+	case !r.SamePerson:
+		return errFaceNotSame
+	case !r.FinishedAt.IsZero() && (r.FinishedAt.Before(started.Add(-time.Minute)) || now.Sub(r.FinishedAt) > FaceCheckTTL):
+		// A result from before this check, or too old: a replayed one.
+		return errFaceCheckUnknown
+	}
+	return nil
 }
 
 // claimFaceCheck takes the caller's started check for its one finish.
@@ -253,11 +287,15 @@ func (s *Service) spendFaceCheck(ctx context.Context, id string) {
 
 // assure records a proof of identity and ends the sessions of the
 // accounts a takeover detached.
-func (s *Service) assure(ctx context.Context, accountID, name, number string, method workflow.AssuranceMethod) (Assured, error) {
-	a, err := s.cfg.Store.AssurePerson(ctx, accountID, name, number, method)
+func (s *Service) assure(ctx context.Context, accountID, name, number string, p Proof) (Assured, error) {
+	a, err := s.cfg.Store.AssurePerson(ctx, accountID, name, number, p)
 	switch {
+	case errors.Is(err, ErrProofUsed):
+		return Assured{}, errFaceCheckUnknown.Because(err)
 	case errors.Is(err, ErrIdentityBound):
 		return Assured{}, errIdentityBound.Because(err)
+	case errors.Is(err, ErrIdentityElsewhere) && !p.Method.Bound():
+		return Assured{}, errNeedsBoundCheck.Because(err)
 	case errors.Is(err, ErrIdentityElsewhere):
 		return Assured{}, errHeldAsHigh.Because(err)
 	case err != nil:

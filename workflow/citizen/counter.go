@@ -2,9 +2,7 @@ package citizen
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"math/big"
 	"time"
 
 	"zerovisit/workflow"
@@ -27,15 +25,7 @@ var errCounterCode = workflow.Refuse(workflow.ErrInvalidInput, "invalid_counter_
 // then makes the account's holder a verified person. Any signed-in
 // account may ask, a squatting victim refused binding included.
 func (s *Service) IssueCounterCode(ctx context.Context, c Caller) (string, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
-	if err != nil {
-		return "", fmt.Errorf("counter code: %w", err)
-	}
-	code := fmt.Sprintf("%0*d", counterCodeDigits, n.Int64())
-	if err := s.cfg.Links.Set(ctx, counterCodeKey(code), []byte(c.Account.ID), CounterCodeTTL); err != nil {
-		return "", fmt.Errorf("%w: store counter code: %w", workflow.ErrUnavailable, err)
-	}
-	return code, nil
+	return s.issueCode(ctx, counterCodeKey, counterCodeDigits, c.Account.ID, CounterCodeTTL, "counter code")
 }
 
 // VerifyAtCounter records a clerk's check of the physical ID card of the
@@ -47,16 +37,16 @@ func (s *Service) VerifyAtCounter(ctx context.Context, clerkID, code, name, idNu
 	if len(code) != counterCodeDigits {
 		return Assured{}, errCounterCode
 	}
-	name, number, err := s.checkPerson(ctx, name, idNumber)
-	if err != nil {
-		return Assured{}, err
-	}
 	v, ok, err := s.cfg.Links.Get(ctx, counterCodeKey(code))
 	if err != nil {
 		return Assured{}, fmt.Errorf("%w: read counter code: %w", workflow.ErrUnavailable, err)
 	}
 	if !ok {
 		return Assured{}, errCounterCode
+	}
+	name, number, err := s.checkPerson(ctx, name, idNumber)
+	if err != nil {
+		return Assured{}, err
 	}
 	first, err := s.cfg.Links.Claim(ctx, counterCodeClaimKey(code), CounterCodeTTL)
 	if err != nil {
@@ -68,7 +58,7 @@ func (s *Service) VerifyAtCounter(ctx context.Context, clerkID, code, name, idNu
 	if err := s.cfg.Links.Delete(ctx, counterCodeKey(code)); err != nil {
 		s.cfg.Log.WarnContext(ctx, "spend counter code", "err", err)
 	}
-	a, err := s.assure(ctx, string(v), name, number, workflow.MethodCounterIDCard)
+	a, err := s.assure(ctx, string(v), name, number, Proof{Method: workflow.MethodCounterIDCard, Actor: clerkID})
 	if err == nil {
 		s.cfg.Log.InfoContext(ctx, "identity checked at a counter", "clerk", clerkID, "account", string(v),
 			"citizen", a.Citizen.ID, "takeover", a.Takeover != nil)

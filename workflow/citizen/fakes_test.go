@@ -113,7 +113,8 @@ func (m *memStore) FindPerson(_ context.Context, idNumber string) (Citizen, erro
 	return Citizen{}, workflow.ErrNotFound
 }
 
-func (m *memStore) AssurePerson(ctx context.Context, accountID, name, idNumber string, method workflow.AssuranceMethod) (Assured, error) {
+func (m *memStore) AssurePerson(ctx context.Context, accountID, name, idNumber string, p Proof) (Assured, error) {
+	method := p.Method
 	a, c, err := m.Caller(ctx, accountID)
 	if err != nil {
 		return Assured{}, err
@@ -122,7 +123,7 @@ func (m *memStore) AssurePerson(ctx context.Context, accountID, name, idNumber s
 		return Assured{}, ErrIdentityBound
 	}
 	if other, err := m.FindPerson(ctx, idNumber); err == nil && other.ID != c.ID {
-		if !method.Level().Above(other.Level()) {
+		if !method.Outranks(other.Level(), other.AssuredBy) {
 			return Assured{}, ErrIdentityElsewhere
 		}
 		return Assured{}, errors.New("memStore: takeovers are the store's (models) to test")

@@ -3,6 +3,7 @@ package citizen
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -24,23 +25,47 @@ var errLinkCode = workflow.Refuse(workflow.ErrInvalidInput, "invalid_link_code",
 // IssueLinkCode gives a verified citizen a short-lived code to enter on
 // another channel's account (Alipay after WeChat, say) when binding the
 // same identity there: it proves that the person binding controls this
-// account too. The code is usable for LinkCodeTTL, once.
+// account too. The code is usable for LinkCodeTTL, once, and names the
+// issuing account, not its citizen: after a takeover detached that
+// account, its codes join nothing.
 func (s *Service) IssueLinkCode(ctx context.Context, c Caller) (string, error) {
 	if !c.Citizen.Verified() {
 		return "", workflow.Refuse(workflow.ErrConflict, "not_verified", "请先完成实名认证")
 	}
-	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
-	if err != nil {
-		return "", fmt.Errorf("link code: %w", err)
-	}
-	code := fmt.Sprintf("%0*d", linkCodeDigits, n.Int64())
-	if err := s.cfg.Links.Set(ctx, linkCodeKey(code), []byte(c.Citizen.ID), LinkCodeTTL); err != nil {
-		return "", fmt.Errorf("%w: store link code: %w", workflow.ErrUnavailable, err)
-	}
-	return code, nil
+	return s.issueCode(ctx, linkCodeKey, linkCodeDigits, c.Account.ID, LinkCodeTTL, "link code")
 }
 
-// linkTarget is the citizen a link code was issued by.
+// issueCode stores value under a fresh random code of digits for ttl. A
+// code is reserved before it is written, so a live code is never
+// overwritten with another account's value.
+func (s *Service) issueCode(ctx context.Context, key func(string) string, digits int, value string, ttl time.Duration, what string) (string, error) {
+	limit := big.NewInt(1)
+	for range digits {
+		limit.Mul(limit, big.NewInt(10))
+	}
+	for range 5 {
+		n, err := rand.Int(rand.Reader, limit)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		code := fmt.Sprintf("%0*d", digits, n.Int64())
+		free, err := s.cfg.Links.Claim(ctx, key(code)+":reserved", ttl)
+		if err != nil {
+			return "", fmt.Errorf("%w: reserve %s: %w", workflow.ErrUnavailable, what, err)
+		}
+		if !free {
+			continue
+		}
+		if err := s.cfg.Links.Set(ctx, key(code), []byte(value), ttl); err != nil {
+			return "", fmt.Errorf("%w: store %s: %w", workflow.ErrUnavailable, what, err)
+		}
+		return code, nil
+	}
+	return "", fmt.Errorf("%w: no free %s", workflow.ErrUnavailable, what)
+}
+
+// linkTarget is the verified citizen the account that issued a link code
+// belongs to now.
 func (s *Service) linkTarget(ctx context.Context, code string) (string, error) {
 	if len(code) != linkCodeDigits {
 		return "", errLinkCode
@@ -52,7 +77,14 @@ func (s *Service) linkTarget(ctx context.Context, code string) (string, error) {
 	if !ok {
 		return "", errLinkCode
 	}
-	return string(v), nil
+	_, issuer, err := s.cfg.Store.Caller(ctx, string(v))
+	if errors.Is(err, workflow.ErrNotFound) || err == nil && !issuer.Verified() {
+		return "", errLinkCode
+	}
+	if err != nil {
+		return "", err
+	}
+	return issuer.ID, nil
 }
 
 // redeemLinkCode claims a code for one redemption, so that accounts

@@ -31,11 +31,12 @@ type Store interface {
 	BindIdentity(ctx context.Context, accountID, name, idNumber, linkTo string) (Citizen, error)
 	// FindPerson returns the verified person with a resident ID number.
 	FindPerson(ctx context.Context, idNumber string) (Citizen, error)
-	// AssurePerson records that the account's holder proved by method to
-	// be the person, taking the identity over from a binder of a lower
-	// level (ErrIdentityElsewhere when it is held as high or higher,
-	// ErrIdentityBound when the account is bound to another identity).
-	AssurePerson(ctx context.Context, accountID, name, idNumber string, method workflow.AssuranceMethod) (Assured, error)
+	// AssurePerson records that the account's holder proved to be the
+	// person, taking the identity over from a holder the proof's method
+	// outranks (ErrIdentityElsewhere otherwise; ErrIdentityBound when the
+	// account is bound to another identity; ErrProofUsed for evidence that
+	// proved before).
+	AssurePerson(ctx context.Context, accountID, name, idNumber string, p Proof) (Assured, error)
 	// Takeovers lists identity takeovers newest first.
 	Takeovers(ctx context.Context, before time.Time, beforeID string, limit int) ([]Takeover, error)
 	// SetPhone records a citizen's phone number.

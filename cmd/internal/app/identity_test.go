@@ -48,6 +48,11 @@ func TestIdentitySquattingRecovered(t *testing.T) {
 		t.Errorf("delivery to the door at real_name = %d %s, want 403 verified_person_required", r.Status, r.Body)
 	}
 
+	var link struct {
+		Code string `json:"link_code"`
+	}
+	squatter.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/link-code", nil).JSON(t, &link)
+
 	real := newCZClient(t, app)
 	real.login("wechat", sb.wechat.LoginCode("o-real-zhang", ""))
 	if r := real.call(http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}); r.Status != http.StatusConflict || r.Code() != "identity_bound_elsewhere" {
@@ -90,6 +95,33 @@ func TestIdentitySquattingRecovered(t *testing.T) {
 	}
 	if r := squatter.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("the squatter's token after the takeover = %d %s, want 401", r.Status, r.Body)
+	}
+	// A link code the squatter issued before joins nothing now.
+	again := newCZClient(t, app)
+	again.login("wechat", sb.wechat.LoginCode("o-squatter-again", ""))
+	if r := again.call(http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID,
+		"link_code": link.Code}); r.Status != http.StatusUnprocessableEntity || r.Code() != "invalid_link_code" {
+		t.Errorf("the squatter's old link code after the takeover = %d %s, want 422 invalid_link_code", r.Status, r.Body)
+	}
+	// The squatter's courier draft no longer delivers to their door nor
+	// carries their signature.
+	var drafted struct {
+		Delivery  any `json:"delivery"`
+		Signature any `json:"signature"`
+	}
+	real.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases/"+door.Case.ID+"/application", nil).JSON(t, &drafted)
+	if drafted.Delivery != nil || drafted.Signature != nil {
+		t.Errorf("the squatter's draft after the takeover = %+v, want no delivery and no signature", drafted)
+	}
+	// A passed result proves once: not again for another check.
+	real.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+		map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}).JSON(t, &st)
+	used := czFaceResult(t, app, "o-real-zhang", "张三", basedatasb.ZhangSanID)
+	real.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result", map[string]string{"verify_result": used})
+	real.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+		map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID}).JSON(t, &st)
+	if r := real.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result", map[string]string{"verify_result": used}); r.Status != http.StatusUnprocessableEntity || r.Code() != "face_check_expired" {
+		t.Errorf("a used verify_result for another check = %d %s, want 422 face_check_expired", r.Status, r.Body)
 	}
 	var list struct {
 		Items []czCase `json:"items"`
@@ -343,7 +375,67 @@ func TestCounterCheckRecoversAnIdentity(t *testing.T) {
 	if me.Assurance != "verified_person" {
 		t.Errorf("the real person after the counter check = %+v", me)
 	}
+	sup := addStaff(t, app, "idcheck.sup", "jtj", staff.RoleSupervisor)
+	_, list := call(t, app, http.MethodGet, "/api/v1/staff/identity-takeovers", staffToken(t, app, sup, "jtj", staff.RoleSupervisor), nil)
+	if items, _ := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["actor"] != clerk ||
+		items[0].(map[string]any)["method"] != "counter_id_card" {
+		t.Errorf("takeovers = %v, want the counter check by %s", list, clerk)
+	}
 	if r := squatter.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("the squatter's token = %d, want 401", r.Status)
+	}
+}
+
+// TestAlipayCertifyCannotTakeOver: an Alipay certification names no user,
+// so its link could be passed to the victim (a scam call: "scan to claim a
+// subsidy"). It may prove an identity nobody else holds, but never takes
+// one over, and WeChat's face check takes over from it.
+func TestAlipayCertifyCannotTakeOver(t *testing.T) {
+	app, _ := czApp(t, nil)
+	sb := app.parties.sandboxes.channels
+	certified := func(c *czClient) czResp {
+		var st struct {
+			CheckID   string `json:"check_id"`
+			CertifyID string `json:"certify_id"`
+		}
+		c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+			map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID}).JSON(t, &st)
+		if err := sb.alipay.Complete(st.CertifyID, alipaysb.CertifyPassed); err != nil {
+			t.Fatal(err)
+		}
+		return c.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result", map[string]string{})
+	}
+	squatter := newCZClient(t, app)
+	squatter.login("wechat", sb.wechat.LoginCode("o-relay-squat", ""))
+	squatter.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "李娜", "id_number": basedatasb.LiNaID})
+
+	relay := newCZClient(t, app)
+	relay.login("alipay", sb.alipay.AuthCode(alipaysb.User{UserID: "2088000000000171"}))
+	if r := certified(relay); r.Status != http.StatusConflict || r.Code() != "identity_bound_elsewhere" {
+		t.Fatalf("an Alipay certification of an identity bound elsewhere = %d %s, want 409 identity_bound_elsewhere", r.Status, r.Body)
+	}
+
+	// The squatter relays their own account's certification to the victim
+	// and is raised; the victim's WeChat face check still takes it back.
+	alipaySquat := newCZClient(t, app)
+	alipaySquat.login("alipay", sb.alipay.AuthCode(alipaysb.User{UserID: "2088000000000172"}))
+	alipaySquat.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity", map[string]string{"name": "欧阳娜娜", "id_number": basedatasb.OuyangID})
+	var st struct {
+		CheckID   string `json:"check_id"`
+		CertifyID string `json:"certify_id"`
+	}
+	alipaySquat.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/me/identity/face-checks",
+		map[string]string{"name": "欧阳娜娜", "id_number": basedatasb.OuyangID}).JSON(t, &st)
+	if err := sb.alipay.Complete(st.CertifyID, alipaysb.CertifyPassed); err != nil {
+		t.Fatal(err)
+	}
+	alipaySquat.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+st.CheckID+"/result", map[string]string{})
+	victim := newCZClient(t, app)
+	victim.login("wechat", sb.wechat.LoginCode("o-ouyang", ""))
+	if r := victim.faceCheck(app, "o-ouyang", "欧阳娜娜", basedatasb.OuyangID, "passed"); r.Status != http.StatusOK {
+		t.Fatalf("the victim's WeChat face check against an Alipay-certified holder = %d %s, want 200", r.Status, r.Body)
+	}
+	if r := alipaySquat.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("the relaying squatter's token = %d, want 401", r.Status)
 	}
 }

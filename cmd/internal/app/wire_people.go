@@ -158,6 +158,10 @@ func (w wechatFaces) Result(ctx context.Context, token string, want citizen.Face
 	if finished.IsZero() {
 		finished = r.IdentifiedAt
 	}
+	if finished.IsZero() {
+		// A result that says not when it was made cannot be told from a replay.
+		return citizen.FaceResult{}, fmt.Errorf("%w: the result has no time", citizen.ErrFaceCheckExpired)
+	}
 	return citizen.FaceResult{Passed: r.Passed, SamePerson: r.OpenID == want.Subject && r.Matches(want.Name, want.IDNumber),
 		FinishedAt: finished}, nil
 }
