@@ -190,3 +190,28 @@ func TestOwnCase(t *testing.T) {
 		t.Errorf("a failed read = %v, want it as it is", err)
 	}
 }
+
+// TestRepresentativesRemoveEachOther: a representative bound while the
+// library named them, replaced there since, manages nothing, and the one
+// the library names now removes them.
+func TestRepresentativesRemoveEachOther(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	zhang := f.store.person(workflow.ChannelWeChat, "张三", zhangID)
+	lina := f.store.person(workflow.ChannelWeChat, "李娜", linaID)
+	biz := representative(t, f, zhang)
+	// The company's representative changes to 李娜 in the library.
+	f.libs.companies[coUSCC] = Company{USCC: coUSCC, Name: "示例餐饮有限公司", InBusiness: true,
+		Representative: Representative{Name: "李娜", IDNumberMasked: ident.MaskResidentID(linaID)}}
+	f.libs.reps[coUSCC] = linaID
+	if err := f.svc.BindBusiness(ctx, lina, coUSCC); err != nil {
+		t.Fatal(err)
+	}
+	wantRefusal(t, f.svc.RevokeAgent(ctx, zhang, biz.ID, lina.Citizen.ID), workflow.ErrForbidden, "not_legal_representative")
+	if err := f.svc.RevokeAgent(ctx, lina, biz.ID, zhang.Citizen.ID); err != nil {
+		t.Fatalf("the current representative removing the former one: %v", err)
+	}
+	if as, _ := f.svc.Agencies(ctx, zhang.Citizen.ID); len(as) != 0 {
+		t.Errorf("the former representative still acts for %+v", as)
+	}
+}
