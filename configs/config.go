@@ -161,6 +161,13 @@ type Courier struct {
 	SweepInterval time.Duration `env:"SWEEP_INTERVAL"`
 	// MaxPhotoBytes bounds one photo taken at the door.
 	MaxPhotoBytes int64 `env:"MAX_PHOTO_BYTES"`
+	// DoorFailuresPerLeg failed identity checks at the door stop a leg's
+	// checks: its result goes back to the office.
+	DoorFailuresPerLeg int `env:"DOOR_FAILURES_PER_LEG"`
+	// DoorChecks identity checks at the door a courier may make within
+	// DoorCheckWindow (a burst of as many).
+	DoorChecks      int           `env:"DOOR_CHECKS"`
+	DoorCheckWindow time.Duration `env:"DOOR_CHECK_WINDOW"`
 }
 
 // ParsePostage reads COURIER_POSTAGE: comma-separated item=fen pairs.
@@ -204,6 +211,12 @@ func (c Courier) validate(bad func(name, why string), sandbox bool) {
 	}
 	if c.MaxPhotoBytes < 1024 || c.MaxPhotoBytes > 64<<20 {
 		bad("COURIER_MAX_PHOTO_BYTES", "must be between 1024 and 67108864")
+	}
+	if c.DoorFailuresPerLeg < 1 || c.DoorFailuresPerLeg > 20 {
+		bad("COURIER_DOOR_FAILURES_PER_LEG", "must be between 1 and 20")
+	}
+	if c.DoorChecks < 1 || c.DoorCheckWindow < time.Minute || c.DoorCheckWindow > 7*24*time.Hour {
+		bad("COURIER_DOOR_CHECKS", "must be at least 1 and COURIER_DOOR_CHECK_WINDOW between 1m and 168h")
 	}
 	if c.OfficeAddress == "" || c.OfficePhone == "" {
 		bad("COURIER_OFFICE_ADDRESS", "and COURIER_OFFICE_PHONE must not be empty")
@@ -462,7 +475,8 @@ func Default() Config {
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
 			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
-			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
+			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20,
+			DoorFailuresPerLeg: 5, DoorChecks: 30, DoorCheckWindow: time.Hour},
 		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour,
 			UploadAccountFiles: 200, UploadAccountBytes: 1 << 30, UploadWindow: 24 * time.Hour,
 			UploadCaseFiles: 60, UploadCaseBytes: 300 << 20},

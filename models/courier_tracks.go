@@ -243,3 +243,26 @@ func addPhotos(out *desk.ScanLookup, legID string, photos *string) error {
 	}
 	return nil
 }
+
+// CountDoorFailure counts a failed door check of a leg in advance, in one
+// statement, unless max are counted already.
+func (s *CourierStore) CountDoorFailure(ctx context.Context, legID string, max int) (bool, error) {
+	res := s.db.gorm.WithContext(ctx).Exec(`UPDATE courier_legs SET door_failures = door_failures + 1
+		WHERE id = ? AND door_failures < ?`, legID, max)
+	if res.Error != nil {
+		return false, translate("count door failure of leg "+legID, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// UncountDoorFailure takes back a count of CountDoorFailure.
+func (s *CourierStore) UncountDoorFailure(ctx context.Context, legID string) error {
+	err := s.db.gorm.WithContext(ctx).Exec(`UPDATE courier_legs SET door_failures = door_failures - 1
+		WHERE id = ? AND door_failures > 0`, legID).Error
+	return translate("uncount door failure of leg "+legID, err)
+}
+
+// AddDoorRefusal adds a refused door check to its leg's tracks.
+func (s *CourierStore) AddDoorRefusal(ctx context.Context, t desk.Track) error {
+	return translate("record refused door check of leg "+t.LegID, s.insertTrack(s.db.gorm.WithContext(ctx), t))
+}

@@ -60,6 +60,16 @@ type Store interface {
 	AddPhoto(ctx context.Context, p Photo) error
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
+	// CountDoorFailure counts a failed door check of a leg in advance,
+	// before the ID number is compared, in one atomic step: counted is
+	// false, and nothing counted, when max are counted already.
+	CountDoorFailure(ctx context.Context, legID string, max int) (counted bool, err error)
+	// UncountDoorFailure takes back a count of CountDoorFailure, for a
+	// check that did not fail (the number matched, or was not compared).
+	UncountDoorFailure(ctx context.Context, legID string) error
+	// AddDoorRefusal adds a refused door check to its leg's tracks (a
+	// track that changed nothing), for the office to see.
+	AddDoorRefusal(ctx context.Context, t Track) error
 
 	// CreateCourier stores a courier account; ErrDuplicate for a phone in use.
 	CreateCourier(ctx context.Context, c Courier) error
