@@ -114,6 +114,9 @@ type Staff struct {
 	PasswordMemoryKiB   int `env:"PASSWORD_MEMORY_KIB"`
 	PasswordTime        int `env:"PASSWORD_TIME"`
 	PasswordConcurrency int `env:"PASSWORD_CONCURRENCY"`
+	// The counter scan quotas: files and bytes a clerk may scan within
+	// ScanWindow, and those one intake names in all.
+	Scans FileQuota `envPrefix:"SCAN_"`
 }
 
 // Courier configures the courier legs (材料收取, 结果送达). With
@@ -168,6 +171,33 @@ type Courier struct {
 	// DoorCheckWindow (a burst of as many).
 	DoorChecks      int           `env:"DOOR_CHECKS"`
 	DoorCheckWindow time.Duration `env:"DOOR_CHECK_WINDOW"`
+	// The door photo quotas: photos and bytes a courier may take within
+	// PhotoWindow, and a case's in all.
+	Photos FileQuota `envPrefix:"PHOTO_"`
+}
+
+// FileQuota bounds the files an account hands in within Window, and a
+// case's in all, each in files and in bytes.
+type FileQuota struct {
+	AccountFiles int           `env:"ACCOUNT_FILES"`
+	AccountBytes int64         `env:"ACCOUNT_BYTES"`
+	Window       time.Duration `env:"WINDOW"`
+	CaseFiles    int           `env:"CASE_FILES"`
+	CaseBytes    int64         `env:"CASE_BYTES"`
+}
+
+// validate reports the bounds of q that cannot hold a file of maxBytes,
+// under the settings' prefix (COURIER_PHOTO_, STAFF_SCAN_).
+func (q FileQuota) validate(bad func(name, why string), prefix string, maxBytes int64) {
+	if q.AccountFiles < 1 || q.CaseFiles < 1 {
+		bad(prefix+"ACCOUNT_FILES and "+prefix+"CASE_FILES", "must be at least 1")
+	}
+	if q.AccountBytes < maxBytes || q.CaseBytes < maxBytes {
+		bad(prefix+"ACCOUNT_BYTES and "+prefix+"CASE_BYTES", fmt.Sprintf("must be at least the largest file (%d bytes)", maxBytes))
+	}
+	if q.Window < time.Minute {
+		bad(prefix+"WINDOW", "must be a duration of at least 1m such as 24h")
+	}
 }
 
 // ParsePostage reads COURIER_POSTAGE: comma-separated item=fen pairs.
@@ -212,6 +242,7 @@ func (c Courier) validate(bad func(name, why string), sandbox bool) {
 	if c.MaxPhotoBytes < 1024 || c.MaxPhotoBytes > 64<<20 {
 		bad("COURIER_MAX_PHOTO_BYTES", "must be between 1024 and 67108864")
 	}
+	c.Photos.validate(bad, "COURIER_PHOTO_", c.MaxPhotoBytes)
 	if c.DoorFailuresPerLeg < 1 || c.DoorFailuresPerLeg > 20 {
 		bad("COURIER_DOOR_FAILURES_PER_LEG", "must be between 1 and 20")
 	}
@@ -476,12 +507,14 @@ func Default() Config {
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
 			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
 			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20,
-			DoorFailuresPerLeg: 5, DoorChecks: 30, DoorCheckWindow: time.Hour},
+			DoorFailuresPerLeg: 5, DoorChecks: 30, DoorCheckWindow: time.Hour,
+			Photos: FileQuota{AccountFiles: 500, AccountBytes: 500 << 20, Window: 24 * time.Hour, CaseFiles: 40, CaseBytes: 40 << 20}},
 		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour,
 			UploadAccountFiles: 200, UploadAccountBytes: 1 << 30, UploadWindow: 24 * time.Hour,
 			UploadCaseFiles: 60, UploadCaseBytes: 300 << 20},
 		BlobRetention: 30 * 24 * time.Hour, BlobSweepInterval: time.Hour,
-		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
+		Staff: Staff{Scans: FileQuota{AccountFiles: 1000, AccountBytes: 4 << 30, Window: 24 * time.Hour, CaseFiles: 50, CaseBytes: 300 << 20},
+			ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
 	}
 }
@@ -599,6 +632,7 @@ func (c Config) Validate() error {
 	if c.Staff.ClaimLease < time.Second || c.Staff.ClaimLease > 24*time.Hour {
 		bad("STAFF_CLAIM_LEASE", "must be between 1s and 24h")
 	}
+	c.Staff.Scans.validate(bad, "STAFF_SCAN_", 10<<20) // the largest scan (cmd's maxScanBytes)
 	if c.Staff.LoginMaxFailures < 1 || c.Staff.LoginMaxFailures > 100 {
 		bad("STAFF_LOGIN_MAX_FAILURES", "must be between 1 and 100")
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/parcel"
 	"zerovisit/workflow/quota"
 )
@@ -108,8 +109,10 @@ type Config struct {
 	Limiter    quota.Limiter
 	// Passwords hashes and checks courier passwords.
 	Passwords Passwords
-	// Photos keeps the photos couriers take at the door (AddPhoto).
-	Photos PhotoStore
+	// Photos keeps the photos couriers take at the door (AddPhoto), within
+	// PhotoQuota (DefaultPhotoQuota where it names no bound).
+	Photos     PhotoStore
+	PhotoQuota files.Quota
 	// NewID returns a new, time-ordered id (legs page in creation order).
 	NewID func() string
 	Now   func() time.Time
@@ -145,6 +148,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
 	}
+	cfg.PhotoQuota = cfg.PhotoQuota.Or(DefaultPhotoQuota)
 	if cfg.DoorFailures <= 0 {
 		cfg.DoorFailures = 5
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 )
 
 // Store keeps legs, their tracks, door photos and courier accounts. The
@@ -56,8 +57,12 @@ type Store interface {
 	// StillLegs returns up to limit open legs past pickup that have not
 	// moved since before.
 	StillLegs(ctx context.Context, before time.Time, limit int) ([]Leg, error)
-	// AddPhoto keeps a photo of a leg (a photo kept already is not an error).
-	AddPhoto(ctx context.Context, p Photo) error
+	// RecordPhoto records a photo of a leg of caseID if, with it, the
+	// case's photos and those of the courier who took it (p.CourierID)
+	// within q.Window stay within q, in one atomic step; a photo kept
+	// already is recorded. When it would pass a quota nothing is recorded
+	// and the usage is read.
+	RecordPhoto(ctx context.Context, caseID string, p Photo, q files.Quota) (recorded bool, used files.Usage, err error)
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
 	// CountDoorFailure counts a failed door check of a leg in advance,

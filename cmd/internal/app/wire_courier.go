@@ -23,6 +23,7 @@ import (
 	webcourier "zerovisit/web/courier"
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/ident"
 	"zerovisit/workflow/parcel"
 	"zerovisit/workflow/quota"
@@ -138,6 +139,7 @@ func (a *App) openCourier() error {
 	a.courier.desk, err = desk.New(desk.Config{
 		Store: a.courier.store, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(), Providers: providers,
 		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer, Photos: a.blobs,
+		PhotoQuota:     files.Quota(cc.Photos),
 		PickupProvider: cc.PickupProvider, DeliveryProvider: cc.DeliveryProvider, CallbackURL: a.courierCallback,
 		Office: func(dept string) parcel.Contact {
 			return parcel.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}
