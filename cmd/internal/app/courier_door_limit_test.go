@@ -179,3 +179,32 @@ func TestCourierDoorCheckRatePerCourier(t *testing.T) {
 		t.Errorf("door refusals on the tracks = %v, want 4 identity_mismatch and 8 door_check_rate_limited", got)
 	}
 }
+
+// TestCourierDoorCheckTakesOnlyTheLegsPhotos checks an original at one
+// door with the photo taken at another: the check is refused and the leg
+// stays as it was; with the leg's own photo it passes.
+func TestCourierDoorCheckTakesOnlyTheLegsPhotos(t *testing.T) {
+	app := openDoorApp(t, nil)
+	cl := newCourierClient(t, app)
+	first := submitCourierCase(t, app, "cr-photo-a", pickupItem, true)
+	second := submitCourierCase(t, app, "cr-photo-b", pickupItem, true)
+	collectOriginals(t, app, cl, first.ID)
+	collectOriginals(t, app, cl, second.ID)
+	legA, legB := legAtDoor(t, app, first.ID), legAtDoor(t, app, second.ID)
+	keyA, _ := cl.photo(legA.ID, 21)
+	before, err := app.courier.store.Leg(context.Background(), legB.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if a := cl.doorScan(legB, keyA, elicensesb.ZhangSanID); a.status != http.StatusUnprocessableEntity || a.code != "photo_missing" {
+		t.Fatalf("door check of leg B with leg A's photo = %d %s, want 422 photo_missing", a.status, a.code)
+	}
+	if got, _ := app.courier.store.Leg(context.Background(), legB.ID); got.Door != nil || got.Version != before.Version {
+		t.Fatalf("leg B after the refused check: door %+v, v%d (was v%d)", got.Door, got.Version, before.Version)
+	}
+	keyB, _ := cl.photo(legB.ID, 22)
+	if a := cl.doorScan(legB, keyB, elicensesb.ZhangSanID); a.status != http.StatusOK {
+		t.Fatalf("door check of leg B with its own photo = %d %s, want 200", a.status, a.code)
+	}
+}
