@@ -466,6 +466,9 @@ type Workers struct {
 	// operator's outbox view) before the hourly sweep deletes them; 0
 	// keeps them for ever. Pending and dead effects are never deleted.
 	OutboxRetention time.Duration `env:"OUTBOX_RETENTION"`
+	// RevocationPurgeInterval is how often expired token revocations are
+	// deleted from the database.
+	RevocationPurgeInterval time.Duration `env:"REVOCATION_PURGE_INTERVAL"`
 }
 
 // Default returns a configuration that needs nothing installed: SQLite under
@@ -491,17 +494,18 @@ func Default() Config {
 		},
 		Log: Log{Level: "info", Format: "json"},
 		Workers: Workers{
-			Enabled:           true,
-			OutboxInterval:    500 * time.Millisecond,
-			OutboxBatch:       64,
-			OutboxWorkers:     8,
-			OutboxListen:      true,
-			OutboxLease:       30 * time.Second,
-			OutboxMaxAttempts: 12,
-			OutboxBaseDelay:   2 * time.Second,
-			OutboxMaxDelay:    time.Hour,
-			OutboxRetention:   30 * 24 * time.Hour,
-			TimerInterval:     30 * time.Second,
+			Enabled:                 true,
+			OutboxInterval:          500 * time.Millisecond,
+			OutboxBatch:             64,
+			OutboxWorkers:           8,
+			OutboxListen:            true,
+			OutboxLease:             30 * time.Second,
+			OutboxMaxAttempts:       12,
+			OutboxBaseDelay:         2 * time.Second,
+			OutboxMaxDelay:          time.Hour,
+			OutboxRetention:         30 * 24 * time.Hour,
+			TimerInterval:           30 * time.Second,
+			RevocationPurgeInterval: time.Hour,
 		},
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
@@ -580,16 +584,17 @@ func (c Config) Validate() error {
 		bad("HTTP_MAX_BODY_BYTES", "must be between 1024 and 67108864")
 	}
 	for name, d := range map[string]time.Duration{
-		"HTTP_READ_HEADER_TIMEOUT": c.HTTP.ReadHeaderTimeout,
-		"HTTP_READ_TIMEOUT":        c.HTTP.ReadTimeout,
-		"HTTP_WRITE_TIMEOUT":       c.HTTP.WriteTimeout,
-		"HTTP_IDLE_TIMEOUT":        c.HTTP.IdleTimeout,
-		"HTTP_SHUTDOWN_TIMEOUT":    c.HTTP.ShutdownTimeout,
-		"WORKER_OUTBOX_INTERVAL":   c.Workers.OutboxInterval,
-		"WORKER_OUTBOX_LEASE":      c.Workers.OutboxLease,
-		"WORKER_TIMER_INTERVAL":    c.Workers.TimerInterval,
-		"WORKER_OUTBOX_BASE_DELAY": c.Workers.OutboxBaseDelay,
-		"WORKER_OUTBOX_MAX_DELAY":  c.Workers.OutboxMaxDelay,
+		"HTTP_READ_HEADER_TIMEOUT":         c.HTTP.ReadHeaderTimeout,
+		"HTTP_READ_TIMEOUT":                c.HTTP.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT":               c.HTTP.WriteTimeout,
+		"HTTP_IDLE_TIMEOUT":                c.HTTP.IdleTimeout,
+		"HTTP_SHUTDOWN_TIMEOUT":            c.HTTP.ShutdownTimeout,
+		"WORKER_OUTBOX_INTERVAL":           c.Workers.OutboxInterval,
+		"WORKER_OUTBOX_LEASE":              c.Workers.OutboxLease,
+		"WORKER_TIMER_INTERVAL":            c.Workers.TimerInterval,
+		"WORKER_OUTBOX_BASE_DELAY":         c.Workers.OutboxBaseDelay,
+		"WORKER_OUTBOX_MAX_DELAY":          c.Workers.OutboxMaxDelay,
+		"WORKER_REVOCATION_PURGE_INTERVAL": c.Workers.RevocationPurgeInterval,
 	} {
 		if d <= 0 {
 			bad(name, "must be a positive duration such as 5s")

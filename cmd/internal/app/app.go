@@ -57,7 +57,10 @@ type App struct {
 	remoteSandbox *sandboxManifest
 	sealer        *pii.Sealer
 	tokens        *handlers.Tokens
-	blobs         *blob.Dir
+	// revocations is the durable record of token revocations, purged
+	// periodically (revocation_purge.go).
+	revocations *models.Revocations
+	blobs       *blob.Dir
 	// local is this replica's own store: the rate limiter used while Redis
 	// is down, and the cache of credit standings.
 	local *kv.Memory
@@ -132,8 +135,9 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.sealer = sealer
+	a.revocations = models.NewRevocations(db, a.kv, time.Now)
 	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL,
-		models.NewRevocations(db, a.kv, time.Now), time.Now); err != nil {
+		a.revocations, time.Now); err != nil {
 		return err
 	}
 	blobDir := a.cfg.BlobDir
