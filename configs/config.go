@@ -26,6 +26,9 @@ type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" secret:"url"`
 	// RedisURL is a redis:// URL (or a Cluster / Sentinel form); empty means in-process.
 	RedisURL string `env:"REDIS_URL" secret:"url"`
+	// RedisAllowEviction starts on a Redis whose maxmemory-policy is not
+	// noeviction, with a warning, instead of refusing to.
+	RedisAllowEviction bool `env:"REDIS_ALLOW_EVICTION"`
 	// MigrateOnStart applies pending schema migrations when serve starts.
 	MigrateOnStart bool `env:"MIGRATE_ON_START"`
 	// AdminToken is the bearer token of the operator API (/api/v1/admin/…);
