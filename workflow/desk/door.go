@@ -78,8 +78,8 @@ func checkOriginals(l Leg, checks []CheckInput, found []Photo) ([]CheckResult, e
 // checkIdentity compares the recipient's ID number with the applicant's.
 // Before it does, the attempt is spent from the courier's rate and
 // counted as a failure of the leg, each in one atomic step, so parallel
-// attempts compare no more numbers than both allow; a number that matched
-// (or was not compared) is uncounted after. Refused and failed attempts
+// attempts compare no more numbers than both allow; a number that was not
+// compared is uncounted after (one that matched ends the door checks). Refused and failed attempts
 // are recorded on the leg's tracks, so the office sees a courier trying
 // numbers.
 func (s *Service) checkIdentity(ctx context.Context, l Leg, courierID, idNumber string) error {
@@ -102,20 +102,23 @@ func (s *Service) checkIdentity(ctx context.Context, l Leg, courierID, idNumber 
 		return s.doorRefused(ctx, l, courierID, errDoorLocked)
 	}
 	ok, err := s.cfg.Identities.MatchesApplicant(ctx, l.ApplicantID, idNumber)
-	if err == nil && !ok {
+	switch {
+	case err == nil && ok:
+		// The count stays: the check ends the leg's door checks.
+		return nil
+	case err == nil:
 		return s.doorRefused(ctx, l, courierID, errIdentityMismatch)
 	}
+	// The number was not compared (not a resident ID number, or the
+	// directory is down): it tested nothing.
 	if uerr := s.cfg.Store.UncountDoorFailure(ctx, l.ID); uerr != nil {
 		s.cfg.Log.ErrorContext(ctx, "uncount door check", "leg_id", l.ID, "err", uerr)
 	}
 	var refusal *workflow.Refusal
-	switch {
-	case errors.As(err, &refusal):
+	if errors.As(err, &refusal) {
 		return err
-	case err != nil:
-		return fmt.Errorf("check the recipient of leg %s: %w: %w", l.ID, workflow.ErrUnavailable, err)
 	}
-	return nil
+	return fmt.Errorf("check the recipient of leg %s: %w: %w", l.ID, workflow.ErrUnavailable, err)
 }
 
 // doorRefused records a refused door check on the leg's tracks and in the

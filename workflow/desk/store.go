@@ -70,7 +70,7 @@ type Store interface {
 	// false, and nothing counted, when max are counted already.
 	CountDoorFailure(ctx context.Context, legID string, max int) (counted bool, err error)
 	// UncountDoorFailure takes back a count of CountDoorFailure, for a
-	// check that did not fail (the number matched, or was not compared).
+	// check whose number was not compared.
 	UncountDoorFailure(ctx context.Context, legID string) error
 	// AddDoorRefusal adds a refused door check to its leg's tracks (a
 	// track that changed nothing), for the office to see.
