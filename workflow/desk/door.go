@@ -79,9 +79,9 @@ func checkOriginals(l Leg, checks []CheckInput, found []Photo) ([]CheckResult, e
 // Before it does, the attempt is spent from the courier's rate and
 // counted as a failure of the leg, each in one atomic step, so parallel
 // attempts compare no more numbers than both allow; a number that was not
-// compared is uncounted after (one that matched ends the door checks). Refused and failed attempts
-// are recorded on the leg's tracks, so the office sees a courier trying
-// numbers.
+// compared is uncounted after (one that matched ends the door checks).
+// Refused and failed attempts are recorded on the leg's tracks, so the
+// office sees a courier trying numbers.
 func (s *Service) checkIdentity(ctx context.Context, l Leg, courierID, idNumber string) error {
 	if s.cfg.Limiter != nil {
 		res, err := s.cfg.Limiter.Allow(ctx, "door-check:"+courierID, s.cfg.DoorChecks)

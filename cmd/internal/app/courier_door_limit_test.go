@@ -153,6 +153,11 @@ func TestCourierDoorCheckLockedPerLeg(t *testing.T) {
 	if got["identity_mismatch"] != 3 || got["door_check_locked"] != 10 {
 		t.Errorf("door refusals on the tracks = %v, want 3 identity_mismatch and 10 door_check_locked", got)
 	}
+	// Not handed over: the result goes back to the office.
+	res := cl.mustScan(desk.ScanRequest{ClientID: scanID("refused"), Waybill: leg.Waybill, Kind: desk.ScanRefused, Note: "身份核验未通过"})
+	if res.Status != desk.StatusRefused || res.ReturnLegID == "" {
+		t.Errorf("refused scan of the locked leg = %+v, want refused with a return leg", res)
+	}
 }
 
 // TestCourierDoorCheckRatePerCourier tries ID numbers faster than a
