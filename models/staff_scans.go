@@ -82,3 +82,10 @@ func (s *StaffStore) ScanSizes(ctx context.Context, keys []string) (map[string]i
 	}
 	return out, translate("scan sizes", rows.Err())
 }
+
+// PurgeScans forgets the records of scans made before before, and returns
+// how many went.
+func (s *StaffStore) PurgeScans(ctx context.Context, before time.Time) (int64, error) {
+	res := s.db.gorm.WithContext(ctx).Exec(`DELETE FROM staff_scans WHERE created_at < ?`, s.db.ts(before))
+	return res.RowsAffected, translate("purge scan records", res.Error)
+}

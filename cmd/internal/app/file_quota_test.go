@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	basedatasb "zerovisit/integrations/basedata/sandbox"
+	"zerovisit/models"
 	"zerovisit/workflow/files"
 	"zerovisit/workflow/staff"
 )
@@ -185,5 +187,34 @@ func TestCourierPhotoQuota(t *testing.T) {
 	}
 	if n := storedFiles(t, app, more); n != 1 {
 		t.Errorf("%d photos stored, want the 1 accepted", n)
+	}
+}
+
+// TestScanRecordsPurged: the blob sweep forgets the records of counter
+// scans older than both the blob retention and the scan quota's window,
+// and keeps the recent ones the quota still counts.
+func TestScanRecordsPurged(t *testing.T) {
+	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{
+		"ZEROVISIT_DATABASE_URL":        testDatabaseURL(t),
+		"ZEROVISIT_BLOB_SWEEP_INTERVAL": "50ms",
+	}))
+	db := app.db.Gorm()
+	old := time.Now().Add(-app.cfg.BlobRetention - app.cfg.Staff.Scans.Window - time.Hour)
+	for key, at := range map[string]time.Time{"old-scan": old, "new-scan": time.Now()} {
+		if ok, _, err := models.NewStaffStore(app.db).RecordScan(context.Background(), "st-purge", files.Object{Key: key, Size: 10}, at,
+			files.Quota(app.cfg.Staff.Scans)); err != nil || !ok {
+			t.Fatalf("record scan %s: %v %v", key, ok, err)
+		}
+	}
+	keys := func() []string {
+		var out []string
+		if err := db.Raw(`SELECT blob_key FROM staff_scans WHERE staff_id = 'st-purge'`).Scan(&out).Error; err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	eventually(t, 10*time.Second, "the old scan record purged", func() bool { return len(keys()) == 1 })
+	if got := keys(); got[0] != "new-scan" {
+		t.Errorf("scan records left = %v, want new-scan", got)
 	}
 }
