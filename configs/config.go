@@ -26,6 +26,9 @@ type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" secret:"url"`
 	// RedisURL is a redis:// URL (or a Cluster / Sentinel form); empty means in-process.
 	RedisURL string `env:"REDIS_URL" secret:"url"`
+	// RedisAllowEviction starts on a Redis whose maxmemory-policy is not
+	// noeviction, with a warning, instead of refusing to.
+	RedisAllowEviction bool `env:"REDIS_ALLOW_EVICTION"`
 	// MigrateOnStart applies pending schema migrations when serve starts.
 	MigrateOnStart bool `env:"MIGRATE_ON_START"`
 	// AdminToken is the bearer token of the operator API (/api/v1/admin/…);
@@ -114,6 +117,9 @@ type Staff struct {
 	PasswordMemoryKiB   int `env:"PASSWORD_MEMORY_KIB"`
 	PasswordTime        int `env:"PASSWORD_TIME"`
 	PasswordConcurrency int `env:"PASSWORD_CONCURRENCY"`
+	// The counter scan quotas: files and bytes a clerk may scan within
+	// ScanWindow, and those one intake names in all.
+	Scans FileQuota `envPrefix:"SCAN_"`
 }
 
 // Courier configures the courier legs (材料收取, 结果送达). With
@@ -161,6 +167,40 @@ type Courier struct {
 	SweepInterval time.Duration `env:"SWEEP_INTERVAL"`
 	// MaxPhotoBytes bounds one photo taken at the door.
 	MaxPhotoBytes int64 `env:"MAX_PHOTO_BYTES"`
+	// DoorFailuresPerLeg failed identity checks at the door stop a leg's
+	// checks: its result goes back to the office.
+	DoorFailuresPerLeg int `env:"DOOR_FAILURES_PER_LEG"`
+	// DoorChecks identity checks at the door a courier may make within
+	// DoorCheckWindow (a burst of as many).
+	DoorChecks      int           `env:"DOOR_CHECKS"`
+	DoorCheckWindow time.Duration `env:"DOOR_CHECK_WINDOW"`
+	// The door photo quotas: photos and bytes a courier may take within
+	// PhotoWindow, and a case's in all.
+	Photos FileQuota `envPrefix:"PHOTO_"`
+}
+
+// FileQuota bounds the files an account hands in within Window, and a
+// case's in all, each in files and in bytes.
+type FileQuota struct {
+	AccountFiles int           `env:"ACCOUNT_FILES"`
+	AccountBytes int64         `env:"ACCOUNT_BYTES"`
+	Window       time.Duration `env:"WINDOW"`
+	CaseFiles    int           `env:"CASE_FILES"`
+	CaseBytes    int64         `env:"CASE_BYTES"`
+}
+
+// validate reports the bounds of q that cannot hold a file of maxBytes,
+// under the settings' prefix (COURIER_PHOTO_, STAFF_SCAN_).
+func (q FileQuota) validate(bad func(name, why string), prefix string, maxBytes int64) {
+	if q.AccountFiles < 1 || q.CaseFiles < 1 {
+		bad(prefix+"ACCOUNT_FILES and "+prefix+"CASE_FILES", "must be at least 1")
+	}
+	if q.AccountBytes < maxBytes || q.CaseBytes < maxBytes {
+		bad(prefix+"ACCOUNT_BYTES and "+prefix+"CASE_BYTES", fmt.Sprintf("must be at least the largest file (%d bytes)", maxBytes))
+	}
+	if q.Window < time.Minute {
+		bad(prefix+"WINDOW", "must be a duration of at least 1m such as 24h")
+	}
 }
 
 // ParsePostage reads COURIER_POSTAGE: comma-separated item=fen pairs.
@@ -204,6 +244,13 @@ func (c Courier) validate(bad func(name, why string), sandbox bool) {
 	}
 	if c.MaxPhotoBytes < 1024 || c.MaxPhotoBytes > 64<<20 {
 		bad("COURIER_MAX_PHOTO_BYTES", "must be between 1024 and 67108864")
+	}
+	c.Photos.validate(bad, "COURIER_PHOTO_", c.MaxPhotoBytes)
+	if c.DoorFailuresPerLeg < 1 || c.DoorFailuresPerLeg > 20 {
+		bad("COURIER_DOOR_FAILURES_PER_LEG", "must be between 1 and 20")
+	}
+	if c.DoorChecks < 1 || c.DoorCheckWindow < time.Minute || c.DoorCheckWindow > 7*24*time.Hour {
+		bad("COURIER_DOOR_CHECKS", "must be at least 1 and COURIER_DOOR_CHECK_WINDOW between 1m and 168h")
 	}
 	if c.OfficeAddress == "" || c.OfficePhone == "" {
 		bad("COURIER_OFFICE_ADDRESS", "and COURIER_OFFICE_PHONE must not be empty")
@@ -422,6 +469,9 @@ type Workers struct {
 	// operator's outbox view) before the hourly sweep deletes them; 0
 	// keeps them for ever. Pending and dead effects are never deleted.
 	OutboxRetention time.Duration `env:"OUTBOX_RETENTION"`
+	// RevocationPurgeInterval is how often expired token revocations are
+	// deleted from the database.
+	RevocationPurgeInterval time.Duration `env:"REVOCATION_PURGE_INTERVAL"`
 }
 
 // Default returns a configuration that needs nothing installed: SQLite under
@@ -447,27 +497,31 @@ func Default() Config {
 		},
 		Log: Log{Level: "info", Format: "json"},
 		Workers: Workers{
-			Enabled:           true,
-			OutboxInterval:    500 * time.Millisecond,
-			OutboxBatch:       64,
-			OutboxWorkers:     8,
-			OutboxListen:      true,
-			OutboxLease:       30 * time.Second,
-			OutboxMaxAttempts: 12,
-			OutboxBaseDelay:   2 * time.Second,
-			OutboxMaxDelay:    time.Hour,
-			OutboxRetention:   30 * 24 * time.Hour,
-			TimerInterval:     30 * time.Second,
+			Enabled:                 true,
+			OutboxInterval:          500 * time.Millisecond,
+			OutboxBatch:             64,
+			OutboxWorkers:           8,
+			OutboxListen:            true,
+			OutboxLease:             30 * time.Second,
+			OutboxMaxAttempts:       12,
+			OutboxBaseDelay:         2 * time.Second,
+			OutboxMaxDelay:          time.Hour,
+			OutboxRetention:         30 * 24 * time.Hour,
+			TimerInterval:           30 * time.Second,
+			RevocationPurgeInterval: time.Hour,
 		},
 		Parties: Parties{Sandbox: true, Timeout: 10 * time.Second, BreakerCoolDown: 30 * time.Second},
 		Courier: Courier{PickupProvider: "sf", DeliveryProvider: "sf",
 			OfficeAddress: "浙江省杭州市上城区解放东路18号市民中心政务服务大厅", OfficePhone: "0571-12345",
-			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20},
+			MaxAttempts: 3, LostAfter: 7 * 24 * time.Hour, PushWindow: 72 * time.Hour, SweepInterval: 30 * time.Second, MaxPhotoBytes: 1 << 20,
+			DoorFailuresPerLeg: 5, DoorChecks: 30, DoorCheckWindow: time.Hour,
+			Photos: FileQuota{AccountFiles: 500, AccountBytes: 500 << 20, Window: 24 * time.Hour, CaseFiles: 40, CaseBytes: 40 << 20}},
 		Citizen: Citizen{MaxUploadBytes: 10 << 20, InviteAfter: 72 * time.Hour,
 			UploadAccountFiles: 200, UploadAccountBytes: 1 << 30, UploadWindow: 24 * time.Hour,
 			UploadCaseFiles: 60, UploadCaseBytes: 300 << 20},
 		BlobRetention: 30 * 24 * time.Hour, BlobSweepInterval: time.Hour,
-		Staff: Staff{ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
+		Staff: Staff{Scans: FileQuota{AccountFiles: 1000, AccountBytes: 4 << 30, Window: 24 * time.Hour, CaseFiles: 50, CaseBytes: 300 << 20},
+			ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
 	}
 }
@@ -533,16 +587,17 @@ func (c Config) Validate() error {
 		bad("HTTP_MAX_BODY_BYTES", "must be between 1024 and 67108864")
 	}
 	for name, d := range map[string]time.Duration{
-		"HTTP_READ_HEADER_TIMEOUT": c.HTTP.ReadHeaderTimeout,
-		"HTTP_READ_TIMEOUT":        c.HTTP.ReadTimeout,
-		"HTTP_WRITE_TIMEOUT":       c.HTTP.WriteTimeout,
-		"HTTP_IDLE_TIMEOUT":        c.HTTP.IdleTimeout,
-		"HTTP_SHUTDOWN_TIMEOUT":    c.HTTP.ShutdownTimeout,
-		"WORKER_OUTBOX_INTERVAL":   c.Workers.OutboxInterval,
-		"WORKER_OUTBOX_LEASE":      c.Workers.OutboxLease,
-		"WORKER_TIMER_INTERVAL":    c.Workers.TimerInterval,
-		"WORKER_OUTBOX_BASE_DELAY": c.Workers.OutboxBaseDelay,
-		"WORKER_OUTBOX_MAX_DELAY":  c.Workers.OutboxMaxDelay,
+		"HTTP_READ_HEADER_TIMEOUT":         c.HTTP.ReadHeaderTimeout,
+		"HTTP_READ_TIMEOUT":                c.HTTP.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT":               c.HTTP.WriteTimeout,
+		"HTTP_IDLE_TIMEOUT":                c.HTTP.IdleTimeout,
+		"HTTP_SHUTDOWN_TIMEOUT":            c.HTTP.ShutdownTimeout,
+		"WORKER_OUTBOX_INTERVAL":           c.Workers.OutboxInterval,
+		"WORKER_OUTBOX_LEASE":              c.Workers.OutboxLease,
+		"WORKER_TIMER_INTERVAL":            c.Workers.TimerInterval,
+		"WORKER_OUTBOX_BASE_DELAY":         c.Workers.OutboxBaseDelay,
+		"WORKER_OUTBOX_MAX_DELAY":          c.Workers.OutboxMaxDelay,
+		"WORKER_REVOCATION_PURGE_INTERVAL": c.Workers.RevocationPurgeInterval,
 	} {
 		if d <= 0 {
 			bad(name, "must be a positive duration such as 5s")
@@ -585,6 +640,7 @@ func (c Config) Validate() error {
 	if c.Staff.ClaimLease < time.Second || c.Staff.ClaimLease > 24*time.Hour {
 		bad("STAFF_CLAIM_LEASE", "must be between 1s and 24h")
 	}
+	c.Staff.Scans.validate(bad, "STAFF_SCAN_", 10<<20) // the largest scan (cmd's maxScanBytes)
 	if c.Staff.LoginMaxFailures < 1 || c.Staff.LoginMaxFailures > 100 {
 		bad("STAFF_LOGIN_MAX_FAILURES", "must be between 1 and 100")
 	}

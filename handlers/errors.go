@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -100,6 +101,9 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	api, known := statusFor(err)
 	if !known {
 		h.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
+	}
+	if r, ok := workflow.AsRefusal(err); ok && r.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(max(int(r.RetryAfter.Seconds()+0.999), 1)))
 	}
 	writeError(c, api)
 }

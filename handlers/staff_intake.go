@@ -28,7 +28,7 @@ func (h *Handler) staffScan(c *gin.Context) {
 	if limit <= 0 {
 		limit = 10 << 20
 	}
-	obj, err := h.staff.Service.Scan(c.Request.Context(), c.Request.Body, limit)
+	obj, err := h.staff.Service.Scan(c.Request.Context(), subjectOf(c).ID, c.Request.Body, limit)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, files.ErrTooLarge):

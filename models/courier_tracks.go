@@ -9,6 +9,7 @@ import (
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/parcel"
 )
 
@@ -242,4 +243,78 @@ func addPhotos(out *desk.ScanLookup, legID string, photos *string) error {
 		out.Photos = append(out.Photos, p)
 	}
 	return nil
+}
+
+// CountDoorFailure counts a failed door check of a leg in advance, in one
+// statement, unless max are counted already.
+func (s *CourierStore) CountDoorFailure(ctx context.Context, legID string, max int) (bool, error) {
+	res := s.db.gorm.WithContext(ctx).Exec(`UPDATE courier_legs SET door_failures = door_failures + 1
+		WHERE id = ? AND door_failures < ?`, legID, max)
+	if res.Error != nil {
+		return false, translate("count door failure of leg "+legID, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// UncountDoorFailure takes back a count of CountDoorFailure.
+func (s *CourierStore) UncountDoorFailure(ctx context.Context, legID string) error {
+	err := s.db.gorm.WithContext(ctx).Exec(`UPDATE courier_legs SET door_failures = door_failures - 1
+		WHERE id = ? AND door_failures > 0`, legID).Error
+	return translate("uncount door failure of leg "+legID, err)
+}
+
+// AddDoorRefusal adds a refused door check to its leg's tracks.
+func (s *CourierStore) AddDoorRefusal(ctx context.Context, t desk.Track) error {
+	return translate("record refused door check of leg "+t.LegID, s.insertTrack(s.db.gorm.WithContext(ctx), t))
+}
+
+// RecordPhoto records a photo of a leg of caseID within q, in one
+// statement: on SQLite the single writer serialises it; on PostgreSQL it
+// runs after transaction-scoped locks on the case's and the courier's
+// photos (the case first), so its snapshot counts every photo recorded
+// before. A photo kept already is recorded. When it would pass a quota
+// nothing is recorded and the usage is read.
+func (s *CourierStore) RecordPhoto(ctx context.Context, caseID string, p desk.Photo, q files.Quota) (bool, files.Usage, error) {
+	op := "record photo of leg " + p.LegID
+	since := s.db.ts(p.CreatedAt.Add(-q.Window))
+	var recorded bool
+	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.db.isPostgres() {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0)), pg_advisory_xact_lock(hashtextextended(?, 0))`,
+				"photos-case:"+caseID, "photos-courier:"+p.CourierID).Error; err != nil {
+				return err
+			}
+		}
+		res := tx.Exec(`INSERT INTO courier_photos (`+photoColumns+`)
+			SELECT ?, ?, ?, ?, ?, ?, ? WHERE
+			(SELECT count(*) < ? AND coalesce(sum(p.size), 0) + ? <= ? FROM courier_photos p JOIN courier_legs l ON l.id = p.leg_id WHERE l.case_id = ?)
+			AND (SELECT count(*) < ? AND coalesce(sum(size), 0) + ? <= ? FROM courier_photos WHERE courier_id = ? AND created_at > ?)
+			ON CONFLICT (leg_id, "key") DO NOTHING`,
+			p.LegID, p.Key, p.SM3, p.Size, p.ContentType, p.CourierID, s.db.ts(p.CreatedAt),
+			q.CaseFiles, p.Size, q.CaseBytes, caseID, q.AccountFiles, p.Size, q.AccountBytes, p.CourierID, since)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			recorded = true
+			return nil
+		}
+		var kept int
+		if err := tx.Raw(`SELECT count(*) FROM courier_photos WHERE leg_id = ? AND "key" = ?`, p.LegID, p.Key).Row().Scan(&kept); err != nil {
+			return err
+		}
+		recorded = kept > 0
+		return nil
+	})
+	if err != nil || recorded {
+		return recorded, files.Usage{}, translate(op, err)
+	}
+	var used files.Usage
+	err = s.db.gorm.WithContext(ctx).Raw(`SELECT
+		(SELECT count(*) FROM courier_photos p JOIN courier_legs l ON l.id = p.leg_id WHERE l.case_id = ?),
+		(SELECT CAST(coalesce(sum(p.size), 0) AS BIGINT) FROM courier_photos p JOIN courier_legs l ON l.id = p.leg_id WHERE l.case_id = ?),
+		(SELECT count(*) FROM courier_photos WHERE courier_id = ? AND created_at > ?),
+		(SELECT CAST(coalesce(sum(size), 0) AS BIGINT) FROM courier_photos WHERE courier_id = ? AND created_at > ?)`,
+		caseID, caseID, p.CourierID, since, p.CourierID, since).Row().Scan(&used.CaseFiles, &used.CaseBytes, &used.AccountFiles, &used.AccountBytes)
+	return false, used, translate(op, err)
 }

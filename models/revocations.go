@@ -120,6 +120,25 @@ func (r *Revocations) Warm(ctx context.Context, subject string) error {
 	return r.cache.Warm(ctx, subject, tokens, before, revocationsWarmFor)
 }
 
+// PurgeExpired deletes the revocations that no longer refuse anything:
+// token revocations past their end, and subject revocations older than
+// maxTokenLife (every token issued before them has expired by itself).
+// Warm forgets a subject's expired ones at login; this catches the
+// subjects who never log in again. It returns how many rows went.
+func (r *Revocations) PurgeExpired(ctx context.Context, maxTokenLife time.Duration) (int64, error) {
+	now := r.now()
+	db := r.db.gorm.WithContext(ctx)
+	tokens := db.Exec(`DELETE FROM token_revocations WHERE until_us <= ?`, now.UnixMicro())
+	if tokens.Error != nil {
+		return 0, translate("purge expired token revocations", tokens.Error)
+	}
+	subjects := db.Exec(`DELETE FROM subject_revocations WHERE before_us <= ?`, now.Add(-maxTokenLife).UnixMicro())
+	if subjects.Error != nil {
+		return tokens.RowsAffected, translate("purge expired subject revocations", subjects.Error)
+	}
+	return tokens.RowsAffected + subjects.RowsAffected, nil
+}
+
 // load reads subject's live token revocations and its revoke-before time.
 func (r *Revocations) load(ctx context.Context, subject string) (map[string]time.Time, time.Time, error) {
 	rows, err := r.db.gorm.WithContext(ctx).Raw(`SELECT token_id, until_us, 0 FROM token_revocations WHERE subject = ? AND until_us > ?

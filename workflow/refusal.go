@@ -1,6 +1,9 @@
 package workflow
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Refusal is a request the domain refuses as it stands, in the words its
 // caller is shown. Kind is the sentinel that says what sort of refusal it
@@ -13,6 +16,8 @@ type Refusal struct {
 	Code    string
 	Message string
 	Detail  any
+	// RetryAfter, for a rate, is when the request may be made again.
+	RetryAfter time.Duration
 	// Cause is what lies behind the refusal, for the logs; it is never shown.
 	Cause error
 }

@@ -17,11 +17,14 @@ import (
 type memStore struct {
 	Store // unimplemented methods
 
-	mu       sync.Mutex
-	legs     map[string]Leg
-	tracks   []Track
-	photos   map[string]Photo // leg id + "/" + key
-	couriers map[string]Courier
+	mu     sync.Mutex
+	legs   map[string]Leg
+	tracks []Track
+	// doorFailures and doorRefusals are the door checks counted and refused.
+	doorFailures map[string]int
+	doorRefusals []Track
+	photos       map[string]Photo // leg id + "/" + key
+	couriers     map[string]Courier
 	// beforeMove, when set, runs before each Move is applied (the store's
 	// lock released): a racing change of the leg.
 	beforeMove func(s *memStore)
@@ -545,4 +548,33 @@ func deliveryLeg() Leg {
 	return Leg{ID: "L1", SourceKey: "outbox:1", Kind: KindDelivery, CaseID: "c1", ApplicantID: "u1", Provider: "sf",
 		Waybill: "SF1000", Status: StatusOutForDelivery, Materials: []string{"a", "b"},
 		LastActor: system, Version: 3, SyncedVersion: 3, CreatedAt: t0, UpdatedAt: t0, MovedAt: t0}
+}
+
+func (s *memStore) CountDoorFailure(_ context.Context, legID string, max int) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.doorFailures == nil {
+		s.doorFailures = map[string]int{}
+	}
+	if s.doorFailures[legID] >= max {
+		return false, nil
+	}
+	s.doorFailures[legID]++
+	return true, nil
+}
+
+func (s *memStore) UncountDoorFailure(_ context.Context, legID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.doorFailures[legID] > 0 {
+		s.doorFailures[legID]--
+	}
+	return nil
+}
+
+func (s *memStore) AddDoorRefusal(_ context.Context, t Track) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.doorRefusals = append(s.doorRefusals, t)
+	return nil
 }

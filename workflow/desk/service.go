@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/parcel"
+	"zerovisit/workflow/quota"
 )
 
 // Cases is the part of the workflow the desk drives (*workflow.Service).
@@ -98,10 +100,19 @@ type Config struct {
 	// an older one (a replay of a captured push, say) is refused whole
 	// (default 72 hours).
 	PushWindow time.Duration
+	// DoorFailures is how many failed door checks a leg allows; after them
+	// its result goes back to the office (default 5).
+	DoorFailures int
+	// DoorChecks bounds a courier's door checks (default 30 an hour),
+	// counted by Limiter; a nil Limiter leaves them unbounded.
+	DoorChecks quota.Limit
+	Limiter    quota.Limiter
 	// Passwords hashes and checks courier passwords.
 	Passwords Passwords
-	// Photos keeps the photos couriers take at the door (AddPhoto).
-	Photos PhotoStore
+	// Photos keeps the photos couriers take at the door (AddPhoto), within
+	// PhotoQuota (DefaultPhotoQuota where it names no bound).
+	Photos     PhotoStore
+	PhotoQuota files.Quota
 	// NewID returns a new, time-ordered id (legs page in creation order).
 	NewID func() string
 	Now   func() time.Time
@@ -136,6 +147,16 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
+	}
+	cfg.PhotoQuota = cfg.PhotoQuota.Or(DefaultPhotoQuota)
+	if cfg.DoorFailures <= 0 {
+		cfg.DoorFailures = 5
+	}
+	if cfg.DoorChecks == (quota.Limit{}) {
+		cfg.DoorChecks = quota.PerHour(30)
+	}
+	if err := cfg.DoorChecks.Validate(); err != nil {
+		return nil, fmt.Errorf("desk: door checks: %w", err)
 	}
 	if cfg.LostAfter <= 0 {
 		cfg.LostAfter = 7 * 24 * time.Hour

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 )
 
 // Store keeps legs, their tracks, door photos and courier accounts. The
@@ -56,10 +57,24 @@ type Store interface {
 	// StillLegs returns up to limit open legs past pickup that have not
 	// moved since before.
 	StillLegs(ctx context.Context, before time.Time, limit int) ([]Leg, error)
-	// AddPhoto keeps a photo of a leg (a photo kept already is not an error).
-	AddPhoto(ctx context.Context, p Photo) error
+	// RecordPhoto records a photo of a leg of caseID if, with it, the
+	// case's photos and those of the courier who took it (p.CourierID)
+	// within q.Window stay within q, in one atomic step; a photo kept
+	// already is recorded. When it would pass a quota nothing is recorded
+	// and the usage is read.
+	RecordPhoto(ctx context.Context, caseID string, p Photo, q files.Quota) (recorded bool, used files.Usage, err error)
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
+	// CountDoorFailure counts a failed door check of a leg in advance,
+	// before the ID number is compared, in one atomic step: counted is
+	// false, and nothing counted, when max are counted already.
+	CountDoorFailure(ctx context.Context, legID string, max int) (counted bool, err error)
+	// UncountDoorFailure takes back a count of CountDoorFailure, for a
+	// check whose number was not compared.
+	UncountDoorFailure(ctx context.Context, legID string) error
+	// AddDoorRefusal adds a refused door check to its leg's tracks (a
+	// track that changed nothing), for the office to see.
+	AddDoorRefusal(ctx context.Context, t Track) error
 
 	// CreateCourier stores a courier account; ErrDuplicate for a phone in use.
 	CreateCourier(ctx context.Context, c Courier) error

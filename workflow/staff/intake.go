@@ -116,7 +116,8 @@ func (s *Service) opening(ctx context.Context, who Caller, in intakeOf, r Intake
 }
 
 // checkIntake checks the application: an item of the caller's department,
-// a valid applicant, at most 50 materials, scans that exist.
+// a valid applicant, at most 50 materials, scans that exist and fit the
+// case's scan quota.
 func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, now time.Time) (intakeOf, error) {
 	it, err := s.cfg.Engine.Catalogue().Lookup(r.ItemCode)
 	if err != nil {
@@ -137,6 +138,9 @@ func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, 
 		if m.Source == workflow.SourceUpload && !s.scanExists(ctx, m.Ref) {
 			return intakeOf{}, refuse(workflow.ErrInvalidInput, "unknown_scan", "扫描件不存在，请重新扫描", map[string]any{"field": "materials", "index": i})
 		}
+	}
+	if err := s.checkScans(ctx, r.Materials); err != nil {
+		return intakeOf{}, err
 	}
 	return in, nil
 }

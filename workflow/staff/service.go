@@ -47,7 +47,9 @@ type Config struct {
 	Sealer     Sealer
 	Credit     Credit
 	Numbers    Numbers
-	Scans      files.Store
+	Scans      files.Stager
+	// ScanQuota bounds the scans (DefaultScanQuota where it names no bound).
+	ScanQuota files.Quota
 
 	// Library check of verification on completion: Licences is the
 	// e-license library, Holders resolves applicants who are no walk-ins
@@ -74,6 +76,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	cfg.ScanQuota = cfg.ScanQuota.Or(DefaultScanQuota)
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 )
 
 // Store keeps staff accounts, case claims and their log, supervision
@@ -54,6 +55,14 @@ type Store interface {
 	FindOrCreateApplicant(ctx context.Context, w Walkin) (Walkin, bool, error)
 	// CounterApplicantByID returns a walk-in applicant, or ErrNotFound.
 	CounterApplicantByID(ctx context.Context, id string) (Walkin, error)
+
+	// RecordScan records a file staffID scanned at the counter at at if,
+	// with it, the account's scans within q.Window stay within q, in one
+	// atomic step; a file the account scanned already is recorded. When it
+	// would pass the quota nothing is recorded and the usage is read.
+	RecordScan(ctx context.Context, staffID string, obj files.Object, at time.Time, q files.Quota) (recorded bool, used files.Usage, err error)
+	// ScanSizes returns the sizes of the recorded scans among keys.
+	ScanSizes(ctx context.Context, keys []string) (map[string]int64, error)
 }
 
 // ErrWeakPassword means a new password is too short or too long.

@@ -57,7 +57,10 @@ type App struct {
 	remoteSandbox *sandboxManifest
 	sealer        *pii.Sealer
 	tokens        *handlers.Tokens
-	blobs         *blob.Dir
+	// revocations is the durable record of token revocations, purged
+	// periodically (revocation_purge.go).
+	revocations *models.Revocations
+	blobs       *blob.Dir
 	// local is this replica's own store: the rate limiter used while Redis
 	// is down, and the cache of credit standings.
 	local *kv.Memory
@@ -132,8 +135,9 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.sealer = sealer
+	a.revocations = models.NewRevocations(db, a.kv, time.Now)
 	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL,
-		models.NewRevocations(db, a.kv, time.Now), time.Now); err != nil {
+		a.revocations, time.Now); err != nil {
 		return err
 	}
 	blobDir := a.cfg.BlobDir
@@ -382,9 +386,34 @@ func (a *App) openKV() error {
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		a.log.Warn("redis not reachable at start", "err", err)
+	} else if err := a.checkEviction(ctx, client); err != nil {
+		_ = client.Close()
+		a.redis = nil
+		return err
 	}
 	a.kv = kv.NewRedis(client, "zv:")
 	return nil
+}
+
+// checkEviction refuses a Redis that may evict keys: the rate limits, the
+// locks and the cached revocations would vanish under memory pressure
+// without a word. ZEROVISIT_REDIS_ALLOW_EVICTION starts anyway, with a
+// warning; a Redis that does not answer CONFIG GET (a managed one) is
+// only warned about.
+func (a *App) checkEviction(ctx context.Context, client redis.UniversalClient) error {
+	policy, err := kv.EvictionPolicy(ctx, client)
+	switch {
+	case err != nil:
+		a.log.Warn("cannot check the redis maxmemory-policy; it must be noeviction", "err", err)
+		return nil
+	case policy == kv.NoEviction:
+		return nil
+	case a.cfg.RedisAllowEviction:
+		a.log.Warn("redis maxmemory-policy is not noeviction: rate limits and cached revocations may be evicted", "policy", policy)
+		return nil
+	}
+	return fmt.Errorf("redis maxmemory-policy is %s: rate limits and cached revocations would be evicted silently; "+
+		"set it to noeviction, or ZEROVISIT_REDIS_ALLOW_EVICTION=true to start anyway", policy)
 }
 
 // redisLogger sends the Redis client's own messages (dial failures while

@@ -35,7 +35,12 @@ const (
 // shrinks: going over a ceiling fails the test, and so does an endpoint
 // that meets the budget while still listed; one that takes less than its
 // ceiling is logged, to lower it.
-var overBudget = map[string][2]int{}
+var overBudget = map[string][2]int{
+	// The door check counts the attempt against the leg's allowance of
+	// failures before the ID number is compared (one UPDATE by key), so
+	// that parallel attempts cannot test more numbers than it allows.
+	"POST /api/v1/courier/scans (delivery)": {5, 2},
+}
 
 // budgetRoutes are the busiest state-changing endpoints, held to the budget.
 var budgetRoutes = []string{

@@ -50,6 +50,21 @@ func collectOriginals(t *testing.T, app *App, cl *courierClient, caseID string) 
 // original at the door, passing or failing it.
 func deliverWithDoorCheck(t *testing.T, app *App, cl *courierClient, caseID string, pass bool) (desk.Leg, desk.ScanResult, string) {
 	t.Helper()
+	leg := legAtDoor(t, app, caseID)
+	key, sum := cl.photo(leg.ID, 7)
+	check := desk.CheckInput{Material: "aqzd", Passed: pass, PhotoKey: key}
+	if !pass {
+		check.Note = "安全生产管理制度原件与承诺内容不符，缺少车辆动态监控制度"
+	}
+	res := cl.mustScan(desk.ScanRequest{ClientID: scanID("door"), Waybill: leg.Waybill, Kind: desk.ScanDelivery,
+		IDNumber: elicensesb.ZhangSanID, Checks: []desk.CheckInput{check}})
+	return leg, res, sum
+}
+
+// legAtDoor approves and dispatches the case and moves its delivery leg
+// through the Kuaidi100 sandbox's pushes to the applicant's door.
+func legAtDoor(t *testing.T, app *App, caseID string) desk.Leg {
+	t.Helper()
 	ctx := context.Background()
 	do(t, app, caseID, workflow.Approve{Meta: workflow.Meta{Actor: testClerk}, Opinion: "准予许可"})
 	do(t, app, caseID, workflow.Dispatch{Meta: workflow.Meta{Actor: testClerk}})
@@ -66,14 +81,7 @@ func deliverWithDoorCheck(t *testing.T, app *App, cl *courierClient, caseID stri
 			t.Fatalf("push %s: %v %d %s", st, err, rep.Status, rep.Body)
 		}
 	}
-	key, sum := cl.photo(leg.ID, 7)
-	check := desk.CheckInput{Material: "aqzd", Passed: pass, PhotoKey: key}
-	if !pass {
-		check.Note = "安全生产管理制度原件与承诺内容不符，缺少车辆动态监控制度"
-	}
-	res := cl.mustScan(desk.ScanRequest{ClientID: scanID("door"), Waybill: leg.Waybill, Kind: desk.ScanDelivery,
-		IDNumber: elicensesb.ZhangSanID, Checks: []desk.CheckInput{check}})
-	return leg, res, sum
+	return leg
 }
 
 // TestCourierTrustFirstCaseCloses takes a trust-first case with courier

@@ -19,11 +19,14 @@ import (
 	sfsb "zerovisit/integrations/courier/sf/sandbox"
 	"zerovisit/integrations/httpx"
 	"zerovisit/models"
+	"zerovisit/models/kv"
 	webcourier "zerovisit/web/courier"
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/ident"
 	"zerovisit/workflow/parcel"
+	"zerovisit/workflow/quota"
 )
 
 // courierArea is the courier desk as the App holds it. recipients and
@@ -136,11 +139,14 @@ func (a *App) openCourier() error {
 	a.courier.desk, err = desk.New(desk.Config{
 		Store: a.courier.store, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(), Providers: providers,
 		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer, Photos: a.blobs,
+		PhotoQuota:     files.Quota(cc.Photos),
 		PickupProvider: cc.PickupProvider, DeliveryProvider: cc.DeliveryProvider, CallbackURL: a.courierCallback,
 		Office: func(dept string) parcel.Contact {
 			return parcel.Contact{Name: "收件窗口", Phone: cc.OfficePhone, Company: names[dept], Address: cc.OfficeAddress}
 		},
-		Postage: desk.Postage(postage), MaxAttempts: cc.MaxAttempts, LostAfter: cc.LostAfter, PushWindow: cc.PushWindow, Log: a.log,
+		DoorFailures: cc.DoorFailuresPerLeg, Limiter: kv.TolerantLimiter(a.kv, a.local, a.log),
+		DoorChecks: quota.Limit{Rate: cc.DoorChecks, Period: cc.DoorCheckWindow, Burst: cc.DoorChecks},
+		Postage:    desk.Postage(postage), MaxAttempts: cc.MaxAttempts, LostAfter: cc.LostAfter, PushWindow: cc.PushWindow, Log: a.log,
 		Passwords: models.BcryptPasswords{Cost: a.courier.passwordCost}, NewID: newOrderedID,
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"zerovisit/models/kv"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
+	"zerovisit/workflow/files"
 	"zerovisit/workflow/staff"
 )
 
@@ -66,7 +67,7 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 		Attempts:   kv.TolerantLimiter(a.kv, a.local, a.log),
 		Sessions:   handlers.StaffSessions{Tokens: a.tokens},
 		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
-		Numbers: a.repo, Scans: a.blobs, Licences: licences{a.parties.elicense},
+		Numbers: a.repo, Scans: a.blobs, ScanQuota: files.Quota(a.cfg.Staff.Scans), Licences: licences{a.parties.elicense},
 		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
 	}
 	if a.citizen != nil && a.citizen.citizens != nil {

@@ -117,6 +117,7 @@ func (a *App) startAreaWorkers(ctx context.Context) {
 	a.startStaffWorkers(ctx)
 	a.startCourierWorkers(ctx)
 	a.startBlobSweep(ctx)
+	a.startRevocationPurge(ctx)
 }
 
 // purgeOutbox deletes the effects delivered longer ago than the retention
