@@ -13,6 +13,7 @@ import (
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
 )
 
 // checkpoint has the server witness every chain head, as its periodic
@@ -197,5 +198,148 @@ func TestAuditCheckpoints(t *testing.T) {
 		checkpoint(t, db)
 		exec(t, db, `DELETE FROM audit_checkpoints WHERE seq = 1`)
 		hasProblem(t, verify(t, db), "", 2, models.AuditCheckpointMismatch, "before it are gone")
+	})
+}
+
+// plainStaffLogHash is the unkeyed staff log digest entries had before the
+// audit key.
+func plainStaffLogHash(e staff.LogEntry) string {
+	h := sm3.New()
+	for _, f := range []string{e.PrevHash, e.CaseID, strconv.FormatInt(e.Seq, 10), string(e.Action), e.StaffID,
+		e.At.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano), string(e.Data)} {
+		h.Write([]byte(strconv.Itoa(len(f))))
+		h.Write([]byte{':'})
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// unkey rewrites a case's chains as the code before the audit key wrote
+// them, plain SM3 throughout.
+func unkey(t *testing.T, db *models.DB, caseID string) {
+	t.Helper()
+	evs, err := models.NewRepo(db).Events(ctxT(t), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := ""
+	for _, ev := range evs {
+		hash := plainEventHash(prev, ev)
+		exec(t, db, `UPDATE case_events SET prev_hash = ?, hash = ? WHERE case_id = ? AND seq = ?`, prev, hash, caseID, ev.Seq)
+		prev = hash
+	}
+	exec(t, db, `UPDATE cases SET last_hash = ? WHERE id = ?`, prev, caseID)
+	entries, err := models.NewStaffStore(db).StaffLog(ctxT(t), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev = ""
+	for _, e := range entries {
+		e.PrevHash = prev
+		hash := plainStaffLogHash(e)
+		exec(t, db, `UPDATE case_staff_log SET prev_hash = ?, hash = ? WHERE case_id = ? AND seq = ?`, prev, hash, caseID, e.Seq)
+		prev = hash
+	}
+}
+
+// eachLegacy runs fn on a fresh store of every backend holding cases h0..h2
+// (h1 with a staff log) as the code before the audit key wrote them, and
+// no checkpoint.
+func eachLegacy(t *testing.T, name string, fn func(t *testing.T, db *models.DB)) {
+	t.Run(name, func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, db *models.DB) {
+			seedHistory(t, models.NewRepo(db), 3)
+			if _, err := models.NewStaffStore(db).Claim(ctxT(t), "h1", "market", "s-1", t0, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{"h0", "h1", "h2"} {
+				unkey(t, db, id)
+			}
+			rep := verify(t, db)
+			hasProblem(t, rep, "h0", 1, models.AuditUnkeyed, "")
+			hasProblem(t, rep, "h1", 1, models.AuditStaffLogMismatch, "unkeyed")
+			fn(t, db)
+		})
+	})
+}
+
+func rechain(t *testing.T, db *models.DB) models.RechainReport {
+	t.Helper()
+	rep, err := models.RechainAudit(ctxT(t), db, time.Now())
+	if err != nil {
+		t.Fatalf("RechainAudit: %v", err)
+	}
+	return rep
+}
+
+// TestRechainAudit re-keys the chains written before the audit key, and
+// only those a keyed process could not have written.
+func TestRechainAudit(t *testing.T) {
+	eachLegacy(t, "NeverCheckpointed", func(t *testing.T, db *models.DB) {
+		if rep := rechain(t, db); rep.Cases != 3 || rep.Events != 15 || rep.StaffEntries != 1 || len(rep.Refused) != 0 {
+			t.Fatalf("rechain = %+v, want 3 cases, 15 events, 1 staff entry", rep)
+		}
+		if rep := verify(t, db); !rep.OK() {
+			t.Fatalf("after rechain: %v", rep.Problems)
+		}
+		if rep := rechain(t, db); rep.Cases != 0 {
+			t.Errorf("second rechain re-keyed %d cases, want none", rep.Cases)
+		}
+		// Changes go on chaining to the re-keyed heads.
+		repo := models.NewRepo(db)
+		c, err := repo.GetCase(ctxT(t), "h0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustStep(t, repo, c, workflow.StatusVerifying)
+		checkpoint(t, db)
+		if rep := verify(t, db); !rep.OK() {
+			t.Fatalf("after a change and a checkpoint: %v", rep.Problems)
+		}
+	})
+	eachLegacy(t, "WitnessedAfterUpgrade", func(t *testing.T, db *models.DB) {
+		// A keyed server starts on the old store and checkpoints it first;
+		// it also appends a keyed event to h2's plain chain.
+		checkpoint(t, db)
+		repo := models.NewRepo(db)
+		c, err := repo.GetCase(ctxT(t), "h2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustStep(t, repo, c, workflow.StatusVerifying)
+		checkpoint(t, db)
+		if rep := rechain(t, db); rep.Cases != 3 || len(rep.Refused) != 0 {
+			t.Fatalf("rechain = %+v, want 3 cases re-keyed", rep)
+		}
+		if rep := verify(t, db); !rep.OK() || rep.Checkpoint.Seq != 3 {
+			t.Fatalf("after rechain: %v, checkpoint %+v; want clean with a third checkpoint", rep.Problems, rep.Checkpoint)
+		}
+	})
+	eachLegacy(t, "RefusesWhatAKeyedServerNeverWrote", func(t *testing.T, db *models.DB) {
+		checkpoint(t, db)
+		// After the checkpoint: a plain case nobody witnessed, a plain
+		// event after a witnessed head, and a broken plain link.
+		mustCreate(t, models.NewRepo(db), newCase("h9"))
+		unkey(t, db, "h9")
+		repo := models.NewRepo(db)
+		c, err := repo.GetCase(ctxT(t), "h0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustStep(t, repo, c, workflow.StatusVerifying)
+		unkey(t, db, "h0")
+		exec(t, db, `UPDATE case_events SET reason = 'edited' WHERE case_id = 'h2' AND seq = 2`)
+		rep := rechain(t, db)
+		if rep.Cases != 1 || len(rep.Refused) != 3 {
+			t.Fatalf("rechain = %+v, want h1 re-keyed and h0, h2, h9 refused", rep)
+		}
+		for i, want := range []string{"case h0: its unkeyed links reach past", "case h2: link 2 does not hash", "case h9: no checkpoint witnessed"} {
+			if !strings.HasPrefix(rep.Refused[i], want) {
+				t.Errorf("refusal %d = %q, want %q…", i, rep.Refused[i], want)
+			}
+		}
+		v := verify(t, db)
+		hasProblem(t, v, "h9", 1, models.AuditUnkeyed, "")
+		hasProblem(t, v, "h0", 6, models.AuditUnkeyed, "")
 	})
 }
