@@ -17,13 +17,14 @@ import (
 // command's exit status says so to scripts.
 var errAuditBroken = errors.New("audit trail is broken")
 
-// runAudit verifies the keyed audit trail (`audit verify`) or writes a
+// runAudit verifies the keyed audit trail (`audit verify`), writes a
 // checkpoint of it now (`audit checkpoint`), as the server does every
-// ZEROVISIT_AUDIT_CHECKPOINT_INTERVAL.
+// ZEROVISIT_AUDIT_CHECKPOINT_INTERVAL, or re-keys, once, the chains
+// written before the audit key (`audit rechain`, servers stopped).
 func runAudit(ctx context.Context, env cli.Env) error {
 	args := env.Args
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
-		return errors.New("usage: zerovisit audit verify | zerovisit audit checkpoint")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint" && args[0] != "rechain") {
+		return errors.New("usage: zerovisit audit verify | checkpoint | rechain")
 	}
 	fs := cli.NewFlags("audit "+args[0], env)
 	quiet := fs.Bool("quiet", false, "print only the result")
@@ -40,6 +41,9 @@ func runAudit(ctx context.Context, env cli.Env) error {
 		return err
 	}
 	defer db.Close()
+	if args[0] == "rechain" {
+		return rechainAudit(ctx, db, env.Stdout)
+	}
 	if args[0] == "checkpoint" {
 		cp, written, err := models.WriteAuditCheckpoint(ctx, db, time.Now())
 		if err != nil {
@@ -54,6 +58,23 @@ func runAudit(ctx context.Context, env cli.Env) error {
 		return nil
 	}
 	return verifyAudit(ctx, db, *quiet, *known, env.Stdout, env.Stderr)
+}
+
+// rechainAudit re-keys the chains written before the audit key and names
+// the cases it refused.
+func rechainAudit(ctx context.Context, db *models.DB, stdout io.Writer) error {
+	rep, err := models.RechainAudit(ctx, db, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "re-keyed %d cases: %d events, %d staff log entries\n", rep.Cases, rep.Events, rep.StaffEntries)
+	for _, r := range rep.Refused {
+		fmt.Fprintf(stdout, "refused: %s\n", r)
+	}
+	if len(rep.Refused) > 0 {
+		return errAuditBroken
+	}
+	return nil
 }
 
 // verifyAudit runs the verification and prints its report.
