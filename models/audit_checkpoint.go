@@ -51,6 +51,17 @@ const (
 // and writes.
 const checkpointPage = 500
 
+// CheckpointResult is the outcome of WriteAuditCheckpoint.
+type CheckpointResult struct {
+	// Checkpoint is the one written, or the newest when nothing moved.
+	Checkpoint AuditCheckpoint
+	Written    bool
+	// Refused are the cases whose stored witness does not verify under the
+	// key: their witness is left as it is, for verify to report, since
+	// moving it on would bless whatever was done beneath it.
+	Refused []string
+}
+
 // AuditCheckpoint is one checkpoint of the audit trail.
 type AuditCheckpoint struct {
 	Seq int64
@@ -124,13 +135,20 @@ func scanCheckpoint(s rowScanner) (AuditCheckpoint, error) {
 // it wrote. A witness never moves back: a case whose chain is now shorter
 // than its witness keeps the witness, for verify to report. It refuses to
 // extend a checkpoint chain whose newest checkpoint does not verify.
-func WriteAuditCheckpoint(ctx context.Context, db *DB, at time.Time) (AuditCheckpoint, bool, error) {
+//
+// The cases that moved are found first, outside the transaction (a scan of
+// every case, which on SQLite would otherwise hold the write lock), and
+// read again inside it; one that moves in between is witnessed next time.
+func WriteAuditCheckpoint(ctx context.Context, db *DB, at time.Time) (CheckpointResult, error) {
 	const op = "write audit checkpoint"
-	var (
-		cp      AuditCheckpoint
-		written bool
-	)
-	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	g := db.gorm.WithContext(ctx)
+	moved, err := movedHeads(g)
+	if err != nil {
+		return CheckpointResult{}, translate(op, err)
+	}
+	var res CheckpointResult
+	err = g.Transaction(func(tx *gorm.DB) error {
+		res = CheckpointResult{}
 		if db.isPostgres() {
 			// Replicas take turns; readers (verify) are not blocked.
 			if err := tx.Exec(`LOCK TABLE audit_checkpoints IN EXCLUSIVE MODE`).Error; err != nil {
@@ -149,50 +167,67 @@ func WriteAuditCheckpoint(ctx context.Context, db *DB, at time.Time) (AuditCheck
 		}
 		next := last
 		next.Seq, next.At, next.PrevMAC = last.Seq+1, normTime(at), last.MAC
-		moved := false
-		for after := ""; ; {
-			ws, n, err := db.witnessPage(tx, after, &next)
+		n := 0
+		for i := 0; i < len(moved); i += checkpointPage {
+			ws, err := db.witnessPage(tx, moved[i:min(i+checkpointPage, len(moved))], &next, &res.Refused)
 			if err != nil {
 				return err
 			}
 			if err := db.upsertWitnesses(tx, ws); err != nil {
 				return err
 			}
-			moved = moved || len(ws) > 0
-			if n < checkpointPage {
-				break
-			}
-			after = ws[len(ws)-1].caseID
+			n += len(ws)
 		}
-		if !moved && !first {
-			cp = last
+		if n == 0 && !first {
+			res.Checkpoint = last
 			return nil
 		}
 		next.MAC = db.audit.checkpointMAC(next)
-		cp, written = next, true
+		res.Checkpoint, res.Written = next, true
 		return tx.Exec(`INSERT INTO audit_checkpoints (`+checkpointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			next.Seq, db.ts(next.At), next.Cases, next.Events, next.StaffEntries, next.Digest, next.PrevMAC, next.MAC).Error
 	})
 	if err != nil {
-		return AuditCheckpoint{}, false, translate(op, err)
+		return CheckpointResult{}, translate(op, err)
 	}
-	return cp, written, nil
+	return res, nil
 }
 
-// witnessPage reads, after case id after, a page of cases whose chains
-// moved past their witness, returns their new witnesses and how many rows
-// it read, and folds the change into cp's counts and digest.
-func (db *DB) witnessPage(tx *gorm.DB, after string, cp *AuditCheckpoint) ([]witness, int, error) {
-	rows, err := tx.Raw(`SELECT c.id, c.version, c.last_hash, COALESCE(l.seq, 0), COALESCE(l.hash, ''),
-			w.version, w.hash, w.staff_seq, w.staff_hash, w.mac
-		FROM cases c
+// movedHeadsFrom selects, with the condition, the cases whose event chain
+// or staff log moved past their witness (or that have none).
+const movedHeadsFrom = ` FROM cases c
 		LEFT JOIN audit_heads w ON w.case_id = c.id
 		LEFT JOIN case_staff_log l ON l.case_id = c.id
 			AND l.seq = (SELECT max(m.seq) FROM case_staff_log m WHERE m.case_id = c.id)
-		WHERE c.id > ? AND (w.case_id IS NULL OR c.version > w.version OR COALESCE(l.seq, 0) > w.staff_seq)
-		ORDER BY c.id LIMIT ?`, after, checkpointPage).Rows()
+		WHERE (w.case_id IS NULL OR c.version > w.version OR COALESCE(l.seq, 0) > w.staff_seq)`
+
+// movedHeads returns the ids of the cases whose chains moved past their
+// witness, in keyset pages.
+func movedHeads(g *gorm.DB) ([]string, error) {
+	var ids []string
+	for after := ""; ; {
+		var page []string
+		if err := g.Raw(`SELECT c.id`+movedHeadsFrom+` AND c.id > ? ORDER BY c.id LIMIT ?`, after, checkpointPage).
+			Scan(&page).Error; err != nil {
+			return nil, err
+		}
+		ids = append(ids, page...)
+		if len(page) < checkpointPage {
+			return ids, nil
+		}
+		after = page[len(page)-1]
+	}
+}
+
+// witnessPage reads, in tx, those of the cases ids whose chains still moved
+// past their witness, returns their new witnesses, and folds the change
+// into cp's counts and digest. A case whose stored witness does not verify
+// is added to refused instead.
+func (db *DB) witnessPage(tx *gorm.DB, ids []string, cp *AuditCheckpoint, refused *[]string) ([]witness, error) {
+	rows, err := tx.Raw(`SELECT c.id, c.version, c.last_hash, COALESCE(l.seq, 0), COALESCE(l.hash, ''),
+			w.version, w.hash, w.staff_seq, w.staff_hash, w.mac`+movedHeadsFrom+` AND c.id IN ? ORDER BY c.id`, ids).Rows()
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	var out []witness
@@ -205,9 +240,15 @@ func (db *DB) witnessPage(tx *gorm.DB, after string, cp *AuditCheckpoint) ([]wit
 		)
 		if err := rows.Scan(&now.caseID, &now.version, &now.hash, &now.staffSeq, &now.staffHash,
 			&oldVersion, &oldHash, &oldStaff, &oldStaffHash, &oldMAC); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if oldVersion.Valid {
+			old := witness{caseID: now.caseID, version: oldVersion.Int64, hash: oldHash.String,
+				staffSeq: oldStaff.Int64, staffHash: oldStaffHash.String}
+			if db.audit.witnessMAC(old) != oldMAC.String {
+				*refused = append(*refused, now.caseID)
+				continue
+			}
 			if oldVersion.Int64 >= now.version {
 				now.version, now.hash = oldVersion.Int64, oldHash.String
 			}
@@ -226,7 +267,7 @@ func (db *DB) witnessPage(tx *gorm.DB, after string, cp *AuditCheckpoint) ([]wit
 		cp.StaffEntries += now.staffSeq
 		out = append(out, now)
 	}
-	return out, len(out), rows.Err()
+	return out, rows.Err()
 }
 
 // upsertWitnesses writes ws over their cases' witnesses.

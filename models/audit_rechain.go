@@ -126,6 +126,8 @@ func (db *DB) rechainCase(tx *gorm.DB, id string, noCheckpoint bool, cp *AuditCh
 		return refuse("staff log: " + stWhy)
 	case len(events) == 0 || int64(len(events)) != version || events[len(events)-1].Hash != lastHash:
 		return refuse("the case row does not point at its newest event")
+	case witness && db.audit.witnessMAC(w) != w.mac:
+		return refuse("its witness does not verify under the audit key")
 	case !witness && !noCheckpoint:
 		return refuse("no checkpoint witnessed its unkeyed chain, yet checkpoints exist: a keyed server never saw it")
 	case witness && (w.version < int64(evPlain) || w.staffSeq < int64(stPlain)):

@@ -20,8 +20,8 @@ import (
 // checkpoint does.
 func checkpoint(t *testing.T, db *models.DB) {
 	t.Helper()
-	if _, _, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now()); err != nil {
-		t.Fatalf("WriteAuditCheckpoint: %v", err)
+	if res, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now()); err != nil || len(res.Refused) > 0 {
+		t.Fatalf("WriteAuditCheckpoint: %+v, %v", res, err)
 	}
 }
 
@@ -139,8 +139,8 @@ func TestVerifyAuditCatchesTampering(t *testing.T) {
 // trimmed without the newest checkpoint noticing.
 func TestAuditCheckpoints(t *testing.T) {
 	eachTamper(t, "Incremental", func(t *testing.T, db *models.DB) {
-		if _, written, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now()); err != nil || written {
-			t.Fatalf("checkpoint with nothing moved: written %v, %v", written, err)
+		if res, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now()); err != nil || res.Written {
+			t.Fatalf("checkpoint with nothing moved: %+v, %v", res, err)
 		}
 		repo := models.NewRepo(db)
 		c := newCase("h3")
@@ -148,9 +148,9 @@ func TestAuditCheckpoints(t *testing.T) {
 		if rep := verify(t, db); !rep.OK() || rep.Unwitnessed != 1 || rep.Checkpoint == nil || rep.Checkpoint.Cases != 3 {
 			t.Fatalf("after a new case: %+v, want it clean with one unwitnessed case", rep)
 		}
-		cp, written, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now())
-		if err != nil || !written || cp.Seq != 2 || cp.Cases != 4 || cp.Events != 16 || cp.StaffEntries != 2 {
-			t.Fatalf("second checkpoint = %+v, %v, %v; want seq 2 over 4 cases, 16 events, 2 entries", cp, written, err)
+		res, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now())
+		if cp := res.Checkpoint; err != nil || !res.Written || cp.Seq != 2 || cp.Cases != 4 || cp.Events != 16 || cp.StaffEntries != 2 {
+			t.Fatalf("second checkpoint = %+v, %v; want seq 2 over 4 cases, 16 events, 2 entries", res, err)
 		}
 		if rep := verify(t, db); !rep.OK() || rep.Unwitnessed != 0 {
 			t.Fatalf("after the second checkpoint: %+v", rep)
@@ -176,6 +176,22 @@ func TestAuditCheckpoints(t *testing.T) {
 	})
 	eachTamper(t, "ForgedWitness", func(t *testing.T, db *models.DB) {
 		exec(t, db, `UPDATE audit_heads SET version = 4 WHERE case_id = 'h2'`)
+		hasProblem(t, verify(t, db), "h2", -1, models.AuditCheckpointMismatch, "does not verify")
+	})
+	eachTamper(t, "LoweredWitnessIsNotMovedOn", func(t *testing.T, db *models.DB) {
+		// Drop h2's newest event and lower its witness to below it: the
+		// next checkpoint must not re-witness the shortened chain.
+		var prev string
+		if err := db.Gorm().Raw(`SELECT hash FROM case_events WHERE case_id = 'h2' AND seq = 4`).Row().Scan(&prev); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, db, `DELETE FROM case_events WHERE case_id = 'h2' AND seq = 5`)
+		exec(t, db, `UPDATE cases SET version = 4, last_hash = ?, status = 'delivering' WHERE id = 'h2'`, prev)
+		exec(t, db, `UPDATE audit_heads SET version = 3 WHERE case_id = 'h2'`)
+		res, err := models.WriteAuditCheckpoint(ctxT(t), db, time.Now())
+		if err != nil || len(res.Refused) != 1 || res.Refused[0] != "h2" {
+			t.Fatalf("checkpoint = %+v, %v; want h2 refused", res, err)
+		}
 		hasProblem(t, verify(t, db), "h2", -1, models.AuditCheckpointMismatch, "does not verify")
 	})
 	eachTamper(t, "DeletedNewestCheckpoint", func(t *testing.T, db *models.DB) {

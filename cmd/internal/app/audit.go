@@ -45,16 +45,22 @@ func runAudit(ctx context.Context, env cli.Env) error {
 		return rechainAudit(ctx, db, env.Stdout)
 	}
 	if args[0] == "checkpoint" {
-		cp, written, err := models.WriteAuditCheckpoint(ctx, db, time.Now())
+		res, err := models.WriteAuditCheckpoint(ctx, db, time.Now())
 		if err != nil {
 			return err
 		}
-		verb := "nothing moved since checkpoint"
-		if written {
+		cp, verb := res.Checkpoint, "nothing moved since checkpoint"
+		if res.Written {
 			verb = "wrote checkpoint"
 		}
 		fmt.Fprintf(env.Stdout, "%s %d: %d cases, %d events, %d staff log entries, mac %s\n",
 			verb, cp.Seq, cp.Cases, cp.Events, cp.StaffEntries, cp.MAC)
+		for _, id := range res.Refused {
+			fmt.Fprintf(env.Stdout, "refused: case %s: its witness does not verify under the audit key\n", id)
+		}
+		if len(res.Refused) > 0 {
+			return errAuditBroken
+		}
 		return nil
 	}
 	return verifyAudit(ctx, db, *quiet, *known, env.Stdout, env.Stderr)
@@ -134,14 +140,18 @@ func verifyAudit(ctx context.Context, db *models.DB, quiet bool, known int64, st
 func (a *App) runAuditCheckpoints(ctx context.Context) {
 	var newest int64
 	for {
-		cp, written, err := models.WriteAuditCheckpoint(ctx, a.db, time.Now())
+		res, err := models.WriteAuditCheckpoint(ctx, a.db, time.Now())
+		cp := res.Checkpoint
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("audit checkpoint", "err", err)
 		case err == nil && cp.Seq < newest:
 			a.log.Error("audit checkpoints were rolled back", "newest_seen", newest, "stored", cp.Seq)
-		case err == nil && written:
+		case err == nil && res.Written:
 			a.log.Info("audit checkpoint", "seq", cp.Seq, "mac", cp.MAC, "cases", cp.Cases, "events", cp.Events)
+		}
+		if len(res.Refused) > 0 {
+			a.log.Error("audit witnesses do not verify: run zerovisit audit verify", "cases", len(res.Refused), "first", res.Refused[0])
 		}
 		newest = max(newest, cp.Seq)
 		select {
