@@ -79,6 +79,9 @@ type AuditProblem struct {
 
 // String formats the problem for the audit command's output.
 func (p AuditProblem) String() string {
+	if p.CaseID == "" {
+		return fmt.Sprintf("checkpoints: %s: %s", p.Kind, p.Detail)
+	}
 	return fmt.Sprintf("case %s seq %d: %s: %s", p.CaseID, p.Seq, p.Kind, p.Detail)
 }
 

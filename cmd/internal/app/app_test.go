@@ -513,6 +513,12 @@ func TestAuditVerifyCatchesRowEditsAndDeletions(t *testing.T) {
 	if err := run(ctx, []string{"audit", "verify", "--quiet"}, envOf(env), &out, io.Discard); err != nil {
 		t.Fatalf("audit verify on an untouched store: %v\n%s", err, out.String())
 	}
+	// A checkpoint the service log recorded, newer than the store's newest: a rollback.
+	out.Reset()
+	err = run(ctx, []string{"audit", "verify", "--quiet", "--checkpoint", "2"}, envOf(env), &out, io.Discard)
+	if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), "checkpoint 2 was recorded") {
+		t.Errorf("audit verify --checkpoint 2 after one checkpoint = %v, want errAuditBroken naming the rollback\n%s", err, out.String())
+	}
 	tamper := func(sql string) {
 		t.Helper()
 		db, err := models.Open(ctx, dbPath, models.Options{})
