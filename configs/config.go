@@ -47,6 +47,16 @@ type Config struct {
 	// Empty with SQLite: kept in the key file beside the database.
 	PIIKey      string `env:"PII_KEY" secret:"true"`
 	PIIIndexKey string `env:"PII_INDEX_KEY" secret:"true"`
+	// AuditKey (32 to 128 hex digits) keys the audit trail's HMAC-SM3
+	// chains and checkpoints; whoever writes the database without it cannot
+	// rewrite history unnoticed. Every replica and `audit verify` need the
+	// same one. Empty with SQLite: kept in the key file beside the database.
+	AuditKey string `env:"AUDIT_KEY" secret:"true"`
+	// AuditCheckpointInterval is how often the server witnesses every
+	// case's chain heads under the audit key; a case deleted, or an event
+	// dropped from its end, is noticed by `audit verify` once a checkpoint
+	// has seen it.
+	AuditCheckpointInterval time.Duration `env:"AUDIT_CHECKPOINT_INTERVAL"`
 	// BlobDir is the folder uploaded files are kept in, by content hash.
 	// Empty: "blobs" beside the SQLite database, or ./data/blobs with PostgreSQL.
 	BlobDir string `env:"BLOB_DIR"`
@@ -520,6 +530,7 @@ func Default() Config {
 			UploadAccountFiles: 200, UploadAccountBytes: 1 << 30, UploadWindow: 24 * time.Hour,
 			UploadCaseFiles: 60, UploadCaseBytes: 300 << 20},
 		BlobRetention: 30 * 24 * time.Hour, BlobSweepInterval: time.Hour,
+		AuditCheckpointInterval: time.Minute,
 		Staff: Staff{Scans: FileQuota{AccountFiles: 1000, AccountBytes: 4 << 30, Window: 24 * time.Hour, CaseFiles: 50, CaseBytes: 300 << 20},
 			ClaimLease: 30 * time.Minute, LoginMaxFailures: 5, LoginLockout: 15 * time.Minute,
 			PasswordMemoryKiB: 64 * 1024, PasswordTime: 3, PasswordConcurrency: 4},
@@ -570,6 +581,12 @@ func (c Config) Validate() error {
 	}
 	if c.PIIIndexKey != "" && !isHex(c.PIIIndexKey, 32, 128) {
 		bad("PII_INDEX_KEY", "must be 32 to 128 hex digits")
+	}
+	if c.AuditKey != "" && !isHex(c.AuditKey, 32, 128) {
+		bad("AUDIT_KEY", "must be 32 to 128 hex digits")
+	}
+	if c.AuditCheckpointInterval < time.Second || c.AuditCheckpointInterval > 24*time.Hour {
+		bad("AUDIT_CHECKPOINT_INTERVAL", "must be between 1s and 24h, such as 1m")
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 32 {
 		bad("ADMIN_TOKEN", "must be at least 32 characters")

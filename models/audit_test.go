@@ -71,9 +71,10 @@ func TestVerifyAudit(t *testing.T) {
 		t.Run("DeletedMiddleEvent", func(t *testing.T) {
 			exec(t, db, `DELETE FROM case_events WHERE case_id = 'h2' AND seq = 3`)
 			rep := verify(t, db)
-			// h1's edit is still there, and comes first in walk order.
-			if len(rep.Problems) != 2 {
-				t.Fatalf("problems = %v, want h1's edit and h2's gap", rep.Problems)
+			// h1's edit is still there, and comes first in walk order; the
+			// replay of h2 then misses the status the deleted event set.
+			if len(rep.Problems) != 3 || rep.Problems[2].Kind != models.AuditInvalidHistory {
+				t.Fatalf("problems = %v, want h1's edit, h2's gap and h2's broken replay", rep.Problems)
 			}
 			rep.Problems = rep.Problems[1:]
 			wantProblem(t, rep, "h2", 4, models.AuditSequenceGap)

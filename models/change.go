@@ -52,7 +52,7 @@ type holdRows struct {
 }
 
 // toHoldRows converts the hold on new case caseID, its log entry the
-// case's first (a claim, as StaffStore.Claim records one).
+// case's first (a claim, as StaffStore.Claim records one), hashed by chain.
 func toHoldRows(caseID string, h *workflow.Hold) (*holdRows, error) {
 	if h.StaffID == "" || h.Department == "" || h.At.IsZero() || !h.Until.After(h.At) {
 		return nil, fmt.Errorf("%w: a hold names a member of staff, a department and a lease", workflow.ErrInvalidInput)
@@ -63,7 +63,6 @@ func toHoldRows(caseID string, h *workflow.Hold) (*holdRows, error) {
 		return nil, err
 	}
 	out.log = staff.LogEntry{CaseID: caseID, Seq: 1, Action: staff.ActionClaim, StaffID: h.StaffID, At: out.at, Data: data}
-	out.log.Hash = staffLogHash(out.log)
 	return out, nil
 }
 
@@ -146,18 +145,22 @@ func toChangeRows(ch workflow.Change) (changeRows, error) {
 	return out, nil
 }
 
-// chain links the events, in order, to prevHash and records the last
-// one's hash as the case's head.
-func (cr *changeRows) chain(prevHash string) {
+// chain links the events, in order, to prevHash under the audit key k,
+// records the last one's hash as the case's head, and hashes the hold's
+// staff log entry, a new case's first.
+func (cr *changeRows) chain(k *auditKey, prevHash string) {
 	for i := range cr.earlier {
 		e := &cr.earlier[i]
 		e.PrevHash = prevHash
-		e.Hash = eventHash(prevHash, *e)
+		e.Hash = eventHash(k, prevHash, *e)
 		prevHash = e.Hash
 	}
 	cr.ev.PrevHash = prevHash
-	cr.ev.Hash = eventHash(prevHash, cr.ev)
+	cr.ev.Hash = eventHash(k, prevHash, cr.ev)
 	cr.c.LastHash = cr.ev.Hash
+	if cr.hold != nil {
+		cr.hold.log.Hash = staffLogHash(k, cr.hold.log)
+	}
 }
 
 // events are the change's events in order.
@@ -179,7 +182,7 @@ func (r *Repo) CreateCase(ctx context.Context, ch workflow.Change) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	cr.chain("")
+	cr.chain(r.db.audit, "")
 	if r.db.isPostgres() {
 		err = r.createPostgres(ctx, cr)
 	} else {
@@ -258,7 +261,7 @@ func (r *Repo) applyChained(db *gorm.DB, cr *changeRows, write func(h head) (boo
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		cr.chain(h.hash)
+		cr.chain(r.db.audit, h.hash)
 		done, err := write(h)
 		if err != nil || done {
 			return err

@@ -240,7 +240,7 @@ func (s *CourierStore) MoveAndSync(ctx context.Context, t desk.Track, changed de
 		if h.version != cr.prevVersion() {
 			return s.moveAlone(tx, t, changed, created)
 		}
-		cr.chain(h.hash)
+		cr.chain(s.db.audit, h.hash)
 		if s.db.isPostgres() {
 			synced, err = s.movePostgresWith(tx, t, changed, created, &cr, h)
 			return err

@@ -35,6 +35,10 @@ type Options struct {
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+	// AuditKey keys the audit trail's HMAC-SM3 chains and checkpoints
+	// (hashchain.go). It applies to both dialects, and must be the same for
+	// every process writing or verifying one database.
+	AuditKey []byte
 }
 
 // sqliteBusyTimeout is how long a SQLite statement waits for another process
@@ -52,6 +56,8 @@ type DB struct {
 	// heads are recent case heads, shared by every store over the database
 	// that reads or writes cases (the Repo, the courier store).
 	heads *headCache
+	// audit computes the audit trail's MACs under Options.AuditKey.
+	audit *auditKey
 }
 
 // Open connects to rawURL. postgres:// and postgresql:// URLs open PostgreSQL
@@ -73,6 +79,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.audit = newAuditKey(opts.AuditKey)
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err

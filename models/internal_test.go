@@ -31,20 +31,48 @@ func TestTimerIndexMatchesQuery(t *testing.T) {
 }
 
 func TestEventHashCanonical(t *testing.T) {
+	k := newAuditKey([]byte("test audit key, sixteen+ bytes"))
 	ev := eventRow{CaseID: "c", Seq: 1, Name: "submit", ActorKind: "citizen", ActorID: "u"}
-	h := eventHash("", ev)
+	h := eventHash(k, "", ev)
 	if len(h) != 64 {
-		t.Fatalf("hash %q is not hex SM3", h)
+		t.Fatalf("hash %q is not hex HMAC-SM3", h)
 	}
 	// Moving a byte from one field to the next must change the hash.
 	shifted := ev
 	shifted.Name, shifted.ActorKind = "submitc", "itizen"
-	if eventHash("", shifted) == h {
+	if eventHash(k, "", shifted) == h {
 		t.Errorf("field boundaries are ambiguous")
 	}
-	if eventHash(h, ev) == h {
+	if eventHash(k, h, ev) == h {
 		t.Errorf("prev hash does not enter the hash")
 	}
+	// The key enters it, and the keyed link is not the unkeyed one.
+	if eventHash(newAuditKey([]byte("another key, sixteen+ bytes")), "", ev) == h || plainEventHash("", ev) == h {
+		t.Errorf("the hash does not depend on the key")
+	}
+	// A pooled HMAC state is reset between uses.
+	if eventHash(k, "", ev) != h {
+		t.Errorf("the same event hashes differently on a second use")
+	}
+}
+
+// BenchmarkEventHash compares one keyed link with the unkeyed SM3 it replaced.
+func BenchmarkEventHash(b *testing.B) {
+	k := newAuditKey([]byte("bench audit key, sixteen+ bytes"))
+	ev := eventRow{CaseID: "c-0123456789", Seq: 12, Name: "approve", ActorKind: "clerk", ActorID: "clerk-7",
+		At: time.Now(), FromStatus: "accepted", ToStatus: "approved", Reason: "ok", Data: `{"note":"材料齐全，准予许可"}`}
+	b.Run("hmac-sm3", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			eventHash(k, "prev", ev)
+		}
+	})
+	b.Run("sm3", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			plainEventHash("prev", ev)
+		}
+	})
 }
 
 func TestHeadCacheKeepsNewest(t *testing.T) {

@@ -23,7 +23,7 @@ type seedRows struct {
 
 // toSeedRows converts and chains one generated case. Its version must equal
 // its event count and its events must be numbered 1..n, as the store keeps them.
-func toSeedRows(sc SeedCase) (seedRows, error) {
+func toSeedRows(k *auditKey, sc SeedCase) (seedRows, error) {
 	c := sc.Case
 	if c.ID == "" || c.Version != int64(len(sc.Events)) {
 		return seedRows{}, fmt.Errorf("%w: case %q has version %d and %d events",
@@ -41,7 +41,7 @@ func toSeedRows(sc SeedCase) (seedRows, error) {
 			return seedRows{}, err
 		}
 		row.PrevHash = prev
-		row.Hash = eventHash(prev, row)
+		row.Hash = eventHash(k, prev, row)
 		prev = row.Hash
 		out.events[i] = row
 	}
@@ -58,19 +58,19 @@ func toSeedRows(sc SeedCase) (seedRows, error) {
 // It writes no outbox rows: a seeded history is one whose effects were
 // delivered long ago. workflow.ErrDuplicate if a case id or number exists.
 func (r *Repo) WriteSeed(ctx context.Context, cases []SeedCase) error {
-	rows, err := toSeedBatch(cases)
+	rows, err := toSeedBatch(r.db.audit, cases)
 	if err != nil {
 		return fmt.Errorf("write seed: %w", err)
 	}
 	return r.writeSeedRows(ctx, rows)
 }
 
-// toSeedBatch converts and chains generated cases.
-func toSeedBatch(cases []SeedCase) ([]seedRows, error) {
+// toSeedBatch converts and chains generated cases under the audit key k.
+func toSeedBatch(k *auditKey, cases []SeedCase) ([]seedRows, error) {
 	rows := make([]seedRows, len(cases))
 	for i, sc := range cases {
 		var err error
-		if rows[i], err = toSeedRows(sc); err != nil {
+		if rows[i], err = toSeedRows(k, sc); err != nil {
 			return nil, err
 		}
 	}

@@ -207,7 +207,7 @@ func (s *Seeder) pipeline(ctx context.Context, opts SeedOptions, days []seedDay,
 				cases, err := s.day(opts, d)
 				var rows []seedRows
 				if err == nil {
-					rows, err = toSeedBatch(cases)
+					rows, err = toSeedBatch(s.repo.db.audit, cases)
 				}
 				results[d.index] <- result{rows, err}
 			}

@@ -18,12 +18,23 @@ import (
 	"zerovisit/workflow/staff"
 )
 
-// staffLogHash is the chained SM3 digest of an entry: every field that
-// says what happened is length-prefixed, so no two entries hash alike.
-func staffLogHash(e staff.LogEntry) string {
+// staffLogFields is the canonical form of an entry: every field that says
+// what happened, after the domain and the previous entry's hash.
+func staffLogFields(e staff.LogEntry) []string {
+	return []string{staffLogDomain, e.PrevHash, e.CaseID, strconv.FormatInt(e.Seq, 10), string(e.Action), e.StaffID,
+		normTime(e.At).Format(time.RFC3339Nano), string(e.Data)}
+}
+
+// staffLogHash is the keyed link of an entry: HMAC-SM3 under the audit key
+// over its canonical form.
+func staffLogHash(k *auditKey, e staff.LogEntry) string { return k.sum(staffLogFields(e)...) }
+
+// plainStaffLogHash is the unkeyed SM3 digest entries had before the audit
+// key, each field written as its decimal length, a colon and its bytes.
+// verify uses it only to name an entry hashed without the key.
+func plainStaffLogHash(e staff.LogEntry) string {
 	h := sm3.New()
-	for _, f := range []string{e.PrevHash, e.CaseID, strconv.FormatInt(e.Seq, 10), string(e.Action), e.StaffID,
-		normTime(e.At).Format(time.RFC3339Nano), string(e.Data)} {
+	for _, f := range staffLogFields(e)[1:] {
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})
 		h.Write([]byte(f))
@@ -53,7 +64,7 @@ func (s *StaffStore) appendStaffLog(tx *gorm.DB, caseID string, action staff.Act
 		return err
 	}
 	e.Seq++
-	e.Hash = staffLogHash(e)
+	e.Hash = staffLogHash(s.db.audit, e)
 	var raw any
 	if len(e.Data) > 0 {
 		raw = string(e.Data)
@@ -73,21 +84,29 @@ func (s *StaffStore) StaffLog(ctx context.Context, caseID string) ([]staff.LogEn
 	defer rows.Close()
 	out := []staff.LogEntry{}
 	for rows.Next() {
-		var (
-			e    staff.LogEntry
-			at   sqlTime
-			data sql.NullString
-		)
-		if err := rows.Scan(&e.CaseID, &e.Seq, &e.Action, &e.StaffID, &at, &data, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanStaffEntry(rows)
+		if err != nil {
 			return nil, translate(op, err)
-		}
-		e.At = at.T
-		if data.Valid && data.String != "" {
-			e.Data = json.RawMessage(data.String)
 		}
 		out = append(out, e)
 	}
 	return out, translate(op, rows.Err())
+}
+
+// scanStaffEntry scans case_id, seq, action, staff_id, at, data, prev_hash,
+// hash and then extra.
+func scanStaffEntry(s rowScanner, extra ...any) (staff.LogEntry, error) {
+	var (
+		e    staff.LogEntry
+		at   sqlTime
+		data sql.NullString
+	)
+	err := s.Scan(append([]any{&e.CaseID, &e.Seq, &e.Action, &e.StaffID, &at, &data, &e.PrevHash, &e.Hash}, extra...)...)
+	e.At = at.T
+	if data.Valid && data.String != "" {
+		e.Data = json.RawMessage(data.String)
+	}
+	return e, err
 }
 
 // VerifyStaffLog checks a case's staff log chain and names the first entry
@@ -104,7 +123,7 @@ func (s *StaffStore) VerifyStaffLog(ctx context.Context, caseID string) error {
 			return fmt.Errorf("%w: staff log of case %s: entry %d has seq %d", workflow.ErrConflict, caseID, i+1, e.Seq)
 		case e.PrevHash != prev:
 			return fmt.Errorf("%w: staff log of case %s: entry %d does not link to the one before", workflow.ErrConflict, caseID, e.Seq)
-		case staffLogHash(e) != e.Hash:
+		case staffLogHash(s.db.audit, e) != e.Hash:
 			return fmt.Errorf("%w: staff log of case %s: entry %d was altered", workflow.ErrConflict, caseID, e.Seq)
 		}
 		prev = e.Hash

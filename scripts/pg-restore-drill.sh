@@ -140,6 +140,7 @@ hex() { od -An -tx1 -N "$1" /dev/urandom | tr -d ' \n'; }
 TOKEN_SECRET=$(hex 32)
 PII_KEY=$(hex 16)
 PII_INDEX_KEY=$(hex 32)
+AUDIT_KEY=$(hex 32)
 PRIMARY_URL="postgres://$PG_OWNER@127.0.0.1:$PRIMARY_PORT/zerovisit?sslmode=disable"
 RESTORED_URL="postgres://$PG_OWNER@127.0.0.1:$RESTORED_PORT/zerovisit?sslmode=disable"
 
@@ -148,7 +149,7 @@ zv() {
 	local url=$1
 	shift
 	(cd "$WORK" && env ZEROVISIT_DATABASE_URL="$url" ZEROVISIT_TOKEN_SECRET="$TOKEN_SECRET" \
-		ZEROVISIT_PII_KEY="$PII_KEY" ZEROVISIT_PII_INDEX_KEY="$PII_INDEX_KEY" \
+		ZEROVISIT_PII_KEY="$PII_KEY" ZEROVISIT_PII_INDEX_KEY="$PII_INDEX_KEY" ZEROVISIT_AUDIT_KEY="$AUDIT_KEY" \
 		ZEROVISIT_LOG_LEVEL=warn "$BIN" "$@")
 }
 # sql PORT DB QUERY prints the query's rows, unaligned, over the private socket.

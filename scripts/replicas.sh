@@ -65,6 +65,7 @@ export ZEROVISIT_REDIS_URL="redis://127.0.0.1:$redis_port/0"
 export ZEROVISIT_TOKEN_SECRET; ZEROVISIT_TOKEN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export ZEROVISIT_PII_KEY; ZEROVISIT_PII_KEY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export ZEROVISIT_PII_INDEX_KEY; ZEROVISIT_PII_INDEX_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export ZEROVISIT_AUDIT_KEY; ZEROVISIT_AUDIT_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # With PostgreSQL the sandbox setting has no default: say it.
 export ZEROVISIT_PARTY_SANDBOX=true ZEROVISIT_PARTY_SANDBOX_URL="http://127.0.0.1:$sandbox_port"
 export ZEROVISIT_CATALOGUE_PATH="$work/catalogue.yaml"

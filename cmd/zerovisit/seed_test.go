@@ -11,6 +11,7 @@ import (
 
 	"zerovisit/workflow/staff"
 
+	"zerovisit/cmd/internal/cmdtest"
 	"zerovisit/models"
 	"zerovisit/workflow"
 )
@@ -21,7 +22,7 @@ import (
 func TestSeedCommand(t *testing.T) {
 	ctx := context.Background()
 	dbURL := testDatabaseURL(t)
-	env := map[string]string{"ZEROVISIT_DATABASE_URL": dbURL}
+	env := map[string]string{"ZEROVISIT_DATABASE_URL": dbURL, "ZEROVISIT_AUDIT_KEY": cmdtest.Keys["ZEROVISIT_AUDIT_KEY"]}
 	var out, progress bytes.Buffer
 	if err := run(ctx, []string{"seed", "--cases", "2000", "--months", "6", "--seed", "3"}, envOf(env), &out, &progress); err != nil {
 		t.Fatalf("seed: %v\n%s", err, progress.String())

@@ -20,6 +20,9 @@ import (
 // EnvDatabaseURL names the variable that points tests at PostgreSQL.
 const EnvDatabaseURL = "TEST_DATABASE_URL"
 
+// AuditKey keys the audit trail of every database these helpers open.
+var AuditKey = []byte("dbtest audit key, not a secret")
+
 // Each runs fn as two subtests, "sqlite" and "postgres", each with its own
 // fresh migrated database. The postgres subtest is skipped when
 // TEST_DATABASE_URL is unset, except in CI (CI=true), where it fails.
@@ -34,7 +37,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *models.DB)) {
 func SQLite(tb testing.TB) *models.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := models.Open(ctx, filepath.Join(tb.TempDir(), "zerovisit.db"), models.Options{})
+	db, err := models.Open(ctx, filepath.Join(tb.TempDir(), "zerovisit.db"), models.Options{AuditKey: AuditKey})
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -51,7 +54,7 @@ func SQLite(tb testing.TB) *models.DB {
 func Postgres(tb testing.TB) *models.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := models.Open(ctx, PostgresURL(tb), models.Options{MaxOpenConns: 8, MaxIdleConns: 8})
+	db, err := models.Open(ctx, PostgresURL(tb), models.Options{MaxOpenConns: 8, MaxIdleConns: 8, AuditKey: AuditKey})
 	if err != nil {
 		tb.Fatalf("open postgres schema: %v", err)
 	}

@@ -51,7 +51,8 @@ const (
 )
 
 // LogEntry is one audited staff action on a case. Entries of a case are
-// chained like case events: Hash = SM3 over PrevHash and the entry.
+// chained like case events: Hash = HMAC-SM3, under the audit key, over
+// PrevHash and the entry.
 type LogEntry struct {
 	CaseID   string          `json:"case_id"`
 	Seq      int64           `json:"seq"`

@@ -111,16 +111,16 @@ func (a *App) openCore(ctx context.Context) error {
 		// database opens and migrates; openCitizens waits for them.
 		go func() { _, _ = channelSandboxKeys() }()
 	}
+	// Keys first: a server that cannot read personal data must not touch the schema.
+	keys, sealer, err := loadSecrets(a.cfg, !a.cfg.Postgres())
+	if err != nil {
+		return err
+	}
 	db, err := OpenDB(ctx, a.cfg)
 	if err != nil {
 		return err
 	}
 	a.db = db
-	// Keys first: a server that cannot read personal data must not touch the schema.
-	keys, sealer, err := loadSecrets(a.cfg, db.Dialect() == models.DialectSQLite)
-	if err != nil {
-		return err
-	}
 	if a.cfg.MigrateOnStart {
 		applied, err := db.Migrate(ctx)
 		if err != nil {
@@ -354,12 +354,24 @@ func (a *App) Close() error {
 	return errors.Join(errs...)
 }
 
-// OpenDB opens the configured database with the configured pool.
+// OpenDB opens the configured database with the configured pool, its
+// audit trail keyed by the configured audit key (auditKey).
 func OpenDB(ctx context.Context, cfg configs.Config) (*models.DB, error) {
+	key, err := auditKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return openDB(ctx, cfg, key)
+}
+
+// openDB is OpenDB with the audit key given: nil for a command that writes
+// nothing the audit trail covers (migrate).
+func openDB(ctx context.Context, cfg configs.Config, auditKey []byte) (*models.DB, error) {
 	db, err := models.Open(ctx, cfg.DatabaseURL, models.Options{
 		MaxOpenConns:    cfg.DB.MaxOpenConns,
 		MaxIdleConns:    cfg.DB.MaxIdleConns,
 		ConnMaxLifetime: cfg.DB.ConnMaxLifetime,
+		AuditKey:        auditKey,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database (%s): %w", strings.SplitN(cfg.Fields()["ZEROVISIT_DATABASE_URL"], "?", 2)[0], err)

@@ -469,6 +469,7 @@ var testKeys = map[string]string{
 	"ZEROVISIT_TOKEN_SECRET":  "test-token-secret-0123456789abcdef0123456789",
 	"ZEROVISIT_PII_KEY":       "00112233445566778899aabbccddeeff",
 	"ZEROVISIT_PII_INDEX_KEY": "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+	"ZEROVISIT_AUDIT_KEY":     "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf",
 }
 
 // TestMain runs the package's tests from a scratch folder.
@@ -477,4 +478,67 @@ func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }
 // run dispatches the app's own commands as the binary would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return cli.Dispatch(ctx, "zerovisit", append(Commands(), SupportCommands()...), cli.Env{Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Version: "test"})
+}
+
+// TestAuditVerifyCatchesRowEditsAndDeletions tampers as someone with write
+// access to the database but without the audit key would, and expects
+// `zerovisit audit verify` to fail: a case's status changed on its row,
+// and a case deleted with its events after a checkpoint witnessed it.
+func TestAuditVerifyCatchesRowEditsAndDeletions(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "zv.db")
+	env := map[string]string{"ZEROVISIT_DATABASE_URL": dbPath}
+	cfg, err := configs.Load(envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Workers.Enabled = false
+	app := NewApp(cfg, discardLogger())
+	if err := app.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	citizen := workflow.Actor{Kind: workflow.ActorCitizen, ID: "u-1"}
+	for _, id := range []string{"case-a", "case-b"} {
+		if _, err := app.svc.Create(ctx, workflow.Draft{ID: id, Number: "ZV-" + id, ItemCode: "gaj-hjzmkj", ApplicantID: "u-1", Channel: workflow.ChannelWeChat, Actor: citizen}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := app.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	_ = run(ctx, []string{"audit", "checkpoint"}, envOf(env), &out, io.Discard)
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify", "--quiet"}, envOf(env), &out, io.Discard); err != nil {
+		t.Fatalf("audit verify on an untouched store: %v\n%s", err, out.String())
+	}
+	// A checkpoint the service log recorded, newer than the store's newest: a rollback.
+	out.Reset()
+	err = run(ctx, []string{"audit", "verify", "--quiet", "--checkpoint", "2"}, envOf(env), &out, io.Discard)
+	if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), "checkpoint 2 was recorded") {
+		t.Errorf("audit verify --checkpoint 2 after one checkpoint = %v, want errAuditBroken naming the rollback\n%s", err, out.String())
+	}
+	tamper := func(sql string) {
+		t.Helper()
+		db, err := models.Open(ctx, dbPath, models.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Gorm().Exec(sql).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ name, sql, want string }{
+		{"ChangedStatus", `UPDATE cases SET status = 'approved' WHERE id = 'case-b'`, "case case-b seq 0: case_mismatch"},
+		{"DeletedCase", `DELETE FROM case_events WHERE case_id = 'case-a'; DELETE FROM cases WHERE id = 'case-a'`, "case case-a seq 1: deleted_case"},
+	} {
+		tamper(tc.sql)
+		out.Reset()
+		err := run(ctx, []string{"audit", "verify", "--quiet"}, envOf(env), &out, io.Discard)
+		if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%s: audit verify = %v, want errAuditBroken naming %q\n%s", tc.name, err, tc.want, out.String())
+		}
+	}
 }

@@ -44,7 +44,11 @@ func runBackup(ctx context.Context, env cli.Env) error {
 	if err := db.Backup(ctx, path); err != nil {
 		return err
 	}
-	copyDB, err := models.Open(ctx, path, models.Options{})
+	key, err := auditKey(cfg)
+	if err != nil {
+		return err
+	}
+	copyDB, err := models.Open(ctx, path, models.Options{AuditKey: key})
 	if err != nil {
 		return err
 	}
@@ -58,6 +62,6 @@ func runBackup(ctx context.Context, env cli.Env) error {
 	}
 	fmt.Fprintf(stdout, "backup written to %s in %v: %d cases, %d events, audit trail intact\n",
 		path, time.Since(start).Round(time.Millisecond), report.Cases, report.Events)
-	fmt.Fprintln(stdout, "the personal-data keys (secrets.json beside the database) are not in the backup: keep a copy of them apart")
+	fmt.Fprintln(stdout, "the personal-data and audit keys (secrets.json beside the database) are not in the backup: keep a copy of them apart")
 	return nil
 }

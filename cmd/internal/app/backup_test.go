@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/configs"
 	"zerovisit/models"
 	"zerovisit/workflow"
 )
@@ -57,7 +58,7 @@ func TestBackupDuringLoad(t *testing.T) {
 
 	backup := filepath.Join(dir, "backup.db")
 	var out bytes.Buffer
-	err := run(ctx, []string{"backup", "--out", backup}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath}), &out, io.Discard)
+	err := run(ctx, []string{"backup", "--out", backup}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath, "ZEROVISIT_AUDIT_KEY": testKeys["ZEROVISIT_AUDIT_KEY"]}), &out, io.Discard)
 	stop.Store(true)
 	wg.Wait()
 	if err != nil {
@@ -70,7 +71,11 @@ func TestBackupDuringLoad(t *testing.T) {
 		t.Fatal("no case was written before the backup: the load did not run")
 	}
 
-	restored, err := models.Open(ctx, backup, models.Options{})
+	key, err := auditKey(configs.Config{DatabaseURL: dbPath, AuditKey: testKeys["ZEROVISIT_AUDIT_KEY"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := models.Open(ctx, backup, models.Options{AuditKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +95,7 @@ func TestBackupDuringLoad(t *testing.T) {
 	}
 
 	// A second backup to the same file is refused rather than overwriting it.
-	if err := run(ctx, []string{"backup", "--out", backup}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath}), io.Discard, io.Discard); err == nil {
+	if err := run(ctx, []string{"backup", "--out", backup}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath, "ZEROVISIT_AUDIT_KEY": testKeys["ZEROVISIT_AUDIT_KEY"]}), io.Discard, io.Discard); err == nil {
 		t.Error("backup over an existing file succeeded")
 	}
 }
@@ -105,7 +110,7 @@ func TestBackupFileIsPrivate(t *testing.T) {
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"backup"}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath}), &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"backup"}, envOf(map[string]string{"ZEROVISIT_DATABASE_URL": dbPath, "ZEROVISIT_AUDIT_KEY": testKeys["ZEROVISIT_AUDIT_KEY"]}), &out, io.Discard); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
 	backups := filepath.Join(dir, "data", "backups")

@@ -63,7 +63,7 @@ func DemoCatalogue() []byte { return append(configs.DefaultCatalogueYAML(), demo
 // other setting is the demo's.
 var demoPassthrough = []string{
 	"ZEROVISIT_DATABASE_URL", "ZEROVISIT_REDIS_URL", "ZEROVISIT_TOKEN_SECRET", "ZEROVISIT_PII_KEY",
-	"ZEROVISIT_PII_INDEX_KEY", "ZEROVISIT_LOG_LEVEL",
+	"ZEROVISIT_PII_INDEX_KEY", "ZEROVISIT_AUDIT_KEY", "ZEROVISIT_LOG_LEVEL",
 }
 
 // StartDemoServer runs the service in this process on the embedded default

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/hmac"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/emmansun/gmsm/sm3"
 
 	"zerovisit/configs"
 	"zerovisit/models"
@@ -23,18 +26,22 @@ type secrets struct {
 	TokenSecret string `json:"token_secret"`
 	PIIKey      string `json:"pii_key"`
 	PIIIndexKey string `json:"pii_index_key"`
+	// AuditKey keys the audit trail (hex). Key files written before it
+	// existed lack it: auditKey derives one from their index key.
+	AuditKey string `json:"audit_key,omitempty"`
 }
 
 // loadSecrets takes the keys from the configuration. On the embedded SQLite
 // default, missing ones come from a key file beside the database, created on
 // first start, so one command runs the product with nothing set. With
-// PostgreSQL (several replicas) they must be configured.
+// PostgreSQL (several replicas) they must be configured, the audit key
+// (read by auditKey) too.
 func loadSecrets(cfg configs.Config, sqlite bool) (secrets, *pii.Sealer, error) {
 	s := secrets{TokenSecret: cfg.TokenSecret, PIIKey: cfg.PIIKey, PIIIndexKey: cfg.PIIIndexKey}
+	if !sqlite && (s.TokenSecret == "" || s.PIIKey == "" || s.PIIIndexKey == "" || cfg.AuditKey == "") {
+		return secrets{}, nil, errors.New("ZEROVISIT_TOKEN_SECRET, ZEROVISIT_PII_KEY, ZEROVISIT_PII_INDEX_KEY and ZEROVISIT_AUDIT_KEY must be set with PostgreSQL: every replica needs the same keys")
+	}
 	if s.TokenSecret == "" || s.PIIKey == "" || s.PIIIndexKey == "" {
-		if !sqlite {
-			return secrets{}, nil, errors.New("ZEROVISIT_TOKEN_SECRET, ZEROVISIT_PII_KEY and ZEROVISIT_PII_INDEX_KEY must be set with PostgreSQL: every replica needs the same keys")
-		}
 		stored, err := keyFile(filepath.Join(filepath.Dir(models.SQLitePath(cfg.DatabaseURL)), keyFileName))
 		if err != nil {
 			return secrets{}, nil, err
@@ -65,7 +72,8 @@ func loadSecrets(cfg configs.Config, sqlite bool) (secrets, *pii.Sealer, error) 
 func keyFile(path string) (secrets, error) {
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		s := secrets{TokenSecret: randomSecret() + randomSecret(), PIIKey: randomHex(pii.KeySize), PIIIndexKey: randomHex(32)}
+		s := secrets{TokenSecret: randomSecret() + randomSecret(), PIIKey: randomHex(pii.KeySize), PIIIndexKey: randomHex(32),
+			AuditKey: randomHex(32)}
 		raw, _ = json.MarshalIndent(s, "", "  ")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return secrets{}, fmt.Errorf("create key file: %w", err)
@@ -92,6 +100,39 @@ func keyFile(path string) (secrets, error) {
 		return secrets{}, fmt.Errorf("key file %s is damaged: restore it from backup (personal data cannot be read without it)", path)
 	}
 	return s, nil
+}
+
+// auditKey returns the key of the audit trail: ZEROVISIT_AUDIT_KEY, or on
+// the embedded SQLite default the key file's (created on first start).
+// With PostgreSQL it must be configured: every replica and every `audit
+// verify` needs the same key, and it must not live in the database it
+// protects. A key file written before the audit key existed keeps working:
+// its key is derived, under HMAC-SM3, from the file's index key.
+func auditKey(cfg configs.Config) ([]byte, error) {
+	raw := cfg.AuditKey
+	if raw == "" {
+		if cfg.Postgres() {
+			return nil, errors.New("ZEROVISIT_AUDIT_KEY must be set with PostgreSQL: every replica and audit verify need the same key, kept outside the database")
+		}
+		stored, err := keyFile(filepath.Join(filepath.Dir(models.SQLitePath(cfg.DatabaseURL)), keyFileName))
+		if err != nil {
+			return nil, err
+		}
+		if raw = stored.AuditKey; raw == "" {
+			idx, err := hex.DecodeString(stored.PIIIndexKey)
+			if err != nil {
+				return nil, fmt.Errorf("key file: index key: %w", err)
+			}
+			m := hmac.New(sm3.New, idx)
+			m.Write([]byte("zerovisit/audit-key/v1"))
+			return m.Sum(nil), nil
+		}
+	}
+	key, err := hex.DecodeString(raw)
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	return key, nil
 }
 
 func randomHex(n int) string {

@@ -58,7 +58,7 @@ func runMigrate(ctx context.Context, env cli.Env) error {
 	if err != nil {
 		return err
 	}
-	db, err := OpenDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}

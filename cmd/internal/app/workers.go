@@ -41,6 +41,7 @@ func (a *App) startWorkers(ctx context.Context) {
 		})
 	}
 	a.workers.Go(func() { a.runTimers(ctx) })
+	a.workers.Go(func() { a.runAuditCheckpoints(ctx) })
 }
 
 // wakeOnEffects makes the service wake this replica's dispatcher after every

@@ -58,6 +58,7 @@ var Keys = map[string]string{
 	"ZEROVISIT_TOKEN_SECRET":  "test-token-secret-0123456789abcdef0123456789",
 	"ZEROVISIT_PII_KEY":       "00112233445566778899aabbccddeeff",
 	"ZEROVISIT_PII_INDEX_KEY": "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+	"ZEROVISIT_AUDIT_KEY":     "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf",
 }
 
 // DemoEnv is the environment the demo's own server gets in tests: the
