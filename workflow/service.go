@@ -73,18 +73,19 @@ func (s *Service) History(ctx context.Context, id string) ([]EventRecord, error)
 	return evs, nil
 }
 
-// Eligibility tells which path a submission of itemCode by the applicant
-// would take with the given signature and credit standing.
-func (s *Service) Eligibility(ctx context.Context, itemCode, applicantID string, sig *Signature, credit CreditStatus) (TrustDecision, error) {
+// Eligibility tells which path a submission of itemCode by the applicant,
+// signed by a person of the given assurance, would take with the given
+// signature and credit standing (the library's history aside).
+func (s *Service) Eligibility(ctx context.Context, itemCode string, who Subject, assurance Assurance, sig *Signature, credit CreditStatus) (TrustDecision, error) {
 	it, err := s.engine.cat.Lookup(itemCode)
 	if err != nil {
 		return TrustDecision{}, fmt.Errorf("eligibility: %w", err)
 	}
-	n, err := s.store.CountFalseCommitments(ctx, Subject{ApplicantID: applicantID}, time.Time{})
+	n, err := s.store.CountFalseCommitments(ctx, who, time.Time{})
 	if err != nil {
 		return TrustDecision{}, fmt.Errorf("eligibility: count false commitments: %w", err)
 	}
-	return DecideTrust(it, sig, credit, n), nil
+	return DecideTrust(it, sig, credit, n).WithAssurance(assurance), nil
 }
 
 // Create opens a draft case. d.At is stamped with the service clock when

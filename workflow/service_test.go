@@ -351,12 +351,16 @@ func TestServiceSubmitCountsFalseCommitments(t *testing.T) {
 	if _, err := svc.Create(ctx, draft("c1", "N1"), nil); err != nil {
 		t.Fatal(err)
 	}
-	d, err := svc.Eligibility(ctx, "tf", "u1", signature(time.Time{}), workflow.CreditNormal)
+	d, err := svc.Eligibility(ctx, "tf", workflow.Subject{ApplicantID: "u1"}, workflow.AssuranceVerifiedPerson, signature(time.Time{}), workflow.CreditNormal)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := d.Reason, workflow.PathPriorFalseCommitment; got != want {
 		t.Errorf("eligibility = %s, want %s", got, want)
+	}
+	d, err = svc.Eligibility(ctx, "tf", workflow.Subject{ApplicantID: "u2"}, workflow.AssuranceRealName, signature(time.Time{}), workflow.CreditNormal)
+	if err != nil || d.TrustFirst || d.Reason != workflow.PathIdentityNotVerified {
+		t.Errorf("eligibility of a real name only = %+v, %v; want identity_not_verified", d, err)
 	}
 	// The caller says 0; the service asks the store and finds 1.
 	sub := withoutPromise(trustSubmit(t, time.Time{}))
