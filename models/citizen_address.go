@@ -115,3 +115,11 @@ func (s *Citizens) Address(ctx context.Context, ref string) (recipient, phone, a
 	}
 	return a.Recipient, a.Phone, a.Full(), nil
 }
+
+// AddressOwner is the citizen whose book holds an address (deleted ones
+// too: a case keeps the address it was given).
+func (s *Citizens) AddressOwner(ctx context.Context, ref string) (string, error) {
+	var owner string
+	err := s.db.gorm.WithContext(ctx).Raw(`SELECT citizen_id FROM citizen_addresses WHERE id = ?`, ref).Row().Scan(&owner)
+	return owner, translate("address owner "+ref, err)
+}
