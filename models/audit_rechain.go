@@ -132,6 +132,10 @@ func (db *DB) rechainCase(tx *gorm.DB, id string, noCheckpoint bool, cp *AuditCh
 		return refuse("no checkpoint witnessed its unkeyed chain, yet checkpoints exist: a keyed server never saw it")
 	case witness && (w.version < int64(evPlain) || w.staffSeq < int64(stPlain)):
 		return refuse("its unkeyed links reach past what a checkpoint witnessed")
+	case witness && !sameAsWitnessed(events, entries, w):
+		// A keyed chain rewritten and recomputed without the key looks
+		// like a pre-key one; only the witness tells them apart.
+		return refuse("its chain is not the one a checkpoint witnessed")
 	}
 	prev := ""
 	for i := range events {
@@ -235,4 +239,22 @@ func caseStaffLog(tx *gorm.DB, id string) ([]staff.LogEntry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// sameAsWitnessed reports whether the stored links at the witnessed
+// version and staff-log entry are the ones the witness recorded.
+func sameAsWitnessed(events []eventRow, entries []staff.LogEntry, w witness) bool {
+	ok := w.version == 0 || w.hash == ""
+	for _, e := range events {
+		if e.Seq == w.version {
+			ok = e.Hash == w.hash
+		}
+	}
+	staffOK := w.staffSeq == 0 || w.staffHash == ""
+	for _, e := range entries {
+		if e.Seq == w.staffSeq {
+			staffOK = e.Hash == w.staffHash
+		}
+	}
+	return ok && staffOK
 }

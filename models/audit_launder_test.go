@@ -1,0 +1,38 @@
+package models_test
+
+import (
+	"testing"
+
+	"zerovisit/models"
+)
+
+// TestRechainRefusesALaunderedChain: a keyed, witnessed case rewritten and
+// recomputed with plain SM3 looks like a chain from before the audit key;
+// rechain must not re-key it, and verify must keep reporting it.
+func TestRechainRefusesALaunderedChain(t *testing.T) {
+	eachTamper(t, "Launder", func(t *testing.T, db *models.DB) {
+		evs, err := models.NewRepo(db).Events(ctxT(t), "h0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := ""
+		for i, ev := range evs {
+			if ev.Seq == 3 {
+				ev.Reason = "nothing to see"
+			}
+			hash := plainEventHash(prev, ev)
+			exec(t, db, `UPDATE case_events SET reason = ?, prev_hash = ?, hash = ? WHERE case_id = ? AND seq = ?`,
+				ev.Reason, prev, hash, ev.CaseID, ev.Seq)
+			prev = hash
+			if i == len(evs)-1 {
+				exec(t, db, `UPDATE cases SET last_hash = ? WHERE id = ?`, hash, ev.CaseID)
+			}
+		}
+		if r := rechain(t, db); r.Cases != 0 || len(r.Refused) == 0 {
+			t.Errorf("rechain of a laundered chain = %+v, want it refused", r)
+		}
+		if rep := verify(t, db); rep.OK() {
+			t.Error("verify passes a laundered chain after rechain")
+		}
+	})
+}
