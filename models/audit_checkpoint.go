@@ -289,3 +289,13 @@ func (db *DB) upsertWitnesses(tx *gorm.DB, ws []witness) error {
 		strings.Join(vals, ", ")+` ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, hash = excluded.hash,
 		staff_seq = excluded.staff_seq, staff_hash = excluded.staff_hash, mac = excluded.mac`, args...).Error
 }
+
+// AuditCheckpointAt returns the stored checkpoint with seq; ok is false
+// when there is none.
+func AuditCheckpointAt(ctx context.Context, db *DB, seq int64) (cp AuditCheckpoint, ok bool, err error) {
+	cp, err = scanCheckpoint(db.gorm.WithContext(ctx).Raw(`SELECT `+checkpointColumns+` FROM audit_checkpoints WHERE seq = ?`, seq).Row())
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuditCheckpoint{}, false, nil
+	}
+	return cp, err == nil, translate("read audit checkpoint", err)
+}

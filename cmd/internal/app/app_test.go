@@ -519,6 +519,30 @@ func TestAuditVerifyCatchesRowEditsAndDeletions(t *testing.T) {
 	if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), "checkpoint 2 was recorded") {
 		t.Errorf("audit verify --checkpoint 2 after one checkpoint = %v, want errAuditBroken naming the rollback\n%s", err, out.String())
 	}
+	// The checkpoint recorded with its MAC: the store's is that one, or it
+	// was removed and written again.
+	var cp1 string
+	if db, err := models.Open(ctx, dbPath, models.Options{}); err != nil {
+		t.Fatal(err)
+	} else {
+		err = db.Gorm().Raw(`SELECT mac FROM audit_checkpoints WHERE seq = 1`).Row().Scan(&cp1)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify", "--quiet", "--checkpoint", "1:" + cp1}, envOf(env), &out, io.Discard); err != nil {
+		t.Errorf("audit verify --checkpoint 1:MAC of the store's checkpoint = %v\n%s", err, out.String())
+	}
+	out.Reset()
+	err = run(ctx, []string{"audit", "verify", "--quiet", "--checkpoint", "1:" + strings.Repeat("0", 64)}, envOf(env), &out, io.Discard)
+	if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), "written again") {
+		t.Errorf("audit verify --checkpoint 1:another MAC = %v, want errAuditBroken\n%s", err, out.String())
+	}
+	if err := run(ctx, []string{"audit", "verify", "--checkpoint", "1:short"}, envOf(env), io.Discard, io.Discard); err == nil || errors.Is(err, errAuditBroken) {
+		t.Errorf("audit verify --checkpoint 1:short = %v, want a usage error", err)
+	}
 	tamper := func(sql string) {
 		t.Helper()
 		db, err := models.Open(ctx, dbPath, models.Options{})

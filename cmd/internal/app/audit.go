@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"zerovisit/cmd/internal/cli"
@@ -28,7 +30,8 @@ func runAudit(ctx context.Context, env cli.Env) error {
 	}
 	fs := cli.NewFlags("audit "+args[0], env)
 	quiet := fs.Bool("quiet", false, "print only the result")
-	known := fs.Int64("checkpoint", 0, "seq of a checkpoint recorded elsewhere (the service log): fail if the store's newest is older, as after a rollback")
+	known := fs.String("checkpoint", "", "a checkpoint recorded elsewhere (the service log), as SEQ or SEQ:MAC: fail if the store's newest is older, "+
+		"as after a rollback, or (with the MAC) if the store's checkpoint SEQ is missing or another one")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -84,7 +87,11 @@ func rechainAudit(ctx context.Context, db *models.DB, stdout io.Writer) error {
 }
 
 // verifyAudit runs the verification and prints its report.
-func verifyAudit(ctx context.Context, db *models.DB, quiet bool, known int64, stdout, stderr io.Writer) error {
+func verifyAudit(ctx context.Context, db *models.DB, quiet bool, recorded string, stdout, stderr io.Writer) error {
+	known, knownMAC, err := parseRecordedCheckpoint(recorded)
+	if err != nil {
+		return err
+	}
 	progress := func(n int) {
 		if !quiet {
 			fmt.Fprintf(stderr, "\rverified %d events", n)
@@ -102,6 +109,18 @@ func verifyAudit(ctx context.Context, db *models.DB, quiet bool, known int64, st
 		report.Problems = append([]models.AuditProblem{{Kind: models.AuditCheckpointMismatch,
 			Detail: fmt.Sprintf("checkpoint %d was recorded, the store's newest is older: the audit state was rolled back", known)}},
 			report.Problems...)
+	} else if knownMAC != "" {
+		// Checkpoints deleted from the end and written again reuse their
+		// numbers: only the MAC tells the recorded one from another.
+		stored, ok, err := models.AuditCheckpointAt(ctx, db, known)
+		if err != nil {
+			return fmt.Errorf("verify audit trail: %w", err)
+		}
+		if !ok || stored.MAC != knownMAC {
+			report.Problems = append([]models.AuditProblem{{Kind: models.AuditCheckpointMismatch,
+				Detail: fmt.Sprintf("checkpoint %d was recorded with mac %s; the store holds another or none: checkpoints were removed and written again", known, knownMAC)}},
+				report.Problems...)
+		}
 	}
 	if report.OK() {
 		fmt.Fprintf(stdout, "audit trail intact: %d cases, %d events, %d staff log entries\n",
@@ -148,7 +167,9 @@ func (a *App) runAuditCheckpoints(ctx context.Context) {
 		case err == nil && cp.Seq < newest:
 			a.log.Error("audit checkpoints were rolled back", "newest_seen", newest, "stored", cp.Seq)
 		case err == nil && res.Written:
-			a.log.Info("audit checkpoint", "seq", cp.Seq, "mac", cp.MAC, "cases", cp.Cases, "events", cp.Events)
+			// anchor is what audit verify --checkpoint takes.
+			a.log.Info("audit checkpoint", "seq", cp.Seq, "mac", cp.MAC, "prev_mac", cp.PrevMAC,
+				"anchor", fmt.Sprintf("%d:%s", cp.Seq, cp.MAC), "cases", cp.Cases, "events", cp.Events)
 		}
 		if len(res.Refused) > 0 {
 			a.log.Error("audit witnesses do not verify: run zerovisit audit verify", "cases", len(res.Refused), "first", res.Refused[0])
@@ -160,4 +181,17 @@ func (a *App) runAuditCheckpoints(ctx context.Context) {
 		case <-time.After(a.cfg.AuditCheckpointInterval):
 		}
 	}
+}
+
+// parseRecordedCheckpoint reads --checkpoint: SEQ or SEQ:MAC ("" for none).
+func parseRecordedCheckpoint(v string) (int64, string, error) {
+	if v == "" {
+		return 0, "", nil
+	}
+	num, mac, _ := strings.Cut(v, ":")
+	seq, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || seq <= 0 || (mac != "" && len(mac) != 64) {
+		return 0, "", fmt.Errorf("--checkpoint %q: want SEQ or SEQ:MAC as the service log shows them", v)
+	}
+	return seq, strings.ToLower(mac), nil
 }
