@@ -246,14 +246,27 @@ func addPhotos(out *desk.ScanLookup, legID string, photos *string) error {
 }
 
 // CountDoorFailure counts a failed door check of a leg in advance, in one
-// statement, unless max are counted already.
-func (s *CourierStore) CountDoorFailure(ctx context.Context, legID string, max int) (bool, error) {
-	res := s.db.gorm.WithContext(ctx).Exec(`UPDATE courier_legs SET door_failures = door_failures + 1
-		WHERE id = ? AND door_failures < ?`, legID, max)
+// statement, unless max are counted already, and gives a leg nobody holds
+// to the courier: another courier cannot use up its checks, nor its photos.
+func (s *CourierStore) CountDoorFailure(ctx context.Context, legID, courierID string, max int) (bool, error) {
+	g := s.db.gorm.WithContext(ctx)
+	res := g.Exec(`UPDATE courier_legs SET door_failures = door_failures + 1,
+		courier_id = CASE WHEN courier_id = '' THEN ? ELSE courier_id END
+		WHERE id = ? AND door_failures < ? AND (courier_id = '' OR courier_id = ?)`, courierID, legID, max, courierID)
 	if res.Error != nil {
 		return false, translate("count door failure of leg "+legID, res.Error)
 	}
-	return res.RowsAffected == 1, nil
+	if res.RowsAffected == 1 {
+		return true, nil
+	}
+	var holder string
+	if err := g.Raw(`SELECT courier_id FROM courier_legs WHERE id = ?`, legID).Row().Scan(&holder); err != nil {
+		return false, translate("count door failure of leg "+legID, err)
+	}
+	if holder != "" && holder != courierID {
+		return false, desk.ErrLegTaken
+	}
+	return false, nil
 }
 
 // UncountDoorFailure takes back a count of CountDoorFailure.

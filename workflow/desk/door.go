@@ -94,8 +94,11 @@ func (s *Service) checkIdentity(ctx context.Context, l Leg, courierID, idNumber 
 			return s.doorRefused(ctx, l, courierID, r)
 		}
 	}
-	counted, err := s.cfg.Store.CountDoorFailure(ctx, l.ID, s.cfg.DoorFailures)
+	counted, err := s.cfg.Store.CountDoorFailure(ctx, l.ID, courierID, s.cfg.DoorFailures)
 	switch {
+	case errors.Is(err, ErrLegTaken):
+		// A colleague took the leg meanwhile: their checks, not ours.
+		return errLegOfAnotherCourier
 	case err != nil:
 		return err
 	case !counted:

@@ -550,7 +550,7 @@ func deliveryLeg() Leg {
 		LastActor: system, Version: 3, SyncedVersion: 3, CreatedAt: t0, UpdatedAt: t0, MovedAt: t0}
 }
 
-func (s *memStore) CountDoorFailure(_ context.Context, legID string, max int) (bool, error) {
+func (s *memStore) CountDoorFailure(_ context.Context, legID, _ string, max int) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.doorFailures == nil {

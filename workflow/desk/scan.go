@@ -287,4 +287,7 @@ func current(legs []Leg) Leg {
 }
 
 // errLegOfAnotherCourier refuses a scan of a leg another courier holds.
+// ErrLegTaken means another courier holds the leg.
+var ErrLegTaken = fmt.Errorf("%w: the leg is another courier's", workflow.ErrForbidden)
+
 var errLegOfAnotherCourier = workflow.Refuse(workflow.ErrForbidden, "leg_of_another_courier", "该运单由其他快递员负责")

@@ -66,9 +66,11 @@ type Store interface {
 	// Photo returns a photo of a leg by key.
 	Photo(ctx context.Context, legID, key string) (Photo, error)
 	// CountDoorFailure counts a failed door check of a leg in advance,
-	// before the ID number is compared, in one atomic step: counted is
-	// false, and nothing counted, when max are counted already.
-	CountDoorFailure(ctx context.Context, legID string, max int) (counted bool, err error)
+	// before the ID number is compared, in one atomic step, and gives a
+	// leg nobody holds yet to the courier checking: counted is false, and
+	// nothing counted, when max are counted already; ErrLegTaken when
+	// another courier holds the leg.
+	CountDoorFailure(ctx context.Context, legID, courierID string, max int) (counted bool, err error)
 	// UncountDoorFailure takes back a count of CountDoorFailure, for a
 	// check whose number was not compared.
 	UncountDoorFailure(ctx context.Context, legID string) error

@@ -213,3 +213,44 @@ func TestCourierDoorCheckTakesOnlyTheLegsPhotos(t *testing.T) {
 		t.Fatalf("door check of leg B with its own photo = %d %s, want 200", a.status, a.code)
 	}
 }
+
+// TestCourierDoorCheckTakesTheLeg: the first counted door check gives a leg
+// nobody held to the courier checking, so a colleague cannot use up its
+// checks unseen; the colleague is told the leg is another courier's.
+func TestCourierDoorCheckTakesTheLeg(t *testing.T) {
+	app := openDoorApp(t, nil)
+	cl := newCourierClient(t, app)
+	c := submitCourierCase(t, app, "cr-door-take", pickupItem, true)
+	collectOriginals(t, app, cl, c.ID)
+	leg := legAtDoor(t, app, c.ID)
+	if got, _ := app.courier.store.Leg(context.Background(), leg.ID); got.CourierID != "" {
+		t.Fatalf("the delivery leg at the door is held by %q already", got.CourierID)
+	}
+	const pw = "colleague-pass-2025"
+	if _, err := app.courier.desk.AddCourier(context.Background(), desk.NewCourier{Name: "王师傅", Phone: "13700001234",
+		Company: "顺丰速运", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	other := &courierClient{t: t, base: cl.base}
+	var out struct {
+		Tokens struct {
+			AccessToken string `json:"access_token"`
+		} `json:"tokens"`
+	}
+	if st := other.call(http.MethodPost, "/api/v1/courier/session", "application/json",
+		mustJSON(t, map[string]string{"phone": "13700001234", "password": pw}), &out); st != http.StatusOK {
+		t.Fatalf("second courier sign-in: %d", st)
+	}
+	other.token = out.Tokens.AccessToken
+	key, _ := other.photo(leg.ID, 11)
+	if a := other.doorScan(leg, key, otherResidentID(7)); a.code != "identity_mismatch" {
+		t.Fatalf("a wrong number on a leg nobody held = %d %s, want identity_mismatch", a.status, a.code)
+	}
+	holder := holderOf(t, app, leg)
+	if a := cl.doorScan(leg, key, otherResidentID(8)); a.status != http.StatusForbidden || a.code != "leg_of_another_courier" {
+		t.Errorf("the first courier after the colleague's check = %d %s, want 403 leg_of_another_courier", a.status, a.code)
+	}
+	if got := doorRefusals(t, app, leg.ID, holder); got["identity_mismatch"] != 1 {
+		t.Errorf("door refusals on the tracks = %v, want the colleague's one", got)
+	}
+}
