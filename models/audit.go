@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -116,6 +117,7 @@ type caseState struct {
 	lastHash, status, applicant sql.NullString
 	number, itemCode            sql.NullString
 	updatedAt                   sqlTime
+	falseCommitment             sql.NullBool
 	witnessVersion              sql.NullInt64
 	witnessHash                 sql.NullString
 }
@@ -149,7 +151,7 @@ func VerifyAudit(ctx context.Context, db *DB, progress func(n int)) (AuditReport
 	g := db.gorm.WithContext(ctx)
 	const sel = `SELECT e.case_id, e.seq, e.name, e.actor_kind, e.actor_id, e.at, e.from_status, e.to_status,
 		e.reason, e.data, e.prev_hash, e.hash, c.version, c.last_hash, c.status, c.applicant_id, c.number,
-		c.item_code, c.updated_at, h.version, h.hash
+		c.item_code, c.updated_at, c.false_commitment, h.version, h.hash
 		FROM case_events e LEFT JOIN cases c ON c.id = e.case_id LEFT JOIN audit_heads h ON h.case_id = e.case_id `
 	for first := true; ; first = false {
 		var (
@@ -199,7 +201,7 @@ func (db *DB) verifyPage(rows *sql.Rows, rep *AuditReport, w **chainWalk) (int, 
 	for rows.Next() {
 		var cs caseState
 		ev, err := scanEvent(rows, &cs.version, &cs.lastHash, &cs.status, &cs.applicant, &cs.number,
-			&cs.itemCode, &cs.updatedAt, &cs.witnessVersion, &cs.witnessHash)
+			&cs.itemCode, &cs.updatedAt, &cs.falseCommitment, &cs.witnessVersion, &cs.witnessHash)
 		if err != nil {
 			return n, err
 		}
@@ -288,6 +290,10 @@ func (w *chainWalk) finish(rep *AuditReport) {
 		mismatch("item", w.row.itemCode.String, st.ItemCode)
 	}
 	mismatch("updated_at", w.row.updatedAt.T.Format(time.RFC3339Nano), normTime(st.UpdatedAt).Format(time.RFC3339Nano))
+	// Every revocation is of a false commitment (workflow.step.revoke): the
+	// mark that sanctions the person is set exactly on revoked cases, so it
+	// cannot be cleared to shed a sanction, nor set to impose one.
+	mismatch("false_commitment", strconv.FormatBool(w.row.falseCommitment.Bool), strconv.FormatBool(st.Status == workflow.StatusRevoked))
 }
 
 // findMissingHistory reports cases that have no events at all.

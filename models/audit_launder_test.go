@@ -36,3 +36,20 @@ func TestRechainRefusesALaunderedChain(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyCatchesAMovedSanctionMark: the false-commitment mark follows
+// from the history (set exactly on revoked cases); setting it on a case
+// that was not revoked is reported.
+func TestVerifyCatchesAMovedSanctionMark(t *testing.T) {
+	eachTamper(t, "Mark", func(t *testing.T, db *models.DB) {
+		exec(t, db, `UPDATE cases SET false_commitment = ? WHERE id = 'h1'`, true)
+		rep := verify(t, db)
+		found := false
+		for _, p := range rep.Problems {
+			found = found || (p.CaseID == "h1" && p.Kind == models.AuditCaseMismatch)
+		}
+		if !found {
+			t.Errorf("verify after marking h1 a false commitment: %v, want a case mismatch", rep.Problems)
+		}
+	})
+}
