@@ -47,7 +47,7 @@ func New(cfg Config) *Service {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
-	cfg.Quota = cfg.Quota.orDefault()
+	cfg.Quota = cfg.Quota.Or(DefaultUploadQuota)
 	return &Service{cfg: cfg}
 }
 

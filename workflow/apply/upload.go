@@ -51,7 +51,7 @@ func (s *Service) Upload(ctx context.Context, f Filing, person citizen.Citizen, 
 	case err != nil:
 		return Upload{}, err
 	case !recorded:
-		return Upload{}, s.cfg.Quota.overQuota(used, u.Size)
+		return Upload{}, overQuota(s.cfg.Quota, used, u.Size)
 	}
 	if err := st.Keep(ctx); err != nil {
 		return Upload{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
