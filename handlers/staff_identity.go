@@ -46,16 +46,9 @@ func (h *Handler) staffTakeovers(c *gin.Context) {
 	items := make([]takeoverView, 0, len(ts))
 	for _, t := range ts {
 		items = append(items, takeoverView{t.ID, t.CitizenID, t.DetachedCitizenID, t.AccountID, t.From, t.To, t.Method, t.Actor,
-			nonNil(t.DetachedAccounts), nonNil(t.RevokedAgencies), nonNil(t.OpenCases), t.At})
+			orEmpty(t.DetachedAccounts), orEmpty(t.RevokedAgencies), orEmpty(t.OpenCases), t.At})
 	}
 	c.JSON(http.StatusOK, withNextCursor(gin.H{"items": items}, next))
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 type staffIdentityCheckRequest struct {

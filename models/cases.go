@@ -130,10 +130,8 @@ func (r *Repo) GetCase(ctx context.Context, id string) (workflow.Case, error) {
 // out of the index instead of piling up at its front.
 func timerPredicate() string {
 	var terminal []string
-	for _, s := range workflow.Statuses() {
-		if s.Terminal() {
-			terminal = append(terminal, "'"+string(s)+"'")
-		}
+	for _, s := range terminalStatuses() {
+		terminal = append(terminal, "'"+s+"'")
 	}
 	return "next_timer_at IS NOT NULL AND status NOT IN (" + strings.Join(terminal, ", ") + ")"
 }

@@ -106,20 +106,13 @@ func (s *Citizens) DeleteAddress(ctx context.Context, citizenID, id string) erro
 }
 
 // Address resolves a case's delivery AddressRef for the courier: the
-// recipient's name, phone number and the full address, in clear. Callers
-// must not log them.
-func (s *Citizens) Address(ctx context.Context, ref string) (recipient, phone, address string, err error) {
+// recipient's name, phone number and the full address, in clear, and the
+// citizen whose book holds it (deleted ones too: a case keeps the address
+// it was given). Callers must not log them.
+func (s *Citizens) Address(ctx context.Context, ref string) (recipient, phone, address, owner string, err error) {
 	a, _, err := s.scanAddress(s.db.gorm.WithContext(ctx).Raw(`SELECT `+addressColumns+` FROM citizen_addresses WHERE id = ?`, ref).Row())
 	if err != nil {
-		return "", "", "", translate("address "+ref, err)
+		return "", "", "", "", translate("address "+ref, err)
 	}
-	return a.Recipient, a.Phone, a.Full(), nil
-}
-
-// AddressOwner is the citizen whose book holds an address (deleted ones
-// too: a case keeps the address it was given).
-func (s *Citizens) AddressOwner(ctx context.Context, ref string) (string, error) {
-	var owner string
-	err := s.db.gorm.WithContext(ctx).Raw(`SELECT citizen_id FROM citizen_addresses WHERE id = ?`, ref).Row().Scan(&owner)
-	return owner, translate("address owner "+ref, err)
+	return a.Recipient, a.Phone, a.Full(), a.CitizenID, nil
 }

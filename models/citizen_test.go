@@ -86,7 +86,7 @@ func TestCitizensOnePersonAcrossChannels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec, phone, full, err := cs.Address(ctx, a.ID)
+		rec, phone, full, _, err := cs.Address(ctx, a.ID)
 		if err != nil || rec != "张三" || phone != "13812345678" || full != "浙江省杭州市西湖区文三路1号1幢101室" {
 			t.Fatalf("Address = %q %q %q %v", rec, phone, full, err)
 		}

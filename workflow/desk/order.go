@@ -60,7 +60,7 @@ func (s *Service) newLeg(ctx context.Context, source string, kind Kind, caseID, 
 	if err != nil {
 		return Leg{}, fmt.Errorf("order %s leg of case %s: %w", kind, caseID, err)
 	}
-	contact, err := s.cfg.Recipients.Recipient(ctx, caseID, addressRef)
+	contact, err := s.cfg.Recipients.Recipient(ctx, c, addressRef)
 	if errors.Is(err, workflow.ErrNotFound) {
 		return Leg{}, fmt.Errorf("order %s leg of case %s: address %s: %w: %w", kind, caseID, addressRef, workflow.ErrPermanent, err)
 	}

@@ -32,7 +32,7 @@ type Cases interface {
 // the entry does not exist; workflow.ErrNoIntegration while no address book
 // is connected (the leg's order then waits in the outbox).
 type Recipients interface {
-	Recipient(ctx context.Context, caseID, addressRef string) (parcel.Contact, error)
+	Recipient(ctx context.Context, c workflow.Case, addressRef string) (parcel.Contact, error)
 }
 
 // Identities checks a recipient's ID number against the applicant's,
@@ -177,7 +177,7 @@ func New(cfg Config) (*Service, error) {
 type NoRecipients struct{}
 
 // Recipient fails with workflow.ErrNoIntegration.
-func (NoRecipients) Recipient(context.Context, string, string) (parcel.Contact, error) {
+func (NoRecipients) Recipient(context.Context, workflow.Case, string) (parcel.Contact, error) {
 	return parcel.Contact{}, fmt.Errorf("%w: citizen address book", workflow.ErrNoIntegration)
 }
 

@@ -25,14 +25,14 @@ import (
 
 // testAddressBook stands in for the citizens' address book: a case's
 // AddressRef to recipient, phone and address.
-type testAddressBook map[string][3]string
+type testAddressBook map[string][4]string // ref → recipient, phone, address, owner
 
-func (b testAddressBook) Address(_ context.Context, ref string) (string, string, string, error) {
+func (b testAddressBook) Address(_ context.Context, ref string) (string, string, string, string, error) {
 	a, ok := b[ref]
 	if !ok {
-		return "", "", "", fmt.Errorf("address %s: %w", ref, workflow.ErrNotFound)
+		return "", "", "", "", fmt.Errorf("address %s: %w", ref, workflow.ErrNotFound)
 	}
-	return a[0], a[1], a[2], nil
+	return a[0], a[1], a[2], a[3], nil
 }
 
 // The applicant's address and identity in the courier tests.
@@ -57,7 +57,7 @@ func openCourierApp(t *testing.T, env map[string]string) *App {
 	}, env)
 	app := NewApp(cfg, discardLogger())
 	app.holders = mapHolders{testCitizen.ID: {ID: elicensesb.ZhangSanID, Name: "张三"}}
-	app.courier.recipients = addressBookRecipients{book: testAddressBook{zhangAddressRef: {"张三", zhangPhone, zhangAddress}}}
+	app.courier.recipients = addressBookRecipients{book: testAddressBook{zhangAddressRef: {"张三", zhangPhone, zhangAddress, ""}}}
 	app.courier.passwordCost = bcrypt.MinCost
 	if err := app.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	alipaysb "zerovisit/integrations/alipay/sandbox"
 
@@ -150,6 +151,15 @@ func TestIdentitySquattingRecovered(t *testing.T) {
 	if tk["from_level"] != "real_name" || tk["to_level"] != "verified_person" || tk["method"] != "wechat_face" ||
 		len(open) != 2 || !slices.Contains(open, any(cs.ID)) || !slices.Contains(open, any(door.Case.ID)) {
 		t.Errorf("takeover = %v, want real_name → verified_person by wechat_face with the squatter's two cases", tk)
+	}
+	if code, body := call(t, app, http.MethodGet, "/api/v1/staff/identity-takeovers?cursor=bm90LWEtY3Vyc29y", staffToken(t, app, sup, "jtj", staff.RoleSupervisor), nil); code != http.StatusBadRequest {
+		t.Errorf("takeovers with a made-up cursor = %d %v, want 400 invalid_page", code, body)
+	}
+	if r := real.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks", map[string]any{"name": "张三", "id_number": basedatasb.ZhangSanID, "level": "verified_person"}); r.Status != http.StatusBadRequest {
+		t.Errorf("a face check with an unknown field = %d %s, want 400", r.Status, r.Body)
+	}
+	if r := real.call(http.MethodPost, "/api/v1/citizen/me/identity/face-checks/"+strings.Repeat("a", 33)+"/result", map[string]string{"verify_result": "x"}); r.Status != http.StatusUnprocessableEntity || r.Code() != "face_check_expired" {
+		t.Errorf("a made-up check id = %d %s, want 422 face_check_expired", r.Status, r.Body)
 	}
 	clerk := addStaff(t, app, "identity.clerk", "jtj", staff.RoleClerk)
 	if code, _ := call(t, app, http.MethodGet, "/api/v1/staff/identity-takeovers", staffToken(t, app, clerk, "jtj", staff.RoleClerk), nil); code != http.StatusForbidden {

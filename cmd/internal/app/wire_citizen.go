@@ -112,8 +112,7 @@ func (a *App) openCitizens() error {
 	a.citizen = area
 	if a.courier.recipients == nil {
 		// Couriers deliver to the address the citizen chose from the address book.
-		a.courier.recipients = addressBookRecipients{book: area.citizens,
-			owners: addressOwners{book: area.citizens, cases: a.svc, agents: area.citizens}}
+		a.courier.recipients = addressBookRecipients{book: area.citizens, agents: area.citizens}
 	}
 
 	a.effects.Handle(workflow.KindNotifyApplicant, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {

@@ -229,64 +229,37 @@ func (h holderIdentities) actsFor(ctx context.Context, businessID, idNumber stri
 }
 
 // addressBook is the citizens' address book as the citizen area keeps it
-// (models.Citizens.Address): a case's AddressRef to a contact in clear.
+// (models.Citizens.Address): a case's AddressRef to a contact in clear,
+// and whose book holds it.
 type addressBook interface {
-	Address(ctx context.Context, ref string) (recipient, phone, address string, err error)
+	Address(ctx context.Context, ref string) (recipient, phone, address, owner string, err error)
 }
 
 // addressBookRecipients resolves legs' addresses from the address book.
-// With owners, an address must still be the applicant's, or that of
+// With agents, an address must be in the applicant's own book or that of
 // someone acting for the business applicant: after an identity was taken
 // over, the earlier binder's addresses went with them, and a case in the
 // person's name must not be delivered there (the order fails for good and
 // waits in the outbox for an administrator).
 type addressBookRecipients struct {
 	book   addressBook
-	owners addressOwners
-}
-
-// addressOwners says whose book holds an address, and who may receive a case.
-type addressOwners struct {
-	book interface {
-		AddressOwner(ctx context.Context, ref string) (string, error)
-	}
-	cases interface {
-		Get(ctx context.Context, id string) (workflow.Case, error)
-	}
 	agents businessAgents
 }
 
-// mayReceive reports whether the owner of address ref may receive case caseID.
-func (o addressOwners) mayReceive(ctx context.Context, caseID, ref string) (bool, error) {
-	owner, err := o.book.AddressOwner(ctx, ref)
-	if err != nil {
-		return false, err
-	}
-	cs, err := o.cases.Get(ctx, caseID)
-	if err != nil || owner == cs.ApplicantID {
-		return err == nil, err
-	}
-	agency, err := o.agents.Agency(ctx, cs.ApplicantID, owner)
-	if errors.Is(err, workflow.ErrForbidden) || errors.Is(err, workflow.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil && agency.Active(time.Now()), err
-}
-
 // Recipient returns the contact the case's address reference names.
-func (r addressBookRecipients) Recipient(ctx context.Context, caseID string, ref string) (parcel.Contact, error) {
-	if r.owners.book != nil {
-		ok, err := r.owners.mayReceive(ctx, caseID, ref)
-		if err != nil {
-			return parcel.Contact{}, fmt.Errorf("address %s: %w", ref, err)
-		}
-		if !ok {
-			return parcel.Contact{}, fmt.Errorf("address %s is not the applicant's: %w", ref, workflow.ErrNotFound)
-		}
-	}
-	name, phone, addr, err := r.book.Address(ctx, ref)
+func (r addressBookRecipients) Recipient(ctx context.Context, c workflow.Case, ref string) (parcel.Contact, error) {
+	name, phone, addr, owner, err := r.book.Address(ctx, ref)
 	if err != nil {
 		return parcel.Contact{}, fmt.Errorf("address %s: %w", ref, err)
+	}
+	if r.agents != nil && owner != c.ApplicantID {
+		agency, err := r.agents.Agency(ctx, c.ApplicantID, owner)
+		switch {
+		case errors.Is(err, workflow.ErrForbidden) || errors.Is(err, workflow.ErrNotFound) || err == nil && !agency.Active(time.Now()):
+			return parcel.Contact{}, fmt.Errorf("address %s is not the applicant's: %w", ref, workflow.ErrNotFound)
+		case err != nil:
+			return parcel.Contact{}, fmt.Errorf("address %s: %w", ref, err)
+		}
 	}
 	if name == "" || phone == "" || addr == "" {
 		return parcel.Contact{}, fmt.Errorf("address %s is incomplete: %w", ref, workflow.ErrNotFound)
