@@ -134,6 +134,7 @@ func (h *Handler) registerCitizenCases(anon, me, signedIn gin.IRouter) {
 	me.GET("/cases/:id/timeline", h.citizenTimeline)
 	me.POST("/cases/:id/supplement", h.citizenSupplement)
 	me.POST("/cases/:id/materials/:code", h.citizenProvideMaterial)
+	me.POST("/cases/:id/statements", h.citizenStateCase)
 	me.POST("/cases/:id/withdraw", h.citizenWithdraw)
 	me.GET("/cases/:id/licences", h.citizenLicences)
 	me.GET("/cases/:id/licences/:licence/file", h.citizenLicenceFile)

@@ -97,6 +97,26 @@ func (h *Handler) citizenProvideMaterial(c *gin.Context) {
 	h.handleCaseAnswer(c, done, err)
 }
 
+type citizenStatementRequest struct {
+	Text        string              `json:"text"`
+	Attachments []apply.MaterialRef `json:"attachments,omitempty"`
+}
+
+// citizenStateCase hands in a statement (陈述申辩) during a rectification.
+func (h *Handler) citizenStateCase(c *gin.Context) {
+	var req citizenStatementRequest
+	if err := bindJSON(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	cs, idem, ok := h.mustCaseEvent(c, req)
+	if !ok {
+		return
+	}
+	done, err := h.citizen.Applications.StateCase(c.Request.Context(), cs, req.Text, req.Attachments, idem)
+	h.handleCaseAnswer(c, done, err)
+}
+
 type citizenWithdrawRequest struct {
 	Reason string `json:"reason,omitempty"`
 }

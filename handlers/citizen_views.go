@@ -34,12 +34,45 @@ type citizenCaseView struct {
 	Needed      []apply.Need                `json:"needed"`
 	Materials   []workflow.CaseMaterial     `json:"materials,omitempty"`
 	Supplement  *workflow.SupplementRequest `json:"supplement,omitempty"`
+	Review      *citizenReviewView          `json:"review,omitempty"`
 	Decision    *workflow.Decision          `json:"decision,omitempty"`
 	Ending      *workflow.Ending            `json:"ending,omitempty"`
 	Evaluated   bool                        `json:"evaluated"`
 	CreatedAt   time.Time                   `json:"created_at"`
 	SubmittedAt *time.Time                  `json:"submitted_at,omitempty"`
 	UpdatedAt   time.Time                   `json:"updated_at"`
+}
+
+// citizenReviewView is a commitment in doubt as the applicant sees it:
+// what was found, the order to rectify and their statements, and how it
+// ended; who checked and decided stay with the department.
+type citizenReviewView struct {
+	Kind          workflow.BreachKind    `json:"kind"`
+	Material      string                 `json:"material"`
+	Note          string                 `json:"note,omitempty"`
+	FoundAt       time.Time              `json:"found_at"`
+	Reason        string                 `json:"rectification_reason,omitempty"`
+	LegalBasis    string                 `json:"rectification_legal_basis,omitempty"`
+	DueAt         *time.Time             `json:"rectification_due_at,omitempty"`
+	Statements    []workflow.Statement   `json:"statements,omitempty"`
+	Outcome       workflow.BreachOutcome `json:"outcome,omitempty"`
+	Finding       string                 `json:"finding,omitempty"`
+	MayStateUntil *time.Time             `json:"may_state_until,omitempty"`
+}
+
+func reviewView(cs workflow.Case) *citizenReviewView {
+	b := cs.Breach
+	if b == nil {
+		return nil
+	}
+	v := &citizenReviewView{Kind: b.Kind, Material: b.Material, Note: b.Note, FoundAt: b.FoundAt, Outcome: b.Outcome, Finding: b.Finding}
+	if r := b.Rectification; r != nil {
+		v.Reason, v.LegalBasis, v.DueAt, v.Statements = r.Reason, r.LegalBasis, tptr(r.DueAt), r.Statements
+		if cs.Status == workflow.StatusRectifying {
+			v.MayStateUntil = tptr(r.DueAt)
+		}
+	}
+	return v
 }
 
 func tptr(t time.Time) *time.Time { return apply.TimeOrNil(t) }
@@ -51,7 +84,7 @@ func (h *Handler) caseView(ctx context.Context, cs workflow.Case) citizenCaseVie
 		DepartmentName: cs.Terms.DepartmentName, ApplicantID: cs.ApplicantID, Status: cs.Status, Stage: st.Stage,
 		StageNote: st.StageNote, TrustFirst: cs.TrustFirst, Deadline: tptr(cs.Deadline), Card: cs.Card, FeeFen: cs.Terms.FeeFen,
 		Paid: cs.Payment != nil, Payment: cs.Payment, Delivery: cs.Delivery.Method, Needed: st.Needs,
-		Materials: cs.Materials, Supplement: cs.Supplement, Decision: cs.Decision, Ending: cs.Ending,
+		Materials: cs.Materials, Supplement: cs.Supplement, Review: reviewView(cs), Decision: cs.Decision, Ending: cs.Ending,
 		Evaluated: st.Evaluated, CreatedAt: cs.CreatedAt, SubmittedAt: tptr(cs.SubmittedAt), UpdatedAt: cs.UpdatedAt,
 	}
 	if cs.PathReason != "" {

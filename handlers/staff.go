@@ -100,6 +100,11 @@ func (h *Handler) registerStaffCases(cs *gin.RouterGroup, guard staffGuards) {
 	cs.POST("/transfer", guard.handle, h.staffAct(func() staff.Step { return &staff.Refer{} }))
 	cs.POST("/dispatch", guard.handle, h.staffAct(func() staff.Step { return &staff.Dispatch{} }))
 	cs.POST("/verification", guard.handle, h.staffAct(func() staff.Step { return &staff.Verify{} }))
+	cs.GET("/breach/evidence", guard.read, h.staffBreachEvidence)
+	cs.GET("/breach/evidence/photos/:key", guard.read, h.staffBreachPhoto)
+	cs.POST("/breach/clear", guard.handle, h.staffAct(func() staff.Step { return &staff.ClearBreach{} }))
+	cs.POST("/breach/rectification", guard.handle, h.staffAct(func() staff.Step { return &staff.Rectify{} }))
+	cs.POST("/breach/decision", guard.handle, h.staffAct(func() staff.Step { return &staff.DecideBreach{} }))
 	cs.POST("/reassign", guard.supervise, h.staffReassign)
 }
 

@@ -38,6 +38,11 @@ func caseEndpoints(id string) []struct {
 		{http.MethodPost, p + "/transfer", map[string]any{"department": "gaj", "reason": "x"}},
 		{http.MethodPost, p + "/dispatch", note},
 		{http.MethodPost, p + "/verification", map[string]any{"results": []map[string]any{{"material": "x", "passed": true}}}},
+		{http.MethodGet, p + "/breach/evidence", nil},
+		{http.MethodGet, p + "/breach/evidence/photos/abc", nil},
+		{http.MethodPost, p + "/breach/clear", map[string]any{"finding": "x"}},
+		{http.MethodPost, p + "/breach/rectification", map[string]any{"reason": "x", "legal_basis": "y", "days": 3}},
+		{http.MethodPost, p + "/breach/decision", map[string]any{"outcome": "rectified", "reason": "x"}},
 		{http.MethodPost, p + "/reassign", map[string]any{"to_staff_id": "", "reason": "x"}},
 	}
 }
@@ -60,6 +65,7 @@ func TestOtherDepartmentForbiddenOnEveryCaseEndpoint(t *testing.T) {
 	for _, ep := range caseEndpoints(c.ID) {
 		route := strings.Replace(strings.SplitN(ep.path, "?", 2)[0], c.ID, ":id", 1)
 		route = strings.Replace(route, "/materials/sqs", "/materials/:code", 1)
+		route = strings.Replace(route, "/photos/abc", "/photos/:key", 1)
 		covered[ep.method+" "+route] = true
 	}
 	for _, rt := range env.router.Routes() {
@@ -312,8 +318,40 @@ func TestStaffIntakeAndVerification(t *testing.T) {
 		{"material": "pmbjt", "passed": true, "evidence": chk.Body["evidence"]},
 		{"material": "sbssqd", "passed": false, "note": "设备清单与现场不符"},
 	}})
-	if r.Code != http.StatusOK || r.Body["status"] != "revoked" {
+	// A failed check is reviewed, not revoked: the clerk sees the finding,
+	// orders rectification, and only a reviewer revokes after the period.
+	if r.Code != http.StatusOK || r.Body["status"] != "commitment_review" {
 		t.Fatalf("failed verification = %d %s", r.Code, r.Raw)
+	}
+	if got := env.get(id); got.FalseCommitment || got.Ending != nil {
+		t.Fatalf("a failed check ended the case at once: %+v", got.Ending)
+	}
+	ev := env.do(http.MethodGet, base+"/breach/evidence", clerk, nil)
+	if b, _ := ev.Body["breach"].(map[string]any); ev.Code != http.StatusOK || b["material"] != "sbssqd" || b["note"] != "设备清单与现场不符" {
+		t.Fatalf("evidence = %d %s", ev.Code, ev.Raw)
+	}
+	r = env.do(http.MethodPost, base+"/breach/rectification", clerk, map[string]any{"reason": "设备清单与现场不符，请限期整改", "legal_basis": "国办发〔2020〕42号", "days": 3})
+	if r.Code != http.StatusOK || r.Body["status"] != "rectifying" {
+		t.Fatalf("rectification = %d %s", r.Code, r.Raw)
+	}
+	revoke := map[string]any{"outcome": "revoked", "reason": "逾期未整改，承诺不实", "legal_basis": "《中华人民共和国行政许可法》第六十九条", "false_commitment": true}
+	if r := env.do(http.MethodPost, base+"/breach/decision", clerk, revoke); r.Code != http.StatusForbidden || r.Body["error"].(map[string]any)["code"] != "reviewer_required" {
+		t.Errorf("a clerk revokes = %d %s, want 403 reviewer_required", r.Code, r.Raw)
+	}
+	reviewer := env.login("review.sc")
+	if r := env.do(http.MethodPost, base+"/hand-over", clerk, map[string]any{"to_staff_id": "id-review.sc", "reason": "整改期满，提请审核"}); r.Code != http.StatusOK {
+		t.Fatalf("hand-over = %d %s", r.Code, r.Raw)
+	}
+	if r := env.do(http.MethodPost, base+"/breach/decision", reviewer, revoke); r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("revoke inside the period = %d %s, want 422", r.Code, r.Raw)
+	}
+	env.clock.Add(8 * 24 * time.Hour)
+	reviewer = env.login("review.sc")
+	if r := env.do(http.MethodPost, base+"/claim", reviewer, nil); r.Code != http.StatusOK {
+		t.Fatalf("reviewer claims = %d %s", r.Code, r.Raw)
+	}
+	if r := env.do(http.MethodPost, base+"/breach/decision", reviewer, revoke); r.Code != http.StatusOK || r.Body["status"] != "revoked" {
+		t.Fatalf("revoke after the period = %d %s", r.Code, r.Raw)
 	}
 	if got := env.get(id); !got.FalseCommitment || got.Ending.Code != workflow.EndVerificationFailed {
 		t.Errorf("revoked case = %+v", got.Ending)

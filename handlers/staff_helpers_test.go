@@ -155,6 +155,7 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	}{
 		{"clerk.sc", "scjgj", []staff.Role{staff.RoleClerk}},
 		{"clerk.sc2", "scjgj", []staff.Role{staff.RoleClerk}},
+		{"review.sc", "scjgj", []staff.Role{staff.RoleReviewer}},
 		{"clerk.ga", "gaj", []staff.Role{staff.RoleClerk}},
 		{"super.sc", "scjgj", []staff.Role{staff.RoleSupervisor}},
 		{"admin", "", []staff.Role{staff.RoleAdministrator}},

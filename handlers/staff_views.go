@@ -19,6 +19,7 @@ func statusName(s workflow.Status) string {
 		workflow.StatusApproved: "已准予", workflow.StatusRejected: "不予许可", workflow.StatusDelivering: "送达中",
 		workflow.StatusDelivered: "已送达", workflow.StatusVerifying: "办结核验", workflow.StatusClosed: "已办结",
 		workflow.StatusRevoked: "已撤销", workflow.StatusWithdrawn: "已撤回",
+		workflow.StatusCommitmentReview: "核验审查", workflow.StatusRectifying: "限期整改",
 	}[s]
 }
 
@@ -210,6 +211,9 @@ func eventLabel(name string) string {
 		"pay": "缴费", "provide_material": "补齐容缺材料", "dispatch": "发放结果", "deliver": "送达",
 		"start_verification": "开始办结核验", "record_verification": "记录核验结果", "tick": "时限检查",
 		"start_special_procedure": "启动特别程序", "end_special_procedure": "特别程序结束", "transfer": "转办",
+		"clear_breach": "核查无误", "order_rectification": "责令限期整改", "rectify": "责令限期整改",
+		"state_case": "申请人陈述申辩", "decide_breach": "整改结论", "collect_originals": "原件收取",
+		"delivery_failed": "投递失败",
 		string(staff.ActionClaim): "领取办件", string(staff.ActionRelease): "退回队列",
 		string(staff.ActionHandOver): "移交同事", string(staff.ActionReassign): "督办改派",
 	}[name]
@@ -225,8 +229,11 @@ func reasonNote(reason string) string {
 		"card": "监察亮牌", "start_verification": "开始办结核验", "verification_overdue": "办结核验超期",
 		string(workflow.EndClosed): "办结", string(workflow.EndRejected): "不予许可", string(workflow.EndWithdrawn): "申请人撤回",
 		string(workflow.EndSupplementOverdue): "逾期未补正，视为撤回", string(workflow.EndPromiseOverdue): "容缺材料逾期未补齐",
-		string(workflow.EndVerificationFailed): "办结核验不通过",
-		string(workflow.ProcedureHearing):      "听证", string(workflow.ProcedureExpertReview): "专家评审",
+		string(workflow.EndVerificationFailed): "承诺不实，撤销审批决定", string(workflow.EndPromiseUnkept): "未履行承诺，撤销审批决定",
+		string(workflow.BreachCheckFailed): "核验不通过，转人工审查", string(workflow.BreachPromiseUnkept): "容缺材料催告期满未补齐，转人工审查",
+		"promise_reminder": "容缺材料逾期催告", "statement": "申请人陈述申辩", "rectification_period_ended": "整改期限届满",
+		string(workflow.OutcomeCleared): "核查无误", string(workflow.OutcomeRectified): "整改到位",
+		string(workflow.ProcedureHearing): "听证", string(workflow.ProcedureExpertReview): "专家评审",
 		string(workflow.ProcedureInspection): "现场核查",
 	}[reason]
 }

@@ -290,10 +290,10 @@ func (w *chainWalk) finish(rep *AuditReport) {
 		mismatch("item", w.row.itemCode.String, st.ItemCode)
 	}
 	mismatch("updated_at", w.row.updatedAt.T.Format(time.RFC3339Nano), normTime(st.UpdatedAt).Format(time.RFC3339Nano))
-	// Every revocation is of a false commitment (workflow.step.revoke): the
-	// mark that sanctions the person is set exactly on revoked cases, so it
-	// cannot be cleared to shed a sanction, nor set to impose one.
-	mismatch("false_commitment", strconv.FormatBool(w.row.falseCommitment.Bool), strconv.FormatBool(st.Status == workflow.StatusRevoked))
+	// The mark that sanctions the person is set exactly where the history
+	// says a revocation found the commitment false (a clerk's decision), so
+	// it cannot be cleared to shed a sanction, nor set to impose one.
+	mismatch("false_commitment", strconv.FormatBool(w.row.falseCommitment.Bool), strconv.FormatBool(st.FalseCommitment))
 }
 
 // findMissingHistory reports cases that have no events at all.

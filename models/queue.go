@@ -16,13 +16,13 @@ import (
 
 // Ordering of the queues: red card first, then yellow, then by when the case
 // falls due. The text is the index expressions of cases_worklist_idx and
-// cases_verifying_idx in the 00003 migrations.
+// cases_verifying_idx in the 00003 migrations (the latter's states since 00013).
 const (
 	rankExpr   = `CASE c.card WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END`
 	workDue    = `COALESCE(c.deadline, c.created_at)`
 	verifyDue  = `COALESCE(c.next_timer_at, c.updated_at)`
 	workStates = `c.status IN ('submitted', 'accepted', 'supplement_requested', 'special_procedure', 'approved')`
-	verifyStat = `c.status = 'verifying'`
+	verifyStat = `c.status IN ('verifying', 'commitment_review', 'rectifying')`
 )
 
 // queueCursor is where a page ends: the ordering key of its last case.

@@ -183,11 +183,33 @@ func (r *run) complete(want seedOutcome, clerk workflow.Actor) error {
 			return err
 		}
 	}
-	if r.c.Status != workflow.StatusVerifying || want == outVerifying {
+	if r.c.Status == workflow.StatusVerifying && want != outVerifying {
+		if err := r.step(g.between(4*hour, 4*day), func(m workflow.Meta) workflow.Event {
+			return workflow.RecordVerification{Meta: m, Results: r.results(r.c.Verification.Pending(), want)}
+		}, clerk); err != nil {
+			return err
+		}
+	}
+	return r.dueProcess(clerk)
+}
+
+// dueProcess takes a failed check through review: an order to rectify
+// within five working days, then, the period over, the revocation on the
+// clerk's finding of a false commitment.
+func (r *run) dueProcess(clerk workflow.Actor) error {
+	if r.c.Status != workflow.StatusCommitmentReview {
 		return nil
 	}
-	return r.step(g.between(4*hour, 4*day), func(m workflow.Meta) workflow.Event {
-		return workflow.RecordVerification{Meta: m, Results: r.results(r.c.Verification.Pending(), want)}
+	g := r.g
+	if err := r.step(g.between(2*hour, 2*day), func(m workflow.Meta) workflow.Event {
+		return workflow.OrderRectification{Meta: m, Reason: "办结核验不通过，责令限期整改", LegalBasis: "国办发〔2020〕42号", Days: 5}
+	}, clerk); err != nil {
+		return err
+	}
+	wait := r.c.Breach.Rectification.DueAt.Sub(r.at) + g.between(hour, 2*day)
+	return r.step(wait, func(m workflow.Meta) workflow.Event {
+		return workflow.DecideBreach{Meta: m, Outcome: workflow.OutcomeRevoked, Reason: "逾期未整改，承诺内容与实际情况不符",
+			LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true}
 	}, clerk)
 }
 

@@ -104,7 +104,7 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 		`COALESCE(`+s.db.jsonText("ending", "code")+`, '')
 		FROM case_events e JOIN cases c ON c.id = e.case_id
 		WHERE e.at >= ? AND e.at < ? AND e.to_status IN ('accepted', 'approved', 'rejected', 'revoked')
-			AND e.from_status IN ('draft', 'submitted', 'accepted', 'verifying', 'delivered', 'approved', 'delivering')`+scope, args...).Rows()
+			AND e.from_status IN ('draft', 'submitted', 'accepted', 'verifying', 'delivered', 'approved', 'delivering', 'commitment_review', 'rectifying')`+scope, args...).Rows()
 	if err != nil {
 		return staff.Stats{}, translate(op, err)
 	}

@@ -172,6 +172,15 @@ func TestStatsMatchSeededMonth(t *testing.T) {
 					results = append(results, workflow.VerificationResult{Material: m, Passed: pass, Note: "与库中信息比对"})
 				}
 				do(workflow.RecordVerification{Meta: workflow.Meta{Actor: clerk, At: now}, Results: results})
+				if c.Status == workflow.StatusCommitmentReview {
+					// Due process: rectification ordered, revoked when it ran out.
+					now = now.Add(time.Hour)
+					do(workflow.OrderRectification{Meta: workflow.Meta{Actor: clerk, At: now}, Reason: "限期整改",
+						LegalBasis: "国办发〔2020〕42号", Days: 1})
+					now = c.Breach.Rectification.DueAt.Add(time.Hour)
+					do(workflow.DecideBreach{Meta: workflow.Meta{Actor: clerk, At: now}, Outcome: workflow.OutcomeRevoked,
+						Reason: "逾期未整改", LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true})
+				}
 				if c.Status == workflow.StatusRevoked && in(now) {
 					tl.verificationFailures++
 				}

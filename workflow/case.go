@@ -42,8 +42,9 @@ type Case struct {
 	Status      Status `json:"status"`
 	Version     int64  `json:"version"`
 	TrustFirst  bool   `json:"trust_first"`
-	// FalseCommitment marks a case revoked because its commitment proved false;
-	// such an applicant is never trusted first again.
+	// FalseCommitment marks a case revoked because a clerk found its
+	// commitment false (breach.go); such an applicant is not trusted first
+	// again until a credit repair.
 	FalseCommitment bool      `json:"false_commitment"`
 	Card            Card      `json:"card"`
 	Deadline        time.Time `json:"deadline,omitzero"`
@@ -88,6 +89,9 @@ type Case struct {
 	Payment      *Payment           `json:"payment,omitempty"`
 	Decision     *Decision          `json:"decision,omitempty"`
 	Verification Verification       `json:"verification,omitzero"`
+	// Breach is the latest commitment in doubt and its due process
+	// (breach.go); it stays on the case once settled.
+	Breach *Breach `json:"breach,omitempty"`
 	// Originals is the collection of the originals by courier, for items
 	// that need them before a decision (courier.go).
 	Originals *Originals `json:"originals,omitempty"`
@@ -199,8 +203,9 @@ const (
 	EndRejected           EndCode = "rejected"            // 不予许可 / 不予受理
 	EndWithdrawn          EndCode = "withdrawn"           // 申请人撤回
 	EndSupplementOverdue  EndCode = "supplement_overdue"  // 逾期未补正，视为撤回
-	EndPromiseOverdue     EndCode = "promise_overdue"     // 容缺材料逾期未补齐
-	EndVerificationFailed EndCode = "verification_failed" // 核验不通过，承诺不实
+	EndPromiseOverdue     EndCode = "promise_overdue"     // 容缺材料逾期未补齐，终止办理
+	EndPromiseUnkept      EndCode = "promise_unkept"      // 未履行承诺，撤销审批决定
+	EndVerificationFailed EndCode = "verification_failed" // 核验不通过，承诺不实，撤销审批决定
 )
 
 // Ending is how and why a case ended. Reason is Chinese, for the applicant.

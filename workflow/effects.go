@@ -43,6 +43,11 @@ const (
 	TplResultDelivered     = "result_delivered"
 	TplClosed              = "case_closed"
 	TplRevoked             = "case_revoked"
+	// Due process (breach.go).
+	TplCommitmentReview     = "commitment_review"
+	TplRectificationOrdered = "rectification_ordered"
+	TplCommitmentCleared    = "commitment_cleared"
+	TplPromiseReminder      = "promise_reminder"
 	// TplSpecialProcedure tells the applicant in writing which special
 	// procedure (特别程序) the case needs and how long it may take.
 	TplSpecialProcedure = "special_procedure"

@@ -201,6 +201,11 @@ func (s *step) finish() {
 	if c.Card != old && c.Card != CardNone {
 		reason := "approaching_deadline"
 		switch {
+		case c.Status == StatusCommitmentReview || c.Status == StatusRectifying:
+			reason = "commitment_review_due"
+			if c.Card == CardRed {
+				reason = "commitment_review_overdue"
+			}
 		case c.Status == StatusVerifying:
 			reason = "verification_overdue"
 		case c.Card == CardRed:
@@ -231,6 +236,8 @@ func cardOf(c Case, at time.Time) Card {
 		if c.Verification.Overdue {
 			return CardRed
 		}
+	case StatusCommitmentReview, StatusRectifying:
+		return breachCard(c, at)
 	}
 	return CardNone
 }
@@ -249,6 +256,14 @@ func nextTimer(c Case, at time.Time) time.Time {
 			next = t
 		}
 	}
+	if c.Status == StatusCommitmentReview || c.Status == StatusRectifying {
+		// Under review only the clerk's clock and the period run.
+		consider(c.Breach.Clock.NextChange(at))
+		if r := c.Breach.Rectification; r != nil && !at.After(r.DueAt) {
+			consider(r.DueAt.Add(time.Second))
+		}
+		return next
+	}
 	if c.Status == StatusAccepted {
 		consider(c.SLA.NextChange(at))
 	}
@@ -256,7 +271,7 @@ func nextTimer(c Case, at time.Time) time.Time {
 		consider(c.Supplement.DueAt.Add(time.Second))
 	}
 	for _, m := range c.Outstanding() {
-		consider(m.DueAt.Add(time.Second))
+		consider(m.Due().Add(time.Second))
 	}
 	if c.Status == StatusDelivered {
 		consider(at)
@@ -281,6 +296,15 @@ func (c Case) clone() Case {
 	x.Ending = clonePtr(c.Ending)
 	x.Reported = clonePtr(c.Reported)
 	x.Special = clonePtr(c.Special)
+	if c.Breach != nil {
+		b := *c.Breach
+		if r := b.Rectification; r != nil {
+			rc := *r
+			rc.Statements = slices.Clone(r.Statements)
+			b.Rectification = &rc
+		}
+		x.Breach = &b
+	}
 	if c.Supplement != nil {
 		sr := *c.Supplement
 		sr.Items = slices.Clone(sr.Items)

@@ -26,6 +26,11 @@ const (
 	EventStartSpecialProcedure EventName = "start_special_procedure"
 	EventEndSpecialProcedure   EventName = "end_special_procedure"
 	EventTransfer              EventName = "transfer"
+	// Due process for a commitment in doubt (breach.go).
+	EventClearBreach        EventName = "clear_breach"
+	EventOrderRectification EventName = "order_rectification"
+	EventStateCase          EventName = "state_case"
+	EventDecideBreach       EventName = "decide_breach"
 )
 
 // Meta is what every event carries: who and when. Workflow never reads the
@@ -225,5 +230,6 @@ func EventNames() []EventName {
 		EventDispatch, EventDeliver, EventStartVerification, EventRecordVerification,
 		EventTick, EventStartSpecialProcedure, EventEndSpecialProcedure, EventTransfer,
 		EventCollectOriginals, EventDeliveryFailed,
+		EventClearBreach, EventOrderRectification, EventStateCase, EventDecideBreach,
 	}
 }

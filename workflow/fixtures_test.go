@@ -45,8 +45,21 @@ func fixtures(tb testing.TB, e *workflow.Engine) map[workflow.Status]workflow.Ca
 		workflow.ProvideMaterial{Meta: meta(citizen, h(7)), Material: provided("d")[0]},
 		workflow.RecordVerification{Meta: meta(clerk, h(8)), Results: []workflow.VerificationResult{{Material: "c", Passed: true}}},
 	)
-	f[workflow.StatusRevoked] = mustApply(tb, e, verifying, workflow.RecordVerification{
+	// Under review: promised material "d" (due 2025-09-10) was reminded on
+	// 09-11 with five more working days, which ended on 09-18.
+	review := mustApply(tb, e, approved,
+		workflow.Tick{Meta: meta(system, at(tb, "2025-09-11 09:00"))},
+		workflow.Tick{Meta: meta(system, at(tb, "2025-09-19 09:00"))})
+	f[workflow.StatusCommitmentReview] = review
+	f[workflow.StatusRectifying] = mustApply(tb, e, review, rectify(at(tb, "2025-09-19 10:00")))
+	// Revoked: a failed check at the door, reviewed, ordered rectified by
+	// 2025-09-08, and revoked after that on the clerk's finding.
+	failed := mustApply(tb, e, verifying, workflow.RecordVerification{
 		Meta: meta(courier, h(7)), Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "平面布局图与现场不符"}},
+	})
+	f[workflow.StatusRevoked] = mustApply(tb, e, failed, rectify(h(8)), workflow.DecideBreach{
+		Meta: meta(clerk, at(tb, "2025-09-10 09:00")), Outcome: workflow.OutcomeRevoked, Reason: "逾期未整改，承诺不实",
+		LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true,
 	})
 	for _, st := range workflow.Statuses() {
 		if got, ok := f[st]; !ok || got.Status != st {
@@ -100,9 +113,27 @@ func sampleEvent(tb testing.TB, name workflow.EventName, c workflow.Case) workfl
 		return workflow.EndSpecialProcedure{Meta: meta(clerk, next), Outcome: "专家评审通过"}
 	case workflow.EventTransfer:
 		return workflow.Transfer{Meta: meta(clerk, next), Department: "gaj", Reason: "属公安机关职权范围"}
+	case workflow.EventClearBreach:
+		return workflow.ClearBreach{Meta: meta(clerk, next), Finding: "经核查，材料已于期限内通过其他渠道提交"}
+	case workflow.EventOrderRectification:
+		return rectify(next)
+	case workflow.EventStateCase:
+		return workflow.StateCase{Meta: meta(citizen, next), Text: "因出差未能按期提交，现申请补交"}
+	case workflow.EventDecideBreach:
+		if c.Status == workflow.StatusRectifying {
+			return workflow.DecideBreach{Meta: meta(clerk, next), Outcome: workflow.OutcomeRectified, Reason: "已按期整改到位"}
+		}
+		return workflow.DecideBreach{Meta: meta(clerk, next), Outcome: workflow.OutcomeRevoked, Reason: "催告期满仍未补齐容缺材料",
+			LegalBasis: "《中华人民共和国行政许可法》第六十九条"}
 	}
 	tb.Fatalf("no sample for event %s", name)
 	return nil
+}
+
+// rectify orders rectification within 5 working days.
+func rectify(t time.Time) workflow.OrderRectification {
+	return workflow.OrderRectification{Meta: meta(clerk, t), Reason: "核验发现平面布局图与现场不符，请限期整改",
+		LegalBasis: "国办发〔2020〕42号", Days: 5}
 }
 
 // payEvent pays the 500 fen of item "tf".

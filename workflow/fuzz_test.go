@@ -64,7 +64,7 @@ func runSequence(t *testing.T, e *workflow.Engine, data []byte, reached map[work
 	}
 	for i := 1; i+2 < len(data); i += 3 {
 		now = now.Add(time.Duration(data[i+2]) * 23 * time.Minute)
-		if data[i]%18 == 17 && c.NextTimerAt.After(now) {
+		if data[i]%22 == 21 && c.NextTimerAt.After(now) {
 			now = c.NextTimerAt
 		}
 		ev := randomEvent(data[i], data[i+1], c, now)
@@ -120,8 +120,16 @@ func checkInvariants(t *testing.T, prev, c workflow.Case, rec workflow.EventReco
 	if c.SLA.Running() && c.Status != workflow.StatusAccepted {
 		t.Fatalf("the SLA clock runs in %s", c.Status)
 	}
-	if c.FalseCommitment != (c.Status == workflow.StatusRevoked) {
-		t.Fatalf("false commitment = %v in %s", c.FalseCommitment, c.Status)
+	if c.FalseCommitment && c.Status != workflow.StatusRevoked {
+		t.Fatalf("false commitment in %s", c.Status)
+	}
+	if c.FalseCommitment && (c.Breach == nil || c.Breach.Outcome != workflow.OutcomeRevoked || c.Breach.Rectification == nil) {
+		t.Fatal("a false commitment recorded without a rectification period and a clerk's decision")
+	}
+	for _, ef := range effects {
+		if _, ok := ef.(workflow.RecordFalseCommitment); ok && rec.Actor.Kind != workflow.ActorClerk {
+			t.Fatalf("a %s recorded a false commitment", rec.Actor.Kind)
+		}
 	}
 	if c.Status.Terminal() && (!c.NextTimerAt.IsZero() || c.Card != workflow.CardNone || c.Ending == nil) {
 		t.Fatalf("terminal %s: timer %s card %q ending %v", c.Status, c.NextTimerAt, c.Card, c.Ending)
@@ -183,7 +191,7 @@ func randomEvent(op, arg byte, c workflow.Case, now time.Time) workflow.Event {
 		return right
 	}
 	m := func(a workflow.Actor) workflow.Meta { return workflow.Meta{Actor: actor(a), At: now} }
-	switch op % 18 {
+	switch op % 22 {
 	case 0:
 		return randomSubmit(arg, c, m(citizen), now)
 	case 1:
@@ -236,6 +244,22 @@ func randomEvent(op, arg byte, c workflow.Case, now time.Time) workflow.Event {
 			dept = "scjgj"
 		}
 		return workflow.Transfer{Meta: m(clerk), Department: dept, Reason: "转办"}
+	case 16:
+		finding := "核查无误"
+		if bit(0) {
+			finding = ""
+		}
+		return workflow.ClearBreach{Meta: m(clerk), Finding: finding}
+	case 17:
+		return workflow.OrderRectification{Meta: m(clerk), Reason: "限期整改", LegalBasis: "国办发〔2020〕42号", Days: int(arg % 12)}
+	case 18:
+		return workflow.StateCase{Meta: m(citizen), Text: "陈述申辩"}
+	case 19:
+		outcome := workflow.OutcomeRevoked
+		if bit(1) {
+			outcome = workflow.OutcomeRectified
+		}
+		return workflow.DecideBreach{Meta: m(clerk), Outcome: outcome, Reason: "决定", LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: bit(2)}
 	default:
 		return workflow.Tick{Meta: m(system)}
 	}

@@ -65,56 +65,6 @@ func TestTrustFirstCourierDeliveryCloses(t *testing.T) {
 	}
 }
 
-func TestVerificationFailureRevokes(t *testing.T) {
-	e := newEngine(t)
-	c := fixtures(t, e)[workflow.StatusVerifying]
-	got, rec, effects, err := e.Apply(c, workflow.RecordVerification{
-		Meta:    meta(courier, c.UpdatedAt.Add(time.Hour)),
-		Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "平面布局图与现场不符", Evidence: "scan-9"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != workflow.StatusRevoked || !got.FalseCommitment {
-		t.Fatalf("status = %s false commitment = %v, want revoked and true", got.Status, got.FalseCommitment)
-	}
-	if got, want := got.Ending.Code, workflow.EndVerificationFailed; got != want {
-		t.Errorf("ending = %s, want %s", got, want)
-	}
-	if got, want := rec.Reason, string(workflow.EndVerificationFailed); got != want {
-		t.Errorf("record reason = %q, want %q", got, want)
-	}
-	var fc workflow.RecordFalseCommitment
-	for _, ef := range effects {
-		if v, ok := ef.(workflow.RecordFalseCommitment); ok {
-			fc = v
-		}
-	}
-	if fc.ApplicantID != "u1" || fc.Code != "verification_failed" || fc.Reason == "" {
-		t.Errorf("false commitment record = %+v", fc)
-	}
-	// A revoked case is terminal: nothing moves it, closing least of all.
-	for _, name := range workflow.EventNames() {
-		if _, _, _, err := e.Apply(got, sampleEvent(t, name, got)); !errors.Is(err, workflow.ErrInvalidTransition) {
-			t.Errorf("%s on a revoked case: err = %v", name, err)
-		}
-	}
-}
-
-func TestDoorCheckFailureRevokesWhenVerificationStarts(t *testing.T) {
-	e := newEngine(t)
-	c := fixtures(t, e)[workflow.StatusDelivering]
-	c = mustApply(t, e, c, workflow.Deliver{Meta: meta(courier, c.UpdatedAt.Add(time.Hour)),
-		Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "原件缺失"}}})
-	if got, want := c.NextTimerAt, c.UpdatedAt; !got.Equal(want) {
-		t.Errorf("next timer = %s, want at once (%s)", got, want)
-	}
-	c = mustApply(t, e, c, workflow.Tick{Meta: meta(system, c.UpdatedAt)})
-	if got, want := c.Status, workflow.StatusRevoked; got != want {
-		t.Errorf("status = %s, want %s", got, want)
-	}
-}
-
 func TestSupplementPausesTheClock(t *testing.T) {
 	e := newEngine(t)
 	ev := withoutPromise(trustSubmit(t, at(t, "2025-09-26 10:00")))
@@ -184,12 +134,6 @@ func TestPromiseOverdue(t *testing.T) {
 	t.Run("BeforeDecisionTerminates", func(t *testing.T) {
 		c := mustApply(t, e, fx[workflow.StatusAccepted], workflow.Tick{Meta: meta(system, due)})
 		if c.Status != workflow.StatusWithdrawn || c.Ending.Code != workflow.EndPromiseOverdue || c.FalseCommitment {
-			t.Errorf("status = %s ending = %+v false = %v", c.Status, c.Ending, c.FalseCommitment)
-		}
-	})
-	t.Run("AfterApprovalRevokes", func(t *testing.T) {
-		c := mustApply(t, e, fx[workflow.StatusApproved], workflow.Tick{Meta: meta(system, due)})
-		if c.Status != workflow.StatusRevoked || c.Ending.Code != workflow.EndPromiseOverdue || !c.FalseCommitment {
 			t.Errorf("status = %s ending = %+v false = %v", c.Status, c.Ending, c.FalseCommitment)
 		}
 	})

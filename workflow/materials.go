@@ -36,6 +36,22 @@ type CaseMaterial struct {
 	DueAt      time.Time  `json:"due_at,omitzero"`
 	// Note is the ProvidedMaterial's Note.
 	Note string `json:"note,omitempty"`
+	// RemindedAt is when the applicant was reminded of a promised material
+	// past its due date, and GraceDueAt the end of the last period the
+	// reminder gave (限期补正).
+	RemindedAt time.Time `json:"reminded_at,omitzero"`
+	GraceDueAt time.Time `json:"grace_due_at,omitzero"`
+	// Waived is a promise a clerk released after review (breach.go).
+	Waived bool `json:"waived,omitempty"`
+}
+
+// Due is when a promised material must be handed in: its due date, or the
+// end of the reminder's period once reminded.
+func (m CaseMaterial) Due() time.Time {
+	if !m.GraceDueAt.IsZero() {
+		return m.GraceDueAt
+	}
+	return m.DueAt
 }
 
 // HeldByLibrary reports whether the material comes from a government
@@ -45,7 +61,7 @@ func (m CaseMaterial) HeldByLibrary() bool {
 }
 
 // Outstanding reports whether the material was promised and not yet handed in.
-func (m CaseMaterial) Outstanding() bool { return m.Promised && m.ProvidedAt.IsZero() }
+func (m CaseMaterial) Outstanding() bool { return m.Promised && m.ProvidedAt.IsZero() && !m.Waived }
 
 // Outstanding returns the promised materials not yet handed in.
 func (c Case) Outstanding() []CaseMaterial {

@@ -23,6 +23,10 @@ type Replayed struct {
 	ItemCode    string
 	// UpdatedAt is the newest record's time, which Apply makes the case's.
 	UpdatedAt time.Time
+	// FalseCommitment is whether the record that revoked the case found the
+	// commitment false: a clerk's decide_breach says so in its data; in
+	// histories written before the due process, every revocation did.
+	FalseCommitment bool
 }
 
 // Replay folds a case's event records, oldest first, through the
@@ -83,6 +87,16 @@ func (r *Replay) Add(rec EventRecord) error {
 	}
 	s.Version++
 	s.Status, s.UpdatedAt = rec.To, rec.At
+	if rec.To == StatusRevoked {
+		s.FalseCommitment = true
+		if rec.Name == string(EventDecideBreach) {
+			var d DecideBreach
+			if err := json.Unmarshal(rec.Data, &d); err != nil && problem == nil {
+				problem = fmt.Errorf("the revoking record's data does not decode: %v", err)
+			}
+			s.FalseCommitment = d.FalseCommitment
+		}
+	}
 	return problem
 }
 

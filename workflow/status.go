@@ -17,9 +17,13 @@ const (
 	StatusDelivering          Status = "delivering"
 	StatusDelivered           Status = "delivered"
 	StatusVerifying           Status = "verifying"
-	StatusClosed              Status = "closed"
-	StatusRevoked             Status = "revoked"
-	StatusWithdrawn           Status = "withdrawn"
+	// A commitment in doubt (breach.go): under a clerk's review, then
+	// ordered rectified within a period.
+	StatusCommitmentReview Status = "commitment_review"
+	StatusRectifying       Status = "rectifying"
+	StatusClosed           Status = "closed"
+	StatusRevoked          Status = "revoked"
+	StatusWithdrawn        Status = "withdrawn"
 )
 
 // Statuses lists every state, in lifecycle order.
@@ -27,7 +31,7 @@ func Statuses() []Status {
 	return []Status{
 		StatusDraft, StatusSubmitted, StatusAccepted, StatusSupplementRequested,
 		StatusSpecialProcedure, StatusApproved, StatusRejected, StatusDelivering, StatusDelivered,
-		StatusVerifying, StatusClosed, StatusRevoked, StatusWithdrawn,
+		StatusVerifying, StatusCommitmentReview, StatusRectifying, StatusClosed, StatusRevoked, StatusWithdrawn,
 	}
 }
 

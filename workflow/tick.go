@@ -9,7 +9,8 @@ import (
 // thing per tick (the next tick does the next):
 //   - a correction period ran out: the application is deemed withdrawn;
 //   - a promised material did not come: before the decision the case is
-//     terminated, after it the decision is revoked as an unkept commitment;
+//     terminated; after it the applicant is reminded with a last period,
+//     and when that ends too a clerk reviews the case (breach.go);
 //   - a delivered case starts its verification on completion;
 //   - a verification period ran out: the case is flagged overdue (red card);
 //   - otherwise a card threshold passed, which finish turns into the card.
@@ -25,6 +26,13 @@ func tick(s *step, _ Tick) error {
 		s.terminate(reason)
 		return nil
 	}
+	if c.Status == StatusCommitmentReview || c.Status == StatusRectifying {
+		s.reason = "card"
+		if r := c.Breach.Rectification; r != nil && s.at.After(r.DueAt) && !c.NextTimerAt.After(r.DueAt.Add(time.Second)) {
+			s.reason = "rectification_period_ended"
+		}
+		return nil
+	}
 	if m, ok := overduePromise(*c, s.at); ok {
 		switch c.Status {
 		case StatusAccepted, StatusSupplementRequested, StatusSpecialProcedure:
@@ -33,7 +41,14 @@ func tick(s *step, _ Tick) error {
 			s.end(EndPromiseOverdue, reason)
 			s.terminate(reason)
 		default:
-			s.revoke(EndPromiseOverdue, "未在承诺期限内补齐容缺材料（"+m.Code+"），撤销审批决定")
+			// After the decision a late material is not a lie: a reminder
+			// gives a last period, then a clerk reviews (breach.go).
+			if m.RemindedAt.IsZero() {
+				s.remindPromise(c.material(m.Code))
+				return nil
+			}
+			s.openBreach(Breach{Kind: BreachPromiseUnkept, Material: m.Code, FoundBy: s.actor,
+				Note: "容缺材料逾期未补齐（催告期限届满）"})
 		}
 		return nil
 	}
@@ -52,7 +67,7 @@ func tick(s *step, _ Tick) error {
 
 func overduePromise(c Case, at time.Time) (CaseMaterial, bool) {
 	for _, m := range c.Outstanding() {
-		if at.After(m.DueAt) {
+		if at.After(m.Due()) {
 			return m, true
 		}
 	}

@@ -49,6 +49,8 @@ func transitions() []Transition {
 		delivering = StatusDelivering
 		delivered  = StatusDelivered
 		verifying  = StatusVerifying
+		review     = StatusCommitmentReview
+		rectifying = StatusRectifying
 		closed     = StatusClosed
 		revoked    = StatusRevoked
 		withdrawn  = StatusWithdrawn
@@ -72,13 +74,24 @@ func transitions() []Transition {
 
 		// Promised materials (容缺) handed in later.
 		{Event: EventProvideMaterial, From: S(accepted, supplement, special, approved, delivering, delivered), Stays: true, Actors: applicant, run: handle(provideMaterial)},
-		{Event: EventProvideMaterial, From: S(verifying), To: S(closed), Stays: true, Actors: applicant, run: handle(provideMaterial)},
+		{Event: EventProvideMaterial, From: S(verifying), To: S(closed, review), Stays: true, Actors: applicant, run: handle(provideMaterial)},
+		{Event: EventProvideMaterial, From: S(review, rectifying), Stays: true, Actors: applicant, run: handle(provideMaterial)},
 
 		// Result delivery and verification on completion.
-		{Event: EventDispatch, From: S(approved), To: S(delivering, verifying, closed), Actors: dispatcher, run: handle(dispatch)},
+		{Event: EventDispatch, From: S(approved), To: S(delivering, verifying, closed, review), Actors: dispatcher, run: handle(dispatch)},
 		{Event: EventDeliver, From: S(delivering), To: S(delivered), Actors: deliverer, run: handle(deliver)},
-		{Event: EventStartVerification, From: S(delivered), To: S(verifying, closed, revoked), Actors: dispatcher, run: handle(startVerification)},
-		{Event: EventRecordVerification, From: S(verifying), To: S(closed, revoked), Stays: true, Actors: checker, run: handle(recordVerification)},
+		// A failed check puts the case under review; revoked stays in the
+		// rows for histories written before the review existed.
+		{Event: EventStartVerification, From: S(delivered), To: S(verifying, closed, review, revoked), Actors: dispatcher, run: handle(startVerification)},
+		{Event: EventRecordVerification, From: S(verifying), To: S(closed, review, revoked), Stays: true, Actors: checker, run: handle(recordVerification)},
+
+		// Due process for a commitment in doubt (breach.go): a clerk clears
+		// it or orders rectification; the applicant states their case; the
+		// clerk decides.
+		{Event: EventClearBreach, From: S(review, rectifying), To: S(approved, delivering, delivered, verifying, closed, review), Actors: clerk, run: handle(clearBreach)},
+		{Event: EventOrderRectification, From: S(review), To: S(rectifying), Actors: clerk, run: handle(orderRectification)},
+		{Event: EventStateCase, From: S(rectifying), Stays: true, Actors: applicant, run: handle(stateCase)},
+		{Event: EventDecideBreach, From: S(review, rectifying), To: S(approved, delivering, delivered, verifying, closed, review, revoked), Actors: clerk, run: handle(decideBreach)},
 
 		// Courier legs (courier.go): originals collected for the decision, and
 		// results that could not be handed over.
@@ -87,8 +100,9 @@ func transitions() []Transition {
 
 		// Timers: cards, correction periods, promised materials, verification.
 		{Event: EventTick, From: S(accepted, supplement, special), To: S(withdrawn), Stays: true, Actors: system, run: handle(tick)},
-		{Event: EventTick, From: S(approved, delivering, verifying), To: S(revoked), Stays: true, Actors: system, run: handle(tick)},
-		{Event: EventTick, From: S(delivered), To: S(verifying, closed, revoked), Stays: true, Actors: system, run: handle(tick)},
+		{Event: EventTick, From: S(approved, delivering, verifying), To: S(review, revoked), Stays: true, Actors: system, run: handle(tick)},
+		{Event: EventTick, From: S(delivered), To: S(verifying, closed, review, revoked), Stays: true, Actors: system, run: handle(tick)},
+		{Event: EventTick, From: S(review, rectifying), Stays: true, Actors: system, run: handle(tick)},
 	}
 }
 

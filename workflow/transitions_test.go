@@ -38,7 +38,6 @@ func k(ks ...workflow.EffectKind) []workflow.EffectKind {
 func legalPairs() map[[2]string]legal {
 	type S = workflow.Status
 	pair := func(s S, e workflow.EventName) [2]string { return [2]string{string(s), string(e)} }
-	revoked := legal{to: workflow.StatusRevoked, effects: k(falseRec, revokeLic, notify, report)}
 	return map[[2]string]legal{
 		pair(workflow.StatusDraft, workflow.EventSubmit):                         {to: workflow.StatusAccepted, effects: k(notify, push, report)},
 		pair(workflow.StatusDraft, workflow.EventWithdraw):                       {to: workflow.StatusWithdrawn, effects: k()},
@@ -60,16 +59,26 @@ func legalPairs() map[[2]string]legal {
 		pair(workflow.StatusSupplementRequested, workflow.EventTick):             {to: workflow.StatusWithdrawn, effects: k(notify, push, report)},
 		pair(workflow.StatusApproved, workflow.EventPay):                         {to: workflow.StatusApproved, effects: k()},
 		pair(workflow.StatusApproved, workflow.EventProvideMaterial):             {to: workflow.StatusApproved, effects: k()},
-		pair(workflow.StatusApproved, workflow.EventTick):                        revoked,
+		pair(workflow.StatusApproved, workflow.EventTick):                        {to: workflow.StatusApproved, effects: k(notify)},
 		pair(workflow.StatusDelivering, workflow.EventDeliver):                   {to: workflow.StatusDelivered, effects: k(notify, report)},
 		pair(workflow.StatusDelivering, workflow.EventProvideMaterial):           {to: workflow.StatusDelivering, effects: k()},
-		pair(workflow.StatusDelivering, workflow.EventTick):                      revoked,
+		pair(workflow.StatusDelivering, workflow.EventTick):                      {to: workflow.StatusDelivering, effects: k(notify)},
 		pair(workflow.StatusDelivered, workflow.EventStartVerification):          {to: workflow.StatusVerifying, effects: k(report)},
 		pair(workflow.StatusDelivered, workflow.EventProvideMaterial):            {to: workflow.StatusDelivered, effects: k()},
 		pair(workflow.StatusDelivered, workflow.EventTick):                       {to: workflow.StatusVerifying, effects: k(report)},
 		pair(workflow.StatusVerifying, workflow.EventRecordVerification):         {to: workflow.StatusVerifying, effects: k()},
 		pair(workflow.StatusVerifying, workflow.EventProvideMaterial):            {to: workflow.StatusVerifying, effects: k()},
-		pair(workflow.StatusVerifying, workflow.EventTick):                       revoked,
+		pair(workflow.StatusVerifying, workflow.EventTick):                       {to: workflow.StatusVerifying, effects: k(notify)},
+		pair(workflow.StatusCommitmentReview, workflow.EventProvideMaterial):     {to: workflow.StatusCommitmentReview, effects: k()},
+		pair(workflow.StatusCommitmentReview, workflow.EventClearBreach):         {to: workflow.StatusApproved, effects: k(notify, report)},
+		pair(workflow.StatusCommitmentReview, workflow.EventOrderRectification):  {to: workflow.StatusRectifying, effects: k(notify, report)},
+		pair(workflow.StatusCommitmentReview, workflow.EventDecideBreach):        {to: workflow.StatusRevoked, effects: k(revokeLic, notify, report)},
+		pair(workflow.StatusCommitmentReview, workflow.EventTick):                {to: workflow.StatusCommitmentReview, effects: k(warn)},
+		pair(workflow.StatusRectifying, workflow.EventProvideMaterial):           {to: workflow.StatusRectifying, effects: k()},
+		pair(workflow.StatusRectifying, workflow.EventClearBreach):               {to: workflow.StatusApproved, effects: k(notify, report)},
+		pair(workflow.StatusRectifying, workflow.EventStateCase):                 {to: workflow.StatusRectifying, effects: k()},
+		pair(workflow.StatusRectifying, workflow.EventDecideBreach):              {to: workflow.StatusApproved, effects: k(notify, report)},
+		pair(workflow.StatusRectifying, workflow.EventTick):                      {to: workflow.StatusRectifying, effects: k(warn)},
 		pair(workflow.StatusAccepted, workflow.EventCollectOriginals):            {to: workflow.StatusAccepted, effects: k(notify)},
 		pair(workflow.StatusSupplementRequested, workflow.EventCollectOriginals): {to: workflow.StatusSupplementRequested, effects: k(notify)},
 		pair(workflow.StatusApproved, workflow.EventCollectOriginals):            {to: workflow.StatusApproved, effects: k(notify)},

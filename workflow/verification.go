@@ -107,11 +107,11 @@ func (s *step) beginVerification() {
 }
 
 // settle closes the case when every required check passed and no promised
-// material is outstanding, revokes it on any failed check, and otherwise
-// leaves it verifying.
+// material is outstanding, puts it under review on any failed check (a
+// clerk decides, breach.go), and otherwise leaves it verifying.
 func (s *step) settle() {
 	if r, failed := s.c.Verification.Failed(); failed {
-		s.revoke(EndVerificationFailed, "办结核验不通过："+r.Note+"。承诺内容与实际情况不符，撤销审批决定")
+		s.failedCheck(r)
 		return
 	}
 	if len(s.c.Verification.Pending()) > 0 || len(s.c.Outstanding()) > 0 {
@@ -123,18 +123,21 @@ func (s *step) settle() {
 	s.notify(TplClosed, nil)
 }
 
-// revoke ends an approved case whose commitment proved false: the decision
-// is revoked, the false commitment goes to the credit library, the result
-// licence is withdrawn and the applicant told.
-func (s *step) revoke(code EndCode, reason string) {
+// revoke ends an approved case whose commitment was not kept: the decision
+// is revoked, the result licence withdrawn and the applicant told. Only a
+// clerk's finding of a false commitment (falseCommitment) marks the case
+// and goes to the credit library.
+func (s *step) revoke(code EndCode, reason string, falseCommitment bool) {
 	c := s.c
 	s.to = StatusRevoked
-	c.FalseCommitment = true
+	c.FalseCommitment = falseCommitment
 	s.end(code, reason)
-	s.effects = append(s.effects, RecordFalseCommitment{
-		CaseID: c.ID, Number: c.Number, ApplicantID: c.ApplicantID, ItemCode: c.ItemCode,
-		Department: c.Department, Code: string(code), Reason: reason, At: s.at,
-	})
+	if falseCommitment {
+		s.effects = append(s.effects, RecordFalseCommitment{
+			CaseID: c.ID, Number: c.Number, ApplicantID: c.ApplicantID, ItemCode: c.ItemCode,
+			Department: c.Department, Code: string(code), Reason: reason, At: s.at,
+		})
+	}
 	if c.Terms.ResultLicence != "" {
 		s.effects = append(s.effects, RevokeLicence{
 			CaseID: c.ID, Number: c.Number, ItemCode: c.ItemCode,

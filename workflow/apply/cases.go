@@ -122,6 +122,24 @@ func (s *Service) ProvideMaterial(ctx context.Context, cs workflow.Case, code, u
 	return s.cfg.Cases.Do(ctx, cs.ID, workflow.ProvideMaterial{Meta: workflow.Meta{Actor: actor(cs), At: s.cfg.Now()}, Material: pm}, idem)
 }
 
+// StateCase hands in the applicant's statement (陈述申辩) during a
+// rectification period, with uploads of the case's materials (the
+// original that was in doubt, a certificate).
+func (s *Service) StateCase(ctx context.Context, cs workflow.Case, text string, refs []MaterialRef, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
+	if len(refs) > 20 {
+		return workflow.Case{}, invalid("too_long", "附件至多 20 份", nil)
+	}
+	ev := workflow.StateCase{Meta: workflow.Meta{Actor: actor(cs), At: s.cfg.Now()}, Text: text}
+	for _, m := range refs {
+		pm, err := s.uploaded(ctx, cs, m.Code, m.UploadID)
+		if err != nil {
+			return workflow.Case{}, err
+		}
+		ev.Attachments = append(ev.Attachments, pm)
+	}
+	return s.cfg.Cases.Do(ctx, cs.ID, ev, idem)
+}
+
 // Withdraw takes an application back before a decision; a paid fee is
 // refunded (the workflow's RefundFee effect).
 func (s *Service) Withdraw(ctx context.Context, cs workflow.Case, reason string, idem *workflow.IdempotencyRequest) (workflow.Case, error) {

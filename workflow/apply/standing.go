@@ -33,6 +33,8 @@ var stageNotes = map[string]string{
 	string(workflow.StatusDelivering):          "办理结果寄送中",
 	string(workflow.StatusDelivered):           "办理结果已送达",
 	string(workflow.StatusVerifying):           "办结核验中",
+	string(workflow.StatusCommitmentReview):    "办结核验发现问题，工作人员审查中",
+	string(workflow.StatusRectifying):          "限期整改中，可在期限内提交陈述申辩",
 	string(workflow.StatusClosed):              "已办结",
 	string(workflow.StatusRevoked):             "审批决定已撤销",
 	string(workflow.StatusWithdrawn):           "已撤回",

@@ -87,7 +87,9 @@ func expected(f Filing, material string) error {
 	if cm.HeldByLibrary() {
 		return invalid("material_held", "该材料由政府部门数据库提供，不能以上传文件替换", map[string]string{"material": material})
 	}
-	if cm.Outstanding() {
+	if cm.Outstanding() || cs.Status == workflow.StatusRectifying {
+		// A promised material, or anything the applicant answers an order
+		// to rectify with (陈述申辩).
 		return nil
 	}
 	if sr := cs.Supplement; cs.Status == workflow.StatusSupplementRequested && sr != nil && sr.SuppliedAt.IsZero() {

@@ -47,6 +47,17 @@ func messageFor(tpl string, p map[string]string) message {
 		return message{"办件已办结", ref + "已办结，欢迎对本次服务作出评价。", "已办结"}
 	case workflow.TplRevoked:
 		return message{"审批决定已撤销", ref + "的审批决定已撤销：" + p["reason"], "已撤销"}
+	case workflow.TplCommitmentReview:
+		return message{"办结核验发现问题", ref + "在办结核验中发现“" + p["material"] + "”与承诺不符（" + p["note"] +
+			"），工作人员将进行审查，审查前不会撤销审批决定。", "核验审查"}
+	case workflow.TplRectificationOrdered:
+		return message{"责令限期整改通知", ref + "需限期整改：" + p["reason"] + "（依据：" + p["legal_basis"] + "）。请于 " + p["due"] +
+			" 前完成整改，期间可提交陈述、申辩意见及证明材料；逾期未整改的，将依法撤销审批决定。", "限期整改"}
+	case workflow.TplCommitmentCleared:
+		return message{"核查结论", ref + "经审查：" + p["finding"] + "。办件继续办理。", "审查通过"}
+	case workflow.TplPromiseReminder:
+		return message{"容缺材料催告", ref + "承诺补交的材料“" + p["material"] + "”已逾期，请于 " + p["due"] +
+			" 前补交；逾期仍未补交的，工作人员将依法处理。", "催告补交"}
 	case TplEvaluationInvitation:
 		return message{"邀请您评价", ref + "已办结三天，诚邀您对本次办事服务作出评价（好差评）。", "待评价"}
 	}

@@ -28,6 +28,11 @@ func (s *Service) Act(ctx context.Context, who Caller, caseID string, step Step,
 	case cl.StaffID != who.ID:
 		return workflow.Case{}, nil, errHeld(*cl)
 	}
+	if a, ok := step.(authorized); ok {
+		if err := a.allow(who); err != nil {
+			return workflow.Case{}, nil, err
+		}
+	}
 	ev, err := step.event(s, workflow.Meta{Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: who.ID}})
 	if err != nil {
 		return workflow.Case{}, nil, err

@@ -21,6 +21,9 @@ var steps = []struct {
 	{"transfer", workflow.EventTransfer},
 	{"dispatch", workflow.EventDispatch},
 	{"verify", workflow.EventRecordVerification},
+	{"clear_breach", workflow.EventClearBreach},
+	{"rectify", workflow.EventOrderRectification},
+	{"decide_breach", workflow.EventDecideBreach},
 }
 
 // AllowedActions lists what the caller may do on the case now: the

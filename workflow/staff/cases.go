@@ -124,5 +124,5 @@ func claimError(err error) error {
 
 // inQueue reports whether a case in st is worked from a queue.
 func inQueue(st workflow.Status) bool {
-	return slices.Contains(QueueStatuses(), st) || st == workflow.StatusVerifying
+	return slices.Contains(QueueStatuses(), st) || slices.Contains(VerificationStatuses(), st)
 }

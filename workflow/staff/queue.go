@@ -24,6 +24,13 @@ func QueueStatuses() []workflow.Status {
 		workflow.StatusSpecialProcedure, workflow.StatusApproved}
 }
 
+// VerificationStatuses are the states of the cases in the verification
+// queue: under verification on completion, and a commitment in doubt under
+// review or ordered rectified (workflow/breach.go).
+func VerificationStatuses() []workflow.Status {
+	return []workflow.Status{workflow.StatusVerifying, workflow.StatusCommitmentReview, workflow.StatusRectifying}
+}
+
 // Claim filters of a queue.
 const (
 	ClaimedAny    = ""       // every case

@@ -56,6 +56,9 @@ type Config struct {
 	// (Population as above).
 	Licences Licences
 	Holders  Holders
+	// Doors reads the couriers' checks at the door, the evidence of a
+	// failed verification; nil shows none.
+	Doors DoorChecks
 
 	// NewID returns a new unique id (accounts, cases, walk-in applicants).
 	NewID func() string

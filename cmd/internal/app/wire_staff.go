@@ -17,6 +17,7 @@ import (
 	"zerovisit/models/kv"
 	"zerovisit/web/console"
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 	"zerovisit/workflow/files"
 	"zerovisit/workflow/staff"
 )
@@ -68,12 +69,30 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 		Sessions:   handlers.StaffSessions{Tokens: a.tokens},
 		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
 		Numbers: a.repo, Scans: a.blobs, ScanQuota: files.Quota(a.cfg.Staff.Scans), Licences: licences{a.parties.elicense},
-		Holders: appHolders{app: a}, NewID: uuid.NewString, Log: a.log,
+		Holders: appHolders{app: a}, Doors: doorChecks{app: a}, NewID: uuid.NewString, Log: a.log,
 	}
 	if a.citizen != nil && a.citizen.citizens != nil {
 		cfg.Citizens = citizenPersons{a.citizen.citizens}
 	}
 	return staff.New(cfg)
+}
+
+// doorChecks reads the courier desk's checks at the door for the staff
+// area; the desk is wired after it, so it is looked up at each call.
+type doorChecks struct{ app *App }
+
+func (d doorChecks) DoorEvidence(ctx context.Context, caseID string) (any, error) {
+	if d.app.courier.desk == nil {
+		return []desk.DoorEvidence{}, nil
+	}
+	return d.app.courier.desk.DoorEvidence(ctx, caseID)
+}
+
+func (d doorChecks) DoorPhoto(ctx context.Context, caseID, key string) (string, error) {
+	if d.app.courier.desk == nil {
+		return "", workflow.Refuse(workflow.ErrNotFound, "photo_not_found", "该办件没有这张上门核验照片")
+	}
+	return d.app.courier.desk.DoorPhoto(ctx, caseID, key)
 }
 
 // staffPasswords is the argon2id hasher with the configured costs.

@@ -1,0 +1,60 @@
+package staff
+
+import (
+	"context"
+
+	"zerovisit/workflow"
+)
+
+// DoorChecks reads the checks couriers made at the door of a case's
+// deliveries (the courier desk), as evidence for a clerk reviewing a
+// failed verification. Records are the desk's, passed through as JSON.
+type DoorChecks interface {
+	DoorEvidence(ctx context.Context, caseID string) (any, error)
+	// DoorPhoto returns the blob key of one of the case's door photos.
+	DoorPhoto(ctx context.Context, caseID, key string) (string, error)
+}
+
+// BreachEvidence is what a clerk reviews of a commitment in doubt: the
+// finding, the rectification and statements, and the door checks.
+type BreachEvidence struct {
+	Breach *workflow.Breach `json:"breach"`
+	Door   any              `json:"door_checks"`
+}
+
+// BreachEvidence returns the evidence of the case's commitment in doubt.
+func (s *Service) BreachEvidence(ctx context.Context, who Caller, caseID string) (BreachEvidence, error) {
+	cs, err := s.caseFor(ctx, who, caseID, true)
+	if err != nil {
+		return BreachEvidence{}, err
+	}
+	if cs.Breach == nil {
+		return BreachEvidence{}, errNoBreach
+	}
+	out := BreachEvidence{Breach: cs.Breach, Door: []any{}}
+	if s.cfg.Doors != nil {
+		if out.Door, err = s.cfg.Doors.DoorEvidence(ctx, cs.ID); err != nil {
+			return BreachEvidence{}, err
+		}
+	}
+	return out, nil
+}
+
+// BreachPhoto returns the blob key of a door photo of the case, for a
+// member of staff who may read it; the read is logged.
+func (s *Service) BreachPhoto(ctx context.Context, who Caller, caseID, key string) (string, error) {
+	cs, err := s.caseFor(ctx, who, caseID, true)
+	if err != nil {
+		return "", err
+	}
+	if s.cfg.Doors == nil {
+		return "", errNoBreach
+	}
+	k, err := s.cfg.Doors.DoorPhoto(ctx, cs.ID, key)
+	if err == nil {
+		s.cfg.Log.InfoContext(ctx, "door photo read", "staff_id", who.ID, "case_id", cs.ID, "key", key)
+	}
+	return k, err
+}
+
+var errNoBreach = workflow.Refuse(workflow.ErrNotFound, "no_breach", "该办件没有待审查的承诺问题")
