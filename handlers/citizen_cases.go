@@ -100,6 +100,7 @@ func (h *Handler) citizenProvideMaterial(c *gin.Context) {
 type citizenStatementRequest struct {
 	Text        string              `json:"text"`
 	Attachments []apply.MaterialRef `json:"attachments,omitempty"`
+	Final       bool                `json:"final,omitempty"`
 }
 
 // citizenStateCase hands in a statement (陈述申辩) during a rectification.
@@ -113,7 +114,7 @@ func (h *Handler) citizenStateCase(c *gin.Context) {
 	if !ok {
 		return
 	}
-	done, err := h.citizen.Applications.StateCase(c.Request.Context(), cs, req.Text, req.Attachments, idem)
+	done, err := h.citizen.Applications.StateCase(c.Request.Context(), cs, req.Text, req.Attachments, req.Final, idem)
 	h.handleCaseAnswer(c, done, err)
 }
 

@@ -104,6 +104,7 @@ func (h *Handler) registerStaffCases(cs *gin.RouterGroup, guard staffGuards) {
 	cs.GET("/breach/evidence/photos/:key", guard.read, h.staffBreachPhoto)
 	cs.POST("/breach/clear", guard.handle, h.staffAct(func() staff.Step { return &staff.ClearBreach{} }))
 	cs.POST("/breach/rectification", guard.handle, h.staffAct(func() staff.Step { return &staff.Rectify{} }))
+	cs.POST("/breach/statement", guard.handle, h.staffAct(func() staff.Step { return &staff.RecordStatement{} }))
 	cs.POST("/breach/decision", guard.handle, h.staffAct(func() staff.Step { return &staff.DecideBreach{} }))
 	cs.POST("/reassign", guard.supervise, h.staffReassign)
 }

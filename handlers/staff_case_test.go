@@ -43,6 +43,7 @@ func caseEndpoints(id string) []struct {
 		{http.MethodPost, p + "/breach/clear", map[string]any{"finding": "x"}},
 		{http.MethodPost, p + "/breach/rectification", map[string]any{"reason": "x", "legal_basis": "y", "days": 3}},
 		{http.MethodPost, p + "/breach/decision", map[string]any{"outcome": "rectified", "reason": "x"}},
+		{http.MethodPost, p + "/breach/statement", map[string]any{"text": "x"}},
 		{http.MethodPost, p + "/reassign", map[string]any{"to_staff_id": "", "reason": "x"}},
 	}
 }

@@ -95,7 +95,20 @@ type Rectification struct {
 type Statement struct {
 	Text        string             `json:"text"`
 	Attachments []ProvidedMaterial `json:"attachments,omitempty"`
-	At          time.Time          `json:"at"`
+	// Final is the applicant saying they have nothing more to state
+	// (放弃继续陈述申辩): the clerk may then decide before the period ends.
+	Final bool      `json:"final,omitempty"`
+	At    time.Time `json:"at"`
+}
+
+// heard reports whether the applicant has had their say: the period is
+// over, or they said their statement was final.
+func (r *Rectification) heard(at time.Time) bool {
+	if at.After(r.DueAt) {
+		return true
+	}
+	n := len(r.Statements)
+	return n > 0 && r.Statements[n-1].Final
 }
 
 // BreachOutcome is how a clerk settled a breach.
@@ -133,6 +146,7 @@ type StateCase struct {
 	Meta        `json:"-"`
 	Text        string             `json:"text"`
 	Attachments []ProvidedMaterial `json:"attachments,omitempty"`
+	Final       bool               `json:"final,omitempty"`
 }
 
 // DecideBreach is the clerk's decision on a breach: rectified, or the
@@ -219,6 +233,8 @@ func stateCase(s *step, ev StateCase) error {
 	switch {
 	case s.at.After(r.DueAt):
 		return fmt.Errorf("%w: the rectification period ended at %s", ErrInvalidTransition, r.DueAt.Format(time.RFC3339))
+	case r.heard(s.at):
+		return fmt.Errorf("%w: the applicant's statement was final", ErrInvalidTransition)
 	case len(r.Statements) >= maxStatements:
 		return invalid("text", "too many statements", fmt.Sprintf("陈述申辩至多提交 %d 次", maxStatements))
 	case utf8.RuneCountInString(ev.Text) > maxStatement:
@@ -241,7 +257,7 @@ func stateCase(s *step, ev StateCase) error {
 			return err
 		}
 	}
-	r.Statements = append(r.Statements, Statement{Text: ev.Text, Attachments: ev.Attachments, At: s.at})
+	r.Statements = append(r.Statements, Statement{Text: ev.Text, Attachments: ev.Attachments, Final: ev.Final, At: s.at})
 	s.reason = "statement"
 	return nil
 }
@@ -267,9 +283,10 @@ func decideBreach(s *step, ev DecideBreach) error {
 	return invalid("outcome", fmt.Sprintf("unknown outcome %q", ev.Outcome), "请选择整改到位或撤销审批决定")
 }
 
-// revokeBreach revokes the decision once the applicant had their period:
-// a failed check only after a rectification period ended, a late promised
-// material after its reminder's period (already over when it was opened).
+// revokeBreach revokes the decision once the applicant had their say: a
+// failed check only after a rectification period ended (or the applicant
+// said their statement was final), a late promised material after its
+// reminder's period (already over when it was opened).
 func (s *step) revokeBreach(ev DecideBreach) error {
 	b := s.c.Breach
 	r := b.Rectification
@@ -280,9 +297,9 @@ func (s *step) revokeBreach(ev DecideBreach) error {
 	case r == nil && ev.FalseCommitment:
 		return invalid("false_commitment", "a false commitment is recorded only after a rectification period",
 			"认定虚假承诺前，应先责令限期整改、听取陈述申辩")
-	case r != nil && !s.at.After(r.DueAt):
+	case r != nil && !r.heard(s.at):
 		return invalid("outcome", "the rectification period has not ended",
-			"整改期限届满前不能撤销审批决定（届满："+DateOf(r.DueAt).String()+"）")
+			"整改期限届满前（且申请人未表示陈述申辩完毕）不能撤销审批决定（届满："+DateOf(r.DueAt).String()+"）")
 	}
 	if err := needText("legal_basis", ev.LegalBasis, "请填写撤销的依据"); err != nil {
 		return err

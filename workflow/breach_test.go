@@ -119,6 +119,17 @@ func TestRectificationThenRevocationRecordsFalseCommitment(t *testing.T) {
 	if _, _, _, err := e.Apply(c, workflow.StateCase{Meta: meta(citizen, after), Text: "补充"}); !errors.Is(err, workflow.ErrInvalidTransition) {
 		t.Errorf("statement after the period: err = %v, want ErrInvalidTransition", err)
 	}
+	// A final statement lets the clerk decide inside the period, and ends
+	// the statements.
+	final := mustApply(t, e, c, workflow.StateCase{Meta: meta(citizen, t0.Add(3*time.Hour)), Text: "无法整改，陈述申辩完毕", Final: true})
+	if _, _, _, err := e.Apply(final, workflow.StateCase{Meta: meta(citizen, t0.Add(4*time.Hour)), Text: "补充"}); !errors.Is(err, workflow.ErrInvalidTransition) {
+		t.Errorf("statement after a final one: err = %v, want ErrInvalidTransition", err)
+	}
+	early := revoke
+	early.At = t0.Add(4 * time.Hour)
+	if got := mustApply(t, e, final, early); got.Status != workflow.StatusRevoked {
+		t.Errorf("revoke after a final statement: %s", got.Status)
+	}
 	revoke.At = after
 	got, rec, effects, err := e.Apply(c, revoke)
 	if err != nil {

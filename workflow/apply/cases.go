@@ -125,11 +125,11 @@ func (s *Service) ProvideMaterial(ctx context.Context, cs workflow.Case, code, u
 // StateCase hands in the applicant's statement (陈述申辩) during a
 // rectification period, with uploads of the case's materials (the
 // original that was in doubt, a certificate).
-func (s *Service) StateCase(ctx context.Context, cs workflow.Case, text string, refs []MaterialRef, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
+func (s *Service) StateCase(ctx context.Context, cs workflow.Case, text string, refs []MaterialRef, final bool, idem *workflow.IdempotencyRequest) (workflow.Case, error) {
 	if len(refs) > 20 {
 		return workflow.Case{}, invalid("too_long", "附件至多 20 份", nil)
 	}
-	ev := workflow.StateCase{Meta: workflow.Meta{Actor: actor(cs), At: s.cfg.Now()}, Text: text}
+	ev := workflow.StateCase{Meta: workflow.Meta{Actor: actor(cs), At: s.cfg.Now()}, Text: text, Final: final}
 	for _, m := range refs {
 		pm, err := s.uploaded(ctx, cs, m.Code, m.UploadID)
 		if err != nil {

@@ -37,7 +37,9 @@ func (s *Service) DoorEvidence(ctx context.Context, caseID string) ([]DoorEviden
 		ev := DoorEvidence{LegID: l.ID, Waybill: l.Waybill, CourierID: d.CourierID, At: d.At.In(cst).Format("2006-01-02 15:04:05"),
 			IdentityMatched: d.IdentityMatched, Results: d.Results}
 		if c, err := s.cfg.Store.Courier(ctx, d.CourierID); err == nil {
-			ev.CourierName = c.Name
+			if name, err := s.cfg.Sealer.Open(c.Name, "courier:"+c.ID+":name"); err == nil {
+				ev.CourierName = string(name)
+			}
 		}
 		if p, err := s.openParty(l); err == nil {
 			ev.Place = p.Masked().Address

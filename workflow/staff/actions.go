@@ -24,6 +24,7 @@ var steps = []struct {
 	{"clear_breach", workflow.EventClearBreach},
 	{"rectify", workflow.EventOrderRectification},
 	{"decide_breach", workflow.EventDecideBreach},
+	{"record_statement", workflow.EventStateCase},
 }
 
 // AllowedActions lists what the caller may do on the case now: the

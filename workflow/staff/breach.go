@@ -69,3 +69,18 @@ func (a *DecideBreach) allow(who Caller) error {
 type authorized interface {
 	allow(who Caller) error
 }
+
+// RecordStatement records what an applicant stated in person at the
+// counter during a rectification (当面陈述申辩, the clerk's record of it),
+// for applicants without an online account.
+type RecordStatement struct {
+	Text  string `json:"text"`
+	Final bool   `json:"final"`
+}
+
+func (a *RecordStatement) event(_ *Service, m workflow.Meta) (workflow.Event, error) {
+	if err := checkText("statement", a.Text, true); err != nil {
+		return nil, err
+	}
+	return workflow.StateCase{Meta: m, Text: a.Text, Final: a.Final}, nil
+}

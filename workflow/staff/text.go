@@ -12,7 +12,7 @@ const maxText = 500
 
 // fieldNames are the Chinese names of the texts staff write.
 var fieldNames = map[string]string{"reason": "理由", "note": "说明", "opinion": "审查意见", "legal_basis": "法律依据",
-	"outcome": "结论", "items": "补正内容", "finding": "核查结论"}
+	"outcome": "结论", "items": "补正内容", "finding": "核查结论", "statement": "陈述申辩内容"}
 
 // checkText refuses a text over maxText characters, or an empty one when
 // required.

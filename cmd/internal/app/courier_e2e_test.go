@@ -12,6 +12,7 @@ import (
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
+	"zerovisit/workflow/staff"
 )
 
 // pickupItem is trust first, has its originals collected by courier before
@@ -134,10 +135,12 @@ func TestCourierTrustFirstCaseCloses(t *testing.T) {
 	}
 }
 
-// TestCourierDoorCheckFailureRevokes fails the check at the door: the case
-// is revoked, the false commitment reaches the credit library, and the
-// result goes back to the department on a return leg.
-func TestCourierDoorCheckFailureRevokes(t *testing.T) {
+// TestCourierDoorCheckFailureIsReviewed fails the check at the door: the
+// case goes to a clerk's review with the courier's evidence (checklist,
+// photos, courier, time, place) readable in the console, nothing reaches
+// the credit library, and the result goes back to the department on a
+// return leg.
+func TestCourierDoorCheckFailureIsReviewed(t *testing.T) {
 	app := openCourierApp(t, map[string]string{"ZEROVISIT_COURIER_DELIVERY_PROVIDER": "kuaidi100"})
 	cl := newCourierClient(t, app)
 	ctx := context.Background()
@@ -147,18 +150,42 @@ func TestCourierDoorCheckFailureRevokes(t *testing.T) {
 	if res.Verification != "failed" || res.ReturnLegID == "" {
 		t.Fatalf("door scan = %+v, want failed with a return leg", res)
 	}
-	c = waitCase(t, app, c.ID, workflow.StatusRevoked)
-	if !c.FalseCommitment || c.Ending == nil || c.Ending.Code != workflow.EndVerificationFailed {
-		t.Errorf("revoked case = false commitment %v, ending %+v", c.FalseCommitment, c.Ending)
+	c = waitCase(t, app, c.ID, workflow.StatusCommitmentReview)
+	if c.FalseCommitment || c.Ending != nil || c.Breach == nil || c.Breach.Kind != workflow.BreachCheckFailed ||
+		!strings.HasPrefix(c.Breach.Evidence, "photo:sm3:") {
+		t.Fatalf("case under review = false commitment %v, ending %+v, breach %+v", c.FalseCommitment, c.Ending, c.Breach)
 	}
-	eventually(t, 10*time.Second, "the false commitment in the credit library", func() bool {
-		for _, r := range app.parties.sandboxes.credit.Records() {
-			if r.CaseNumber == c.Number && r.SubjectID == elicensesb.ZhangSanID && r.Code == string(workflow.EndVerificationFailed) {
-				return true
-			}
+	id := addStaff(t, app, "review.clerk", c.Department, staff.RoleClerk)
+	token := staffToken(t, app, id, c.Department, staff.RoleClerk)
+	code, ev := call(t, app, http.MethodGet, "/api/v1/staff/cases/"+c.ID+"/breach/evidence", token, nil)
+	doors, _ := ev["door_checks"].([]any)
+	if code != http.StatusOK || len(doors) != 1 {
+		t.Fatalf("evidence = %d %v", code, ev)
+	}
+	door := doors[0].(map[string]any)
+	results := door["results"].([]any)
+	if door["identity_matched"] != true || door["courier_name"] == "" || door["place"] == "" || len(results) == 0 {
+		t.Errorf("door check evidence = %v", door)
+	}
+	photo := results[0].(map[string]any)["photo_key"].(string)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+app.Addr()+"/api/v1/staff/cases/"+c.ID+"/breach/evidence/photos/"+photo, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Errorf("door photo = %v %v", resp, err)
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if code, _ := call(t, app, http.MethodGet, "/api/v1/staff/cases/"+c.ID+"/breach/evidence/photos/"+strings.Repeat("0", 64), token, nil); code != http.StatusNotFound {
+		t.Errorf("another key = %d, want 404", code)
+	}
+	time.Sleep(200 * time.Millisecond)
+	for _, r := range app.parties.sandboxes.credit.Records() {
+		if r.CaseNumber == c.Number {
+			t.Errorf("a false commitment reached the credit library before any review: %+v", r)
 		}
-		return false
-	})
+	}
 	back, err := app.courier.store.Leg(ctx, res.ReturnLegID)
 	if err != nil || back.Kind != desk.KindReturn || back.Status != desk.StatusPickedUp || back.Waybill != leg.Waybill || back.ParentID != leg.ID {
 		t.Fatalf("return leg = %+v, %v", back, err)

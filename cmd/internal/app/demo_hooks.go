@@ -141,7 +141,7 @@ func (h appHooks) AddClerk(ctx context.Context, username, name, department strin
 		return "", fmt.Errorf("add demo clerk: %w", err)
 	}
 	_, err = models.NewStaffStore(h.app.db).CreateStaff(ctx, staff.Account{ID: "st-" + username, Username: username, Name: name,
-		Department: department, Roles: []staff.Role{staff.RoleClerk}, PasswordHash: hash, CreatedAt: time.Now()})
+		Department: department, Roles: []staff.Role{staff.RoleClerk, staff.RoleReviewer}, PasswordHash: hash, CreatedAt: time.Now()})
 	if err != nil {
 		return "", fmt.Errorf("add demo clerk: %w", err)
 	}

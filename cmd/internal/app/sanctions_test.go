@@ -22,8 +22,8 @@ type sanctionEnv struct {
 func newSanctionEnv(t *testing.T) *sanctionEnv {
 	t.Helper()
 	app, _ := czApp(t, staffTestEnv(nil))
-	id := addStaff(t, app, "sanction.clerk", "scjgj", staff.RoleClerk)
-	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
+	id := addStaff(t, app, "sanction.clerk", "scjgj", staff.RoleClerk, staff.RoleReviewer)
+	token := staffToken(t, app, id, "scjgj", staff.RoleClerk, staff.RoleReviewer)
 	return &sanctionEnv{app: app, token: token, scan: counterScan(t, app, token)}
 }
 
@@ -58,8 +58,23 @@ func (e *sanctionEnv) revokedAtCounter(t *testing.T) workflow.Case {
 	}
 	code, body := call(t, e.app, http.MethodPost, base+"/verification", e.token, map[string]any{
 		"results": []map[string]any{{"material": "jycssyzm", "passed": false, "note": "经营场所使用证明与实际不符"}}})
-	if code != http.StatusOK || body["status"] != "revoked" {
-		t.Fatalf("failed verification = %d %v, want revoked", code, body)
+	if code != http.StatusOK || body["status"] != "commitment_review" {
+		t.Fatalf("failed verification = %d %v, want under review", code, body)
+	}
+	// Due process: rectification ordered, the walk-in states at the counter
+	// that they cannot rectify, and the reviewer revokes.
+	for _, step := range []struct {
+		path string
+		body map[string]any
+		want string
+	}{
+		{"/breach/rectification", map[string]any{"reason": "经营场所使用证明与实际不符", "legal_basis": "国办发〔2020〕42号", "days": 5}, "rectifying"},
+		{"/breach/statement", map[string]any{"text": "申请人当面陈述：无法提供真实的场所使用证明", "final": true}, "rectifying"},
+		{"/breach/decision", map[string]any{"outcome": "revoked", "reason": "承诺不实", "legal_basis": "《中华人民共和国行政许可法》第六十九条", "false_commitment": true}, "revoked"},
+	} {
+		if code, body := call(t, e.app, http.MethodPost, base+step.path, e.token, step.body); code != http.StatusOK || body["status"] != step.want {
+			t.Fatalf("%s = %d %v, want %s", step.path, code, body, step.want)
+		}
 	}
 	c, err := e.app.svc.Get(context.Background(), cs["id"].(string))
 	if err != nil || !c.FalseCommitment || !staff.IsWalkin(c.ApplicantID) {

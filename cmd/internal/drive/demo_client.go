@@ -132,16 +132,26 @@ func (c *demoClient) call(ctx context.Context, want int, method, path string, v,
 
 // upload sends a file for a material of a case, as the mini program does.
 func (c *demoClient) upload(ctx context.Context, caseID, material string, content []byte) error {
+	_, err := c.uploadID(ctx, caseID, material, content)
+	return err
+}
+
+// uploadID uploads a material's file and returns the upload's id.
+func (c *demoClient) uploadID(ctx context.Context, caseID, material string, content []byte) (string, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	_ = w.WriteField("material", material)
 	fw, err := w.CreateFormFile("file", material+".png")
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, _ = fw.Write(content)
 	_ = w.Close()
-	return c.send(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/cases/"+caseID+"/uploads", w.FormDataContentType(), buf.Bytes(), nil)
+	var up struct {
+		ID string `json:"id"`
+	}
+	err = c.send(ctx, http.StatusCreated, http.MethodPost, "/api/v1/citizen/cases/"+caseID+"/uploads", w.FormDataContentType(), buf.Bytes(), &up)
+	return up.ID, err
 }
 
 // poll asks cond until it holds, it fails, or within passes: after 50 ms

@@ -83,7 +83,7 @@ type staffCase struct {
 func (s *demoStory) staffAct(ctx context.Context, action string, body any, want, what string) error {
 	var cs staffCase
 	if err := s.clerk.call(ctx, http.StatusOK, http.MethodPost, "/api/v1/staff/cases/"+s.caseID+"/"+action, body, &cs,
-		"Idempotency-Key", "demo-"+action+"-"+uuid.NewString()); err != nil {
+		"Idempotency-Key", "demo-"+strings.ReplaceAll(action, "/", "-")+"-"+uuid.NewString()); err != nil {
 		return err
 	}
 	s.status = cs.Status

@@ -31,20 +31,28 @@ type demoPerson struct {
 	want             string // the case's final state
 	evaluates        bool
 	recordsFalseness bool // the credit library must hold a false commitment
+	// rectifies: after a failed door check the applicant hands in the
+	// right original within the rectification period (otherwise they state
+	// they cannot, and the decision is revoked).
+	rectifies bool
 	// prefilled is a material the libraries must pre-fill, as code←source.
 	prefilled string
 }
 
-// demoPeople are the three stories: trust first that closes, trust first
-// whose check at the door fails, and a blacklisted applicant.
+// demoPeople are the four stories: trust first that closes, trust first
+// whose check at the door fails and is revoked after review and a
+// rectification period, a blacklisted applicant, and trust first whose
+// failed check is rectified.
 func demoPeople() []demoPerson {
 	return []demoPerson{
 		{title: "一 张三：信任在先，办结核验通过", name: "张三", id: basedatasb.ZhangSanID, phone: "13912345678", openID: "o-demo-zhangsan",
 			street: "文三路 90 号 3 幢 101 室", doorCheckPasses: true, want: "closed", evaluates: true, prefilled: "jsz←elicense"},
-		{title: "二 李娜：信任在先，上门核验不通过", name: "李娜", id: basedatasb.LiNaID, phone: "13712345678", openID: "o-demo-lina",
+		{title: "二 李娜：信任在先，上门核验不通过，限期整改未果，撤销", name: "李娜", id: basedatasb.LiNaID, phone: "13712345678", openID: "o-demo-lina",
 			street: "天目山路 18 号 2 单元 502 室", want: "revoked", recordsFalseness: true},
 		{title: "三 王五：失信被执行人，普通程序", name: "王五", id: basedatasb.WangWuID, phone: "13612345678", openID: "o-demo-wangwu",
 			street: "莫干山路 100 号 1 幢 303 室", blacklisted: true, doorCheckPasses: true, want: "closed"},
+		{title: "四 欧阳娜娜：信任在先，上门核验不通过，限期整改到位，办结", name: "欧阳娜娜", id: basedatasb.OuyangID, phone: "13512345678",
+			openID: "o-demo-ouyang", street: "教工路 1 号 5 幢 201 室", want: "closed", rectifies: true},
 	}
 }
 
@@ -103,7 +111,7 @@ func (s *demoStory) run(ctx context.Context) error {
 	d := s.d
 	fmt.Fprintf(d.out, "故事%s / story: %s\n", s.p.title, s.p.want)
 	steps := []func(context.Context) error{s.signUp, s.apply, s.pay, s.staffArrive, s.accept, s.collectOriginals,
-		s.approve, s.licence, s.dispatch, s.deliver, s.finish}
+		s.approve, s.licence, s.dispatch, s.deliver, s.review, s.finish}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err

@@ -45,7 +45,7 @@ func TestDemo(t *testing.T) {
 		}
 		got[m[2]] = m[4]
 	}
-	want := map[string]string{"一 张三": "closed", "二 李娜": "revoked", "三 王五": "closed"}
+	want := map[string]string{"一 张三": "closed", "二 李娜": "revoked", "三 王五": "closed", "四 欧阳娜娜": "closed"}
 	if len(got) != len(want) {
 		t.Fatalf("outcome lines = %v, want %v\n%s", got, want, out.String())
 	}
@@ -56,7 +56,10 @@ func TestDemo(t *testing.T) {
 	}
 	for _, line := range []string{"logs in through WeChat", "pre-filled: sfz←basedata jsz←elicense", "path trust_first", "path credit_black",
 		"pays with WeChat Pay", "collects originals", "approves", "licence issued 1.2.156.3005.2.JSZ.", "door check passed",
-		"door check failed", "false commitment recorded", "evaluates: 5 stars", "已用工作日 0"} {
+		"door check failed", "reviews the door evidence", "orders rectification within 5 working days",
+		"states the case: cannot rectify", "revokes the decision, finds the commitment false",
+		"states the case with the right original", "finds it rectified: the case closes",
+		"false commitment recorded", "evaluates: 5 stars", "已用工作日 0"} {
 		if !strings.Contains(out.String(), line) {
 			t.Errorf("the timeline lacks %q", line)
 		}
@@ -92,10 +95,10 @@ func TestDemoFailsWhenAStoryGoesWrong(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "二 李娜") || !strings.Contains(err.Error(), "ended closed, want revoked") {
 		t.Fatalf("demo with the second door check passed = %v, want story two named as ending closed\n%s", err, out.String())
 	}
-	if strings.Contains(err.Error(), "一 张三") || strings.Contains(err.Error(), "三 王五") {
+	if strings.Contains(err.Error(), "一 张三") || strings.Contains(err.Error(), "三 王五") || strings.Contains(err.Error(), "四 欧阳娜娜") {
 		t.Errorf("the failure names stories that ended as they should: %v", err)
 	}
-	want := []workflow.Status{workflow.StatusClosed, workflow.StatusClosed, workflow.StatusClosed}
+	want := []workflow.Status{workflow.StatusClosed, workflow.StatusClosed, workflow.StatusClosed, workflow.StatusClosed}
 	if len(d.results) != len(want) {
 		t.Fatalf("%d stories played, want %d", len(d.results), len(want))
 	}
