@@ -213,7 +213,7 @@ func eventLabel(name string) string {
 		"start_special_procedure": "启动特别程序", "end_special_procedure": "特别程序结束", "transfer": "转办",
 		"clear_breach": "核查无误", "order_rectification": "责令限期整改", "rectify": "责令限期整改",
 		"state_case": "申请人陈述申辩", "decide_breach": "整改结论", "collect_originals": "原件收取",
-		"delivery_failed": "投递失败",
+		"delivery_failed":         "投递失败",
 		string(staff.ActionClaim): "领取办件", string(staff.ActionRelease): "退回队列",
 		string(staff.ActionHandOver): "移交同事", string(staff.ActionReassign): "督办改派",
 	}[name]
