@@ -129,6 +129,7 @@
     if (has("dispatch")) add(h("h2", {}, "发放结果"), h("div", { class: "row" }, textarea("dispatch-note", "说明"),
       h("button", { type: "button", id: "act-dispatch", onclick: function () { act(c, "/dispatch", { note: val("dispatch-note") }, "已发放结果"); } }, "发放")));
     if (has("verify")) add(verifyForm(c));
+    if (c.breach) add(breachPanel(c, has));
     if (has("transfer")) {
       var depts = ((ZV.reference || {}).departments || []).filter(function (d) { return d.code !== c.department; }).map(function (d) { return [d.code, d.name]; });
       add(h("h2", {}, "转办"), h("div", { class: "row" }, ZV.field("转至部门", ZV.select({ id: "transfer-dept" }, depts, "")), textarea("transfer-reason", "转办理由"),
@@ -159,6 +160,62 @@
         });
         act(c, "/verification", { results: results }, "已记录核验结果");
       } }, "提交核验结果"));
+  }
+
+  // breachPanel shows a commitment in doubt: the finding, the courier's
+  // door checks with their photos, the rectification and statements, and
+  // the due-process steps the caller may take now.
+  function breachPanel(c, has) {
+    var b = c.breach, r = b.rectification;
+    var kinds = { check_failed: "核验不通过", promise_missing: "容缺材料催告期满未补齐" };
+    var outcomes = { cleared: "核查无误", rectified: "整改到位", revoked: "已撤销" };
+    var evidence = h("div", { id: "breach-evidence" }, h("p", { class: "muted" }, "正在读取上门核验记录…"));
+    ZV.get(base(c.id) + "/breach/evidence").then(function (ev) {
+      ZV.clear(evidence);
+      if (!ev.door_checks.length) { evidence.appendChild(h("p", { class: "muted" }, "无上门核验记录。")); return; }
+      ev.door_checks.forEach(function (d) {
+        var photos = h("div", { class: "row" });
+        d.results.forEach(function (x) {
+          ZV.call("GET", base(c.id) + "/breach/evidence/photos/" + encodeURIComponent(x.photo_key), undefined, { raw: true }).then(function (blob) {
+            photos.appendChild(h("figure", {}, h("img", { class: "preview", src: URL.createObjectURL(blob), alt: "上门核验照片：" + x.material }),
+              h("figcaption", {}, x.material, x.passed ? " 通过" : " 不通过：" + (x.note || ""))));
+          }, ZV.showError);
+        });
+        evidence.appendChild(h("div", {}, h("p", {}, "快递员 ", d.courier_name || d.courier_id, " · ", d.at, " · ", d.place || "—",
+          " · 收件人身份", d.identity_matched ? "一致" : "不一致", " · 运单 ", d.waybill), photos));
+      });
+    }, ZV.showError);
+    var box = h("div", { id: "breach" }, h("h2", {}, "核验审查"),
+      h("p", {}, kinds[b.kind] || b.kind, "：", b.material, b.note ? "（" + b.note + "）" : "", " · 发现于 ", ZV.fmtTime(b.found_at)),
+      r ? h("p", {}, "责令限期整改：", r.reason, "（依据：", r.legal_basis, "），期限至 ", ZV.fmtTime(r.due_at)) : null,
+      r && r.statements ? h("ul", { id: "breach-statements" }, r.statements.map(function (st) {
+        return h("li", {}, ZV.fmtTime(st.at), " 陈述申辩：", st.text, st.final ? "（陈述申辩完毕）" : "",
+          st.attachments && st.attachments.length ? "，附件 " + st.attachments.length + " 份" : "");
+      })) : null,
+      b.outcome ? h("p", {}, "结论：", outcomes[b.outcome] || b.outcome, "，", b.finding || "") : null,
+      evidence);
+    if (has("clear_breach")) ZV.append(box, h("div", { class: "row" }, textarea("breach-finding", "核查结论"),
+      h("button", { type: "button", id: "act-clear-breach", onclick: function () { act(c, "/breach/clear", { finding: val("breach-finding") }, "已确认核查无误"); } }, "核查无误")));
+    if (has("rectify")) ZV.append(box, h("div", { class: "row" }, textarea("rectify-reason", "整改事由"), textarea("rectify-basis", "依据"),
+      ZV.field("整改期限（工作日）", h("input", { id: "rectify-days", type: "number", min: 1, max: 30, value: 5 })),
+      h("button", { type: "button", class: "primary", id: "act-rectify", onclick: function () {
+        act(c, "/breach/rectification", { reason: val("rectify-reason"), legal_basis: val("rectify-basis"), days: parseInt(val("rectify-days"), 10) || 0 }, "已发出责令限期整改通知");
+      } }, "责令限期整改")));
+    if (has("record_statement")) ZV.append(box, h("div", { class: "row" }, textarea("statement-text", "当面陈述申辩内容"),
+      ZV.field("陈述申辩完毕", h("input", { id: "statement-final", type: "checkbox" })),
+      h("button", { type: "button", id: "act-statement", onclick: function () {
+        act(c, "/breach/statement", { text: val("statement-text"), final: document.getElementById("statement-final").checked }, "已记录陈述申辩");
+      } }, "记录陈述申辩")));
+    if (has("decide_breach")) ZV.append(box, h("div", { class: "row" },
+      ZV.field("结论", ZV.select({ id: "decide-outcome" }, [["rectified", "整改到位"], ["revoked", "撤销审批决定"]], "rectified")),
+      textarea("decide-reason", "理由"), textarea("decide-basis", "撤销依据"),
+      ZV.field("认定虚假承诺", h("input", { id: "decide-false", type: "checkbox" })),
+      h("button", { type: "button", class: "danger", id: "act-decide-breach", onclick: function () {
+        var outcome = val("decide-outcome"), falseCommitment = document.getElementById("decide-false").checked;
+        if (outcome === "revoked" && !window.confirm(falseCommitment ? "撤销审批决定并认定虚假承诺，将记入信用记录。确定？" : "撤销审批决定。确定？")) return;
+        act(c, "/breach/decision", { outcome: outcome, reason: val("decide-reason"), legal_basis: val("decide-basis"), false_commitment: falseCommitment }, "已作出决定");
+      } }, "作出决定")));
+    return box;
   }
 
   function colleagueForm(c, supervisor) {

@@ -60,8 +60,8 @@ func TestDemoAgainstReplicas(t *testing.T) {
 	if err := runDrive(context.Background(), []string{"demo", "--addr", targets[0]}, cmdtest.EnvOf(env), &out, &errs); err != nil {
 		t.Fatalf("demo --addr: %v\n%s\n%s", err, out.String(), errs.String())
 	}
-	if got := len(demoOutcome.FindAllStringSubmatch(out.String(), -1)); got != 3 || strings.Contains(out.String(), "✗") {
-		t.Errorf("demo against the replica: %d outcome lines, want 3 all passed:\n%s", got, out.String())
+	if got := len(demoOutcome.FindAllStringSubmatch(out.String(), -1)); got != 4 || strings.Contains(out.String(), "✗") {
+		t.Errorf("demo against the replica: %d outcome lines, want 4 all passed:\n%s", got, out.String())
 	}
 	delete(env, "ZEROVISIT_DATABASE_URL")
 	err := runDrive(context.Background(), []string{"demo", "--addr", targets[0]}, cmdtest.EnvOf(env), io.Discard, io.Discard)

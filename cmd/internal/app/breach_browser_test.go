@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"zerovisit/workflow"
+	"zerovisit/workflow/staff"
+)
+
+// TestBreachReviewInBrowser: a courier fails the check at the door; a
+// clerk opens the case in the console, sees the finding and the courier's
+// photo, and orders rectification within five working days.
+func TestBreachReviewInBrowser(t *testing.T) {
+	ctx := browser(t)
+	app := openCourierApp(t, map[string]string{"ZEROVISIT_COURIER_DELIVERY_PROVIDER": "kuaidi100"})
+	cl := newCourierClient(t, app)
+	c := submitCourierCase(t, app, "br-fail", pickupItem, true)
+	collectOriginals(t, app, cl, c.ID)
+	deliverWithDoorCheck(t, app, cl, c.ID, false)
+	c = waitCase(t, app, c.ID, workflow.StatusCommitmentReview)
+	addStaff(t, app, "zhao.clerk", c.Department, staff.RoleClerk)
+
+	base := "http://" + app.Addr() + "/console/"
+	do := func(acts ...chromedp.Action[chromedp.Void]) func() error {
+		return func() error {
+			sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			return chromedp.Do(sctx, acts...)
+		}
+	}
+	var err error
+	for i, step := range []func() error{
+		do(chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS("#login-username")),
+			chromedp.SendKeys(chromedp.CSS("#login-username"), "zhao.clerk"),
+			chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
+			chromedp.WaitVisible(chromedp.CSS("#claim-next"))),
+		func() error {
+			_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(location.hash = "#/case/`+c.ID+`", true)`))
+			return err
+		},
+		do(chromedp.WaitVisible(chromedp.CSS("#act-claim")), chromedp.Click(chromedp.CSS("#act-claim")),
+			chromedp.WaitVisible(chromedp.CSS("#act-rectify"))),
+	} {
+		if err = step(); err != nil {
+			t.Logf("step %d: %v", i, err)
+			break
+		}
+	}
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#breach-evidence figure img")))
+	}
+	if err != nil {
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Logf("page: %s", html)
+		t.Fatalf("open the case under review: %v", err)
+	}
+	loaded, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("#breach-evidence img"); return !!i && i.complete && i.naturalWidth > 0; })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !loaded {
+		t.Errorf("the door photo did not load: %v", err)
+	}
+	panel, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#breach")))
+	if err != nil || !strings.Contains(panel, "核验不通过") || !strings.Contains(panel, "快递员") {
+		t.Errorf("review panel = %q %v, want the finding and the courier", panel, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#rectify-reason"), "上门核验发现原件与承诺不符，请限期整改"),
+		chromedp.SendKeys(chromedp.CSS("#rectify-basis"), "国办发〔2020〕42号"),
+		chromedp.Click(chromedp.CSS("#act-rectify")),
+		chromedp.WaitVisible(chromedp.CSS(`#case-status[data-status="rectifying"]`)),
+	)
+	if err != nil {
+		t.Fatalf("order rectification: %v", err)
+	}
+	got, err := app.svc.Get(context.Background(), c.ID)
+	if err != nil || got.Status != workflow.StatusRectifying || got.Breach.Rectification == nil || got.Breach.Rectification.Days != 5 {
+		t.Fatalf("after the order: %+v %v", got.Breach, err)
+	}
+}
