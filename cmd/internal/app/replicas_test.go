@@ -51,7 +51,7 @@ func TestLoadOverReplicasSharingSandboxes(t *testing.T) {
 	}
 }
 
-// TestDemoAgainstReplicas: `zerovisit demo --addr` plays the three stories
+// TestDemoAgainstReplicas: `zerovisit demo --addr` plays the four stories
 // against a server that uses the shared sandboxes, given the same settings.
 func TestDemoAgainstReplicas(t *testing.T) {
 	rs := app.StartReplicas(t, 1)

@@ -1,5 +1,5 @@
 // Package drive plays the product through its API as its users would: the
-// demo's three stories (`zerovisit demo`) and the load generator that runs
+// demo's four stories (`zerovisit demo`) and the load generator that runs
 // them, or their parts, many at a time (`zerovisit load`). What no user can
 // do over the API (a WeChat login code, a payment, a parcel moving, an
 // operator opening accounts) it asks of the server's hooks, app.Hooks.

@@ -116,7 +116,7 @@ func (d *demo) probe(ctx context.Context, base string) error {
 	return nil
 }
 
-// Play plays the demo's three stories against the server at base, over
+// Play plays the demo's four stories against the server at base, over
 // hc, writing the timeline and the outcome to out.
 func Play(ctx context.Context, out io.Writer, hc *http.Client, base string, hooks app.Hooks) error {
 	cal, err := configs.LoadCalendar("")
@@ -127,7 +127,7 @@ func Play(ctx context.Context, out io.Writer, hc *http.Client, base string, hook
 	return d.play(ctx)
 }
 
-// play runs the three stories in turn and prints the summary; it fails
+// play runs the four stories in turn and prints the summary; it fails
 // when any story did not end as it should.
 func (d *demo) play(ctx context.Context) error {
 	d.started = time.Now()

@@ -14,7 +14,7 @@ import (
 	"zerovisit/configs"
 )
 
-// TestDemoLeavesAnIntactAuditTrail plays the three stories (citizens,
+// TestDemoLeavesAnIntactAuditTrail plays the four stories (citizens,
 // clerks' claims and decisions, couriers, timers) and runs `zerovisit
 // audit verify` on what they left: every history replays to its case, and
 // the server's checkpoints witness it.

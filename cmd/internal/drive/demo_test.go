@@ -32,7 +32,7 @@ func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }
 var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 (ZV\d+)\s+最终状态 final state: (\w+)`)
 
 // TestDemo runs `zerovisit demo` as a person would: it exits 0, prints the
-// timeline of the three stories, and each ends in its expected state.
+// timeline of the four stories, and each ends in its expected state.
 func TestDemo(t *testing.T) {
 	var out, errs bytes.Buffer
 	if err := run(context.Background(), []string{"demo"}, demoTestEnv(t), &out, &errs); err != nil {
