@@ -6,10 +6,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
@@ -262,4 +266,51 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestCalendarConsoleInBrowser: an administrator sees the missing year on
+// the console's calendar page, is shown each problem of a wrong
+// arrangement, loads the year, and the page stops naming it.
+func TestCalendarConsoleInBrowser(t *testing.T) {
+	ctx := browser(t)
+	app := openCalendarApp(t, testDatabaseURL(t), nil)
+	addStaff(t, app, "cal.admin", "", staff.RoleAdministrator)
+	this := workflow.DateOf(time.Now()).Year
+	gap := fmt.Sprintf(`#calendar-gaps li[data-year="%d"]`, this)
+	base := "http://" + app.Addr() + "/console/"
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(chromedp.CSS("#login-username")),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "cal.admin"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#workloads")),
+		chromedp.Navigate(base+"#/calendar"),
+		chromedp.WaitVisible(chromedp.CSS(gap)),
+		chromedp.SetValue(chromedp.CSS("#calendar-year"), strconv.Itoa(this)),
+		chromedp.SetValue(chromedp.CSS("#calendar-source"), "国办发明电（测试）"),
+		chromedp.SetValue(chromedp.CSS("#calendar-holidays"), fmt.Sprintf("国庆节 %[1]d-10-01 %[1]d-10-07\n中秋节 %[1]d-10-03 %[1]d-10-03", this)),
+		chromedp.Click(chromedp.CSS("#calendar-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#calendar-problems li")),
+	)
+	if err != nil {
+		t.Fatalf("refused load: %v", err)
+	}
+	if rev, _ := call(t, app, http.MethodGet, "/readyz", "", nil); rev != http.StatusOK {
+		t.Fatalf("/readyz = %d", rev)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#calendar-holidays"), fmt.Sprintf("元旦 %[1]d-01-01 %[1]d-01-01\n国庆节 %[1]d-10-01 %[1]d-10-07", this)),
+		chromedp.Click(chromedp.CSS("#calendar-submit")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#calendar-years tr[data-year="%d"]`, this))),
+	)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('`+gap+`') !== null`))
+	if err != nil || left {
+		t.Errorf("the page still names %d after the load (%v)", this, err)
+	}
+	if app.svc.Engine().Calendar().IsWorkingDate(workflow.Date{Year: this, Month: time.October, Day: 2}) {
+		t.Error("the loaded 国庆节 is not in the engine's calendar")
+	}
 }
