@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Holiday is one announced public holiday: the days off, From to To
@@ -114,9 +115,13 @@ func (c *Calendar) With(y CalendarYear) ([]CalendarYear, error) {
 	return years, nil
 }
 
+// maxHolidays bounds the holidays of one announced year (there are seven
+// statutory ones; a notice may split or join them).
+const maxHolidays = 20
+
 // CheckArrangement checks what an announced year must carry beyond what
 // NewCalendar checks: a plausible year, the notice it comes from, at least
-// one holiday, and distinct holiday names.
+// one holiday, distinct holiday names, and bounded sizes.
 func CheckArrangement(y CalendarYear) error {
 	var errs []error
 	if y.Year < 2000 || y.Year > 2200 {
@@ -128,12 +133,18 @@ func CheckArrangement(y CalendarYear) error {
 	if len(y.Holidays) == 0 {
 		errs = append(errs, fmt.Errorf("calendar %d: no holidays listed", y.Year))
 	}
+	if len(y.Holidays) > maxHolidays {
+		errs = append(errs, fmt.Errorf("calendar %d: more than %d holidays", y.Year, maxHolidays))
+	}
 	names := make(map[string]bool)
 	for _, h := range y.Holidays {
 		if names[h.Name] {
 			errs = append(errs, fmt.Errorf("calendar %d: holiday %q listed twice", y.Year, h.Name))
 		}
 		names[h.Name] = true
+		if utf8.RuneCountInString(h.Name) > 32 || len(h.Workdays) > 10 {
+			errs = append(errs, fmt.Errorf("calendar %d: holiday %q: name over 32 characters or more than 10 make-up days", y.Year, h.Name))
+		}
 	}
 	if _, err := buildCalendar([]CalendarYear{y}); err != nil {
 		errs = append(errs, err)

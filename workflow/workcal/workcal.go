@@ -140,7 +140,8 @@ func merge(base, loaded []workflow.CalendarYear) []workflow.CalendarYear {
 	return append(out, loaded...)
 }
 
-// ErrInvalid is wrapped by the refusal of an arrangement that fails its checks.
+// errInvalid refuses an arrangement that fails its checks; errRaced a load
+// another replica overtook.
 var errInvalid = workflow.Refuse(workflow.ErrInvalidInput, "calendar_invalid",
 	"节假日安排不符合要求：放假日期与调休上班日须在该年度内（元旦可跨年），调休上班日须为周六或周日，日期不得重复，并须注明通知文号")
 
@@ -156,7 +157,7 @@ func (s *Service) LoadYear(ctx context.Context, by string, y workflow.CalendarYe
 	for i := range y.Holidays {
 		y.Holidays[i].Name = strings.TrimSpace(y.Holidays[i].Name)
 	}
-	if len(y.Source) > 200 || len(y.Note) > 1000 || len(y.Holidays) > 30 {
+	if len(y.Source) > 200 || len(y.Note) > 1000 || len(y.Holidays) > 40 {
 		return Load{}, errInvalid.WithDetail(map[string]any{"problems": []string{"source, note or holidays too long"}})
 	}
 	s.mu.Lock()
