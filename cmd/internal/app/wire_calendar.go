@@ -20,7 +20,7 @@ const defaultCalendarPoll = 30 * time.Second
 func (a *App) openCalendar(cat workflow.Catalogue, cal *workflow.Calendar) {
 	a.calendar = workcal.New(workcal.Config{Calendar: cal, Base: cal.Years(), Store: models.NewCalendarStore(a.db),
 		Now: time.Now, HorizonDays: workcal.LongestDeadline(cat, workflow.DefaultSupplementDays)})
-	a.metrics.WatchCalendar(a.calendar.Gaps)
+	watchCalendar(a.metrics, a.calendar.Gaps)
 }
 
 // syncCalendar brings the calendar to the years administrators loaded and

@@ -1,18 +1,19 @@
-package handlers
+package app
 
 import (
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"zerovisit/handlers"
 	"zerovisit/workflow"
 )
 
-// WatchCalendar exports, at every scrape, the years within the longest
+// watchCalendar exports on m, at every scrape, the years within the longest
 // configured deadline that the calendar lacks or knows only provisionally:
 // zerovisit_calendar_gap_years counts them (alert when above 0) and
 // zerovisit_calendar_gap names each with its state.
-func (m *Metrics) WatchCalendar(gaps func() []workflow.CalendarGap) {
+func watchCalendar(m *handlers.Metrics, gaps func() []workflow.CalendarGap) {
 	m.Registry.MustRegister(&calendarCollector{gaps: gaps,
 		count: prometheus.NewDesc("zerovisit_calendar_gap_years",
 			"Years within the longest configured deadline that the working-day calendar lacks or knows only provisionally.", nil, nil),
