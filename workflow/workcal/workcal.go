@@ -246,14 +246,20 @@ func (s *Service) Run(ctx context.Context, every time.Duration, onErr func(error
 	}
 }
 
-// LongestDeadline returns the longest number of working days any item of
-// the catalogue sets for a deadline (statutory and promised limits, the
-// citizen's correction period, the verification period), at least min.
+// LongestDeadline returns how far ahead, in working days, a deadline set
+// today may fall: the longest period any item of the catalogue sets (the
+// statutory and promised limits, the citizen's correction period, the
+// verification period) plus the longest special procedure, which pauses
+// the clock and moves the deadline by its length; at least min.
 func LongestDeadline(cat workflow.Catalogue, min int) int {
 	n := min
 	for _, it := range cat.Items() {
 		it = it.WithDefaults()
 		n = max(n, it.LegalDays, it.PromisedDays, it.SupplementDays, it.VerifyDays)
 	}
-	return n
+	longest := 0
+	for _, k := range []workflow.ProcedureKind{workflow.ProcedureHearing, workflow.ProcedureExpertReview, workflow.ProcedureInspection} {
+		longest = max(longest, k.MaxDays())
+	}
+	return n + longest
 }
