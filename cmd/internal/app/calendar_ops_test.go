@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -312,5 +314,25 @@ func TestCalendarConsoleInBrowser(t *testing.T) {
 	}
 	if app.svc.Engine().Calendar().IsWorkingDate(workflow.Date{Year: this, Month: time.October, Day: 2}) {
 		t.Error("the loaded 国庆节 is not in the engine's calendar")
+	}
+}
+
+// TestCalendarGapsInStartupLog: the start-up log names the missing year.
+func TestCalendarGapsInStartupLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "calendar.yaml")
+	if err := os.WriteFile(path, []byte("years:\n  - year: 2020\n    source: s\n    holidays:\n      - name: 元旦\n        from: 2020-01-01\n        to: 2020-01-01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t), "ZEROVISIT_CALENDAR_PATH": path,
+		"ZEROVISIT_LOG_LEVEL": "warn"}, nil)
+	logs := &syncBuffer{}
+	app := NewApp(cfg, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err := app.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	this := workflow.DateOf(time.Now()).Year
+	if !strings.Contains(logs.String(), "working-day calendar incomplete") || !strings.Contains(logs.String(), fmt.Sprintf(`"year":%d,"state":"missing"`, this)) {
+		t.Errorf("start-up log does not name %d as missing:\n%s", this, logs.String())
 	}
 }
