@@ -70,6 +70,9 @@ type Config struct {
 	CataloguePath string `env:"CATALOGUE_PATH"`
 	// CalendarPath replaces the embedded working-day calendar when set.
 	CalendarPath string `env:"CALENDAR_PATH"`
+	// CalendarPoll is how often a replica looks for a year an administrator
+	// loaded on another replica (default 30s).
+	CalendarPoll time.Duration `env:"CALENDAR_POLL"`
 	// DepartmentsPath replaces the embedded list of approving departments when set.
 	DepartmentsPath string `env:"DEPARTMENTS_PATH"`
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"zerovisit/workflow/workcal"
 )
 
 // Check reports whether one dependency is usable.
@@ -55,5 +57,12 @@ func (h *Handler) readyz(c *gin.Context) {
 			return
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "checks": results})
+	body := gin.H{"status": "ok", "checks": results}
+	if h.staff.Calendar != nil { // a warning, never a failure: the server still counts
+		if gaps := h.staff.Calendar.Gaps(); len(gaps) > 0 {
+			body["warnings"] = gin.H{"calendar": workcal.Warning(gaps)}
+			body["calendar_gaps"] = gaps
+		}
+	}
+	c.JSON(http.StatusOK, body)
 }

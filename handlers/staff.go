@@ -10,6 +10,7 @@ import (
 	"zerovisit/workflow/files"
 	"zerovisit/workflow/quota"
 	"zerovisit/workflow/staff"
+	"zerovisit/workflow/workcal"
 )
 
 // StaffDeps are what the endpoints for clerks, supervisors and
@@ -30,6 +31,8 @@ type StaffDeps struct {
 	MaxScanBytes int64
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Calendar is the working-day calendar in operation (gaps, loads).
+	Calendar *workcal.Service
 }
 
 // Limits of the staff endpoints.
@@ -70,6 +73,7 @@ func (h *Handler) registerStaff(r gin.IRouter) {
 	h.registerStaffQueues(g, guard)
 	h.registerStaffCases(g.Group("/cases/:id"), guard)
 	h.registerStaffOversight(g, guard)
+	h.registerStaffCalendar(g, guard)
 }
 
 // registerStaffQueues lists the queues and the counter's routes.

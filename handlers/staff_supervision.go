@@ -39,7 +39,8 @@ func (h *Handler) staffSupervision(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, withNextCursor(gin.H{"workloads": v.Workloads, "cases": h.summaries(v.Cases, who.ID),
-		"total": v.Cases.Total, "alerts": v.Alerts}, v.Cases.NextCursor))
+		"total": v.Cases.Total, "alerts": v.Alerts, "calendar": gin.H{"years": v.Calendar.Years,
+			"cases": h.summaries(v.Calendar.Cases, who.ID), "total": v.Calendar.Cases.Total}}, v.Cases.NextCursor))
 }
 
 // staffStats are the statistics of a period (from, to: YYYY-MM-DD, to

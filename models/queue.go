@@ -129,6 +129,13 @@ func (s *StaffStore) queueSQL(q staff.QueueQuery) (string, []any, error) {
 			args = append(args, string(c))
 		}
 	}
+	if len(q.DeadlineIn) > 0 {
+		var spans []string
+		for _, sp := range q.DeadlineIn {
+			spans, args = append(spans, "(c.deadline >= ? AND c.deadline < ?)"), append(args, s.db.ts(sp.From), s.db.ts(sp.To))
+		}
+		where = append(where, "("+strings.Join(spans, " OR ")+")")
+	}
 	switch q.Claimed {
 	case staff.ClaimedAny:
 	case staff.ClaimedMine:

@@ -5,6 +5,18 @@
 (function (ZV) {
   var h = ZV.h;
 
+  // calendarFlag lists the cases due in a year the working-day calendar
+  // lacks or has only provisionally: their deadlines need checking by hand.
+  function calendarFlag(cal) {
+    if (!cal || !cal.total) return null;
+    var years = cal.years.map(function (g) { return g.year + "年" + (g.state === "missing" ? "未载入" : "仅为暂定"); }).join("、");
+    return h("section", { class: "panel", id: "calendar-flag" }, h("h2", {}, "期限落在未确定工作日历年份的办件（共 " + cal.total + " 件）"),
+      h("p", { class: "muted" }, years + "：这些办件的期限按周一至周五或暂定安排计算，请人工核对；管理员可在“工作日历”载入正式安排。"),
+      h("ul", {}, cal.cases.map(function (c) {
+        return h("li", {}, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number), " ", c.item_name, " ", h("span", { class: "muted" }, "期限 " + ZV.fmtTime(c.deadline)));
+      })));
+  }
+
   function deptName(code, names) { return (names && names[code]) || code; }
 
   ZV.showSupervision = function (params) {
@@ -54,6 +66,7 @@
         h("section", { class: "panel" }, h("h2", {}, "红黄牌办件（共 " + sv.total + " 件）"), cases,
           sv.next_cursor ? h("button", { type: "button", onclick: function () { ZV.go("#/supervision" + ZV.qs({ department: q.department, cursor: sv.next_cursor })); } }, "下一页") : null),
         h("section", { class: "panel" }, h("h2", {}, "最新预警"), alerts),
+        calendarFlag(sv.calendar),
         h("section", { class: "panel" }, h("h2", {}, "统计"), period, st.note ? h("p", { class: "muted" }, st.note) : null, table), charts);
     }, ZV.showError);
   };

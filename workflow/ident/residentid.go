@@ -24,12 +24,21 @@ const (
 type ResidentID struct {
 	// Number is the normalised 18-character number (check character X upper-case).
 	Number string
-	// Region is the 6-digit administrative division code of first registration.
+	// Region is the 6-digit administrative division code of first
+	// registration; for a foreign permanent-residence ID, the issuing
+	// province's code followed by 0000.
 	Region string
 	// Birth is the date of birth at midnight UTC.
 	Birth time.Time
 	// Sex is taken from the parity of the 17th digit (odd is male).
 	Sex Sex
+	// Foreign is true for a foreign permanent-residence ID (外国人永久居留身份证,
+	// 2023 version), whose number begins with 9.
+	Foreign bool `json:",omitempty"`
+	// Nationality is the 3-digit numeric nationality code of a foreign
+	// permanent-residence ID (GB/T 2659, the ISO 3166-1 numeric codes); empty
+	// for a resident ID.
+	Nationality string `json:",omitempty"`
 }
 
 // String returns the masked number.
@@ -63,13 +72,51 @@ var provinces = map[string]bool{
 	"71": true, "81": true, "82": true, "83": true,
 }
 
-// ParseResidentID validates s as an 18-character resident ID number and
-// returns it normalised (surrounding spaces trimmed, check character x
-// upper-cased) with its birth date and sex.
+// mainland lists the province-level codes of the mainland, where the
+// immigration authorities issue foreign permanent-residence IDs.
+var mainland = func() map[string]bool {
+	m := make(map[string]bool, len(provinces))
+	for p := range provinces {
+		if p < "70" {
+			m[p] = true
+		}
+	}
+	return m
+}()
+
+// beijing is China Standard Time, UTC+08:00 all year (no daylight saving
+// since 1991). It is a fixed zone so that a container without tzdata still
+// knows what day it is in Beijing.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// ParseResidentID validates s as an 18-character resident ID number
+// (公民身份号码, GB 11643-1999) or a foreign permanent-residence ID number
+// (外国人永久居留身份证号码, 2023 version), and returns it normalised
+// (surrounding spaces trimmed, check character x upper-cased) with its birth
+// date and sex.
 //
-// now is the caller's clock: a birth date after now's calendar date (in
-// now's location) is rejected, as is one before 1900. Only the
-// province-level part of the region code is checked.
+// Rules, with their sources:
+//   - GB 11643-1999 §4–§7: 6-digit address code, 8-digit birth date code
+//     (YYYYMMDD), 3-digit sequence code whose last digit is odd for men and
+//     even for women, and a check character by ISO 7064 MOD 11-2. The
+//     standard sets no earliest birth date (its own example
+//     440524188001010014 was born in 1880), so any real calendar date from
+//     year 0001 is accepted.
+//   - The birth date may not be after today's date in Beijing time, whatever
+//     zone now carries: a person born today in Beijing is accepted from 00:00
+//     Beijing time even when the caller's clock is in UTC.
+//   - 国家移民管理局, 新版外国人永久居留身份证机读信息规则 (2023, in use since
+//     2023-12-01): 18 digits; the first is 9 (foreigners, where citizens'
+//     numbers begin 1–8); digits 2–3 are the province-level code of the
+//     issuing authority; digits 4–6 the numeric nationality code (GB/T 2659,
+//     ISO 3166-1 numeric); digits 7–14 the birth date; digits 15–17 a sequence
+//     whose last digit gives the sex as in GB 11643; digit 18 the same
+//     MOD 11-2 check. Accepted issuing provinces are the mainland ones;
+//     nationality 000 (no country) and 156 (China: a Chinese citizen is not a
+//     foreigner) are refused. Other nationality codes are not listed here,
+//     because GB/T 2659 changes as countries do.
+//
+// Only the province-level part of a resident's region code is checked.
 func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) != 18 {
@@ -81,27 +128,38 @@ func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 	}
 	s = s[:17] + string(upperASCII(s[17]))
 
-	if !provinces[s[:2]] {
+	out := ResidentID{Number: s, Region: s[:6]}
+	if s[0] == '9' {
+		out.Foreign, out.Region, out.Nationality = true, s[1:3]+"0000", s[3:6]
+		if !mainland[s[1:3]] {
+			return ResidentID{}, invalid(CodeIDRegion, "永久居留身份证号码的受理地代码不正确",
+				"permanent residence id: unknown issuing province code")
+		}
+		if out.Nationality == "000" || out.Nationality == "156" {
+			return ResidentID{}, invalid(CodeIDRegion, "永久居留身份证号码的国籍代码不正确",
+				"permanent residence id: nationality code is not a foreign country")
+		}
+	} else if !provinces[s[:2]] {
 		return ResidentID{}, invalid(CodeIDRegion, "身份证号码的地区码不正确", "resident id: unknown province-level region code")
 	}
 	birth, ok := civilDate(s[6:14])
 	if !ok {
 		return ResidentID{}, invalid(CodeIDBirthdate, "身份证号码中的出生日期不正确", "resident id: birth date is not a calendar date")
 	}
-	ny, nm, nd := now.Date()
-	if birth.Year() < 1900 || birth.After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)) {
-		return ResidentID{}, invalid(CodeIDBirthdate, "身份证号码中的出生日期不正确", "resident id: birth date out of range")
+	ny, nm, nd := now.In(beijing).Date()
+	if birth.After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)) {
+		return ResidentID{}, invalid(CodeIDBirthdate, "身份证号码中的出生日期不正确", "resident id: birth date is after today")
 	}
 	check, _ := ResidentIDCheck(s[:17])
 	if s[17] != check {
 		return ResidentID{}, invalid(CodeIDChecksum, "身份证号码校验位不正确", "resident id: check character mismatch")
 	}
 
-	sex := SexFemale
+	out.Birth, out.Sex = birth, SexFemale
 	if (s[16]-'0')%2 == 1 {
-		sex = SexMale
+		out.Sex = SexMale
 	}
-	return ResidentID{Number: s, Region: s[:6], Birth: birth, Sex: sex}, nil
+	return out, nil
 }
 
 // ResidentIDCheck computes the check character (0–9 or X) of the first 17
@@ -122,13 +180,14 @@ func ResidentIDCheck(first17 string) (byte, error) {
 }
 
 // civilDate parses YYYYMMDD (already known to be digits) and reports
-// whether it names a real calendar date.
+// whether it names a real date of the (proleptic) Gregorian calendar; year
+// 0000 does not exist.
 func civilDate(s string) (time.Time, bool) {
 	y := atoi(s[:4])
 	m := atoi(s[4:6])
 	d := atoi(s[6:8])
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Year() != y || int(t.Month()) != m || t.Day() != d {
+	if y == 0 || t.Year() != y || int(t.Month()) != m || t.Day() != d {
 		return time.Time{}, false // time.Date normalised an impossible date such as 0230
 	}
 	return t, true

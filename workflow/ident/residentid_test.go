@@ -67,7 +67,7 @@ func TestParseResidentID(t *testing.T) {
 		{name: "id_birthdate/Feb29NonLeap", in: withResidentCheck(t, "11010519000229002"), wantCode: ident.CodeIDBirthdate},
 		{name: "id_birthdate/Month13", in: withResidentCheck(t, "11010519491301002"), wantCode: ident.CodeIDBirthdate},
 		{name: "id_birthdate/Day00", in: withResidentCheck(t, "11010519491200002"), wantCode: ident.CodeIDBirthdate},
-		{name: "id_birthdate/Before1900", in: withResidentCheck(t, "11010518991231002"), wantCode: ident.CodeIDBirthdate},
+		{name: "id_birthdate/Year0000", in: withResidentCheck(t, "11010500001231002"), wantCode: ident.CodeIDBirthdate},
 		{name: "id_birthdate/Tomorrow", in: withResidentCheck(t, "11010520260316002"), wantCode: ident.CodeIDBirthdate},
 		{name: "id_checksum/KnownExampleWrongCheck", in: "110105194912310021", wantCode: ident.CodeIDChecksum},
 		{name: "id_checksum/TransposedDigits", in: "11010519491213002X", wantCode: ident.CodeIDChecksum},

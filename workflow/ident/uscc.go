@@ -13,10 +13,32 @@ const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 // usccWeights are 3^i mod 31 for the first 17 positions.
 var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
-// usccAuthorities are the registration-authority codes (登记管理部门码):
-// 1 机构编制, 2 外交, 3 司法行政, 4 文化, 5 民政, 6 旅游, 7 宗教, 8 工会,
-// 9 市场监管 (工商), A 中央军委改革和编制办公室, N 农业农村, Y 其他.
-const usccAuthorities = "123456789ANY"
+// usccCategories maps each registration-authority code (登记管理部门码,
+// position 1) to the entity-category codes (机构类别码, position 2) it may
+// issue. Source: GB 32100-2015 《法人和其他组织统一社会信用代码编码规则》
+// Table 1 (附录A), with its amendment No. 1 (第1号修改单, adding A 中央军委改革
+// 和编制办公室) and the N 农业农村 codes for rural collective economic
+// organisations (农业部 2018 implementation of the same table):
+//
+//	1 机构编制       1 机关, 2 事业单位, 3 中央编办直接管理机构编制的群众团体, 9 其他
+//	2 外交           1 外国常驻新闻机构, 9 其他
+//	3 司法行政       1 律师执业机构, 2 公证处, 3 基层法律服务所, 4 司法鉴定机构,
+//	                 5 仲裁委员会, 9 其他
+//	4 文化           1 外国在华文化中心, 9 其他
+//	5 民政           1 社会团体, 2 民办非企业单位, 3 基金会, 9 其他
+//	6 旅游           1 外国旅游部门常驻代表机构, 2 港澳台地区旅游部门常驻内地（大陆）
+//	                 代表机构, 9 其他
+//	7 宗教           1 宗教活动场所, 2 宗教院校, 9 其他
+//	8 工会           1 基层工会, 9 其他
+//	9 工商（市场监管） 1 企业, 2 个体工商户, 3 农民专业合作社
+//	A 中央军委改革和编制办公室 1 军队事业单位, 9 其他
+//	N 农业（农业农村） 1 组级集体经济组织, 2 村级集体经济组织,
+//	                 3 乡镇级集体经济组织, 9 其他
+//	Y 其他           1 (one category, no further division)
+var usccCategories = map[byte]string{
+	'1': "1239", '2': "19", '3': "123459", '4': "19", '5': "1239", '6': "129",
+	'7': "129", '8': "19", '9': "123", 'A': "19", 'N': "1239", 'Y': "1",
+}
 
 // USCC is a parsed, valid unified social credit code (统一社会信用代码, GB 32100-2015).
 type USCC struct {
@@ -83,11 +105,13 @@ func (v *USCCValidator) Parse(s string) (USCC, error) {
 		out.AllowListed = true
 		return out, nil
 	}
-	if strings.IndexByte(usccAuthorities, code[0]) < 0 {
+	categories, ok := usccCategories[code[0]]
+	if !ok {
 		return USCC{}, invalid(CodeUSCCAuthority, "统一社会信用代码的登记管理部门码不正确", "uscc: unknown registration authority code")
 	}
-	if code[1] < '1' || code[1] > '9' {
-		return USCC{}, invalid(CodeUSCCEntityType, "统一社会信用代码的机构类别码不正确", "uscc: entity type code must be a digit 1-9")
+	if strings.IndexByte(categories, code[1]) < 0 {
+		return USCC{}, invalid(CodeUSCCEntityType, "统一社会信用代码的机构类别码与登记管理部门不符",
+			"uscc: entity type code not allowed for this registration authority")
 	}
 	// 10 is the national level (100000), used by authorities of the central government.
 	if !allDigits(code[2:8]) || !(provinces[code[2:4]] || code[2:4] == "10") {

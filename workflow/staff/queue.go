@@ -55,7 +55,14 @@ type QueueQuery struct {
 	Now           time.Time
 	Cursor        string
 	Limit         int
+
+	// DeadlineIn keeps the cases whose deadline falls in one of the spans
+	// (From inclusive, To exclusive); none keeps every case.
+	DeadlineIn []TimeSpan
 }
+
+// TimeSpan is the time from From (inclusive) to To (exclusive).
+type TimeSpan struct{ From, To time.Time }
 
 // QueueEntry is a case in a queue with its live claim, if any.
 type QueueEntry struct {

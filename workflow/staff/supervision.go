@@ -32,6 +32,8 @@ type Supervision struct {
 	Workloads []Workload
 	Cases     QueuePage
 	Alerts    []Alert
+	// Calendar flags the cases due in a year the calendar is unsure of.
+	Calendar CalendarFlag
 }
 
 // SupervisionRequest asks for the view of a department (an
@@ -62,6 +64,9 @@ func (s *Service) Supervision(ctx context.Context, who Caller, r SupervisionRequ
 		return Supervision{}, err
 	}
 	if v.Alerts, err = s.cfg.Store.Alerts(ctx, depts, 0, 20); err != nil {
+		return Supervision{}, err
+	}
+	if v.Calendar, err = s.calendarFlag(ctx, depts, now); err != nil {
 		return Supervision{}, err
 	}
 	return v, nil

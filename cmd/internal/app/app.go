@@ -23,6 +23,7 @@ import (
 	"zerovisit/models/pii"
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
+	"zerovisit/workflow/workcal"
 )
 
 // App is the assembled service: stores, HTTP server and background workers.
@@ -69,6 +70,8 @@ type App struct {
 	// holders resolves applicants to the identities licences and credit
 	// records are written against.
 	holders holderDirectory
+	// calendar runs the working-day calendar: gaps, loads, replicas' sync.
+	calendar *workcal.Service
 	// courier is the courier desk and its sandboxes (wire_courier.go).
 	courier courierArea
 	// citizen is the citizen channel (wire_citizen.go).
@@ -153,6 +156,9 @@ func (a *App) openCore(ctx context.Context) error {
 	if err := a.openWorkflow(); err != nil {
 		return err
 	}
+	if err := a.syncCalendar(ctx); err != nil {
+		return err
+	}
 	if err := a.wakeOnEffects(ctx); err != nil {
 		return err
 	}
@@ -232,6 +238,7 @@ func (a *App) serve(ctx context.Context) error {
 	workerCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	a.startAnnouncing(workerCtx)
+	a.startCalendarSync(workerCtx)
 	if a.cfg.Workers.Enabled {
 		a.startWorkers(workerCtx)
 		a.startAreaWorkers(workerCtx)
@@ -261,6 +268,7 @@ func (a *App) openWorkflow() error {
 	a.effects = workflow.NewEffectRouter()
 	a.metrics = handlers.NewMetrics()
 	a.metrics.WatchOutbox(a.repo.OutboxCounts)
+	a.openCalendar(cat, cal)
 	return nil
 }
 

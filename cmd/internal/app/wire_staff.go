@@ -47,6 +47,7 @@ func (a *App) staffDeps() (handlers.StaffDeps, error) {
 		Blobs:        a.blobs,
 		Console:      console.Files(),
 		MaxScanBytes: maxScanBytes,
+		Calendar:     a.calendar,
 	}, nil
 }
 
