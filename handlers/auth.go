@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/quota"
 )
@@ -17,7 +18,7 @@ const ctxSubject = "zerovisit.subject"
 // authenticate requires a valid access token of one of the given kinds and
 // puts its subject in the context. A token of another kind is refused as
 // forbidden (a citizen's token does not open the console).
-func (h *Handler) authenticate(kinds ...SubjectKind) gin.HandlerFunc {
+func (h *Handler) authenticate(kinds ...session.SubjectKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h.signIn(c, kinds); err != nil {
 			h.fail(c, err)
@@ -31,7 +32,7 @@ func (h *Handler) authenticate(kinds ...SubjectKind) gin.HandlerFunc {
 // signed in: a request it refuses spends an allowance of its client
 // address under name and limit, so nobody can send unlimited made-up
 // tokens from one address. Past the limit the refusal is 429.
-func (h *Handler) authenticateOrLimit(name string, limit quota.Limit, kinds ...SubjectKind) gin.HandlerFunc {
+func (h *Handler) authenticateOrLimit(name string, limit quota.Limit, kinds ...session.SubjectKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h.signIn(c, kinds); err != nil {
 			if h.allow(c, name, limit, byClientIP) {
@@ -45,7 +46,7 @@ func (h *Handler) authenticateOrLimit(name string, limit quota.Limit, kinds ...S
 
 // signIn checks the request's access token and puts its subject in the
 // context.
-func (h *Handler) signIn(c *gin.Context, kinds []SubjectKind) error {
+func (h *Handler) signIn(c *gin.Context, kinds []session.SubjectKind) error {
 	raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	if !ok || raw == "" || h.tokens == nil {
 		return workflow.ErrUnauthorized
@@ -62,11 +63,15 @@ func (h *Handler) signIn(c *gin.Context, kinds []SubjectKind) error {
 }
 
 // subjectOf is the authenticated caller; only valid behind authenticate.
-func subjectOf(c *gin.Context) Subject {
+func subjectOf(c *gin.Context) caller {
 	s, _ := c.Get(ctxSubject)
-	sub, _ := s.(Subject)
-	return sub
+	sub, _ := s.(session.Subject)
+	return caller{sub}
 }
+
+// caller is the authenticated subject of a request, with what the areas
+// need of it.
+type caller struct{ session.Subject }
 
 // rateLimit refuses a caller over limit with 429 and Retry-After. key picks
 // what is limited (the client IP, the account, the mini program…); name

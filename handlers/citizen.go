@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow/apply"
 	"zerovisit/workflow/citizen"
 	"zerovisit/workflow/feedback"
@@ -71,7 +72,7 @@ func (h *Handler) registerCitizen(r gin.IRouter) {
 	pub := r.Group("/api/v1/citizen", h.citizenEnabled)
 	anon := pub.Group("", h.rateLimit("citizen-ip", citizenPerIP, byClientIP))
 	login := pub.Group("", h.rateLimit("citizen-login", citizenLoginPerIP, byClientIP))
-	signedIn := pub.Group("", h.authenticateOrLimit("citizen-ip", citizenPerIP, SubjectCitizen))
+	signedIn := pub.Group("", h.authenticateOrLimit("citizen-ip", citizenPerIP, session.SubjectCitizen))
 	me := h.citizenBucket(signedIn, "citizen-account", citizenPerAccount)
 	h.registerCitizenAccount(anon, login, me, signedIn)
 	h.registerCitizenCases(anon, me, signedIn)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/apply"
 	"zerovisit/workflow/citizen"
@@ -43,7 +44,7 @@ type citizenLoginRequest struct {
 }
 
 type citizenLoginResponse struct {
-	TokenPair
+	session.TokenPair
 	Citizen citizenProfile `json:"citizen"`
 }
 
@@ -65,7 +66,7 @@ func (h *Handler) handleLogin(c *gin.Context, ch workflow.Channel) {
 		h.fail(c, err)
 		return
 	}
-	pair, err := h.tokens.Login(ctx, Subject{Kind: SubjectCitizen, ID: cc.Account.ID})
+	pair, err := h.tokens.Login(ctx, session.Subject{Kind: session.SubjectCitizen, ID: cc.Account.ID})
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -96,7 +97,7 @@ func (h *Handler) citizenRefresh(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if s.Kind != SubjectCitizen {
+	if s.Kind != session.SubjectCitizen {
 		_ = h.tokens.Logout(ctx, pair.AccessToken, pair.RefreshToken)
 		h.fail(c, workflow.ErrForbidden)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
 	"zerovisit/workflow/files"
@@ -63,7 +64,7 @@ func (h *Handler) registerCourier(r gin.IRouter) {
 	g.POST("/session", h.rateLimit("courier-login", courierLoginPerIP, byClientIP), h.courierLogin)
 	g.POST("/session/refresh", h.rateLimit("courier-refresh", courierLoginPerIP, byClientIP), h.courierRefresh)
 
-	auth := g.Group("", h.authenticate(SubjectCourier), h.courierActive)
+	auth := g.Group("", h.authenticate(session.SubjectCourier), h.courierActive)
 	auth.DELETE("/session", h.courierLogout)
 	auth.GET("/legs", h.courierLegs)
 	auth.GET("/legs/:id", h.courierLeg)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 )
 
@@ -43,7 +44,7 @@ func (h *Handler) courierLogin(c *gin.Context) {
 		h.fail(c, workflow.ErrUnavailable)
 		return
 	}
-	pair, err := h.tokens.Login(c.Request.Context(), Subject{Kind: SubjectCourier, ID: id})
+	pair, err := h.tokens.Login(c.Request.Context(), session.Subject{Kind: session.SubjectCourier, ID: id})
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -74,7 +75,7 @@ func (h *Handler) courierRefresh(c *gin.Context) {
 		return
 	}
 	active := false
-	if s.Kind == SubjectCourier {
+	if s.Kind == session.SubjectCourier {
 		active, err = h.courier.Desk.CourierActive(c.Request.Context(), s.ID)
 	}
 	if err != nil || !active {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/quota"
 )
@@ -33,7 +34,7 @@ type Options struct {
 	// MetricsToken guards /metrics; empty disables it.
 	MetricsToken string
 	// Tokens issues and checks the tokens of citizens, staff and couriers.
-	Tokens *Tokens
+	Tokens *session.Tokens
 	// Limiter enforces rate limits (shared through Redis across replicas).
 	Limiter quota.Limiter
 	// DepartmentCallback takes decisions from department systems.
@@ -63,7 +64,7 @@ type Handler struct {
 	metricsToken string
 
 	deptCallback DepartmentCallback
-	tokens       *Tokens
+	tokens       *session.Tokens
 	limiter      quota.Limiter
 
 	citizen CitizenDeps

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/files"
 	"zerovisit/workflow/quota"
@@ -57,7 +58,7 @@ func (h *Handler) registerStaff(r gin.IRouter) {
 	pub.POST("/login", h.rateLimit("staff_login", staffLoginLimit, byClientIP), h.staffLogin)
 	pub.POST("/refresh", h.rateLimit("staff_login", staffLoginLimit, byClientIP), h.staffRefresh)
 
-	g := pub.Group("", h.authenticate(SubjectStaff))
+	g := pub.Group("", h.authenticate(session.SubjectStaff))
 	g.POST("/logout", h.staffLogout)
 	g.GET("/me", h.staffMe)
 	g.GET("/reference", h.staffReference)
@@ -139,7 +140,7 @@ func (h *Handler) staffNow() time.Time {
 }
 
 // staff is the member of staff the subject names.
-func (s Subject) staff() staff.Caller {
+func (s caller) staff() staff.Caller {
 	roles := make([]staff.Role, len(s.Roles))
 	for i, r := range s.Roles {
 		roles[i] = staff.Role(r)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
 )
@@ -33,12 +34,12 @@ func (h *Handler) staffRoles(roles ...staff.Role) gin.HandlerFunc {
 }
 
 // staffSubject builds the token subject of an account.
-func staffSubject(st staff.Account) Subject {
+func staffSubject(st staff.Account) session.Subject {
 	roles := make([]string, len(st.Roles))
 	for i, r := range st.Roles {
 		roles[i] = string(r)
 	}
-	return Subject{Kind: SubjectStaff, ID: st.ID, Roles: roles, Department: st.Department}
+	return session.Subject{Kind: session.SubjectStaff, ID: st.ID, Roles: roles, Department: st.Department}
 }
 
 type staffLoginRequest struct {
@@ -86,7 +87,7 @@ func (h *Handler) staffRefresh(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if sub.Kind != SubjectStaff {
+	if sub.Kind != session.SubjectStaff {
 		h.fail(c, workflow.ErrForbidden)
 		return
 	}

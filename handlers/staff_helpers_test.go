@@ -18,6 +18,7 @@ import (
 
 	"zerovisit/configs"
 	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	"zerovisit/models"
 	"zerovisit/models/blob"
 	"zerovisit/models/dbtest"
@@ -51,7 +52,7 @@ type staffEnv struct {
 	svc    *workflow.Service
 	repo   *models.Repo
 	store  *models.StaffStore
-	tokens *handlers.Tokens
+	tokens *session.Tokens
 	router *gin.Engine
 	ids    map[string]string // username -> staff id
 	seq    int
@@ -114,7 +115,7 @@ func newStaffEnv(t *testing.T) *staffEnv {
 	svc := workflow.NewService(repo, workflow.NewEngine(cat, cal), clock.Now)
 	mem := kv.NewMemory(clock.Now)
 	t.Cleanup(func() { mem.Close() })
-	tokens, err := handlers.NewTokens([]byte(strings.Repeat("s", 32)), 15*time.Minute, 24*time.Hour,
+	tokens, err := session.NewTokens([]byte(strings.Repeat("s", 32)), 15*time.Minute, 24*time.Hour,
 		models.NewRevocations(db, mem, clock.Now), clock.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func newStaffEnv(t *testing.T) *staffEnv {
 		ClaimLease: 30 * time.Minute, Login: staff.LoginPolicy{MaxFailures: 3, LockFor: 15 * time.Minute},
 		Population: fakePopulation{}, Citizens: fakeCitizens{}, Sealer: fakeSealer{}, Credit: fakeCredit{}, Numbers: repo,
 		Scans: blobs, Licences: fakeLicences{}, Holders: fakeHolders{}, NewID: uuid.NewString, Now: clock.Now,
-		Sessions: handlers.StaffSessions{Tokens: tokens},
+		Sessions: session.StaffSessions{Tokens: tokens},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ const revocationsWarmFor = 24 * time.Hour
 // (Redis, or the in-process store): one round trip while the cache holds
 // every revocation of the subject, the database otherwise, which then
 // fills the cache again. A restart, or a Redis that lost its data, cannot
-// bring a revoked token back. It implements handlers.Revocations.
+// bring a revoked token back. It implements session.Revocations.
 type Revocations struct {
 	db    *DB
 	cache kv.RevocationCache

@@ -78,7 +78,7 @@ type Passwords interface {
 }
 
 // Sessions ends the signed-in sessions of an account: every token it
-// holds stops working at once (handlers.StaffSessions).
+// holds stops working at once (session.StaffSessions).
 type Sessions interface {
 	EndSessions(ctx context.Context, staffID string) error
 }

@@ -17,6 +17,7 @@ import (
 
 	"zerovisit/configs"
 	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	"zerovisit/models"
 	"zerovisit/models/blob"
 	"zerovisit/models/kv"
@@ -57,7 +58,7 @@ type App struct {
 	// ZEROVISIT_PARTY_SANDBOX_URL names one (parties.go).
 	remoteSandbox *sandboxManifest
 	sealer        *pii.Sealer
-	tokens        *handlers.Tokens
+	tokens        *session.Tokens
 	// revocations is the durable record of token revocations, purged
 	// periodically (revocation_purge.go).
 	revocations *models.Revocations
@@ -139,7 +140,7 @@ func (a *App) openCore(ctx context.Context) error {
 	}
 	a.sealer = sealer
 	a.revocations = models.NewRevocations(db, a.kv, time.Now)
-	if a.tokens, err = handlers.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL,
+	if a.tokens, err = session.NewTokens([]byte(keys.TokenSecret), accessTokenTTL, refreshTokenTTL,
 		a.revocations, time.Now); err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/integrations/elicense"
 	"zerovisit/models"
@@ -211,7 +211,7 @@ func TestCitizenRefusals(t *testing.T) {
 	})
 
 	t.Run("Tokens", func(t *testing.T) {
-		old, err := handlers.NewTokens([]byte(testKeys["ZEROVISIT_TOKEN_SECRET"]), 15*time.Minute, time.Hour, models.NewRevocations(app.db, kv.NewMemory(time.Now), time.Now),
+		old, err := session.NewTokens([]byte(testKeys["ZEROVISIT_TOKEN_SECRET"]), 15*time.Minute, time.Hour, models.NewRevocations(app.db, kv.NewMemory(time.Now), time.Now),
 			func() time.Time { return time.Now().Add(-time.Hour) })
 		if err != nil {
 			t.Fatal(err)
@@ -220,7 +220,7 @@ func TestCitizenRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		expired, _ := old.Issue(handlers.Subject{Kind: handlers.SubjectCitizen, ID: acct.ID})
+		expired, _ := old.Issue(session.Subject{Kind: session.SubjectCitizen, ID: acct.ID})
 		c := newCZClient(t, app)
 		c.access = expired.AccessToken
 		if r := c.call(http.MethodGet, "/api/v1/citizen/me", nil); r.Status != http.StatusUnauthorized || r.Code() != "unauthorized" {

@@ -7,9 +7,9 @@ import (
 	"fmt"
 
 	"zerovisit/cmd/internal/cli"
+	"zerovisit/handlers/session"
 
 	"zerovisit/configs"
-	"zerovisit/handlers"
 	"zerovisit/workflow/desk"
 	"zerovisit/workflow/ident"
 )
@@ -64,7 +64,7 @@ func runCourier(ctx context.Context, env cli.Env) error {
 		}
 		if sub == "disable" {
 			// Tokens already issued stop working too (every replica, through Redis).
-			if err := app.tokens.Ban(ctx, handlers.Subject{Kind: handlers.SubjectCourier, ID: id}); err != nil {
+			if err := app.tokens.Ban(ctx, session.Subject{Kind: session.SubjectCourier, ID: id}); err != nil {
 				return err
 			}
 		}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
 	"zerovisit/workflow/desk"
@@ -173,7 +173,7 @@ func TestCourierScanReplayAndRefusals(t *testing.T) {
 	if st := anon.call(http.MethodGet, "/api/v1/courier/legs", "", nil, nil); st != http.StatusUnauthorized {
 		t.Errorf("no token: %d, want 401", st)
 	}
-	pair, _ := app.tokens.Issue(handlers.Subject{Kind: handlers.SubjectCitizen, ID: testCitizen.ID})
+	pair, _ := app.tokens.Issue(session.Subject{Kind: session.SubjectCitizen, ID: testCitizen.ID})
 	citizen := &courierClient{t: t, base: cl.base, token: pair.AccessToken}
 	if st := citizen.call(http.MethodGet, "/api/v1/courier/legs", "", nil, nil); st != http.StatusForbidden {
 		t.Errorf("citizen token: %d, want 403", st)

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"zerovisit/handlers/session"
 	"zerovisit/workflow/staff"
 
-	"zerovisit/handlers"
 	"zerovisit/models"
 	"zerovisit/workflow"
 	"zerovisit/workflow/workflowtest"
@@ -59,7 +59,7 @@ func staffToken(t *testing.T, app *App, id, department string, roles ...staff.Ro
 	for i, r := range roles {
 		names[i] = string(r)
 	}
-	pair, err := app.tokens.Issue(handlers.Subject{Kind: handlers.SubjectStaff, ID: id, Roles: names, Department: department})
+	pair, err := app.tokens.Issue(session.Subject{Kind: session.SubjectStaff, ID: id, Roles: names, Department: department})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	"zerovisit/integrations/alipay"
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/elicense"
@@ -21,7 +21,7 @@ import (
 // the citizen store, the channels' login clients that are on, the base-data
 // and e-license libraries and the shared cache for link codes.
 func (a *App) openPeople(store citizen.Store, wx *wechat.Client, ali *alipay.Client) (*citizen.Service, error) {
-	cfg := citizen.Config{Store: store, Cases: a.svc, Links: a.kv, Log: a.log, Sessions: handlers.CitizenSessions{Tokens: a.tokens},
+	cfg := citizen.Config{Store: store, Cases: a.svc, Links: a.kv, Log: a.log, Sessions: session.CitizenSessions{Tokens: a.tokens},
 		Logins: map[workflow.Channel]citizen.LoginChannel{}, Phones: map[workflow.Channel]citizen.PhoneChannel{},
 		Faces: map[workflow.Channel]citizen.FaceCheck{}}
 	if wx != nil {

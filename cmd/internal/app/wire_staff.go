@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	"zerovisit/integrations/basedata"
 	"zerovisit/integrations/credit"
 	"zerovisit/integrations/elicense"
@@ -67,7 +68,7 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 		Store: store, Passwords: checker, Cases: a.svc, Claimed: a.repo, Engine: a.svc.Engine(), Departments: a.staffDepartments(),
 		ClaimLease: sc.ClaimLease, Login: staff.LoginPolicy{MaxFailures: sc.LoginMaxFailures, LockFor: sc.LoginLockout},
 		Attempts:   kv.TolerantLimiter(a.kv, a.local, a.log),
-		Sessions:   handlers.StaffSessions{Tokens: a.tokens},
+		Sessions:   session.StaffSessions{Tokens: a.tokens},
 		Population: population{a.parties.basedata}, Sealer: a.sealer, Credit: creditStandings{a.parties.credit},
 		Numbers: a.repo, Scans: a.blobs, ScanQuota: files.Quota(a.cfg.Staff.Scans), Licences: licences{a.parties.elicense},
 		Holders: appHolders{app: a}, Doors: doorChecks{app: a}, NewID: uuid.NewString, Log: a.log,

@@ -1,4 +1,4 @@
-package handlers_test
+package session_test
 
 import (
 	"context"
@@ -8,19 +8,19 @@ import (
 	"testing"
 	"time"
 
-	"zerovisit/handlers"
+	"zerovisit/handlers/session"
 	"zerovisit/models"
 	"zerovisit/models/dbtest"
 	"zerovisit/models/kv"
 	"zerovisit/workflow"
 )
 
-func newTokens(t *testing.T, now *time.Time) *handlers.Tokens {
+func newTokens(t *testing.T, now *time.Time) *session.Tokens {
 	t.Helper()
 	store := kv.NewMemory(func() time.Time { return *now })
 	t.Cleanup(func() { store.Close() })
 	clock := func() time.Time { return *now }
-	tok, err := handlers.NewTokens([]byte(strings.Repeat("k", 32)), 15*time.Minute, 7*24*time.Hour,
+	tok, err := session.NewTokens([]byte(strings.Repeat("k", 32)), 15*time.Minute, 7*24*time.Hour,
 		models.NewRevocations(dbtest.SQLite(t), store, clock), clock)
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestTokens(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	tok := newTokens(t, &now)
-	alice := handlers.Subject{Kind: handlers.SubjectCitizen, ID: "42"}
+	alice := session.Subject{Kind: session.SubjectCitizen, ID: "42"}
 
 	pair, err := tok.Issue(alice)
 	if err != nil {
@@ -50,7 +50,7 @@ func TestTokens(t *testing.T) {
 		}
 	})
 	t.Run("Forged", func(t *testing.T) {
-		other, _ := handlers.NewTokens([]byte(strings.Repeat("x", 32)), time.Minute, time.Hour,
+		other, _ := session.NewTokens([]byte(strings.Repeat("x", 32)), time.Minute, time.Hour,
 			models.NewRevocations(dbtest.SQLite(t), kv.NewMemory(time.Now), time.Now), time.Now)
 		forged, _ := other.Issue(alice)
 		if _, err := tok.Verify(ctx, forged.AccessToken); !errors.Is(err, workflow.ErrUnauthorized) {
@@ -89,7 +89,7 @@ func TestLogoutAndBan(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	tok := newTokens(t, &now)
-	bob := handlers.Subject{Kind: handlers.SubjectStaff, ID: "7", Roles: []string{"clerk"}, Department: "gaj"}
+	bob := session.Subject{Kind: session.SubjectStaff, ID: "7", Roles: []string{"clerk"}, Department: "gaj"}
 	pair, _ := tok.Issue(bob)
 	if err := tok.Logout(ctx, pair.AccessToken, pair.RefreshToken); err != nil {
 		t.Fatal(err)
@@ -135,9 +135,9 @@ func TestTokensRevocationOnRedis(t *testing.T) {
 	prefix := "tokentest:" + time.Now().Format("150405.000000") + ":"
 	secret := []byte(strings.Repeat("s", 32))
 	db := dbtest.SQLite(t)
-	a, _ := handlers.NewTokens(secret, time.Minute, time.Hour, models.NewRevocations(db, kv.NewRedis(client, prefix), time.Now), time.Now)
-	b, _ := handlers.NewTokens(secret, time.Minute, time.Hour, models.NewRevocations(db, kv.NewRedis(client, prefix), time.Now), time.Now)
-	pair, _ := a.Issue(handlers.Subject{Kind: handlers.SubjectCourier, ID: "c1"})
+	a, _ := session.NewTokens(secret, time.Minute, time.Hour, models.NewRevocations(db, kv.NewRedis(client, prefix), time.Now), time.Now)
+	b, _ := session.NewTokens(secret, time.Minute, time.Hour, models.NewRevocations(db, kv.NewRedis(client, prefix), time.Now), time.Now)
+	pair, _ := a.Issue(session.Subject{Kind: session.SubjectCourier, ID: "c1"})
 	ctx := context.Background()
 	if _, err := b.Verify(ctx, pair.AccessToken); err != nil {
 		t.Fatalf("replica b refuses a's token: %v", err)
