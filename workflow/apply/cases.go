@@ -68,6 +68,8 @@ var eventLabels = map[string]string{
 	"supply_supplement": "提交补正材料", "approve": "批准", "reject": "不予许可", "withdraw": "撤回",
 	"pay": "缴费", "provide_material": "补齐容缺材料", "dispatch": "发放结果", "deliver": "送达",
 	"start_verification": "开始办结核验", "record_verification": "核验", "tick": "时限处理",
+	"clear_breach": "核查无误，继续办理", "order_rectification": "责令限期整改", "state_case": "陈述申辩",
+	"decide_breach": "整改审查决定",
 }
 
 // Timeline returns a case's history, oldest first.
