@@ -19,7 +19,7 @@ func runDrive(ctx context.Context, args []string, getenv func(string) string, st
 	return cli.Dispatch(ctx, "zerovisit", drive.Commands(), cli.Env{Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Version: "test"})
 }
 
-var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 (ZV\d+)\s+最终状态 final state: (\w+)`)
+var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 ((?:ZV|[0-9A-Z]{31})\d+)\s+最终状态 final state: (\w+)`)
 
 // TestLoadOverReplicasSharingSandboxes runs the load generator's stories
 // over two replicas that share one database and one sandbox process (the
