@@ -41,8 +41,8 @@ func facts() province.Facts {
 		ID: "c1", Number: number, ItemCode: "scjgj-spjyxk", Department: "scjgj", ApplicantID: "u1",
 		Status: workflow.StatusApproved, Version: 7, Channel: workflow.ChannelWeChat,
 		SubmittedAt: t0, Deadline: t0.Add(96 * time.Hour),
-		Terms:       workflow.Terms{ItemName: "食品经营许可（新办）", PromisedDays: 5},
-		Delivery:    workflow.Delivery{Method: workflow.DeliveryCourier},
+		Terms:    workflow.Terms{ItemName: "食品经营许可（新办）", PromisedDays: 5},
+		Delivery: workflow.Delivery{Method: workflow.DeliveryCourier},
 		Materials: []workflow.CaseMaterial{
 			{Code: "yyzz", Source: workflow.SourceELicense, ProvidedAt: t0},
 			{Code: "sqs", Source: workflow.SourceUpload, ProvidedAt: t0},
