@@ -108,13 +108,16 @@ type Material struct {
 // Batch is every row of one case at one data version, sent in one request
 // and refused as a whole if any row lacks what the platform requires.
 type Batch struct {
-	ProjectNo   string     `json:"project_no"`
-	DataVersion int64      `json:"data_version"`
-	Accept      []Accept   `json:"up_pro_accept,omitempty"`
-	Process     []Process  `json:"up_pro_process,omitempty"`
-	Result      []Result   `json:"up_pro_result,omitempty"`
-	Special     []Special  `json:"up_pro_special_procedure,omitempty"`
-	Material    []Material `json:"up_pro_material,omitempty"`
+	ProjectNo   string `json:"project_no"`
+	DataVersion int64  `json:"data_version"`
+	// Case, when set, is the case's status report at this version, applied
+	// with the rows in the same request (WithStatus).
+	Case     *reportRequest `json:"case,omitempty"`
+	Accept   []Accept       `json:"up_pro_accept,omitempty"`
+	Process  []Process      `json:"up_pro_process,omitempty"`
+	Result   []Result       `json:"up_pro_result,omitempty"`
+	Special  []Special      `json:"up_pro_special_procedure,omitempty"`
+	Material []Material     `json:"up_pro_material,omitempty"`
 }
 
 // Rows returns the (table, row id) → version of every row of the batch.

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+
+	"zerovisit/workflow"
 )
 
 // Headers of the signed record channel.
@@ -47,6 +49,25 @@ func (c *Client) SendRecords(ctx context.Context, b Batch) error {
 		Stale     int `json:"stale"`
 	}
 	return c.send(ctx, op, http.MethodPost, "/api/v1/records/report", b, &out, IdempotencyKey(b.ProjectNo, b.DataVersion), true)
+}
+
+// WithStatus returns the batch carrying the status report r of the same
+// case and version, so that one request delivers both: the report is
+// applied as Report would (idempotent by number and version, latest
+// wins).
+func (c *Client) WithStatus(b Batch, r workflow.ReportProvince) (Batch, error) {
+	if err := checkReport(r); err != nil {
+		return b, wrapOp("attach status report", err)
+	}
+	if r.Number != b.ProjectNo || r.DataVersion != b.DataVersion {
+		return b, wrapOp("attach status report", fmt.Errorf("%w: report %s v%d does not match batch %s v%d",
+			ErrInvalidReport, r.Number, r.DataVersion, b.ProjectNo, b.DataVersion))
+	}
+	b.Case = &reportRequest{
+		CaseNumber: r.Number, ItemCode: r.ItemCode, Department: r.Department,
+		Status: string(r.Status), DataVersion: r.DataVersion, OccurredAt: r.At, ReportedAt: c.now(),
+	}
+	return b, nil
 }
 
 // QueryRecords returns the version of every row the platform holds of

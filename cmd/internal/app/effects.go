@@ -42,8 +42,8 @@ func (a *App) routeEffects() {
 		a.holders = noHolders{}
 	}
 	p, r := a.parties, a.effects
-	r.Handle(workflow.KindReportProvince, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
-		return p.province.Report(ctx, eff.(workflow.ReportProvince))
+	r.Handle(workflow.KindReportProvince, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
+		return a.reportProvince(ctx, e, eff.(workflow.ReportProvince))
 	})
 	r.Handle(workflow.KindPushDepartment, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
 		push := eff.(workflow.PushDepartment)

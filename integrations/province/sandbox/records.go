@@ -138,7 +138,10 @@ type RowKey struct {
 type recordBatch struct {
 	ProjectNo   string `json:"project_no"`
 	DataVersion int64  `json:"data_version"`
-	tables      map[string][]map[string]any
+	// Case is the case's status report at this version, if the batch
+	// carries it: applied as POST /api/v1/cases/report would.
+	Case   *reportIn
+	tables map[string][]map[string]any
 }
 
 func (b *recordBatch) UnmarshalJSON(data []byte) error {
@@ -156,9 +159,15 @@ func (b *recordBatch) UnmarshalJSON(data []byte) error {
 			return err
 		}
 	}
+	if v, ok := raw["case"]; ok {
+		b.Case = &reportIn{}
+		if err := json.Unmarshal(v, b.Case); err != nil {
+			return err
+		}
+	}
 	b.tables = map[string][]map[string]any{}
 	for k, v := range raw {
-		if k == "project_no" || k == "data_version" {
+		if k == "project_no" || k == "data_version" || k == "case" {
 			continue
 		}
 		if _, known := schema[k]; !known {
@@ -193,6 +202,14 @@ func (b *recordBatch) check() *refusal {
 	if b.DataVersion <= 0 {
 		return &refusal{table: "batch", field: "data_version", msg: "数据版本必须为正整数"}
 	}
+	if b.Case != nil {
+		if err := b.Case.check(); err != nil {
+			return &refusal{table: "case", field: "case", msg: err.Error()}
+		}
+		if b.Case.CaseNumber != b.ProjectNo || b.Case.DataVersion != b.DataVersion {
+			return &refusal{table: "case", field: "data_version", msg: "办件状态与批次的办件编号、数据版本不一致"}
+		}
+	}
 	for _, table := range tableOrder {
 		for i, row := range b.tables[table] {
 			fields := append(slices.Clone(syncFields), schema[table]...)
@@ -211,9 +228,6 @@ func (b *recordBatch) check() *refusal {
 				if tc, _ := row["task_code"].(string); !strings.HasSuffix(tc, fmt.Sprint(row["catalog_code"])) ||
 					!strings.HasPrefix(tc, fmt.Sprint(row["org_code"])) {
 					return &refusal{table: table, index: i, field: "task_code", msg: "实施编码应由受理部门编码、行使层级和基本编码组成"}
-				}
-				if !strings.HasPrefix(b.ProjectNo, fmt.Sprint(row["task_code"])) {
-					return &refusal{table: table, index: i, field: "project_no", msg: "办件编号应以实施编码开头"}
 				}
 			}
 		}
@@ -286,6 +300,10 @@ func (s *Sandbox) reportRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	out := map[string]any{}
+	if in.Case != nil {
+		out["case"] = s.applyReport(*in.Case)
+	}
 	accepted, duplicate, stale := 0, 0, 0
 	for _, table := range tableOrder {
 		for _, row := range in.tables[table] {
@@ -306,7 +324,8 @@ func (s *Sandbox) reportRecords(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	ok(w, map[string]any{"accepted": accepted, "duplicate": duplicate, "stale": stale})
+	out["accepted"], out["duplicate"], out["stale"] = accepted, duplicate, stale
+	ok(w, out)
 }
 
 // readSigned reads the body and checks its signature: hex HMAC-SHA256 with
