@@ -142,10 +142,11 @@ func Build(f Facts) (Batch, error) {
 				specials[n-1].EndTime, specials[n-1].Outcome = e.At, d.Outcome
 			}
 		}
-		if acceptedAt.IsZero() && e.From == workflow.StatusSubmitted && e.To != workflow.StatusSubmitted &&
-			e.To != workflow.StatusWithdrawn {
-			// Approved at once (承诺即办) or refused at acceptance (不予受理):
-			// the decision is the acceptance.
+		if acceptedAt.IsZero() && (e.From == workflow.StatusSubmitted || e.From == workflow.StatusDraft) &&
+			e.To != workflow.StatusSubmitted && e.To != workflow.StatusWithdrawn && e.To != workflow.StatusDraft {
+			// Accepted on submission (trust first, 先行受理), approved at
+			// once (承诺即办) or refused at acceptance (不予受理): that
+			// step is the acceptance.
 			acceptedAt, accepter = e.At, e.Actor
 		}
 	}

@@ -120,6 +120,22 @@ func TestBuildRecords(t *testing.T) {
 	}
 }
 
+func TestBuildRecordsTrustFirstAcceptsOnSubmission(t *testing.T) {
+	f := facts()
+	f.History = []workflow.EventRecord{
+		ev(1, workflow.EventCreate, "", workflow.StatusDraft, -5, citizen, nil),
+		ev(2, workflow.EventSubmit, workflow.StatusDraft, workflow.StatusAccepted, 0, citizen, nil),
+	}
+	f.Case.Status, f.Case.Decision = workflow.StatusAccepted, nil
+	b, err := province.Build(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Accept) != 1 || !b.Accept[0].AcceptDate.Equal(t0) || len(b.Result) != 0 {
+		t.Errorf("a trust-first case accepted on submission = %+v", b)
+	}
+}
+
 func TestBuildRecordsOnlineSubmission(t *testing.T) {
 	f := facts()
 	f.Case.Status, f.Case.Decision, f.Case.Reported, f.Case.Version = workflow.StatusSubmitted, nil, &workflow.ReportedState{Version: 2}, 2
