@@ -9,7 +9,8 @@ import (
 	"zerovisit/workflow"
 )
 
-// CaseNumberPrefix starts every case number the citizen channel assigns.
+// CaseNumberPrefix starts the earlier case numbers, which cases opened
+// before items carried their 实施编码 keep, and those of an item without one.
 const CaseNumberPrefix = "ZV"
 
 // NextCaseNumber returns a new case number (办件编号) of an item: its
