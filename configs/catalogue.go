@@ -37,6 +37,11 @@ func LoadCatalogue(path string) (workflow.Catalogue, error) {
 		}
 	}
 	cat, err := workflow.NewCatalogue(doc.Items)
+	if err == nil {
+		// A catalogue a department runs on carries the national codes:
+		// the provincial platform refuses a case without them.
+		err = cat.RequireCodes()
+	}
 	if err != nil {
 		return workflow.Catalogue{}, fmt.Errorf("load catalogue %s: %w", name, err)
 	}

@@ -123,6 +123,9 @@ func TestLoadCatalogueFromFile(t *testing.T) {
     name: 测试事项
     department: d1
     department_name: 测试局
+    basic_code: "000172001000"
+    impl_code: 11330100002501234W3000172001000
+    version: 1
     legal_days: 5
     promised_days: 3
     delivery: [electronic]
@@ -151,6 +154,10 @@ func TestLoadCatalogueFromFile(t *testing.T) {
 		{"UnknownField", strings.Replace(good, "legal_days", "legel_days", 1), "legel_days"},
 		{"Invalid", strings.Replace(good, "promised_days: 3", "promised_days: 9", 1), `item "x-1": promised_days: 9 exceeds legal_days 5`},
 		{"NotYAML", "items: [", "load catalogue"},
+		{"NoCodes", strings.Replace(strings.Replace(good, "    basic_code: \"000172001000\"\n", "", 1),
+			"    impl_code: 11330100002501234W3000172001000\n    version: 1\n", "", 1),
+			`item "x-1": basic_code, impl_code and version are required`},
+		{"BadImplCode", strings.Replace(good, "11330100002501234W3", "11330100002501234X3", 1), "not the implementing body's credit code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := configs.LoadCatalogue(write(tc.name+".yaml", tc.body))

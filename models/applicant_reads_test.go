@@ -111,18 +111,23 @@ func TestNumberDraft(t *testing.T) {
 		other := newCase("nd-3")
 		other.ApplicantID = "citizen-nd" // submitted: not an open draft
 		mustCreate(t, repo, other)
-		n, ok, err := repo.NumberDraft(ctx, at, "citizen-nd", 3)
-		if err != nil || !ok || n != "ZV20260302000001" {
+		n, ok, err := repo.NumberDraft(ctx, at, testImpl, "citizen-nd", 3)
+		if err != nil || !ok || n != testImpl+"20260302000001" {
 			t.Fatalf("below the limit = %q %v (%v), want the day's first number", n, ok, err)
 		}
-		if n, ok, err := repo.NumberDraft(ctx, at, "citizen-nd", 2); err != nil || ok || n != "" {
+		if n, ok, err := repo.NumberDraft(ctx, at, testImpl, "citizen-nd", 2); err != nil || ok || n != "" {
 			t.Fatalf("at the limit = %q %v (%v), want no number", n, ok, err)
 		}
-		if n, err := repo.NextCaseNumber(ctx, at); err != nil || n != "ZV20260302000002" {
+		if n, err := repo.NextCaseNumber(ctx, at, testImpl); err != nil || n != testImpl+"20260302000002" {
 			t.Errorf("next number = %q (%v), want the sequence unmoved by the refused draft", n, err)
 		}
-		if n, ok, err := repo.NumberDraft(ctx, at, "citizen-new", 1); err != nil || !ok || n != "ZV20260302000003" {
+		if n, ok, err := repo.NumberDraft(ctx, at, testImpl, "citizen-new", 1); err != nil || !ok || n != testImpl+"20260302000003" {
 			t.Errorf("a new applicant = %q %v (%v)", n, ok, err)
+		}
+		// An item without an implementation code keeps the earlier form,
+		// on the day's own counter.
+		if n, ok, err := repo.NumberDraft(ctx, at, "", "citizen-old", 1); err != nil || !ok || n != "ZV20260302000001" {
+			t.Errorf("an item without 实施编码 = %q %v (%v)", n, ok, err)
 		}
 	})
 }

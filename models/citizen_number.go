@@ -9,38 +9,64 @@ import (
 	"zerovisit/workflow"
 )
 
-// CaseNumberPrefix starts every case number the citizen channel assigns.
+// CaseNumberPrefix starts the earlier case numbers, which cases opened
+// before items carried their 实施编码 keep, and those of an item without one.
 const CaseNumberPrefix = "ZV"
 
-// NextCaseNumber returns a new case number (办件编号): "ZV", the day in
-// China Standard Time and a six-digit sequence of that day, e.g.
-// ZV20260302000042. The sequence is one counter row per day, incremented
-// in a single statement, so replicas never hand out a number twice.
-func (r *Repo) NextCaseNumber(ctx context.Context, at time.Time) (string, error) {
+// NextCaseNumber returns a new case number (办件编号) of an item: its
+// implementation code (实施编码, 31 characters), the day in China Standard
+// Time and a six-digit sequence of that item and day, e.g.
+// 11330100002501234W300017200100020260302000042 (45 characters, within
+// the 50 the provincial platform's project_no holds). This is the rule of
+// the provincial 办件 data standards: published numbers read
+// 实施编码 + yyyyMMdd + sequence (12441500196720244T3442199806003 +
+// 20220623 + 0068); six digits leave room for a city's busiest day.
+//
+// An item without an implementation code (a test catalogue) gets the
+// earlier form, "ZV", the day and a sequence of that day. Cases keep the
+// number they were given, so numbers of both forms stay valid.
+//
+// The sequence is one counter row per item and day, incremented in a
+// single statement, so replicas never hand out a number twice.
+func (r *Repo) NextCaseNumber(ctx context.Context, at time.Time, implCode string) (string, error) {
 	day := caseNumberDay(at)
 	var n int64
 	err := r.db.gorm.WithContext(ctx).Raw(`INSERT INTO case_number_counters (day, last) VALUES (?, 1)
-		ON CONFLICT (day) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last`, day).Row().Scan(&n)
+		ON CONFLICT (day) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last`, counterKey(implCode, day)).Row().Scan(&n)
 	if err != nil {
 		return "", translate("next case number", err)
 	}
-	return caseNumber(day, n), nil
+	return caseNumber(implCode, day, n), nil
 }
 
 func caseNumberDay(at time.Time) string { return at.In(workflow.CST()).Format("20060102") }
 
-func caseNumber(day string, n int64) string {
-	if n > 999999 {
-		return fmt.Sprintf("%s%s%d", CaseNumberPrefix, day, n)
+// counterKey names the counter of an item's day: the day alone for the
+// earlier numbers (whose counter rows already exist), else the
+// implementation code and the day.
+func counterKey(implCode, day string) string {
+	if implCode == "" {
+		return day
 	}
-	return fmt.Sprintf("%s%s%06d", CaseNumberPrefix, day, n)
+	return implCode + ":" + day
+}
+
+func caseNumber(implCode, day string, n int64) string {
+	prefix := implCode
+	if prefix == "" {
+		prefix = CaseNumberPrefix
+	}
+	if n > 999999 {
+		return fmt.Sprintf("%s%s%d", prefix, day, n)
+	}
+	return fmt.Sprintf("%s%s%06d", prefix, day, n)
 }
 
 // NumberDraft takes the next case number (as NextCaseNumber) for a new
 // draft of the applicant, unless the applicant already keeps limit drafts
 // open: then it takes none and ok is false. On PostgreSQL the count and
 // the number are one statement.
-func (r *Repo) NumberDraft(ctx context.Context, at time.Time, applicantID string, limit int) (string, bool, error) {
+func (r *Repo) NumberDraft(ctx context.Context, at time.Time, implCode, applicantID string, limit int) (string, bool, error) {
 	const op = "number a draft"
 	day := caseNumberDay(at)
 	db := r.db.gorm.WithContext(ctx)
@@ -55,14 +81,14 @@ func (r *Repo) NumberDraft(ctx context.Context, at time.Time, applicantID string
 			num AS (INSERT INTO case_number_counters (day, last) SELECT ?, 1 FROM o WHERE o.n < ?
 				ON CONFLICT (day) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last)
 			SELECT o.n, num.last FROM o LEFT JOIN num ON true`,
-			applicantID, string(workflow.StatusDraft), limit, day, limit).Row().Scan(&opened, &n)
+			applicantID, string(workflow.StatusDraft), limit, counterKey(implCode, day), limit).Row().Scan(&opened, &n)
 		if err != nil {
 			return "", false, translate(op, err)
 		}
 		if !n.Valid {
 			return "", false, nil
 		}
-		return caseNumber(day, n.Int64), true, nil
+		return caseNumber(implCode, day, n.Int64), true, nil
 	}
 	if err := db.Raw(open, applicantID, string(workflow.StatusDraft), limit).Row().Scan(&opened); err != nil {
 		return "", false, translate(op, err)
@@ -70,6 +96,6 @@ func (r *Repo) NumberDraft(ctx context.Context, at time.Time, applicantID string
 	if opened >= limit {
 		return "", false, nil
 	}
-	number, err := r.NextCaseNumber(ctx, at)
+	number, err := r.NextCaseNumber(ctx, at, implCode)
 	return number, err == nil, err
 }

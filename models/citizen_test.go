@@ -178,10 +178,16 @@ func TestCaseNumbersUniqueUnderConcurrency(t *testing.T) {
 			seen = map[string]bool{}
 			wg   sync.WaitGroup
 		)
-		for range 8 {
+		// Two items: each has its own sequence of the day, and the numbers
+		// of both are distinct.
+		for w := range 8 {
+			impl := testImpl
+			if w%2 == 1 {
+				impl = otherImpl
+			}
 			wg.Go(func() {
 				for range 10 {
-					n, err := repo.NextCaseNumber(ctx, at)
+					n, err := repo.NextCaseNumber(ctx, at, impl)
 					if err != nil {
 						t.Error(err)
 						return
@@ -196,8 +202,13 @@ func TestCaseNumbersUniqueUnderConcurrency(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if !seen["ZV20260302000001"] || !seen["ZV20260302000080"] || len(seen) != 80 {
-			t.Errorf("numbers = %d, want ZV20260302000001 … 000080", len(seen))
+		for _, impl := range []string{testImpl, otherImpl} {
+			if !seen[impl+"20260302000001"] || !seen[impl+"20260302000040"] || seen[impl+"20260302000041"] {
+				t.Errorf("numbers of %s are not 000001 … 000040", impl)
+			}
+		}
+		if len(seen) != 80 {
+			t.Errorf("numbers = %d, want 80", len(seen))
 		}
 	})
 }

@@ -128,3 +128,9 @@ func jsonEqual(t testing.TB, got json.RawMessage, want string) bool {
 	}
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
+
+// Implementation codes (实施编码) of two items, for case numbers.
+const (
+	testImpl  = "11330100002501234W3000172001000"
+	otherImpl = "11330100002502345X3000116011000"
+)

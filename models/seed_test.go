@@ -123,7 +123,7 @@ func TestSeed(t *testing.T) {
 		}
 
 		// The case-number counters moved past the seeded numbers.
-		number, err := repo.NextCaseNumber(ctx, seedEnd)
+		number, err := repo.NextCaseNumber(ctx, seedEnd, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -126,6 +126,12 @@ type Terms struct {
 	NeedsOriginalsPickup bool     `json:"needs_originals_pickup,omitempty"`
 	CommitmentVersion    string   `json:"commitment_version,omitempty"`
 	VerifyMaterials      []string `json:"verify_materials,omitempty"`
+	// ImplCode, BasicCode and ItemVersion are the item's national codes
+	// and version (实施编码, 基本编码, 事项版本) the case was opened under;
+	// empty in cases opened before items carried them.
+	ImplCode    string `json:"impl_code,omitempty"`
+	BasicCode   string `json:"basic_code,omitempty"`
+	ItemVersion int    `json:"item_version,omitempty"`
 }
 
 func termsOf(it Item) Terms {
@@ -141,6 +147,9 @@ func termsOf(it Item) Terms {
 		ResultLicence:        it.ResultLicence,
 		NeedsOriginalsPickup: it.NeedsOriginalsPickup,
 		CommitmentVersion:    it.Commitment.TemplateVersion,
+		ImplCode:             it.ImplCode,
+		BasicCode:            it.BasicCode,
+		ItemVersion:          it.Version,
 	}
 	for _, m := range it.Materials {
 		if m.VerifyOnCompletion {

@@ -115,7 +115,14 @@ type Material struct {
 // against. ResultLicence, when set, is the e-license type written into the
 // e-license library on approval.
 type Item struct {
-	Code                 string           `yaml:"code" json:"code"`
+	Code string `yaml:"code" json:"code"`
+	// BasicCode is the item's basic code in the national catalogue
+	// (基本编码), ImplCode its implementation code (实施编码) as this city's
+	// department implements it, and Version the version of the item's
+	// implementation list entry (事项版本) (catalogue_codes.go).
+	BasicCode            string           `yaml:"basic_code,omitempty" json:"basic_code,omitempty"`
+	ImplCode             string           `yaml:"impl_code,omitempty" json:"impl_code,omitempty"`
+	Version              int              `yaml:"version,omitempty" json:"version,omitempty"`
 	Name                 string           `yaml:"name" json:"name"`
 	Department           string           `yaml:"department" json:"department"`
 	DepartmentName       string           `yaml:"department_name" json:"department_name"`

@@ -64,6 +64,7 @@ func (it Item) Validate() error {
 	if it.VerifyDays <= 0 {
 		bad("verify_days", "must be positive, got %d", it.VerifyDays)
 	}
+	it.validateCodes(bad)
 	it.validateFees(bad)
 	it.validateDelivery(bad)
 	it.validateTrust(bad)

@@ -190,7 +190,7 @@ func checkActor(t Transition, c Case, a Actor) error {
 
 // finish brings the derived fields up to date after a transition: the card
 // (warning the supervisor when it turns), the deadline, the next timer and
-// the report to the provincial platform on a status change.
+// the report to the provincial platform on a status change once submitted.
 func (s *step) finish() {
 	c := s.c
 	if c.SLA.Started() {
@@ -217,7 +217,9 @@ func (s *step) finish() {
 		})
 	}
 	c.NextTimerAt = nextTimer(*c, s.at)
-	if s.to != s.from && (c.SLA.Started() || s.to == StatusRejected) {
+	// Reported from the submission (网上申报) on: the platform takes every
+	// step of a case, not only the accepted ones.
+	if s.to != s.from && s.to != StatusDraft && !c.SubmittedAt.IsZero() {
 		s.effects = append(s.effects, ReportProvince{
 			CaseID: c.ID, Number: c.Number, ItemCode: c.ItemCode, Department: c.Department,
 			DataVersion: c.Version, Status: s.to, At: s.at,

@@ -216,7 +216,7 @@ func TestOrdinaryElectronicClosesOnDispatch(t *testing.T) {
 	if got, want := c.Status, workflow.StatusClosed; got != want {
 		t.Fatalf("status = %s, want %s", got, want)
 	}
-	want := k(notify, // submitted
+	want := k(notify, report, // submitted (网上申报 is reported)
 		notify, push, report, // accepted
 		notify, report, // approved (no result licence)
 		notify, notify, report) // result issued, closed

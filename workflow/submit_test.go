@@ -38,33 +38,33 @@ func TestSubmitPaths(t *testing.T) {
 			ev = withoutPromise(ev)
 			ev.Credit = workflow.CreditBlack
 			return ev
-		}, workflow.StatusSubmitted, workflow.PathCreditBlack, "申请人为失信联合惩戒对象，不适用告知承诺制", false, k(notify)},
+		}, workflow.StatusSubmitted, workflow.PathCreditBlack, "申请人为失信联合惩戒对象，不适用告知承诺制", false, k(notify, report)},
 		{"PriorFalseCommitment", "tf", func(ev workflow.Submit) workflow.Submit {
 			ev = withoutPromise(ev)
 			ev.PriorFalseCommitments = 1
 			return ev
-		}, workflow.StatusSubmitted, workflow.PathPriorFalseCommitment, "申请人有虚假承诺记录，不适用告知承诺制", false, k(notify)},
+		}, workflow.StatusSubmitted, workflow.PathPriorFalseCommitment, "申请人有虚假承诺记录，不适用告知承诺制", false, k(notify, report)},
 		{"CreditUnknown", "tf", func(ev workflow.Submit) workflow.Submit {
 			ev = withoutPromise(ev)
 			ev.Credit = workflow.CreditUnknown
 			return ev
-		}, workflow.StatusSubmitted, workflow.PathCreditUnknown, "暂未获取申请人信用信息，按一般程序办理", false, k(notify)},
+		}, workflow.StatusSubmitted, workflow.PathCreditUnknown, "暂未获取申请人信用信息，按一般程序办理", false, k(notify, report)},
 		{"OutdatedTemplate", "tf", func(ev workflow.Submit) workflow.Submit {
 			ev = withoutPromise(ev)
 			ev.Signature.TemplateVersion = "v1"
 			return ev
-		}, workflow.StatusSubmitted, workflow.PathOutdatedTemplate, "所签告知承诺书不是现行版本，按一般程序办理", false, k(notify)},
+		}, workflow.StatusSubmitted, workflow.PathOutdatedTemplate, "所签告知承诺书不是现行版本，按一般程序办理", false, k(notify, report)},
 		{"NotSigned", "tf", func(ev workflow.Submit) workflow.Submit {
 			ev = withoutPromise(ev)
 			ev.Signature = nil
 			return ev
-		}, workflow.StatusSubmitted, workflow.PathNotSigned, "申请人未签署告知承诺书，按一般程序办理", false, k(notify)},
+		}, workflow.StatusSubmitted, workflow.PathNotSigned, "申请人未签署告知承诺书，按一般程序办理", false, k(notify, report)},
 		{"ItemOrdinary", "ord", func(ev workflow.Submit) workflow.Submit {
 			ev.Promised = nil
 			ev.Materials = []workflow.ProvidedMaterial{{Code: "sfz", Source: workflow.SourceBaseData, Ref: "identity"}}
 			ev.Delivery = workflow.Delivery{Method: workflow.DeliveryElectronic}
 			return ev
-		}, workflow.StatusSubmitted, workflow.PathItemOrdinary, "该事项未实行告知承诺制，按一般程序办理", false, k(notify)},
+		}, workflow.StatusSubmitted, workflow.PathItemOrdinary, "该事项未实行告知承诺制，按一般程序办理", false, k(notify, report)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ev := trustSubmit(t, t1)

@@ -43,7 +43,7 @@ func legalPairs() map[[2]string]legal {
 		pair(workflow.StatusDraft, workflow.EventWithdraw):                       {to: workflow.StatusWithdrawn, effects: k()},
 		pair(workflow.StatusSubmitted, workflow.EventAccept):                     {to: workflow.StatusAccepted, effects: k(notify, push, report)},
 		pair(workflow.StatusSubmitted, workflow.EventReject):                     {to: workflow.StatusRejected, effects: k(notify, report)},
-		pair(workflow.StatusSubmitted, workflow.EventWithdraw):                   {to: workflow.StatusWithdrawn, effects: k(notify)},
+		pair(workflow.StatusSubmitted, workflow.EventWithdraw):                   {to: workflow.StatusWithdrawn, effects: k(notify, report)},
 		pair(workflow.StatusSubmitted, workflow.EventPay):                        {to: workflow.StatusSubmitted, effects: k()},
 		pair(workflow.StatusAccepted, workflow.EventRequestSupplement):           {to: workflow.StatusSupplementRequested, effects: k(notify, report)},
 		pair(workflow.StatusAccepted, workflow.EventApprove):                     {to: workflow.StatusApproved, effects: k(notify, issue, report)},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,12 @@ func (c *Client) State() string { return c.hc.State() }
 // token is expired or unknown drops the token and tries once more with a
 // fresh one.
 func (c *Client) call(ctx context.Context, op, method, path string, in, out any, idemKey string) error {
+	return c.send(ctx, op, method, path, in, out, idemKey, false)
+}
+
+// send is call, with the body signed when sign is set (the record channel,
+// which carries personal fields): see Sign.
+func (c *Client) send(ctx context.Context, op, method, path string, in, out any, idemKey string, sign bool) error {
 	var body []byte
 	if in != nil {
 		var err error
@@ -99,6 +106,11 @@ func (c *Client) call(ctx context.Context, op, method, path string, in, out any,
 		}
 		if idemKey != "" {
 			req.Header.Set(HeaderIdempotencyKey, idemKey)
+		}
+		if sign {
+			ts := strconv.FormatInt(c.now().Unix(), 10)
+			req.Header.Set(HeaderTimestamp, ts)
+			req.Header.Set(HeaderSignature, Sign(c.creds.Secret, ts, body))
 		}
 		resp, err := c.hc.Do(req, true)
 		if err != nil {

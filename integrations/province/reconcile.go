@@ -38,8 +38,18 @@ type CaseSource interface {
 	Page(ctx context.Context, afterNumber string, limit int) ([]Reported, error)
 }
 
+// RecordSource builds the 办件 data rows we hold of a case (the app
+// implements it over its stores); ok is false for a case that has none.
+type RecordSource interface {
+	Batch(ctx context.Context, c Reported) (b Batch, ok bool, err error)
+}
+
 // ReconcileOptions tunes a Reconciler. The zero value is usable.
 type ReconcileOptions struct {
+	// Records, if set, has every record kind (受理, 过程, 结果, 特别程序,
+	// 材料) compared row by row besides the case's status, and a case
+	// whose rows the platform lacks or holds at an older version re-sent.
+	Records RecordSource
 	// PageSize is how many cases are read, and asked of the platform, at a
 	// time (default and maximum MaxQuery).
 	PageSize int
@@ -57,15 +67,22 @@ const (
 	FindingMissing = "missing" // the platform holds nothing of the case
 	FindingStale   = "stale"   // the platform holds an older version
 	FindingAhead   = "ahead"   // the platform holds a newer version than ours
+	// FindingRows: the platform lacks rows of the case or holds them at
+	// an older version; Finding.Rows counts them by table.
+	FindingRows = "rows"
 )
 
 // Finding is one difference between a case and what the platform holds.
 type Finding struct {
-	Kind   string
-	Case   Reported
-	Held   Held // zero when missing
+	Kind string
+	Case Reported
+	Held Held // zero when missing
+	// Rows counts, by table, the rows missing or stale (FindingRows).
+	Rows   map[string]int
 	Resent bool
 	Err    error // the re-send failed
+
+	batch Batch // the rows to re-send (FindingRows)
 }
 
 // Summary counts what a reconciliation found and did.
@@ -76,6 +93,40 @@ type Summary struct {
 	Ahead   int // held at a newer version than ours: left alone, worth a look
 	Resent  int // re-sent successfully
 	Failed  int // re-sends that failed
+	// Rows counts the 办件 data rows by table (with ReconcileOptions.Records).
+	Rows RowTotals
+	// RowsResent and RowsFailed count the cases whose rows were re-sent.
+	RowsResent int
+	RowsFailed int
+}
+
+// RowTotals counts the rows of each table a reconciliation compared.
+type RowTotals struct {
+	Accept, Process, Special, Material, Result RowCounts
+}
+
+// Of returns the counts of a table (nil for an unknown one).
+func (t *RowTotals) Of(table string) *RowCounts {
+	switch table {
+	case TableAccept:
+		return &t.Accept
+	case TableProcess:
+		return &t.Process
+	case TableSpecial:
+		return &t.Special
+	case TableMaterial:
+		return &t.Material
+	case TableResult:
+		return &t.Result
+	}
+	return nil
+}
+
+// RowCounts counts the rows of one table a reconciliation compared.
+type RowCounts struct {
+	Checked int // rows we hold
+	Missing int // not held by the platform
+	Stale   int // held at an older version
 }
 
 // maxErrors is how many re-send failures Run returns in full.
@@ -170,13 +221,79 @@ func (r *Reconciler) page(ctx context.Context, page []Reported, sum *Summary) ([
 			r.observe(Finding{Kind: FindingAhead, Case: c, Held: h})
 		}
 	}
+	rows, err := r.compareRows(ctx, page, numbers, sum)
+	if err != nil {
+		return nil, err
+	}
 	if r.opts.DryRun {
-		for _, f := range todo {
+		for _, f := range append(todo, rows...) {
 			r.observe(f)
 		}
 		return nil, nil
 	}
-	return r.resend(ctx, todo, sum), nil
+	fails := r.resend(ctx, todo, sum)
+	return append(fails, r.resendRows(ctx, rows, sum)...), nil
+}
+
+// compareRows compares the rows of every record kind of a page of cases
+// with what the platform holds, and returns a finding per case that
+// differs, carrying the batch to re-send.
+func (r *Reconciler) compareRows(ctx context.Context, page []Reported, numbers []string, sum *Summary) ([]Finding, error) {
+	if r.opts.Records == nil {
+		return nil, nil
+	}
+	held, err := r.client.QueryRecords(ctx, numbers)
+	if err != nil {
+		return nil, &opError{op: "reconcile rows", err: err}
+	}
+	var out []Finding
+	for _, c := range page {
+		b, ok, err := r.opts.Records.Batch(ctx, c)
+		if err != nil {
+			return nil, &opError{op: "reconcile rows of " + c.Number, err: err}
+		}
+		if !ok {
+			continue
+		}
+		diff := map[string]int{}
+		for key, v := range b.Rows() {
+			rc := sum.Rows.Of(key.Table)
+			if rc == nil {
+				continue
+			}
+			rc.Checked++
+			hv, found := held[c.Number][key]
+			switch {
+			case !found:
+				rc.Missing++
+				diff[key.Table]++
+			case hv < v:
+				rc.Stale++
+				diff[key.Table]++
+			}
+		}
+		if len(diff) > 0 {
+			out = append(out, Finding{Kind: FindingRows, Case: c, Rows: diff, batch: b})
+		}
+	}
+	return out, nil
+}
+
+// resendRows re-sends the rows of the findings, one case at a time.
+func (r *Reconciler) resendRows(ctx context.Context, todo []Finding, sum *Summary) []error {
+	var fails []error
+	for _, f := range todo {
+		f.Err = r.client.SendRecords(ctx, f.batch)
+		f.Resent = f.Err == nil
+		if f.Resent {
+			sum.RowsResent++
+		} else {
+			sum.RowsFailed++
+			fails = append(fails, &opError{op: "reconcile rows", err: f.Err})
+		}
+		r.observe(f)
+	}
+	return fails
 }
 
 // resend re-sends the reports of the findings with a few workers.

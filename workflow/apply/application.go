@@ -146,9 +146,10 @@ type Index interface {
 	// when there is no such case.
 	CaseAndApplication(ctx context.Context, id string) (c workflow.Case, a Application, ok bool, err error)
 	// NumberDraft takes the next case number for a new draft of the
-	// applicant at `at`, unless the applicant already keeps limit drafts
+	// applicant at `at` for the item of implCode (its 实施编码, or "" for the
+	// earlier form), unless the applicant already keeps limit drafts
 	// open: then it takes none and ok is false.
-	NumberDraft(ctx context.Context, at time.Time, applicantID string, limit int) (number string, ok bool, err error)
+	NumberDraft(ctx context.Context, at time.Time, implCode, applicantID string, limit int) (number string, ok bool, err error)
 }
 
 // Cases is the workflow the applicant's events go through (*workflow.Service).

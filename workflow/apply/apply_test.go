@@ -145,7 +145,7 @@ func (x *index) CaseAndApplication(_ context.Context, id string) (workflow.Case,
 	return cs, app, ok, nil
 }
 
-func (x *index) NumberDraft(_ context.Context, _ time.Time, _ string, limit int) (string, bool, error) {
+func (x *index) NumberDraft(_ context.Context, _ time.Time, _, _ string, limit int) (string, bool, error) {
 	if x.drafts >= limit {
 		return "", false, nil
 	}

@@ -64,7 +64,7 @@ func (s *Service) CreateDraft(ctx context.Context, d NewDraft) (Draft, error) {
 // number; refused past the limit of open drafts.
 func (s *Service) newDraft(ctx context.Context, d NewDraft) (workflow.Draft, error) {
 	now := s.cfg.Now()
-	number, ok, err := s.cfg.Index.NumberDraft(ctx, now, d.Principal.ID, maxOpenDrafts)
+	number, ok, err := s.cfg.Index.NumberDraft(ctx, now, d.Item.ImplCode, d.Principal.ID, maxOpenDrafts)
 	switch {
 	case err != nil:
 		return workflow.Draft{}, err

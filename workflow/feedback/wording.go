@@ -68,11 +68,24 @@ func messageFor(tpl string, p map[string]string) message {
 // and a short note, each within the channel's field limits.
 func templateData(msg message, p map[string]string) map[string]string {
 	return map[string]string{
-		"character_string1": clip(p["number"], 32),
+		"character_string1": numberTail(p["number"], 32),
 		"thing2":            clip(p["item"], 20),
 		"phrase3":           clip(msg.Phrase, 5),
 		"thing4":            clip(msg.Title, 20),
 	}
+}
+
+// numberTail fits a case number into a field of n characters that takes
+// letters, digits and symbols only (WeChat's character_string, 32): a
+// 办件编号 (实施编码 + date + sequence, 45 characters) keeps its end, the
+// date and the sequence, which with the item named beside it tell the
+// applicant which case it is; an ellipsis would not be accepted there.
+func numberTail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
 }
 
 func clip(s string, n int) string {

@@ -379,7 +379,7 @@ func (m *memCases) DueTimers(context.Context, time.Time, int) ([]workflow.Case, 
 // counter hands out case numbers and counts them.
 type counter struct{ n int }
 
-func (c *counter) NextCaseNumber(context.Context, time.Time) (string, error) {
+func (c *counter) NextCaseNumber(context.Context, time.Time, string) (string, error) {
 	c.n++
 	return fmt.Sprintf("ZV2025%06d", c.n), nil
 }

@@ -108,7 +108,7 @@ func (s *Service) opening(ctx context.Context, who Caller, in intakeOf, r Intake
 	if err != nil {
 		return workflow.Opening{}, err
 	}
-	if draft.Number, err = s.cfg.Numbers.NextCaseNumber(ctx, draft.At); err != nil {
+	if draft.Number, err = s.cfg.Numbers.NextCaseNumber(ctx, draft.At, in.item.ImplCode); err != nil {
 		return workflow.Opening{}, err
 	}
 	return workflow.Opening{Draft: draft, Submit: ev,

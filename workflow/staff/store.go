@@ -106,7 +106,7 @@ type ClaimedCases interface {
 
 // Numbers hands out case numbers (办件编号).
 type Numbers interface {
-	NextCaseNumber(ctx context.Context, at time.Time) (string, error)
+	NextCaseNumber(ctx context.Context, at time.Time, implCode string) (string, error)
 }
 
 // Credit tells the credit library's standing of a subject (resident ID

@@ -30,6 +30,9 @@ const czItemYAML = `
     name: 机动车驾驶证换证（测试）
     department: gaj
     department_name: 公安局
+    basic_code: "000116030000"
+    impl_code: 11330100002502345X3000116030000
+    version: 1
     legal_days: 10
     promised_days: 5
     delivery: [electronic, courier]

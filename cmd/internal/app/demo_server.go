@@ -24,6 +24,9 @@ const demoItemYAML = `
     name: 机动车驾驶证换证（演示）
     department: gaj
     department_name: 公安局
+    basic_code: "000116031000"
+    impl_code: 11330100002502345X3000116031000
+    version: 1
     legal_days: 10
     promised_days: 5
     delivery: [courier]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"zerovisit/configs"
 	"zerovisit/handlers"
@@ -41,8 +42,8 @@ func (a *App) routeEffects() {
 		a.holders = noHolders{}
 	}
 	p, r := a.parties, a.effects
-	r.Handle(workflow.KindReportProvince, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
-		return p.province.Report(ctx, eff.(workflow.ReportProvince))
+	r.Handle(workflow.KindReportProvince, func(ctx context.Context, e workflow.OutboxEntry, eff workflow.Effect) error {
+		return a.reportProvince(ctx, e, eff.(workflow.ReportProvince))
 	})
 	r.Handle(workflow.KindPushDepartment, func(ctx context.Context, _ workflow.OutboxEntry, eff workflow.Effect) error {
 		push := eff.(workflow.PushDepartment)
@@ -89,18 +90,24 @@ func (a *App) routeEffects() {
 }
 
 // checkDepartments makes sure every department of the catalogue is listed,
-// with a valid credit code to sign licences with.
+// with a valid credit code to sign licences with, and that an item's
+// implementation code (实施编码) starts with the credit code of the
+// department that implements it.
 func checkDepartments(cat workflow.Catalogue, depts []configs.Department) error {
-	known := map[string]bool{}
+	known := map[string]string{}
 	for _, d := range depts {
 		if _, err := ident.ParseUSCC(d.USCC); err != nil {
 			return fmt.Errorf("department %s: uscc: %w", d.Code, err)
 		}
-		known[d.Code] = true
+		known[d.Code] = d.USCC
 	}
 	for _, it := range cat.Items() {
-		if !known[it.Department] {
+		uscc, ok := known[it.Department]
+		if !ok {
 			return fmt.Errorf("catalogue item %s: department %s is not in the departments list", it.Code, it.Department)
+		}
+		if it.ImplCode != "" && !strings.HasPrefix(it.ImplCode, uscc) {
+			return fmt.Errorf("catalogue item %s: impl_code %s does not start with the credit code %s of department %s", it.Code, it.ImplCode, uscc, it.Department)
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	provincesb "zerovisit/integrations/province/sandbox"
 
 	"zerovisit/cmd/internal/cmdtest"
 	"zerovisit/configs"
@@ -165,7 +166,7 @@ func TestApprovalIssuesSignedLicence(t *testing.T) {
 // every case's latest version, each version arrived exactly once, and
 // reconciliation finds nothing to re-send.
 func TestProvinceOutageLosesNoReport(t *testing.T) {
-	app := openTestApp(t, nil, map[string]string{
+	app := openTestApp(t, mapHolders{testCitizen.ID: {ID: elicensesb.ZhangSanID, Name: "张三"}}, map[string]string{
 		"ZEROVISIT_DATABASE_URL":           testDatabaseURL(t),
 		"ZEROVISIT_PARTY_BREAKER_COOLDOWN": "100ms",
 	})
@@ -210,7 +211,7 @@ func TestProvinceOutageLosesNoReport(t *testing.T) {
 		want[c.Number] = c.Reported.Version
 	}
 	eventually(t, 60*time.Second, "every version delivered and every case's latest version on the platform", func() bool {
-		if len(prov.Counts()) < n+n/2 {
+		if len(prov.Counts()) < 2*n+n/2 {
 			return false
 		}
 		held := prov.Holdings()
@@ -222,14 +223,25 @@ func TestProvinceOutageLosesNoReport(t *testing.T) {
 		return true
 	})
 	t.Logf("delivered after %v", time.Since(start))
+	// The 办件 rows travelled with the status: every case's acceptance row
+	// is held at its latest version.
+	eventually(t, 30*time.Second, "every case's rows at its latest version", func() bool {
+		for number, v := range want {
+			if prov.Rows(number)[provincesb.RowKey{Table: "up_pro_accept", RowGUID: number + ":A"}].Version != v {
+				return false
+			}
+		}
+		return true
+	})
 	attempts := 0
 	for _, r := range prov.Recorder().Requests() {
-		if strings.HasSuffix(r.Path, "/cases/report") {
+		// A status report travels alone or with the case's 办件 rows.
+		if strings.HasSuffix(r.Path, "/cases/report") || strings.HasSuffix(r.Path, "/records/report") {
 			attempts++
 		}
 	}
-	if attempts <= n+n/2 {
-		t.Fatalf("%d report attempts for %d versions: the outage refused nothing, so it tested nothing", attempts, n+n/2)
+	if attempts <= 2*n+n/2 {
+		t.Fatalf("%d report attempts for %d versions: the outage refused nothing, so it tested nothing", attempts, 2*n+n/2)
 	}
 	// A version that arrives after a newer one (its first attempt fell in the
 	// outage) is acknowledged as stale and does not overwrite: latest wins.
@@ -240,8 +252,8 @@ func TestProvinceOutageLosesNoReport(t *testing.T) {
 		}
 		versions++
 	}
-	if versions != n+n/2 {
-		t.Errorf("%d versions delivered, want %d (one at acceptance, one more for each approval)", versions, n+n/2)
+	if versions != 2*n+n/2 {
+		t.Errorf("%d versions delivered, want %d (one at submission, one at acceptance, one more for each approval)", versions, 2*n+n/2)
 	}
 
 	sum, err := reconcileProvince(ctx, app, false, nil)
@@ -250,6 +262,21 @@ func TestProvinceOutageLosesNoReport(t *testing.T) {
 	}
 	if sum.Checked != n || sum.Missing+sum.Stale+sum.Resent+sum.Failed != 0 {
 		t.Errorf("reconcile after recovery = %+v, want %d checked and nothing to re-send", sum, n)
+	}
+	if sum.Rows.Accept.Checked != n || sum.Rows.Process.Checked < 2*n || sum.RowsResent+sum.RowsFailed != 0 {
+		t.Errorf("reconcile rows after recovery = %+v, want every case's rows checked and none re-sent", sum.Rows)
+	}
+	// The platform loses the process rows of one case and the result of
+	// another: reconciliation re-sends those two cases' rows.
+	if prov.DeleteRows("ZVp-0011", "up_pro_process") == 0 || prov.DeleteRows("ZVp-0012", "up_pro_result") != 1 {
+		t.Fatal("the cases' rows were not on the platform")
+	}
+	sum, err = reconcileProvince(ctx, app, false, nil)
+	if err != nil || sum.RowsResent != 2 || sum.Rows.Process.Missing < 2 || sum.Rows.Result.Missing != 1 {
+		t.Errorf("reconcile after losing rows = %+v, %v; want the two cases' rows re-sent", sum, err)
+	}
+	if len(prov.Rows("ZVp-0011")) == 0 || prov.Rows("ZVp-0012")[provincesb.RowKey{Table: "up_pro_result", RowGUID: "ZVp-0012:R"}].Version == 0 {
+		t.Error("the lost rows are not back on the platform")
 	}
 	prov.Delete("ZVp-0007")
 	sum, err = reconcileProvince(ctx, app, false, nil)

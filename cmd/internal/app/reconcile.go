@@ -16,6 +16,24 @@ import (
 // provincial platform, for the reconciler.
 type reportedSource struct{ repo *models.Repo }
 
+// recordSource builds the 办件 data rows of a reported case, for the
+// reconciler's comparison of every record kind.
+type recordSource struct{ app *App }
+
+// Batch returns the rows of the case as they stand, at its reported
+// version.
+func (s recordSource) Batch(ctx context.Context, r province.Reported) (province.Batch, bool, error) {
+	c, err := s.app.svc.Get(ctx, r.CaseID)
+	if err != nil {
+		return province.Batch{}, false, err
+	}
+	if !province.Reportable(c) {
+		return province.Batch{}, false, nil
+	}
+	b, err := s.app.provinceBatch(ctx, c)
+	return b, err == nil, err
+}
+
 // Page returns up to limit reported cases numbered after afterNumber, in
 // number order. Cases never reported (drafts, cases not yet accepted) are
 // skipped, reading on so that a short page still means the end.
@@ -68,14 +86,24 @@ func runReconcile(ctx context.Context, env cli.Env) error {
 		return err
 	}
 	sum, err := reconcileProvince(ctx, app, *dryRun, func(f province.Finding) {
+		if f.Kind == province.FindingRows {
+			fmt.Fprintf(stdout, "rows %s: ours v%d, platform lacks or holds older %v, resent %v\n", f.Case.Number, f.Case.Version, f.Rows, f.Resent)
+			return
+		}
 		fmt.Fprintf(stdout, "%s %s: ours v%d, platform v%d, resent %v\n", f.Kind, f.Case.Number, f.Case.Version, f.Held.Version, f.Resent)
 	})
 	fmt.Fprintf(stdout, "checked %d, missing %d, stale %d, ahead %d, resent %d, failed %d\n",
 		sum.Checked, sum.Missing, sum.Stale, sum.Ahead, sum.Resent, sum.Failed)
+	for _, table := range province.Tables {
+		rc := sum.Rows.Of(table)
+		fmt.Fprintf(stdout, "%s: rows %d, missing %d, stale %d\n", table, rc.Checked, rc.Missing, rc.Stale)
+	}
+	fmt.Fprintf(stdout, "cases whose rows were resent %d, failed %d\n", sum.RowsResent, sum.RowsFailed)
 	return err
 }
 
 func reconcileProvince(ctx context.Context, app *App, dryRun bool, observe func(province.Finding)) (province.Summary, error) {
-	r := province.NewReconciler(reportedSource{app.repo}, app.parties.province, province.ReconcileOptions{DryRun: dryRun, Observe: observe})
+	r := province.NewReconciler(reportedSource{app.repo}, app.parties.province,
+		province.ReconcileOptions{DryRun: dryRun, Observe: observe, Records: recordSource{app}})
 	return r.Run(ctx)
 }

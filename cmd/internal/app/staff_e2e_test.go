@@ -69,8 +69,13 @@ func TestCounterIntakeToVerification(t *testing.T) {
 	}
 	cs := body["case"].(map[string]any)
 	caseID := cs["id"].(string)
-	if cs["status"] != "approved" || cs["channel"] != "counter" || !strings.HasPrefix(cs["number"].(string), "ZV") {
+	if cs["status"] != "approved" || cs["channel"] != "counter" || !strings.HasPrefix(cs["number"].(string), "11330100002501234W3000172001000") {
 		t.Fatalf("intake case = %v", cs)
+	}
+	// 办件编号: the item's 实施编码, the day in China Standard Time, a
+	// six-digit sequence of the item's day.
+	if n, day := cs["number"].(string), time.Now().In(workflow.CST()).Format("20060102"); len(n) != 45 || n[31:39] != day {
+		t.Errorf("case number %s is not 实施编码 + %s + sequence", n, day)
 	}
 	// The same person again is the same applicant.
 	c1, _ := app.svc.Get(context.Background(), caseID)

@@ -29,7 +29,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // TestMain runs the package's tests from a scratch folder.
 func TestMain(m *testing.M) { cmdtest.RunInScratchDir(m) }
 
-var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 (ZV\d+)\s+最终状态 final state: (\w+)`)
+var demoOutcome = regexp.MustCompile(`(?m)^  ([✓✗]) (\S+ \S+?)：.*办件 ((?:ZV|[0-9A-Z]{31})\d+)\s+最终状态 final state: (\w+)`)
 
 // TestDemo runs `zerovisit demo` as a person would: it exits 0, prints the
 // timeline of the four stories, and each ends in its expected state.

@@ -151,9 +151,15 @@ func (s *Sandbox) report(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusBadRequest, "idempotency_key_mismatch", fmt.Sprintf("幂等键应为办件编号:数据版本（%s）", want))
 		return
 	}
-	key := Key{Number: in.CaseNumber, Version: in.DataVersion}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ok(w, s.applyReport(in))
+}
+
+// applyReport applies a case's status report under s.mu: by (number,
+// version), the latest wins.
+func (s *Sandbox) applyReport(in reportIn) map[string]any {
+	key := Key{Number: in.CaseNumber, Version: in.DataVersion}
 	c := s.counts[key]
 	c.Received++
 	held, found := s.holdings[in.CaseNumber]
@@ -175,7 +181,7 @@ func (s *Sandbox) report(w http.ResponseWriter, r *http.Request) {
 		out = map[string]any{"duplicate": false, "held_version": in.DataVersion}
 	}
 	s.counts[key] = c
-	ok(w, out)
+	return out
 }
 
 func (h Holding) out() caseOut {

@@ -1,7 +1,8 @@
 // Package sandbox is a stand-in for the provincial government-service
 // platform: a stateful http.Handler that speaks its protocol (token, case
 // reports idempotent by number and data version, single and batch
-// queries), records what it receives, and injects faults through
+// queries, and the signed 办件 data rows of records.go, validated field by
+// field against the collection standards' tables), records what it receives, and injects faults through
 // sandboxkit. Tests serve it with httptest.NewServer; the binary mounts it
 // in the default configuration.
 //
@@ -71,6 +72,9 @@ type Sandbox struct {
 	holdings map[string]Holding
 	counts   map[Key]Count
 	accepted []Key
+
+	rows      map[RowKey]Row      // the 办件 data rows (records.go)
+	byProject map[string][]RowKey // row keys of each project, in arrival order
 }
 
 // New returns a sandbox with no holdings.
@@ -88,12 +92,17 @@ func New(cfg Config) *Sandbox {
 		tokens:   make(map[string]time.Time),
 		holdings: make(map[string]Holding),
 		counts:   make(map[Key]Count),
+
+		rows:      make(map[RowKey]Row),
+		byProject: make(map[string][]RowKey),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/auth/token", s.issueToken)
 	mux.Handle("POST /api/v1/cases/report", s.authorised(s.report))
 	mux.Handle("GET /api/v1/cases/{number}", s.authorised(s.getCase))
 	mux.Handle("POST /api/v1/cases/query", s.authorised(s.query))
+	mux.Handle("POST /api/v1/records/report", s.authorised(s.reportRecords))
+	mux.Handle("POST /api/v1/records/query", s.authorised(s.queryRecords))
 	s.h = s.rec.Wrap(s.faults.Wrap(mux))
 	return s
 }
