@@ -55,6 +55,11 @@ var steps = map[workflow.EventName]Step{
 	workflow.EventEndSpecialProcedure:   {"特别程序结束", ActionSpecial},
 	workflow.EventTransfer:              {"转办", ActionTransfer},
 	workflow.EventTick:                  {"系统处理", ActionOther},
+	// Due process for a commitment in doubt (workflow/breach.go).
+	workflow.EventClearBreach:        {"核验审查", ActionReview},
+	workflow.EventOrderRectification: {"责令限期整改", ActionReview},
+	workflow.EventStateCase:          {"陈述申辩", ActionOther},
+	workflow.EventDecideBreach:       {"整改审查决定", ActionReview},
 }
 
 // StepOf returns the process row of an event: from the table, else
