@@ -21,8 +21,8 @@ import (
 // working days, during which the applicant may answer with a statement and
 // uploads. After the period the clerk decides: rectified (the case goes on)
 // or revoked, recording a false commitment only on the clerk's finding.
-// A late promised material has had its 限期补正 already (the reminder), so
-// its review may go straight to revocation; a failed check may not.
+// Every revocation follows an order to rectify and the applicant's chance
+// to answer, and is decided by someone other than who ordered it.
 
 // BreachKind says what put a commitment in doubt.
 type BreachKind string
@@ -97,8 +97,14 @@ type Statement struct {
 	Attachments []ProvidedMaterial `json:"attachments,omitempty"`
 	// Final is the applicant saying they have nothing more to state
 	// (放弃继续陈述申辩): the clerk may then decide before the period ends.
-	Final bool      `json:"final,omitempty"`
-	At    time.Time `json:"at"`
+	// Only the applicant's own word counts: their statement online, or a
+	// clerk's record of one made at the counter with the applicant's signed
+	// statement scanned (SignedScan); a clerk's word alone never shortens
+	// the period.
+	Final      bool      `json:"final,omitempty"`
+	SignedScan string    `json:"signed_scan,omitempty"`
+	By         Actor     `json:"by"`
+	At         time.Time `json:"at"`
 }
 
 // heard reports whether the applicant has had their say: the period is
@@ -108,7 +114,25 @@ func (r *Rectification) heard(at time.Time) bool {
 		return true
 	}
 	n := len(r.Statements)
-	return n > 0 && r.Statements[n-1].Final
+	if n == 0 || !r.Statements[n-1].Final {
+		return false
+	}
+	last := r.Statements[n-1]
+	return last.By.Kind == ActorCitizen || last.SignedScan != ""
+}
+
+// took reports whether a is who ordered the rectification or recorded a
+// statement in it: such a member of staff does not also revoke.
+func (r *Rectification) took(a Actor) bool {
+	if r.OrderedBy == a {
+		return true
+	}
+	for _, st := range r.Statements {
+		if st.By == a {
+			return true
+		}
+	}
+	return false
 }
 
 // BreachOutcome is how a clerk settled a breach.
@@ -147,6 +171,9 @@ type StateCase struct {
 	Text        string             `json:"text"`
 	Attachments []ProvidedMaterial `json:"attachments,omitempty"`
 	Final       bool               `json:"final,omitempty"`
+	// SignedScan is the scan of the applicant's signed statement, for one
+	// a clerk records at the counter.
+	SignedScan string `json:"signed_scan,omitempty"`
 }
 
 // DecideBreach is the clerk's decision on a breach: rectified, or the
@@ -257,7 +284,11 @@ func stateCase(s *step, ev StateCase) error {
 			return err
 		}
 	}
-	r.Statements = append(r.Statements, Statement{Text: ev.Text, Attachments: ev.Attachments, Final: ev.Final, At: s.at})
+	if ev.SignedScan != "" && s.actor.Kind != ActorClerk {
+		return invalid("signed_scan", "only a clerk records a signed statement", "签字的陈述申辩书由窗口工作人员扫描录入")
+	}
+	r.Statements = append(r.Statements, Statement{Text: ev.Text, Attachments: ev.Attachments, Final: ev.Final,
+		SignedScan: ev.SignedScan, By: s.actor, At: s.at})
 	s.reason = "statement"
 	return nil
 }
@@ -283,23 +314,25 @@ func decideBreach(s *step, ev DecideBreach) error {
 	return invalid("outcome", fmt.Sprintf("unknown outcome %q", ev.Outcome), "请选择整改到位或撤销审批决定")
 }
 
-// revokeBreach revokes the decision once the applicant had their say: a
-// failed check only after a rectification period ended (or the applicant
-// said their statement was final), a late promised material after its
-// reminder's period (already over when it was opened).
+// revokeBreach revokes the decision once the applicant had their say: an
+// order to rectify, then its period ended (or the applicant said their
+// statement was final). Whoever ordered the rectification or recorded a
+// statement does not also revoke, and a promise kept meanwhile is not
+// revoked for.
 func (s *step) revokeBreach(ev DecideBreach) error {
 	b := s.c.Breach
 	r := b.Rectification
 	switch {
-	case r == nil && b.Kind == BreachCheckFailed:
-		return invalid("outcome", "a failed check is revoked only after a rectification period",
-			"核验不通过的，应先责令限期整改、听取陈述申辩，期满后方可撤销")
-	case r == nil && ev.FalseCommitment:
-		return invalid("false_commitment", "a false commitment is recorded only after a rectification period",
-			"认定虚假承诺前，应先责令限期整改、听取陈述申辩")
-	case r != nil && !r.heard(s.at):
+	case r == nil:
+		return invalid("outcome", "a decision is revoked only after a rectification period",
+			"撤销前应先责令限期整改、听取陈述申辩")
+	case !r.heard(s.at):
 		return invalid("outcome", "the rectification period has not ended",
 			"整改期限届满前（且申请人未表示陈述申辩完毕）不能撤销审批决定（届满："+DateOf(r.DueAt).String()+"）")
+	case r.took(s.actor):
+		return Refuse(ErrForbidden, "separate_reviewer_required", "责令整改或记录陈述申辩的工作人员不能同时作出撤销决定，请由其他审核人员决定")
+	case b.Kind == BreachPromiseUnkept && !s.c.promiseOutstanding(b.Material):
+		return invalid("outcome", "the promised material was handed in", "该容缺材料已补交，不能以未履行承诺为由撤销")
 	}
 	if err := needText("legal_basis", ev.LegalBasis, "请填写撤销的依据"); err != nil {
 		return err
@@ -350,6 +383,13 @@ func (s *step) remindPromise(m *CaseMaterial) {
 	m.GraceDueAt = s.e.cal.AddWorkingDays(s.at, promiseGraceDays)
 	s.reason = "promise_reminder"
 	s.notify(TplPromiseReminder, map[string]string{"material": m.Code, "due": DateOf(m.GraceDueAt).String()})
+}
+
+// promiseOutstanding reports whether the promised material code is still
+// owed.
+func (c *Case) promiseOutstanding(code string) bool {
+	m := c.material(code)
+	return m != nil && m.Outstanding()
 }
 
 // needText refuses an empty or overlong clerk's text.

@@ -44,16 +44,15 @@ func TestFailedCheckIsReviewedNotRevoked(t *testing.T) {
 	e := newEngine(t)
 	c := failedAtDoor(t, e)
 	next := c.UpdatedAt.Add(time.Hour)
-	// Nobody revokes straight away: not a clerk without a rectification
-	// period, not a courier, not the timer.
-	revoke := workflow.DecideBreach{Meta: meta(clerk, next), Outcome: workflow.OutcomeRevoked, Reason: "承诺不实",
+	// Nobody revokes straight away: not a clerk or a reviewer without a
+	// rectification period, not a courier, not the timer.
+	revoke := workflow.DecideBreach{Meta: meta(reviewer, next), Outcome: workflow.OutcomeRevoked, Reason: "承诺不实",
 		LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true}
-	if _, _, _, err := e.Apply(c, revoke); !errors.Is(err, workflow.ErrInvalidInput) {
-		t.Errorf("revoke without a rectification period: err = %v, want ErrInvalidInput", err)
-	}
-	revoke.Actor = courier
-	if _, _, _, err := e.Apply(c, revoke); !errors.Is(err, workflow.ErrForbidden) {
-		t.Errorf("a courier revoking: err = %v, want ErrForbidden", err)
+	for _, a := range []workflow.Actor{reviewer, courier} {
+		revoke.Actor = a
+		if _, _, _, err := e.Apply(c, revoke); !errors.Is(err, workflow.ErrInvalidTransition) {
+			t.Errorf("%s revoking under review: err = %v, want ErrInvalidTransition", a.Kind, err)
+		}
 	}
 	// The clerk's review clock: five working days, yellow two before, then
 	// red with a warning to supervisors.
@@ -109,7 +108,7 @@ func TestRectificationThenRevocationRecordsFalseCommitment(t *testing.T) {
 		t.Fatalf("statements = %+v", got)
 	}
 	// No revocation inside the period.
-	revoke := workflow.DecideBreach{Meta: meta(clerk, t0.Add(2*time.Hour)), Outcome: workflow.OutcomeRevoked, Reason: "整改后仍不符合",
+	revoke := workflow.DecideBreach{Meta: meta(reviewer, t0.Add(2*time.Hour)), Outcome: workflow.OutcomeRevoked, Reason: "整改后仍不符合",
 		LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true}
 	if _, _, _, err := e.Apply(c, revoke); !errors.Is(err, workflow.ErrInvalidInput) {
 		t.Errorf("revoke inside the period: err = %v, want ErrInvalidInput", err)
@@ -119,16 +118,27 @@ func TestRectificationThenRevocationRecordsFalseCommitment(t *testing.T) {
 	if _, _, _, err := e.Apply(c, workflow.StateCase{Meta: meta(citizen, after), Text: "补充"}); !errors.Is(err, workflow.ErrInvalidTransition) {
 		t.Errorf("statement after the period: err = %v, want ErrInvalidTransition", err)
 	}
-	// A final statement lets the clerk decide inside the period, and ends
-	// the statements.
+	// A final statement of the applicant lets a reviewer decide inside the
+	// period, and ends the statements; a clerk's record of a statement
+	// made at the counter does not, and the clerk who pursued the case
+	// never revokes it.
+	byClerk := mustApply(t, e, c, workflow.StateCase{Meta: meta(clerk, t0.Add(3*time.Hour)), Text: "申请人当面表示无法整改", Final: true})
+	early := revoke
+	early.At = t0.Add(4 * time.Hour)
+	if _, _, _, err := e.Apply(byClerk, early); !errors.Is(err, workflow.ErrInvalidInput) {
+		t.Errorf("revoke inside the period on a clerk's record: err = %v, want ErrInvalidInput", err)
+	}
 	final := mustApply(t, e, c, workflow.StateCase{Meta: meta(citizen, t0.Add(3*time.Hour)), Text: "无法整改，陈述申辩完毕", Final: true})
 	if _, _, _, err := e.Apply(final, workflow.StateCase{Meta: meta(citizen, t0.Add(4*time.Hour)), Text: "补充"}); !errors.Is(err, workflow.ErrInvalidTransition) {
 		t.Errorf("statement after a final one: err = %v, want ErrInvalidTransition", err)
 	}
-	early := revoke
-	early.At = t0.Add(4 * time.Hour)
 	if got := mustApply(t, e, final, early); got.Status != workflow.StatusRevoked {
 		t.Errorf("revoke after a final statement: %s", got.Status)
+	}
+	self := early
+	self.Actor = clerk
+	if _, _, _, err := e.Apply(final, self); !errors.Is(err, workflow.ErrForbidden) {
+		t.Errorf("the ordering clerk revokes: err = %v, want ErrForbidden", err)
 	}
 	revoke.At = after
 	got, rec, effects, err := e.Apply(c, revoke)
@@ -138,7 +148,7 @@ func TestRectificationThenRevocationRecordsFalseCommitment(t *testing.T) {
 	if got.Status != workflow.StatusRevoked || !got.FalseCommitment || got.Ending.Code != workflow.EndVerificationFailed {
 		t.Fatalf("status %s false %v ending %+v", got.Status, got.FalseCommitment, got.Ending)
 	}
-	if rec.Actor != clerk || got.Breach.Outcome != workflow.OutcomeRevoked || got.Breach.SettledBy != clerk {
+	if rec.Actor != reviewer || got.Breach.Outcome != workflow.OutcomeRevoked || got.Breach.SettledBy != reviewer {
 		t.Errorf("record actor %v breach %+v", rec.Actor, got.Breach)
 	}
 	if diff := cmp.Diff(k(falseRec, revokeLic, notify, report), kinds(effects)); diff != "" {
@@ -225,20 +235,26 @@ func TestLatePromiseIsRemindedThenReviewed(t *testing.T) {
 	if ok.Status != workflow.StatusApproved || !ok.NextTimerAt.IsZero() {
 		t.Errorf("status %s next timer %s", ok.Status, ok.NextTimerAt)
 	}
-	// Not handed in: a clerk reviews; the revocation is for an unkept
-	// commitment, not a false one, unless the clerk finds one after a
-	// rectification period.
+	// Not handed in: a clerk reviews; a revocation is for an unkept
+	// commitment, not a false one, unless a reviewer finds one.
 	review := mustApply(t, e, got, workflow.Tick{Meta: meta(system, at(t, "2025-09-19 00:00"))})
 	if review.Status != workflow.StatusCommitmentReview || review.Breach.Kind != workflow.BreachPromiseUnkept || review.Breach.From != workflow.StatusApproved {
 		t.Fatalf("status %s breach %+v", review.Status, review.Breach)
 	}
-	decide := workflow.DecideBreach{Meta: meta(clerk, at(t, "2025-09-19 10:00")), Outcome: workflow.OutcomeRevoked,
-		Reason: "催告期满仍未补齐容缺材料", LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true}
-	if _, _, _, err := e.Apply(review, decide); !errors.Is(err, workflow.ErrInvalidInput) {
-		t.Errorf("false commitment without rectification: err = %v, want ErrInvalidInput", err)
+	// Revoking needs an order to rectify first, and its period.
+	decide := workflow.DecideBreach{Meta: meta(reviewer, at(t, "2025-09-19 10:00")), Outcome: workflow.OutcomeRevoked,
+		Reason: "限期整改期满仍未补齐容缺材料", LegalBasis: "《中华人民共和国行政许可法》第六十九条"}
+	if _, _, _, err := e.Apply(review, decide); !errors.Is(err, workflow.ErrInvalidTransition) {
+		t.Errorf("revoke from review: err = %v, want ErrInvalidTransition", err)
 	}
-	decide.FalseCommitment = false
-	revoked, _, effects, err := e.Apply(review, decide)
+	ordered := mustApply(t, e, review, rectify(at(t, "2025-09-19 10:00")))
+	decide.At = ordered.Breach.Rectification.DueAt.Add(time.Hour)
+	// Handed in during the period: not revoked for.
+	kept := mustApply(t, e, ordered, workflow.ProvideMaterial{Meta: meta(citizen, at(t, "2025-09-22 10:00")), Material: provided("d")[0]})
+	if _, _, _, err := e.Apply(kept, decide); !errors.Is(err, workflow.ErrInvalidInput) {
+		t.Errorf("revoke after the material came: err = %v, want ErrInvalidInput", err)
+	}
+	revoked, _, effects, err := e.Apply(ordered, decide)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,5 +270,23 @@ func TestLatePromiseIsRemindedThenReviewed(t *testing.T) {
 	cleared := mustApply(t, e, review, workflow.ClearBreach{Meta: meta(clerk, at(t, "2025-09-19 10:00")), Finding: "该材料已由部门共享获取，无需申请人提交"})
 	if cleared.Status != workflow.StatusApproved || len(cleared.Outstanding()) != 0 || !cleared.NextTimerAt.IsZero() {
 		t.Errorf("status %s outstanding %v next %s", cleared.Status, cleared.Outstanding(), cleared.NextTimerAt)
+	}
+}
+
+// TestLatePromiseWaitsForTheCourier: the reminder's period ends while the
+// result is out for delivery: the case stays delivering, so the courier's
+// handover (and check at the door) is not refused, and the review opens
+// once it is delivered.
+func TestLatePromiseWaitsForTheCourier(t *testing.T) {
+	e := newEngine(t)
+	c := fixtures(t, e)[workflow.StatusDelivering] // "d" promised for 2025-09-10
+	c = mustApply(t, e, c, workflow.Tick{Meta: meta(system, at(t, "2025-09-11 09:00"))})
+	if c.Status != workflow.StatusDelivering || !c.NextTimerAt.IsZero() {
+		t.Fatalf("after the reminder: %s, next timer %s; want delivering with no timer", c.Status, c.NextTimerAt)
+	}
+	c = mustApply(t, e, c, workflow.Deliver{Meta: meta(courier, at(t, "2025-09-25 10:00")), Waybill: "SF100"})
+	c = mustApply(t, e, c, workflow.Tick{Meta: meta(system, c.UpdatedAt)})
+	if c.Status != workflow.StatusCommitmentReview || c.Breach.Kind != workflow.BreachPromiseUnkept {
+		t.Errorf("after delivery: %s %+v, want the late material reviewed", c.Status, c.Breach)
 	}
 }

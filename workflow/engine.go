@@ -273,6 +273,11 @@ func nextTimer(c Case, at time.Time) time.Time {
 		consider(c.Supplement.DueAt.Add(time.Second))
 	}
 	for _, m := range c.Outstanding() {
+		if c.Status == StatusDelivering && !m.RemindedAt.IsZero() {
+			// Reminded while the result is on its way: the review waits
+			// for the delivery (or its failure), not to stall the courier.
+			continue
+		}
 		consider(m.Due().Add(time.Second))
 	}
 	if c.Status == StatusDelivered {

@@ -58,7 +58,7 @@ func fixtures(tb testing.TB, e *workflow.Engine) map[workflow.Status]workflow.Ca
 		Meta: meta(courier, h(7)), Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "平面布局图与现场不符"}},
 	})
 	f[workflow.StatusRevoked] = mustApply(tb, e, failed, rectify(h(8)), workflow.DecideBreach{
-		Meta: meta(clerk, at(tb, "2025-09-10 09:00")), Outcome: workflow.OutcomeRevoked, Reason: "逾期未整改，承诺不实",
+		Meta: meta(reviewer, at(tb, "2025-09-10 09:00")), Outcome: workflow.OutcomeRevoked, Reason: "逾期未整改，承诺不实",
 		LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true,
 	})
 	for _, st := range workflow.Statuses() {
@@ -123,7 +123,7 @@ func sampleEvent(tb testing.TB, name workflow.EventName, c workflow.Case) workfl
 		if c.Status == workflow.StatusRectifying {
 			return workflow.DecideBreach{Meta: meta(clerk, next), Outcome: workflow.OutcomeRectified, Reason: "已按期整改到位"}
 		}
-		return workflow.DecideBreach{Meta: meta(clerk, next), Outcome: workflow.OutcomeRevoked, Reason: "催告期满仍未补齐容缺材料",
+		return workflow.DecideBreach{Meta: meta(reviewer, next), Outcome: workflow.OutcomeRevoked, Reason: "催告期满仍未补齐容缺材料",
 			LegalBasis: "《中华人民共和国行政许可法》第六十九条"}
 	}
 	tb.Fatalf("no sample for event %s", name)

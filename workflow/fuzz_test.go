@@ -259,7 +259,11 @@ func randomEvent(op, arg byte, c workflow.Case, now time.Time) workflow.Event {
 		if bit(1) {
 			outcome = workflow.OutcomeRectified
 		}
-		return workflow.DecideBreach{Meta: m(clerk), Outcome: outcome, Reason: "决定", LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: bit(2)}
+		decider := clerk
+		if bit(3) {
+			decider = reviewer
+		}
+		return workflow.DecideBreach{Meta: m(decider), Outcome: outcome, Reason: "决定", LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: bit(2)}
 	default:
 		return workflow.Tick{Meta: m(system)}
 	}

@@ -12,8 +12,10 @@ import (
 var (
 	citizen = workflow.Actor{Kind: workflow.ActorCitizen, ID: "u1"}
 	clerk   = workflow.Actor{Kind: workflow.ActorClerk, ID: "k1"}
-	courier = workflow.Actor{Kind: workflow.ActorCourier, ID: "c1"}
-	system  = workflow.Actor{Kind: workflow.ActorSystem, ID: "timer"}
+	// reviewer is another member of staff, who decides what clerk pursued.
+	reviewer = workflow.Actor{Kind: workflow.ActorClerk, ID: "k2"}
+	courier  = workflow.Actor{Kind: workflow.ActorCourier, ID: "c1"}
+	system   = workflow.Actor{Kind: workflow.ActorSystem, ID: "timer"}
 )
 
 // at parses "2006-01-02 15:04" in China Standard Time.

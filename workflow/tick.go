@@ -29,7 +29,10 @@ func tick(s *step, _ Tick) error {
 	if c.Status == StatusCommitmentReview || c.Status == StatusRectifying {
 		s.reason = "card"
 		if r := c.Breach.Rectification; r != nil && s.at.After(r.DueAt) && !c.NextTimerAt.After(r.DueAt.Add(time.Second)) {
+			// The period is over: the clerk must decide; supervisors see it.
 			s.reason = "rectification_period_ended"
+			s.effects = append(s.effects, WarnSupervisor{CaseID: c.ID, Number: c.Number, Department: c.Department,
+				Card: c.Card, Deadline: c.Breach.Clock.Deadline, Reason: "rectification_period_ended"})
 		}
 		return nil
 	}
@@ -45,6 +48,10 @@ func tick(s *step, _ Tick) error {
 			// gives a last period, then a clerk reviews (breach.go).
 			if m.RemindedAt.IsZero() {
 				s.remindPromise(c.material(m.Code))
+				return nil
+			}
+			if c.Status == StatusDelivering {
+				s.reason = "card" // reviewed once delivered (nextTimer)
 				return nil
 			}
 			s.openBreach(Breach{Kind: BreachPromiseUnkept, Material: m.Code, FoundBy: s.actor,

@@ -91,7 +91,7 @@ func transitions() []Transition {
 		{Event: EventClearBreach, From: S(review, rectifying), To: S(approved, delivering, delivered, verifying, closed, review), Actors: clerk, run: handle(clearBreach)},
 		{Event: EventOrderRectification, From: S(review), To: S(rectifying), Actors: clerk, run: handle(orderRectification)},
 		{Event: EventStateCase, From: S(rectifying), Stays: true, Actors: applicant, run: handle(stateCase)},
-		{Event: EventDecideBreach, From: S(review, rectifying), To: S(approved, delivering, delivered, verifying, closed, review, revoked), Actors: clerk, run: handle(decideBreach)},
+		{Event: EventDecideBreach, From: S(rectifying), To: S(approved, delivering, delivered, verifying, closed, review, revoked), Actors: clerk, run: handle(decideBreach)},
 
 		// Courier legs (courier.go): originals collected for the decision, and
 		// results that could not be handed over.

@@ -33,6 +33,11 @@ func (s *Service) Act(ctx context.Context, who Caller, caseID string, step Step,
 			return workflow.Case{}, nil, err
 		}
 	}
+	if c, ok := step.(checked); ok {
+		if err := c.check(ctx, s); err != nil {
+			return workflow.Case{}, nil, err
+		}
+	}
 	ev, err := step.event(s, workflow.Meta{Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: who.ID}})
 	if err != nil {
 		return workflow.Case{}, nil, err

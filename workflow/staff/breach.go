@@ -1,6 +1,8 @@
 package staff
 
 import (
+	"context"
+
 	"zerovisit/workflow"
 )
 
@@ -55,12 +57,17 @@ func (a *DecideBreach) event(_ *Service, m workflow.Meta) (workflow.Event, error
 		FalseCommitment: a.FalseCommitment}, nil
 }
 
-// allow lets only a reviewer (审核) revoke a decision: the clerk who found
-// or pursued the breach cannot alone take the applicant's licence away
-// and record them in the credit library.
-func (a *DecideBreach) allow(who Caller) error {
-	if a.Outcome == workflow.OutcomeRevoked && !who.Has(RoleReviewer) {
-		return refuse(workflow.ErrForbidden, "reviewer_required", "撤销审批决定须由审核人员作出", nil)
+// allow lets only a reviewer (审核) settle a breach: a clerk alone can
+// neither take the applicant's licence away nor wipe out a courier's or a
+// library's finding. The engine also keeps whoever ordered the
+// rectification or recorded a statement from revoking.
+func (a *DecideBreach) allow(who Caller) error { return reviewerOnly(who) }
+
+func (a *ClearBreach) allow(who Caller) error { return reviewerOnly(who) }
+
+func reviewerOnly(who Caller) error {
+	if !who.Has(RoleReviewer) {
+		return refuse(workflow.ErrForbidden, "reviewer_required", "核查结论和整改决定须由审核人员作出", nil)
 	}
 	return nil
 }
@@ -73,14 +80,35 @@ type authorized interface {
 // RecordStatement records what an applicant stated in person at the
 // counter during a rectification (当面陈述申辩, the clerk's record of it),
 // for applicants without an online account.
+// A final statement needs the scan of the applicant's signed statement
+// (陈述申辩书 or 放弃陈述申辩声明, from POST /staff/scans): a clerk's word
+// alone does not end the applicant's period.
 type RecordStatement struct {
-	Text  string `json:"text"`
-	Final bool   `json:"final"`
+	Text       string `json:"text"`
+	Final      bool   `json:"final"`
+	SignedScan string `json:"signed_scan"`
 }
 
 func (a *RecordStatement) event(_ *Service, m workflow.Meta) (workflow.Event, error) {
 	if err := checkText("statement", a.Text, true); err != nil {
 		return nil, err
 	}
-	return workflow.StateCase{Meta: m, Text: a.Text, Final: a.Final}, nil
+	return workflow.StateCase{Meta: m, Text: a.Text, Final: a.Final, SignedScan: a.SignedScan}, nil
+}
+
+// check refuses a signed statement whose scan is not stored, and a final
+// one without it.
+func (a *RecordStatement) check(ctx context.Context, s *Service) error {
+	switch {
+	case a.Final && a.SignedScan == "":
+		return refuse(workflow.ErrInvalidInput, "signed_statement_required", "申请人表示陈述申辩完毕的，须扫描其签字的书面声明", field("signed_scan"))
+	case a.SignedScan != "" && !s.scanExists(ctx, a.SignedScan):
+		return refuse(workflow.ErrInvalidInput, "unknown_scan", "扫描件不存在，请重新扫描", field("signed_scan"))
+	}
+	return nil
+}
+
+// checked is a step whose input needs the stores to check.
+type checked interface {
+	check(ctx context.Context, s *Service) error
 }

@@ -38,6 +38,10 @@ type demo struct {
 	// rival, under load, is a second clerk who tries to claim every case
 	// at the same moment as the clerk: exactly one of them may have it.
 	rival *demoClient
+	// reviewer decides the revocations the clerk pursued, and reviewerID
+	// is the account's id (the clerk hands cases to it).
+	reviewer   *demoClient
+	reviewerID string
 	// stats and retry, under load, time every request and resend what
 	// no server took (load.go).
 	stats *loadStats

@@ -50,12 +50,19 @@ func (s *demoStory) staffArrive(ctx context.Context) error {
 // signInClerk opens a clerk's account in the demo item's department, as
 // an operator would, and signs in over HTTP as the console does.
 func (d *demo) signInClerk(ctx context.Context, name string) (*demoClient, error) {
+	c, _, err := d.signInStaff(ctx, name)
+	return c, err
+}
+
+// signInStaff is signInClerk that also names the account's id.
+func (d *demo) signInStaff(ctx context.Context, name string) (*demoClient, string, error) {
 	username := "demo.clerk." + randomHex(5)
 	password, err := d.hooks.AddClerk(ctx, username, name, "gaj")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return d.signIn(ctx, "/api/v1/staff/login", map[string]string{"username": username, "password": password})
+	c, err := d.signIn(ctx, "/api/v1/staff/login", map[string]string{"username": username, "password": password})
+	return c, "st-" + username, err
 }
 
 // signIn is a new party signing in at path, as the console or the courier

@@ -10,7 +10,9 @@ import (
 // the courier's evidence and orders rectification within five working
 // days (责令限期整改); the applicant answers (陈述申辩), with the right
 // original or saying they cannot; the clerk, who is also a reviewer,
-// decides: rectified (the case closes) or revoked with a false commitment.
+// finds it rectified (the case closes), or hands it to another reviewer,
+// who revokes it and finds the commitment false (whoever ordered the
+// rectification does not also revoke).
 func (s *demoStory) review(ctx context.Context) error {
 	if err := s.waitCitizenCase(ctx, "the verification to end or go to review", func(cs demoCase) bool {
 		return cs.Status == "commitment_review" || cs.Status == "closed" || cs.Status == "revoked"
@@ -60,9 +62,39 @@ func (s *demoStory) review(ctx context.Context) error {
 		"陈述申辩：无法整改 / states the case: cannot rectify"); err != nil {
 		return err
 	}
-	return s.staffAct(ctx, "breach/decision", map[string]any{"outcome": "revoked", "reason": "责令整改后仍不符合承诺的条件，承诺不实",
-		"legal_basis": "《中华人民共和国行政许可法》第六十九条", "false_commitment": true},
-		"revoked", "审核：撤销审批决定并认定虚假承诺 / revokes the decision, finds the commitment false")
+	return s.revokeByReviewer(ctx)
+}
+
+// revokeByReviewer: the clerk hands the case to a second reviewer, who
+// revokes the decision and finds the commitment false.
+func (s *demoStory) revokeByReviewer(ctx context.Context) error {
+	d := s.d
+	if d.reviewer == nil {
+		c, id, err := d.signInStaff(ctx, "陈审核")
+		if err != nil {
+			return err
+		}
+		d.reviewer, d.reviewerID = c, id
+		d.step(s, "审核 陈审核", "审核人员登录控制台 / a second reviewer signs in", s.status)
+	}
+	base := "/api/v1/staff/cases/" + s.caseID
+	if err := s.clerk.call(ctx, http.StatusOK, http.MethodPost, base+"/hand-over",
+		map[string]string{"to_staff_id": d.reviewerID, "reason": "申请人已陈述申辩完毕，提请审核决定"}, nil); err != nil {
+		return err
+	}
+	d.step(s, s.who("clerk"), "移交审核 / hands the case to the reviewer", s.status)
+	var cs staffCase
+	if err := d.reviewer.call(ctx, http.StatusOK, http.MethodPost, base+"/breach/decision", map[string]any{"outcome": "revoked",
+		"reason": "责令整改后仍不符合承诺的条件，承诺不实", "legal_basis": "《中华人民共和国行政许可法》第六十九条", "false_commitment": true}, &cs,
+		"Idempotency-Key", "demo-decision-"+s.caseID); err != nil {
+		return err
+	}
+	s.status = cs.Status
+	d.step(s, "审核 陈审核", "审核：撤销审批决定并认定虚假承诺 / revokes the decision, finds the commitment false", s.status)
+	if cs.Status != "revoked" {
+		return fmt.Errorf("decision: case is %s, want revoked: %w", cs.Status, errDemoStep)
+	}
+	return nil
 }
 
 // rectified: the applicant uploads the right original with their
