@@ -84,7 +84,13 @@ func (s *Service) Timeline(ctx context.Context, cs workflow.Case) ([]TimelineEnt
 		if label == "" {
 			label = e.Name
 		}
-		items = append(items, TimelineEntry{Seq: e.Seq, Event: e.Name, Label: label, Actor: e.Actor, At: e.At,
+		// The applicant sees who acted by kind; staff and courier account
+		// ids stay with the department.
+		who := workflow.Actor{Kind: e.Actor.Kind}
+		if e.Actor.Kind == workflow.ActorCitizen {
+			who.ID = e.Actor.ID
+		}
+		items = append(items, TimelineEntry{Seq: e.Seq, Event: e.Name, Label: label, Actor: who, At: e.At,
 			From: e.From, To: e.To, Reason: e.Reason})
 	}
 	return items, nil
