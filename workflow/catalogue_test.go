@@ -54,6 +54,11 @@ func TestCatalogueValidate(t *testing.T) {
 		{"CoreOptional", func(it *workflow.Item) { it.Materials[0].Optional = true }, `materials[a]: a core material cannot be optional`},
 		{"YellowTooLate", func(it *workflow.Item) { it.YellowDays = 5 }, `yellow_days: must be at least 0 and below promised_days 5`},
 		{"VerifyWithoutTrust", func(it *workflow.Item) { it.TrustFirst = false }, `materials[c]: verify_on_completion needs a trust-first item`},
+		{"TrustFirstNothingToVerify", func(it *workflow.Item) { it.Materials[2].VerifyOnCompletion = false }, `item "tf": trust_first: nothing is verified on completion`},
+		{"TrustFirstOnlyOptionalToVerify", func(it *workflow.Item) {
+			it.Materials[2].VerifyOnCompletion = false
+			it.Materials[4].VerifyOnCompletion = true
+		}, `item "tf": trust_first: nothing is verified on completion`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			it := base()

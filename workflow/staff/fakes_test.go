@@ -470,7 +470,7 @@ func (holders) Holder(_ context.Context, id string) (staff.Holder, error) {
 
 // items are "ord" (ordinary, gaj: an identity from the population library
 // and an uploaded form) and "tf" (trust first, scjgj: a licence from the
-// e-license library).
+// e-license library and an uploaded plan verified on completion).
 func items(tb testing.TB) *workflow.Engine {
 	tb.Helper()
 	cat, err := workflow.NewCatalogue([]workflow.Item{
@@ -481,7 +481,8 @@ func items(tb testing.TB) *workflow.Engine {
 		{Code: "tf", Name: "食品经营许可", Department: "scjgj", DepartmentName: "市场监督管理局", LegalDays: 20, PromisedDays: 5,
 			Delivery: []workflow.DeliveryMethod{workflow.DeliveryElectronic}, TrustFirst: true,
 			Commitment: workflow.Commitment{TemplateVersion: "v1", Text: "承诺", TextHash: strings.Repeat("0", 64)},
-			Materials:  []workflow.Material{{Code: "yyzz", Name: "营业执照", Source: "elicense:yyzz", Core: true}}},
+			Materials: []workflow.Material{{Code: "yyzz", Name: "营业执照", Source: "elicense:yyzz", Core: true},
+				{Code: "bjt", Name: "平面布局图", Source: "upload", VerifyOnCompletion: true}}},
 	})
 	if err != nil {
 		tb.Fatal(err)

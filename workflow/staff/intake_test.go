@@ -244,7 +244,8 @@ func TestIntakeSanctionsFollowThePerson(t *testing.T) {
 	trusted := func() staff.IntakeRequest {
 		r := intake()
 		r.ItemCode, r.CommitmentSigned = "tf", true
-		r.Materials = []workflow.ProvidedMaterial{{Code: "yyzz", Source: workflow.SourceELicense, Ref: "lic-1"}}
+		r.Materials = []workflow.ProvidedMaterial{{Code: "yyzz", Source: workflow.SourceELicense, Ref: "lic-1"},
+			{Code: "bjt", Source: workflow.SourceUpload, Ref: scanKey}}
 		return r
 	}
 	t.Run("Index", func(t *testing.T) {
