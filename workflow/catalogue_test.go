@@ -50,6 +50,7 @@ func TestCatalogueValidate(t *testing.T) {
 		{"NegativeFee", func(it *workflow.Item) { it.Fees[0].AmountFen = -1 }, `fees[0]: amount_fen must not be negative`},
 		{"BadSource", func(it *workflow.Item) { it.Materials[0].Source = "elicense:" }, `materials[a]: source "elicense:"`},
 		{"DuplicateMaterial", func(it *workflow.Item) { it.Materials[1].Code = "a" }, `materials[a]: duplicate material code`},
+		{"LetterCode", func(it *workflow.Item) { it.Materials[1].Code = workflow.LetterMaterial }, `materials[commitment_letter]: code "commitment_letter" is the signed commitment letter's`},
 		{"VerifyAuthoritative", func(it *workflow.Item) { it.Materials[0].VerifyOnCompletion = true }, `materials[a]: only an uploaded material is verified`},
 		{"CoreOptional", func(it *workflow.Item) { it.Materials[0].Optional = true }, `materials[a]: a core material cannot be optional`},
 		{"YellowTooLate", func(it *workflow.Item) { it.YellowDays = 5 }, `yellow_days: must be at least 0 and below promised_days 5`},

@@ -151,6 +151,8 @@ func (it Item) validateMaterials(bad reporter) {
 			bad(field, "code is empty")
 		case seen[m.Code]:
 			bad(field, "duplicate material code")
+		case m.Code == LetterMaterial:
+			bad(field, "code %q is the signed commitment letter's", LetterMaterial)
 		}
 		seen[m.Code] = true
 		if m.Name == "" {

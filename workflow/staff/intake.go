@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,6 +16,10 @@ import (
 
 // IntakeRequest is a walk-in application at the counter (窗口收件).
 // Scanned materials are named by their scan keys (source upload).
+// CommitmentLetter is the scan key of the commitment letter (告知承诺书)
+// the applicant signed at the counter: that scan is the signature of a
+// trust-first item. CommitmentSigned, the box older consoles tick, must
+// not be set without it.
 type IntakeRequest struct {
 	ItemCode         string                      `json:"item_code"`
 	ApplicantType    string                      `json:"applicant_type"`
@@ -23,6 +28,7 @@ type IntakeRequest struct {
 	Materials        []workflow.ProvidedMaterial `json:"materials"`
 	Promised         []workflow.PromisedMaterial `json:"promised"`
 	CommitmentSigned bool                        `json:"commitment_signed"`
+	CommitmentLetter string                      `json:"commitment_letter"`
 	Delivery         workflow.Delivery           `json:"delivery"`
 }
 
@@ -139,10 +145,38 @@ func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, 
 			return intakeOf{}, refuse(workflow.ErrInvalidInput, "unknown_scan", "扫描件不存在，请重新扫描", map[string]any{"field": "materials", "index": i})
 		}
 	}
-	if err := s.checkScans(ctx, r.Materials); err != nil {
+	if err := s.checkLetter(ctx, it, r); err != nil {
+		return intakeOf{}, err
+	}
+	scanned := r.Materials
+	if r.CommitmentLetter != "" {
+		scanned = append(slices.Clone(r.Materials), workflow.ProvidedMaterial{Source: workflow.SourceUpload, Ref: r.CommitmentLetter})
+	}
+	if err := s.checkScans(ctx, scanned); err != nil {
 		return intakeOf{}, err
 	}
 	return in, nil
+}
+
+// checkLetter checks the commitment letter of an intake. A box ticked
+// without the scan is refused rather than taken to the ordinary path: the
+// clerk says the applicant signed, so quietly denying them trust first
+// would be wrong, and trusting them on the clerk's word alone would leave
+// nothing to show who signed; the clerk scans the letter, or clears the
+// box for an applicant who does not sign (then the ordinary path).
+func (s *Service) checkLetter(ctx context.Context, it workflow.Item, r IntakeRequest) error {
+	switch {
+	case r.CommitmentLetter == "" && r.CommitmentSigned && it.TrustFirst:
+		return refuse(workflow.ErrInvalidInput, "commitment_letter_required",
+			"请扫描申请人签字的告知承诺书后再受理；申请人不签署的，请取消勾选，按一般程序办理", field("commitment_letter"))
+	case r.CommitmentLetter == "":
+		return nil
+	case !it.TrustFirst:
+		return refuse(workflow.ErrInvalidInput, "invalid_field", "该事项未实行告知承诺制，无需告知承诺书", field("commitment_letter"))
+	case !s.scanExists(ctx, r.CommitmentLetter):
+		return refuse(workflow.ErrInvalidInput, "unknown_scan", "告知承诺书扫描件不存在，请重新扫描", field("commitment_letter"))
+	}
+	return nil
 }
 
 // checkApplicant checks the person at the counter and, for a business,
@@ -192,7 +226,8 @@ func (s *Service) scanExists(ctx context.Context, ref string) bool {
 // counterSubmission is the draft of the case, with the blind index of the
 // identity its sanctions follow, and the clerk's submission of it, with
 // the credit standing and, for a trust-first item whose
-// commitment the applicant signed at the counter, the signature.
+// commitment the applicant signed at the counter, the signature with the
+// scan of the signed letter.
 func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf, r IntakeRequest, applicant string, now time.Time) (workflow.Draft, workflow.Submit) {
 	actor := workflow.Actor{Kind: workflow.ActorClerk, ID: who.ID}
 	ev := workflow.Submit{Meta: workflow.Meta{Actor: actor, At: now}, Materials: r.Materials, Promised: r.Promised,
@@ -201,9 +236,9 @@ func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf
 		// there (the console's intake form asks the clerk to).
 		Assurance: workflow.AssuranceVerifiedPerson}
 	ev.Credit, ev.History = s.cfg.Credit.Standing(ctx, in.subject)
-	if r.CommitmentSigned && in.item.TrustFirst {
+	if r.CommitmentLetter != "" && in.item.TrustFirst {
 		ev.Signature = &workflow.Signature{TemplateVersion: in.item.Commitment.TemplateVersion, TextHash: in.item.Commitment.TextHash,
-			SignedAt: now, Channel: workflow.ChannelCounter}
+			SignedAt: now, Channel: workflow.ChannelCounter, Letter: r.CommitmentLetter}
 	}
 	draft := workflow.Draft{ID: s.cfg.NewID(), Number: "pending", ItemCode: in.item.Code, ApplicantID: applicant,
 		Channel: workflow.ChannelCounter, ApplicantType: in.kind, Actor: actor, At: now,

@@ -243,7 +243,7 @@ func TestIntakeSanctionsFollowThePerson(t *testing.T) {
 	ctx := context.Background()
 	trusted := func() staff.IntakeRequest {
 		r := intake()
-		r.ItemCode, r.CommitmentSigned = "tf", true
+		r.ItemCode, r.CommitmentLetter = "tf", scanKey
 		r.Materials = []workflow.ProvidedMaterial{{Code: "yyzz", Source: workflow.SourceELicense, Ref: "lic-1"},
 			{Code: "bjt", Source: workflow.SourceUpload, Ref: scanKey}}
 		return r

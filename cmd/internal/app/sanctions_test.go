@@ -35,7 +35,7 @@ func (e *sanctionEnv) intake(t *testing.T, key string) map[string]any {
 		"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 			{"code": "djsqs", "source": "upload", "ref": e.scan}, {"code": "jycssyzm", "source": "upload", "ref": e.scan}},
-		"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+		"commitment_signed": true, "commitment_letter": e.scan, "delivery": map[string]string{"method": "electronic"},
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("intake = %d %v", code, body)

@@ -25,7 +25,7 @@ func TestCounterIntakeIdempotent(t *testing.T) {
 			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": phone},
 			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 				{"code": "djsqs", "source": "upload", "ref": scan}, {"code": "jycssyzm", "source": "upload", "ref": scan}},
-			"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+			"commitment_signed": true, "commitment_letter": scan, "delivery": map[string]string{"method": "electronic"},
 		})
 	}
 	counterCases := func() int {
