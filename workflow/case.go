@@ -58,6 +58,11 @@ type Case struct {
 	// opened without one. It lives in its own column, not in the document
 	// or any answer.
 	SubjectIndex string `json:"-"`
+	// ExcludedUntil is when the exclusion from trust first that the case's
+	// false commitment brings ends by itself (ExclusionEnd of the terms'
+	// ExclusionMonths); zero while there is none, or when only a credit
+	// repair ends it. Stores index it beside FalseCommitment.
+	ExcludedUntil time.Time `json:"excluded_until,omitzero"`
 
 	// The fields below live only in the stored document.
 
@@ -122,6 +127,10 @@ type Terms struct {
 	NeedsOriginalsPickup bool     `json:"needs_originals_pickup,omitempty"`
 	CommitmentVersion    string   `json:"commitment_version,omitempty"`
 	VerifyMaterials      []string `json:"verify_materials,omitempty"`
+	// ExclusionMonths is the item's exclusion period when the case was
+	// opened: a false commitment is sanctioned under the terms the
+	// applicant committed under, whatever the catalogue says later.
+	ExclusionMonths int `json:"exclusion_months,omitempty"`
 }
 
 func termsOf(it Item) Terms {
@@ -137,6 +146,7 @@ func termsOf(it Item) Terms {
 		ResultLicence:        it.ResultLicence,
 		NeedsOriginalsPickup: it.NeedsOriginalsPickup,
 		CommitmentVersion:    it.Commitment.TemplateVersion,
+		ExclusionMonths:      it.ExclusionMonths,
 	}
 	for _, m := range it.Materials {
 		if m.VerifyOnCompletion {

@@ -114,6 +114,12 @@ func (it Item) validateTrust(bad reporter) {
 	if it.ApproveOnCommit && !it.TrustFirst {
 		bad("approve_on_commit", "needs trust_first")
 	}
+	switch {
+	case it.ExclusionMonths != 0 && (it.ExclusionMonths < MinExclusionMonths || it.ExclusionMonths > MaxExclusionMonths):
+		bad("exclusion_months", "must be 0 (until a credit repair) or %d to %d months, got %d", MinExclusionMonths, MaxExclusionMonths, it.ExclusionMonths)
+	case it.ExclusionMonths != 0 && !it.TrustFirst:
+		bad("exclusion_months", "needs a trust-first item")
+	}
 	if !it.TrustFirst {
 		return
 	}

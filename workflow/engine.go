@@ -157,6 +157,9 @@ func (e *Engine) Apply(c Case, ev Event) (Case, EventRecord, []Effect, error) {
 		return fail(fmt.Errorf("transition table does not allow %s from %s to %s", name, s.from, s.to))
 	}
 	x.Status = s.to
+	if x.FalseCommitment && !c.FalseCommitment {
+		s.exclude()
+	}
 	s.finish()
 	data, err := json.Marshal(ev)
 	if err != nil {

@@ -351,21 +351,25 @@ func (m *memCases) Events(context.Context, string) ([]workflow.EventRecord, erro
 
 // CountFalseCommitments counts the stored cases of the subject, by
 // account or identity, marked FalseCommitment since since.
-func (m *memCases) CountFalseCommitments(_ context.Context, who workflow.Subject, since time.Time) (int64, error) {
+func (m *memCases) CountFalseCommitments(_ context.Context, who workflow.Subject, since, at time.Time) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var n int64
 	for _, c := range m.cases {
 		theirs := c.ApplicantID == who.ApplicantID || (who.Index != "" && c.SubjectIndex == who.Index)
-		if theirs && c.FalseCommitment && !c.UpdatedAt.Before(since) {
+		// The repair (since) covers the subject's own cases only; an
+		// exclusion with an end is over from that end on.
+		covered := c.UpdatedAt.Before(since) && (c.SubjectIndex == "" || c.SubjectIndex == who.Index || who.Index == "")
+		expired := !c.ExcludedUntil.IsZero() && !c.ExcludedUntil.After(at)
+		if theirs && c.FalseCommitment && !covered && !expired {
 			n++
 		}
 	}
 	return n, nil
 }
 
-func (m *memCases) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
-	n, _ := m.CountFalseCommitments(ctx, who, time.Time{})
+func (m *memCases) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string, at time.Time) (workflow.SubmissionPrior, error) {
+	n, _ := m.CountFalseCommitments(ctx, who, time.Time{}, at)
 	i, err := m.Idempotency(ctx, scope, key)
 	if err != nil {
 		return workflow.SubmissionPrior{FalseCommitments: n}, nil

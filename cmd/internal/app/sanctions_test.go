@@ -48,7 +48,13 @@ func (e *sanctionEnv) intake(t *testing.T, key string) map[string]any {
 // the decision is revoked for a false commitment.
 func (e *sanctionEnv) revokedAtCounter(t *testing.T) workflow.Case {
 	t.Helper()
-	cs := e.intake(t, "intake-sanction-0001")
+	return e.revokedAtCounterWith(t, "intake-sanction-0001")
+}
+
+// revokedAtCounterWith is revokedAtCounter with the intake's key.
+func (e *sanctionEnv) revokedAtCounterWith(t *testing.T, key string) workflow.Case {
+	t.Helper()
+	cs := e.intake(t, key)
 	if cs["status"] != "approved" {
 		t.Fatalf("counter case = %v, want approved on the commitment", cs)
 	}

@@ -1,0 +1,121 @@
+package workflow_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"zerovisit/workflow"
+)
+
+// TestExclusionEnd: an exclusion of n months runs to the end of the same
+// day of the month n months on, China time (the last day of a shorter
+// month); none (zero) lasts until a credit repair.
+func TestExclusionEnd(t *testing.T) {
+	cst := workflow.CST()
+	for _, tc := range []struct {
+		name   string
+		at     time.Time
+		months int
+		want   time.Time
+	}{
+		{"UntilRepair", time.Date(2025, 9, 1, 10, 0, 0, 0, cst), 0, time.Time{}},
+		{"Year", time.Date(2025, 9, 1, 10, 0, 0, 0, cst), 12, time.Date(2026, 9, 2, 0, 0, 0, 0, cst)},
+		{"ShorterMonth", time.Date(2025, 8, 31, 10, 0, 0, 0, cst), 6, time.Date(2026, 3, 1, 0, 0, 0, 0, cst)},
+		// 2025-09-30 20:00 UTC is already 2025-10-01 in Beijing.
+		{"BeijingDay", time.Date(2025, 9, 30, 20, 0, 0, 0, time.UTC), 3, time.Date(2026, 1, 2, 0, 0, 0, 0, cst)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := workflow.ExclusionEnd(tc.at, tc.months); !got.Equal(tc.want) {
+				t.Errorf("ExclusionEnd(%s, %d) = %s, want %s", tc.at, tc.months, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestFalseCommitmentDatesItsExclusion: a false commitment recorded on a
+// case of an item with an exclusion period dates the exclusion's end on
+// the case and on the record for the credit library, from the terms the
+// case was opened under; an item without one excludes until a repair.
+func TestFalseCommitmentDatesItsExclusion(t *testing.T) {
+	for _, months := range []int{0, 12} {
+		items := testItems()
+		items[0].ExclusionMonths = months
+		cat, err := workflow.NewCatalogue(items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := workflow.NewEngine(cat, calendar2025(t))
+		c := fixtures(t, e)[workflow.StatusVerifying]
+		if got := c.Terms.ExclusionMonths; got != months {
+			t.Fatalf("terms exclusion months = %d, want %d", got, months)
+		}
+		failedAt := c.UpdatedAt.Add(time.Hour)
+		got, _, effects, err := e.Apply(c, workflow.RecordVerification{
+			Meta:    meta(courier, failedAt),
+			Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "平面布局图与现场不符", Evidence: "scan-9"}},
+		})
+		if err != nil || !got.FalseCommitment {
+			t.Fatalf("months %d: case %+v, %v; want a false commitment", months, got.Status, err)
+		}
+		want := workflow.ExclusionEnd(failedAt, months)
+		if !got.ExcludedUntil.Equal(want) || (months > 0) == want.IsZero() {
+			t.Errorf("months %d: excluded until %s, want %s", months, got.ExcludedUntil, want)
+		}
+		n := 0
+		for _, ef := range effects {
+			if fc, ok := ef.(workflow.RecordFalseCommitment); ok {
+				n++
+				if !fc.ExcludedUntil.Equal(want) {
+					t.Errorf("months %d: record for the library excluded until %s, want %s", months, fc.ExcludedUntil, want)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("months %d: %d false-commitment records, want 1", months, n)
+		}
+	}
+}
+
+// TestServiceWeighsExclusionsAtItsClock: an earlier false commitment
+// whose exclusion ended before the service's clock no longer bars trust
+// first; one ending later, or with no end, does.
+func TestServiceWeighsExclusionsAtItsClock(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		until  time.Duration // from the clock; 0: no end
+		reason workflow.PathReason
+	}{
+		{"UntilRepair", 0, workflow.PathPriorFalseCommitment},
+		{"NotYetOver", time.Second, workflow.PathPriorFalseCommitment},
+		{"Over", -time.Second, workflow.PathTrustFirst},
+		{"EndsNow", time.Duration(-1), workflow.PathTrustFirst},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, store, now := newService(t)
+			old := workflow.Case{ID: "old", Number: "N0", ApplicantID: "ca-1", SubjectIndex: "idx-zhang",
+				Status: workflow.StatusRevoked, FalseCommitment: true, UpdatedAt: now.AddDate(-1, 0, 0)}
+			switch tc.until {
+			case 0:
+			case -1:
+				old.ExcludedUntil = *now
+			default:
+				old.ExcludedUntil = now.Add(tc.until)
+			}
+			store.cases["old"] = old
+			d := draft("c1", "N1")
+			d.SubjectIndex = "idx-zhang"
+			if _, err := svc.Create(ctx, d, nil); err != nil {
+				t.Fatal(err)
+			}
+			c, err := svc.Do(ctx, "c1", withoutPromise(trustSubmit(t, time.Time{})), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.PathReason != tc.reason {
+				t.Errorf("path = %s, want %s", c.PathReason, tc.reason)
+			}
+		})
+	}
+}
