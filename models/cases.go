@@ -34,16 +34,18 @@ type caseRow struct {
 	Data            string    // the whole workflow.Case as JSON
 	SubjectIndex    string    // "" = NULL
 	ExclusionEnds   time.Time // zero = NULL
+	Letter          string    // the counter signature's letter; "" = NULL
 }
 
 // caseColumns lists the cases columns in caseRow order.
 const caseColumns = `id, number, item_code, department, applicant_id, status, version,
 	trust_first, false_commitment, card, deadline, next_timer_at, created_at, updated_at, last_hash, data, subject_index,
-	exclusion_ends_at`
+	exclusion_ends_at, commitment_letter`
 
 // caseUpdated is how many of the first caseColumns a case's UPDATE writes
 // in order: all before subject_index, which is set when the case is opened
-// and never changes. exclusion_ends_at, after it, is written too.
+// and never changes. exclusion_ends_at and commitment_letter, after it,
+// are written too.
 const caseUpdated = 16
 
 // normCase puts every time of c in the stored form, so the document and
@@ -69,8 +71,16 @@ func toCaseRow(c workflow.Case) (caseRow, error) {
 		ApplicantID: c.ApplicantID, Status: string(c.Status), Version: c.Version,
 		TrustFirst: c.TrustFirst, FalseCommitment: c.FalseCommitment, Card: string(c.Card),
 		Deadline: c.Deadline, NextTimerAt: c.NextTimerAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		Data: string(data), SubjectIndex: c.SubjectIndex, ExclusionEnds: c.ExcludedUntil,
+		Data: string(data), SubjectIndex: c.SubjectIndex, ExclusionEnds: c.ExcludedUntil, Letter: letterOf(c),
 	}, nil
+}
+
+// letterOf is the key of the scanned letter of c's counter signature.
+func letterOf(c workflow.Case) string {
+	if c.Signature == nil {
+		return ""
+	}
+	return c.Signature.Letter
 }
 
 // toCaseDomain decodes the document and lays the columns over it: the
@@ -94,6 +104,7 @@ func (db *DB) caseArgs(r caseRow) []any {
 		r.ID, r.Number, r.ItemCode, r.Department, r.ApplicantID, r.Status, r.Version,
 		r.TrustFirst, r.FalseCommitment, r.Card, db.tsNull(r.Deadline), db.tsNull(r.NextTimerAt),
 		db.ts(r.CreatedAt), db.ts(r.UpdatedAt), r.LastHash, r.Data, nullString(r.SubjectIndex), db.tsNull(r.ExclusionEnds),
+		nullString(r.Letter),
 	}
 }
 
@@ -103,12 +114,12 @@ func scanCase(s rowScanner) (caseRow, error) {
 	var (
 		r                                       caseRow
 		deadline, timer, created, updated, ends sqlTime
-		subject                                 sql.NullString
+		subject, letter                         sql.NullString
 	)
 	err := s.Scan(&r.ID, &r.Number, &r.ItemCode, &r.Department, &r.ApplicantID, &r.Status, &r.Version,
-		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data, &subject, &ends)
+		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data, &subject, &ends, &letter)
 	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt, r.ExclusionEnds = deadline.T, timer.T, created.T, updated.T, ends.T
-	r.SubjectIndex = subject.String
+	r.SubjectIndex, r.Letter = subject.String, letter.String
 	return r, err
 }
 

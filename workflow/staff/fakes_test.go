@@ -38,6 +38,19 @@ type memStaff struct {
 	queries  []staff.QueueQuery
 	page     staff.QueuePage
 	stats    func(staff.StatsQuery) staff.Stats
+	letters  *memCases // whose cases' letters LetterCase finds
+}
+
+// LetterCase finds the case whose signature is the letter key.
+func (s *memStaff) LetterCase(_ context.Context, key string) (string, error) {
+	s.letters.mu.Lock()
+	defer s.letters.mu.Unlock()
+	for id, c := range s.letters.cases {
+		if c.Signature != nil && c.Signature.Letter == key {
+			return id, nil
+		}
+	}
+	return "", workflow.ErrNotFound
 }
 
 func newMemStaff(accounts ...staff.Account) *memStaff {
@@ -436,14 +449,17 @@ func (c credit) Standing(context.Context, string) (workflow.CreditStatus, workfl
 	return workflow.CreditNormal, *c.history
 }
 
-// scans holds one scan, scanKey.
+// scans holds two scans, scanKey and letterKey.
 type scans struct{}
 
-var scanKey = strings.Repeat("ab", 32)
+var (
+	scanKey   = strings.Repeat("ab", 32)
+	letterKey = strings.Repeat("cd", 32)
+)
 
 func (scans) Put(context.Context, io.Reader, int64) (files.Object, error) { return files.Object{}, nil }
 func (scans) Open(_ context.Context, key string) (io.ReadCloser, error) {
-	if key != scanKey {
+	if key != scanKey && key != letterKey {
 		return nil, files.ErrNotFound
 	}
 	return io.NopCloser(bytes.NewReader(nil)), nil
@@ -530,6 +546,7 @@ func newEnv(tb testing.TB) *env {
 	engine := items(tb)
 	mem := &memCases{cases: map[string]workflow.Case{}, idem: map[string]workflow.Idempotency{}, claims: e.store}
 	e.mem = mem
+	e.store.letters = mem
 	e.cases = workflow.NewService(mem, engine, func() time.Time { return e.now })
 	svc, err := staff.New(staff.Config{
 		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Claimed: claimedCases{cases: mem, store: e.store, afterRead: &e.afterRead}, Engine: engine,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,7 +74,7 @@ func (s *Service) Intake(ctx context.Context, who Caller, r IntakeRequest, idem 
 		return Intake{}, refuse(workflow.ErrMalformed, "idempotency_key_required", "窗口收件须携带幂等键（Idempotency-Key），以免重复提交产生两件办件", field("Idempotency-Key"))
 	}
 	now := s.cfg.Now()
-	in, err := s.checkIntake(ctx, who, r, now)
+	in, err := s.checkIntake(ctx, who, r, keyedCaseID(idem), now)
 	if err != nil {
 		return Intake{}, err
 	}
@@ -121,10 +123,10 @@ func (s *Service) opening(ctx context.Context, who Caller, in intakeOf, r Intake
 		Hold: &workflow.Hold{StaffID: who.ID, Department: who.Department, At: now, Until: now.Add(s.cfg.ClaimLease)}}, nil
 }
 
-// checkIntake checks the application: an item of the caller's department,
-// a valid applicant, at most 50 materials, scans that exist and fit the
-// case's scan quota.
-func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, now time.Time) (intakeOf, error) {
+// checkIntake checks the application, which opens case caseID: an item of
+// the caller's department, a valid applicant, at most 50 materials, scans
+// that exist and fit the case's scan quota, a letter of its own.
+func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, caseID string, now time.Time) (intakeOf, error) {
 	it, err := s.cfg.Engine.Catalogue().Lookup(r.ItemCode)
 	if err != nil {
 		return intakeOf{}, refuse(workflow.ErrInvalidInput, "invalid_field", "办理事项不存在", field("item_code"))
@@ -145,7 +147,7 @@ func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, 
 			return intakeOf{}, refuse(workflow.ErrInvalidInput, "unknown_scan", "扫描件不存在，请重新扫描", map[string]any{"field": "materials", "index": i})
 		}
 	}
-	if err := s.checkLetter(ctx, it, r); err != nil {
+	if err := s.checkLetter(ctx, it, r, caseID); err != nil {
 		return intakeOf{}, err
 	}
 	scanned := r.Materials
@@ -163,8 +165,11 @@ func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, 
 // clerk says the applicant signed, so quietly denying them trust first
 // would be wrong, and trusting them on the clerk's word alone would leave
 // nothing to show who signed; the clerk scans the letter, or clears the
-// box for an applicant who does not sign (then the ordinary path).
-func (s *Service) checkLetter(ctx context.Context, it workflow.Item, r IntakeRequest) error {
+// box for an applicant who does not sign (then the ordinary path). A
+// letter is one case's commitment: one another case (not caseID, which a
+// retry opens again) already holds is refused, so one signed paper
+// cannot be passed off as another applicant's.
+func (s *Service) checkLetter(ctx context.Context, it workflow.Item, r IntakeRequest, caseID string) error {
 	switch {
 	case r.CommitmentLetter == "" && r.CommitmentSigned && it.TrustFirst:
 		return refuse(workflow.ErrInvalidInput, "commitment_letter_required",
@@ -175,6 +180,15 @@ func (s *Service) checkLetter(ctx context.Context, it workflow.Item, r IntakeReq
 		return refuse(workflow.ErrInvalidInput, "invalid_field", "该事项未实行告知承诺制，无需告知承诺书", field("commitment_letter"))
 	case !s.scanExists(ctx, r.CommitmentLetter):
 		return refuse(workflow.ErrInvalidInput, "unknown_scan", "告知承诺书扫描件不存在，请重新扫描", field("commitment_letter"))
+	}
+	held, err := s.cfg.Store.LetterCase(ctx, r.CommitmentLetter)
+	switch {
+	case errors.Is(err, workflow.ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("intake: case of the letter: %w", err)
+	case held != caseID:
+		return refuse(workflow.ErrInvalidInput, "commitment_letter_used", "该告知承诺书扫描件已用于其他办件，请扫描本申请人签字的承诺书", field("commitment_letter"))
 	}
 	return nil
 }

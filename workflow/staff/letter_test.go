@@ -35,6 +35,30 @@ func TestIntakeKeepsTheSignedLetter(t *testing.T) {
 			t.Errorf("trust first %v (%s), signature %+v; want trusted with the letter %s", in.Case.TrustFirst, in.Case.PathReason, sig, scanKey)
 		}
 	})
+	t.Run("OneLetterOneCase", func(t *testing.T) {
+		e := newEnv(t)
+		r := trusted()
+		r.CommitmentLetter = scanKey
+		first, err := e.svc.Intake(ctx, clerkSC, r, intakeKey("letter-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A retry of the same intake is the same case, letter and all.
+		again, err := e.svc.Intake(ctx, clerkSC, r, intakeKey("letter-1"))
+		if err != nil || again.Case.ID != first.Case.ID {
+			t.Fatalf("retry = %v, %v; want case %s", again.Case.ID, err, first.Case.ID)
+		}
+		// Another application naming the same letter is refused.
+		other := r
+		other.Applicant = staff.Applicant{Name: "李四", IDNumber: liID, Phone: "13812345679"}
+		_, err = e.svc.Intake(ctx, clerkSC, other, intakeKey("letter-2"))
+		if ref := refusal(t, err, workflow.ErrInvalidInput, "commitment_letter_used"); fieldOf(ref.Detail) != "commitment_letter" {
+			t.Errorf("detail = %v, want field commitment_letter", ref.Detail)
+		}
+		if len(e.mem.cases) != 1 {
+			t.Errorf("%d cases stored, want the first only", len(e.mem.cases))
+		}
+	})
 	t.Run("NotSigned", func(t *testing.T) {
 		e := newEnv(t)
 		in, err := e.svc.Intake(ctx, clerkSC, trusted(), intakeKey("unsigned"))
@@ -51,7 +75,7 @@ func TestIntakeKeepsTheSignedLetter(t *testing.T) {
 		code   string
 	}{
 		"BoxWithoutLetter": {func(r *staff.IntakeRequest) { r.CommitmentSigned = true }, workflow.ErrInvalidInput, "commitment_letter_required"},
-		"UnknownLetter":    {func(r *staff.IntakeRequest) { r.CommitmentLetter = "cd" + scanKey[2:] }, workflow.ErrInvalidInput, "unknown_scan"},
+		"UnknownLetter":    {func(r *staff.IntakeRequest) { r.CommitmentLetter = "ef" + scanKey[2:] }, workflow.ErrInvalidInput, "unknown_scan"},
 		"OrdinaryItem": {func(r *staff.IntakeRequest) {
 			*r = intake()
 			r.CommitmentLetter = scanKey

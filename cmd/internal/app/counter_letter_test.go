@@ -15,7 +15,7 @@ import (
 // opens no case; with the scan the case is approved on the commitment and
 // keeps the letter, shown among the materials and served from the case.
 func TestCounterCommitmentNeedsTheSignedLetter(t *testing.T) {
-	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
+	app, _ := czApp(t, staffTestEnv(nil))
 	id := addStaff(t, app, "letter.clerk", "scjgj", staff.RoleClerk)
 	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
 	scan := counterScan(t, app, token)
@@ -59,6 +59,23 @@ func TestCounterCommitmentNeedsTheSignedLetter(t *testing.T) {
 	cs := body["case"].(map[string]any)
 	if cs["status"] != "approved" || cs["trust_first"] != true {
 		t.Errorf("case = %v %v, want approved on the commitment", cs["status"], cs["trust_first"])
+	}
+	code, again := intake("intake-letter-0003", map[string]any{"commitment_signed": true, "commitment_letter": letter})
+	if code != http.StatusCreated || again["case"].(map[string]any)["id"] != cs["id"] {
+		t.Errorf("retried intake = %d %v, want case %v again", code, again, cs["id"])
+	}
+	// Another applicant's intake naming the same signed letter.
+	code, body = callWithKey(t, app, "/api/v1/staff/intake", token, "intake-letter-0004", map[string]any{
+		"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "欧阳娜娜", "id_number": basedatasb.OuyangID, "phone": "13900002222"},
+		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
+			{"code": "djsqs", "source": "upload", "ref": scan}, {"code": "jycssyzm", "source": "upload", "ref": scan}},
+		"commitment_letter": letter, "delivery": map[string]string{"method": "electronic"},
+	})
+	if e, _ := body["error"].(map[string]any); code != http.StatusUnprocessableEntity || e["code"] != "commitment_letter_used" {
+		t.Errorf("another applicant with the same letter = %d %v, want 422 commitment_letter_used", code, body)
+	}
+	if n := cases(); n != 1 {
+		t.Errorf("%d cases, want the one with the letter", n)
 	}
 	stored, err := app.svc.Get(t.Context(), cs["id"].(string))
 	if err != nil || stored.Signature == nil || stored.Signature.Letter != letter {

@@ -41,7 +41,7 @@ func (e *sanctionEnv) businessIntake(t *testing.T, key string) map[string]any {
 		"applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 			{"code": "djsqs", "source": "upload", "ref": e.scan}, {"code": "jycssyzm", "source": "upload", "ref": e.scan}},
-		"commitment_letter": e.scan, "delivery": map[string]string{"method": "electronic"},
+		"commitment_letter": e.letter(t, key), "delivery": map[string]string{"method": "electronic"},
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("business intake = %d %v", code, body)

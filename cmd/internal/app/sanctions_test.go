@@ -27,6 +27,12 @@ func newSanctionEnv(t *testing.T) *sanctionEnv {
 	return &sanctionEnv{app: app, token: token, scan: counterScan(t, app, token)}
 }
 
+// letter scans a commitment letter signed for the intake with key.
+func (e *sanctionEnv) letter(t *testing.T, key string) string {
+	t.Helper()
+	return counterScanOf(t, e.app, e.token, []byte("%PDF-1.4\n告知承诺书 申请人签字 "+key))
+}
+
 // intake registers 张三 at the counter for the approve-on-commit item, with
 // the commitment signed, and returns the case as answered.
 func (e *sanctionEnv) intake(t *testing.T, key string) map[string]any {
@@ -35,7 +41,7 @@ func (e *sanctionEnv) intake(t *testing.T, key string) map[string]any {
 		"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 			{"code": "djsqs", "source": "upload", "ref": e.scan}, {"code": "jycssyzm", "source": "upload", "ref": e.scan}},
-		"commitment_signed": true, "commitment_letter": e.scan, "delivery": map[string]string{"method": "electronic"},
+		"commitment_signed": true, "commitment_letter": e.letter(t, key), "delivery": map[string]string{"method": "electronic"},
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("intake = %d %v", code, body)

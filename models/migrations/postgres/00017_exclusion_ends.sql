@@ -7,5 +7,14 @@
 -- false commitments keep NULL: until a repair, as before.
 ALTER TABLE cases ADD COLUMN exclusion_ends_at timestamptz NULL;
 
+-- A commitment signed at a counter is the scan of the paper letter the
+-- applicant signed (workflow.Signature.Letter). One signed letter is one
+-- case's commitment: a clerk cannot pass another applicant's letter off
+-- as a new one. The key is kept beside the case, unique.
+ALTER TABLE cases ADD COLUMN commitment_letter text NULL;
+CREATE UNIQUE INDEX cases_commitment_letter_idx ON cases (commitment_letter) WHERE commitment_letter IS NOT NULL;
+
 -- +goose Down
+DROP INDEX cases_commitment_letter_idx;
+ALTER TABLE cases DROP COLUMN commitment_letter;
 ALTER TABLE cases DROP COLUMN exclusion_ends_at;
