@@ -4,7 +4,8 @@ import "time"
 
 // Sanctions follow the person (国办发〔2020〕42号): an earlier false
 // commitment bars trust-first whichever account, channel or counter the
-// person applies through, until a credit repair (信用修复) is completed.
+// person applies through, until a credit repair (信用修复) is completed
+// or the exclusion period the item sets (Item.ExclusionMonths) ends.
 // A person is known across them by the blind index of their resident ID
 // number, a business by that of its unified social credit code; the
 // credit library, the authority on a subject's record, is weighed beside
