@@ -13,6 +13,7 @@ import (
 	"zerovisit/configs"
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	creditsb "zerovisit/integrations/credit/sandbox"
+	"zerovisit/models"
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
 )
@@ -134,6 +135,21 @@ func TestExclusionEndsAfterTheItemsPeriod(t *testing.T) {
 		if r.CaseNumber == revoked.Number && !r.ExpiresAt.Equal(wantEnd) {
 			t.Errorf("library record expires at %s, want %s", r.ExpiresAt, wantEnd)
 		}
+	}
+	// The history dates the end: the audit agrees with the case, and
+	// catches an end brought forward by hand.
+	if rep, err := models.VerifyAudit(context.Background(), e.app.db, nil); err != nil || !rep.OK() {
+		t.Fatalf("audit of the revoked case = %v, %v; want no problem", rep.Problems, err)
+	}
+	cut := wantEnd.AddDate(0, -11, 0)
+	if err := e.app.db.Gorm().Exec(`UPDATE cases SET exclusion_ends_at = ? WHERE id = ?`, cut.UTC(), revoked.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := models.VerifyAudit(context.Background(), e.app.db, nil); err != nil || rep.OK() {
+		t.Errorf("audit after the end was brought forward = %v, %v; want a case mismatch", rep.Problems, err)
+	}
+	if err := e.app.db.Gorm().Exec(`UPDATE cases SET exclusion_ends_at = ? WHERE id = ?`, wantEnd.UTC(), revoked.ID).Error; err != nil {
+		t.Fatal(err)
 	}
 	wx := e.citizen(t)
 	before, _ := czApply(t, wx, map[string]any{"method": "electronic"}, "exclusion-submit-0001")
