@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -34,9 +35,10 @@ func TestExclusionEnd(t *testing.T) {
 }
 
 // TestFalseCommitmentDatesItsExclusion: a false commitment recorded on a
-// case of an item with an exclusion period dates the exclusion's end on
-// the case and on the record for the credit library, from the terms the
-// case was opened under; an item without one excludes until a repair.
+// case of an item with an exclusion period dates the exclusion's end from
+// the terms the case was opened under, and the creation record carries
+// the period, so the history alone dates the end; an item without one
+// excludes until a repair.
 func TestFalseCommitmentDatesItsExclusion(t *testing.T) {
 	for _, months := range []int{0, 12} {
 		items := testItems()
@@ -46,33 +48,22 @@ func TestFalseCommitmentDatesItsExclusion(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := workflow.NewEngine(cat, calendar2025(t))
-		c := fixtures(t, e)[workflow.StatusVerifying]
-		if got := c.Terms.ExclusionMonths; got != months {
-			t.Fatalf("terms exclusion months = %d, want %d", got, months)
+		got := fixtures(t, e)[workflow.StatusRevoked]
+		if got.Terms.ExclusionMonths != months || !got.FalseCommitment {
+			t.Fatalf("months %d: revoked case with terms %d, false commitment %v", months, got.Terms.ExclusionMonths, got.FalseCommitment)
 		}
-		failedAt := c.UpdatedAt.Add(time.Hour)
-		got, _, effects, err := e.Apply(c, workflow.RecordVerification{
-			Meta:    meta(courier, failedAt),
-			Results: []workflow.VerificationResult{{Material: "c", Passed: false, Note: "平面布局图与现场不符", Evidence: "scan-9"}},
-		})
-		if err != nil || !got.FalseCommitment {
-			t.Fatalf("months %d: case %+v, %v; want a false commitment", months, got.Status, err)
-		}
-		want := workflow.ExclusionEnd(failedAt, months)
+		want := workflow.ExclusionEnd(got.UpdatedAt, months)
 		if !got.ExcludedUntil.Equal(want) || (months > 0) == want.IsZero() {
 			t.Errorf("months %d: excluded until %s, want %s", months, got.ExcludedUntil, want)
 		}
-		n := 0
-		for _, ef := range effects {
-			if fc, ok := ef.(workflow.RecordFalseCommitment); ok {
-				n++
-				if !fc.ExcludedUntil.Equal(want) {
-					t.Errorf("months %d: record for the library excluded until %s, want %s", months, fc.ExcludedUntil, want)
-				}
-			}
+		_, create, err := e.New(workflow.Draft{ID: "c9", Number: "N9", ItemCode: "tf", ApplicantID: "u1",
+			Channel: workflow.ChannelWeChat, Actor: citizen, At: got.UpdatedAt, ExclusionMonths: 99})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if n != 1 {
-			t.Errorf("months %d: %d false-commitment records, want 1", months, n)
+		var d workflow.Draft
+		if err := json.Unmarshal(create.Data, &d); err != nil || d.ExclusionMonths != months {
+			t.Errorf("months %d: creation record carries %d (%v), want the catalogue's", months, d.ExclusionMonths, err)
 		}
 	}
 }

@@ -112,8 +112,8 @@ func newSanctionEnvExcluding(t *testing.T, months int) *sanctionEnv {
 		t.Fatal(err)
 	}
 	app, _ := czApp(t, staffTestEnv(map[string]string{"ZEROVISIT_CATALOGUE_PATH": catalogue}))
-	id := addStaff(t, app, "exclusion.clerk", "scjgj", staff.RoleClerk)
-	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
+	id := addStaff(t, app, "exclusion.clerk", "scjgj", staff.RoleClerk, staff.RoleReviewer)
+	token := staffToken(t, app, id, "scjgj", staff.RoleClerk, staff.RoleReviewer)
 	return &sanctionEnv{app: app, token: token, scan: counterScan(t, app, token)}
 }
 
