@@ -269,7 +269,7 @@ func TestStaffIntakeAndVerification(t *testing.T) {
 			{"code": "sqs", "source": "upload", "ref": key}, {"code": "pmbjt", "source": "upload", "ref": key},
 			{"code": "sbssqd", "source": "upload", "ref": key}, {"code": "glzd", "source": "upload", "ref": key},
 		},
-		"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+		"commitment_signed": true, "commitment_letter": key, "delivery": map[string]string{"method": "electronic"},
 	}
 	bad := map[string]any{}
 	for k, v := range intake {

@@ -160,6 +160,10 @@ func (h *Handler) detail(cs workflow.Case, cl *staff.Claim, who staff.Caller) ca
 			Preview: m.Source == workflow.SourceUpload && blobKey.MatchString(m.Ref),
 		})
 	}
+	if l, ok := cs.Letter(); ok {
+		d.Materials = append(d.Materials, materialView{Code: l.Code, Name: workflow.LetterName, Source: l.Source,
+			Ref: maskRef(l), ProvidedAt: l.ProvidedAt, Preview: blobKey.MatchString(l.Ref)})
+	}
 	d.Actions = staff.AllowedActions(cs, cl, who)
 	return d
 }

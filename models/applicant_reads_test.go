@@ -150,7 +150,7 @@ func TestSubmissionPrior(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		p, err := repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-sp"}, "citizen-submit:citizen-sp", "k-1")
+		p, err := repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-sp"}, "citizen-submit:citizen-sp", "k-1", t0)
 		if err != nil || p.FalseCommitments != 2 || p.Answer == nil {
 			t.Fatalf("prior = %+v (%v), want 2 false commitments and the stored answer", p, err)
 		}
@@ -158,7 +158,7 @@ func TestSubmissionPrior(t *testing.T) {
 			string(a.Response) != `{"id":"sp-1"}` || !a.CreatedAt.Equal(t0.Truncate(time.Microsecond)) {
 			t.Errorf("stored answer = %+v", *a)
 		}
-		p, err = repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-none"}, "citizen-submit:citizen-none", "k-1")
+		p, err = repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-none"}, "citizen-submit:citizen-none", "k-1", t0)
 		if err != nil || p.FalseCommitments != 0 || p.Answer != nil {
 			t.Errorf("new key of another applicant = %+v (%v), want nothing", p, err)
 		}

@@ -118,6 +118,7 @@ type caseState struct {
 	number, itemCode            sql.NullString
 	updatedAt                   sqlTime
 	falseCommitment             sql.NullBool
+	exclusionEnds               sqlTime
 	witnessVersion              sql.NullInt64
 	witnessHash                 sql.NullString
 }
@@ -151,7 +152,7 @@ func VerifyAudit(ctx context.Context, db *DB, progress func(n int)) (AuditReport
 	g := db.gorm.WithContext(ctx)
 	const sel = `SELECT e.case_id, e.seq, e.name, e.actor_kind, e.actor_id, e.at, e.from_status, e.to_status,
 		e.reason, e.data, e.prev_hash, e.hash, c.version, c.last_hash, c.status, c.applicant_id, c.number,
-		c.item_code, c.updated_at, c.false_commitment, h.version, h.hash
+		c.item_code, c.updated_at, c.false_commitment, c.exclusion_ends_at, h.version, h.hash
 		FROM case_events e LEFT JOIN cases c ON c.id = e.case_id LEFT JOIN audit_heads h ON h.case_id = e.case_id `
 	for first := true; ; first = false {
 		var (
@@ -201,7 +202,7 @@ func (db *DB) verifyPage(rows *sql.Rows, rep *AuditReport, w **chainWalk) (int, 
 	for rows.Next() {
 		var cs caseState
 		ev, err := scanEvent(rows, &cs.version, &cs.lastHash, &cs.status, &cs.applicant, &cs.number,
-			&cs.itemCode, &cs.updatedAt, &cs.falseCommitment, &cs.witnessVersion, &cs.witnessHash)
+			&cs.itemCode, &cs.updatedAt, &cs.falseCommitment, &cs.exclusionEnds, &cs.witnessVersion, &cs.witnessHash)
 		if err != nil {
 			return n, err
 		}
@@ -294,6 +295,16 @@ func (w *chainWalk) finish(rep *AuditReport) {
 	// says a revocation found the commitment false (a clerk's decision), so
 	// it cannot be cleared to shed a sanction, nor set to impose one.
 	mismatch("false_commitment", strconv.FormatBool(w.row.falseCommitment.Bool), strconv.FormatBool(st.FalseCommitment))
+	// Nor can its exclusion be cut short: the history dates its end.
+	mismatch("exclusion_ends_at", auditTime(w.row.exclusionEnds.T), auditTime(st.ExcludedUntil))
+}
+
+// auditTime is t as the audit compares it: stored form, empty for zero.
+func auditTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return normTime(t).Format(time.RFC3339Nano)
 }
 
 // findMissingHistory reports cases that have no events at all.

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"strings"
 	"testing"
 
 	"zerovisit/models"
@@ -50,6 +51,23 @@ func TestVerifyCatchesAMovedSanctionMark(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("verify after marking h1 a false commitment: %v, want a case mismatch", rep.Problems)
+		}
+	})
+}
+
+// TestVerifyCatchesAMovedExclusionEnd: when an exclusion from trust first
+// ends follows from the history (the revocation's time and the period its
+// creation record carries); an end set or moved by hand is reported.
+func TestVerifyCatchesAMovedExclusionEnd(t *testing.T) {
+	eachTamper(t, "ExclusionEnd", func(t *testing.T, db *models.DB) {
+		exec(t, db, `UPDATE cases SET exclusion_ends_at = updated_at WHERE id = 'h1'`)
+		rep := verify(t, db)
+		found := false
+		for _, p := range rep.Problems {
+			found = found || (p.CaseID == "h1" && p.Kind == models.AuditCaseMismatch && strings.Contains(p.Detail, "exclusion_ends_at"))
+		}
+		if !found {
+			t.Errorf("verify after dating h1's exclusion end: %v, want a case mismatch", rep.Problems)
 		}
 	})
 }

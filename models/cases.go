@@ -31,16 +31,21 @@ type caseRow struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	LastHash        string
-	Data            string // the whole workflow.Case as JSON
-	SubjectIndex    string // "" = NULL
+	Data            string    // the whole workflow.Case as JSON
+	SubjectIndex    string    // "" = NULL
+	ExclusionEnds   time.Time // zero = NULL
+	Letter          string    // the counter signature's letter; "" = NULL
 }
 
 // caseColumns lists the cases columns in caseRow order.
 const caseColumns = `id, number, item_code, department, applicant_id, status, version,
-	trust_first, false_commitment, card, deadline, next_timer_at, created_at, updated_at, last_hash, data, subject_index`
+	trust_first, false_commitment, card, deadline, next_timer_at, created_at, updated_at, last_hash, data, subject_index,
+	exclusion_ends_at, commitment_letter`
 
-// caseUpdated is how many caseColumns a case's UPDATE writes: all but
-// subject_index, which is set when the case is opened and never changes.
+// caseUpdated is how many of the first caseColumns a case's UPDATE writes
+// in order: all before subject_index, which is set when the case is opened
+// and never changes. exclusion_ends_at and commitment_letter, after it,
+// are written too.
 const caseUpdated = 16
 
 // normCase puts every time of c in the stored form, so the document and
@@ -48,6 +53,7 @@ const caseUpdated = 16
 func normCase(c workflow.Case) workflow.Case {
 	c.Deadline = normTime(c.Deadline)
 	c.NextTimerAt = normTime(c.NextTimerAt)
+	c.ExcludedUntil = normTime(c.ExcludedUntil)
 	c.CreatedAt = normTime(c.CreatedAt)
 	c.UpdatedAt = normTime(c.UpdatedAt)
 	return c
@@ -65,8 +71,16 @@ func toCaseRow(c workflow.Case) (caseRow, error) {
 		ApplicantID: c.ApplicantID, Status: string(c.Status), Version: c.Version,
 		TrustFirst: c.TrustFirst, FalseCommitment: c.FalseCommitment, Card: string(c.Card),
 		Deadline: c.Deadline, NextTimerAt: c.NextTimerAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		Data: string(data), SubjectIndex: c.SubjectIndex,
+		Data: string(data), SubjectIndex: c.SubjectIndex, ExclusionEnds: c.ExcludedUntil, Letter: letterOf(c),
 	}, nil
+}
+
+// letterOf is the key of the scanned letter of c's counter signature.
+func letterOf(c workflow.Case) string {
+	if c.Signature == nil {
+		return ""
+	}
+	return c.Signature.Letter
 }
 
 // toCaseDomain decodes the document and lays the columns over it: the
@@ -80,7 +94,7 @@ func toCaseDomain(r caseRow) (workflow.Case, error) {
 	c.ApplicantID, c.Status, c.Version = r.ApplicantID, workflow.Status(r.Status), r.Version
 	c.TrustFirst, c.FalseCommitment, c.Card = r.TrustFirst, r.FalseCommitment, workflow.Card(r.Card)
 	c.Deadline, c.NextTimerAt, c.CreatedAt, c.UpdatedAt = r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt
-	c.SubjectIndex = r.SubjectIndex
+	c.SubjectIndex, c.ExcludedUntil = r.SubjectIndex, r.ExclusionEnds
 	return c, nil
 }
 
@@ -89,7 +103,8 @@ func (db *DB) caseArgs(r caseRow) []any {
 	return []any{
 		r.ID, r.Number, r.ItemCode, r.Department, r.ApplicantID, r.Status, r.Version,
 		r.TrustFirst, r.FalseCommitment, r.Card, db.tsNull(r.Deadline), db.tsNull(r.NextTimerAt),
-		db.ts(r.CreatedAt), db.ts(r.UpdatedAt), r.LastHash, r.Data, nullString(r.SubjectIndex),
+		db.ts(r.CreatedAt), db.ts(r.UpdatedAt), r.LastHash, r.Data, nullString(r.SubjectIndex), db.tsNull(r.ExclusionEnds),
+		nullString(r.Letter),
 	}
 }
 
@@ -97,14 +112,14 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanCase(s rowScanner) (caseRow, error) {
 	var (
-		r                                 caseRow
-		deadline, timer, created, updated sqlTime
-		subject                           sql.NullString
+		r                                       caseRow
+		deadline, timer, created, updated, ends sqlTime
+		subject, letter                         sql.NullString
 	)
 	err := s.Scan(&r.ID, &r.Number, &r.ItemCode, &r.Department, &r.ApplicantID, &r.Status, &r.Version,
-		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data, &subject)
-	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt = deadline.T, timer.T, created.T, updated.T
-	r.SubjectIndex = subject.String
+		&r.TrustFirst, &r.FalseCommitment, &r.Card, &deadline, &timer, &created, &updated, &r.LastHash, &r.Data, &subject, &ends, &letter)
+	r.Deadline, r.NextTimerAt, r.CreatedAt, r.UpdatedAt, r.ExclusionEnds = deadline.T, timer.T, created.T, updated.T, ends.T
+	r.SubjectIndex, r.Letter = subject.String, letter.String
 	return r, err
 }
 
@@ -169,14 +184,16 @@ func (r *Repo) queryCases(ctx context.Context, op, query string, args ...any) ([
 // CountFalseCommitments counts the subject's cases marked FalseCommitment:
 // those of its applicant account and those opened for its identity under
 // any account (walk-in, WeChat, Alipay), revoked at or after since (all
-// when since is zero). A revoked case is final, so its updated_at is when
-// its false commitment was recorded.
-func (r *Repo) CountFalseCommitments(ctx context.Context, who workflow.Subject, since time.Time) (int64, error) {
+// when since is zero), whose exclusion has not ended at at (all when at
+// is zero). since is the subject's own credit repair, so it
+// covers that identity's cases (and the account's cases opened without
+// one) only: a case of the account opened for another identity (a
+// company the person acted for) still counts, its repair being another
+// subject's. A revoked case is final, so its updated_at is when its false
+// commitment was recorded.
+func (r *Repo) CountFalseCommitments(ctx context.Context, who workflow.Subject, since, at time.Time) (int64, error) {
 	var n int64
-	q, args := falseCommitmentCount(who, r.db.ts(since))
-	if since.IsZero() {
-		q, args = falseCommitmentCount(who, nil)
-	}
+	q, args := r.db.falseCommitmentCount(who, since, at)
 	if err := r.db.gorm.WithContext(ctx).Raw(q, args...).Row().Scan(&n); err != nil {
 		return 0, translate("count false commitments", err)
 	}
@@ -184,16 +201,26 @@ func (r *Repo) CountFalseCommitments(ctx context.Context, who workflow.Subject, 
 }
 
 // falseCommitmentCount is the query counting the subject's false
-// commitments, from since when it is not nil. Each side of the OR walks a
-// partial index whose predicate is the literal "false_commitment"
+// commitments that still exclude it at at (all when at is zero), from
+// since when it is not zero. Each side of the OR walks a partial index
+// whose predicate is the literal "false_commitment"
 // (cases_false_commitment_idx by account, cases_subject_false_idx by
 // identity); an empty index matches no row (NULL never equals).
-func falseCommitmentCount(who workflow.Subject, since any) (string, []any) {
+func (db *DB) falseCommitmentCount(who workflow.Subject, since, at time.Time) (string, []any) {
 	q := `SELECT count(*) FROM cases WHERE (applicant_id = ? OR subject_index = ?) AND false_commitment`
 	args := []any{who.ApplicantID, nullString(who.Index)}
-	if since != nil {
+	switch {
+	case since.IsZero():
+	case who.Index == "":
 		q += ` AND updated_at >= ?`
-		args = append(args, since)
+		args = append(args, db.ts(since))
+	default:
+		q += ` AND (updated_at >= ? OR (subject_index IS NOT NULL AND subject_index <> ?))`
+		args = append(args, db.ts(since), who.Index)
+	}
+	if !at.IsZero() {
+		q += ` AND (exclusion_ends_at IS NULL OR exclusion_ends_at > ?)`
+		args = append(args, db.ts(at))
 	}
 	return q, args
 }

@@ -246,28 +246,49 @@ func TestCountFalseCommitments(t *testing.T) {
 		if got, err := repo.GetCase(ctx, "w1"); err != nil || got.SubjectIndex != "idx-zhang" {
 			t.Errorf("case read back with subject index %q (%v), want idx-zhang", got.SubjectIndex, err)
 		}
+		// The same account acted for a company, whose false commitment
+		// counts for the account but is the company's to repair; another
+		// identity's exclusion ended after a year.
+		company := newCase("b1")
+		company.ApplicantID, company.SubjectIndex, company.FalseCommitment = "citizen-42", "idx-company", true
+		mustCreate(t, repo, company)
+		ended := newCase("e1")
+		ended.ApplicantID, ended.SubjectIndex, ended.FalseCommitment = "citizen-li", "idx-li", true
+		ended.ExcludedUntil = workflow.ExclusionEnd(t0, 12)
+		mustCreate(t, repo, ended)
+		if got, err := repo.GetCase(ctx, "e1"); err != nil || !got.ExcludedUntil.Equal(ended.ExcludedUntil) {
+			t.Errorf("case read back excluded until %s (%v), want %s", got.ExcludedUntil, err, ended.ExcludedUntil)
+		}
+		now := t0.Add(96 * time.Hour)
 		for _, tc := range []struct {
-			name  string
-			who   workflow.Subject
-			since time.Time
-			want  int64
+			name      string
+			who       workflow.Subject
+			since, at time.Time
+			want      int64
 		}{
-			{"Account", workflow.Subject{ApplicantID: "citizen-42"}, time.Time{}, 2},
-			{"None", workflow.Subject{ApplicantID: "citizen-none"}, time.Time{}, 0},
-			{"IdentityElsewhere", workflow.Subject{ApplicantID: "citizen-zhang", Index: "idx-zhang"}, time.Time{}, 1},
-			{"AccountAndIdentity", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, time.Time{}, 3},
-			{"SinceRepair", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, t0.Add(24 * time.Hour), 1},
-			{"AfterAll", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, t0.Add(72 * time.Hour), 0},
+			{"Account", workflow.Subject{ApplicantID: "citizen-42"}, time.Time{}, now, 3},
+			{"None", workflow.Subject{ApplicantID: "citizen-none"}, time.Time{}, now, 0},
+			{"IdentityElsewhere", workflow.Subject{ApplicantID: "citizen-zhang", Index: "idx-zhang"}, time.Time{}, now, 1},
+			{"AccountAndIdentity", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, time.Time{}, now, 4},
+			{"SinceRepair", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, t0.Add(24 * time.Hour), now, 2},
+			{"AfterAll", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-zhang"}, t0.Add(72 * time.Hour), now, 1},
+			{"CompanyRepaired", workflow.Subject{ApplicantID: "citizen-42", Index: "idx-company"}, t0.Add(72 * time.Hour), now, 0},
+			{"NotYetEnded", workflow.Subject{ApplicantID: "citizen-li", Index: "idx-li"}, time.Time{}, ended.ExcludedUntil.Add(-time.Second), 1},
+			{"Ended", workflow.Subject{ApplicantID: "citizen-li", Index: "idx-li"}, time.Time{}, ended.ExcludedUntil, 0},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				if n, err := repo.CountFalseCommitments(ctx, tc.who, tc.since); err != nil || n != tc.want {
-					t.Errorf("CountFalseCommitments(%+v, %v) = %d, %v; want %d", tc.who, tc.since, n, err, tc.want)
+				if n, err := repo.CountFalseCommitments(ctx, tc.who, tc.since, tc.at); err != nil || n != tc.want {
+					t.Errorf("CountFalseCommitments(%+v, %v, %v) = %d, %v; want %d", tc.who, tc.since, tc.at, n, err, tc.want)
 				}
 			})
 		}
-		p, err := repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-zhang", Index: "idx-zhang"}, "s", "k")
+		p, err := repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-zhang", Index: "idx-zhang"}, "s", "k", now)
 		if err != nil || p.FalseCommitments != 1 {
 			t.Errorf("SubmissionPrior by identity = %+v, %v; want 1", p, err)
+		}
+		p, err = repo.SubmissionPrior(ctx, workflow.Subject{ApplicantID: "citizen-li", Index: "idx-li"}, "s", "k", ended.ExcludedUntil)
+		if err != nil || p.FalseCommitments != 0 {
+			t.Errorf("SubmissionPrior after the exclusion ended = %+v, %v; want 0", p, err)
 		}
 	})
 }

@@ -141,12 +141,13 @@ func (db *DB) pgCaseUpdate(s *stmt, cr *changeRows, hash string, cond func(*stmt
 	set := fmt.Sprintf(`c AS (
 	UPDATE cases SET number = %s, item_code = %s, department = %s, applicant_id = %s, status = %s,
 		version = %s, trust_first = %s, false_commitment = %s, card = %s, deadline = %s,
-		next_timer_at = %s, created_at = %s, updated_at = %s, last_hash = %s, data = %s
+		next_timer_at = %s, created_at = %s, updated_at = %s, last_hash = %s, data = %s, exclusion_ends_at = %s,
+		commitment_letter = %s
 	WHERE id = %s AND version = %s AND last_hash = %s`,
 		s.p("", args[1]), s.p("", args[2]), s.p("", args[3]), s.p("", args[4]), s.p("", args[5]),
 		s.p("", args[6]), s.p("", args[7]), s.p("", args[8]), s.p("", args[9]), s.p("::timestamptz", args[10]),
 		s.p("::timestamptz", args[11]), s.p("", args[12]), s.p("", args[13]), s.p("", args[14]), s.p("", args[15]),
-		s.p("", args[0]), s.p("", cr.prevVersion()), s.p("", hash))
+		s.p("::timestamptz", args[17]), s.p("::text", args[18]), s.p("", args[0]), s.p("", cr.prevVersion()), s.p("", hash))
 	if cond != nil {
 		// Placeholders bind in text order: cond's come after the others.
 		set += cond(s, cr)

@@ -57,8 +57,9 @@ func sqliteCaseUpdate(tx *gorm.DB, db *DB, cr *changeRows, hash string) (bool, e
 	a := db.caseArgs(cr.c)
 	res := tx.Exec(`UPDATE cases SET number = ?, item_code = ?, department = ?, applicant_id = ?,
 		status = ?, version = ?, trust_first = ?, false_commitment = ?, card = ?, deadline = ?,
-		next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?
-		WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:caseUpdated:caseUpdated], a[0], cr.prevVersion(), hash)...)
+		next_timer_at = ?, created_at = ?, updated_at = ?, last_hash = ?, data = ?, exclusion_ends_at = ?,
+		commitment_letter = ?
+		WHERE id = ? AND version = ? AND last_hash = ?`, append(a[1:caseUpdated:caseUpdated], a[caseUpdated+1], a[caseUpdated+2], a[0], cr.prevVersion(), hash)...)
 	return res.RowsAffected == 1, res.Error
 }
 

@@ -131,7 +131,7 @@ func lookupScan(photos string) string {
 	COALESCE(c.id, ''), COALESCE(c.number, ''), COALESCE(c.item_code, ''), COALESCE(c.department, ''),
 	COALESCE(c.applicant_id, ''), COALESCE(c.status, ''), COALESCE(c.version, 0), COALESCE(c.trust_first, FALSE),
 	COALESCE(c.false_commitment, FALSE), COALESCE(c.card, ''), c.deadline, c.next_timer_at, c.created_at, c.updated_at,
-	COALESCE(c.last_hash, ''), COALESCE(CAST(c.data AS TEXT), ''), c.subject_index, ` + photos + `
+	COALESCE(c.last_hash, ''), COALESCE(CAST(c.data AS TEXT), ''), c.subject_index, c.exclusion_ends_at, c.commitment_letter, ` + photos + `
 FROM (SELECT 1 AS one) AS o
 LEFT JOIN courier_tracks t ON t.source = ? AND t."key" = ?
 LEFT JOIN courier_legs l ON l.case_id IN (SELECT w.case_id FROM courier_legs w WHERE w.waybill = ? AND w.waybill <> '')

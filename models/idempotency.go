@@ -54,9 +54,9 @@ func (r *Repo) DeleteExpiredIdempotency(ctx context.Context, before time.Time) (
 
 // SubmissionPrior returns in one statement the stored answer for scope and
 // key (nil when there is none) and the count of the subject's cases marked
-// FalseCommitment (CountFalseCommitments, all of them), which a submission
-// weighs.
-func (r *Repo) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
+// FalseCommitment that still exclude it at at (CountFalseCommitments
+// since zero), which a submission weighs.
+func (r *Repo) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string, at time.Time) (workflow.SubmissionPrior, error) {
 	var (
 		p                   workflow.SubmissionPrior
 		kScope, kKey, kHash sql.NullString
@@ -64,7 +64,7 @@ func (r *Repo) SubmissionPrior(ctx context.Context, who workflow.Subject, scope,
 		row                 idemRow
 		created             sqlTime
 	)
-	count, args := falseCommitmentCount(who, nil)
+	count, args := r.db.falseCommitmentCount(who, time.Time{}, at)
 	err := r.db.gorm.WithContext(ctx).Raw(`SELECT
 		(`+count+`),
 		k.scope, k."key", k.request_hash, k.status, k.response, k.created_at

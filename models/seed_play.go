@@ -207,10 +207,11 @@ func (r *run) dueProcess(clerk workflow.Actor) error {
 		return err
 	}
 	wait := r.c.Breach.Rectification.DueAt.Sub(r.at) + g.between(hour, 2*day)
+	reviewer := workflow.Actor{Kind: workflow.ActorClerk, ID: clerk.ID + "-review"}
 	return r.step(wait, func(m workflow.Meta) workflow.Event {
 		return workflow.DecideBreach{Meta: m, Outcome: workflow.OutcomeRevoked, Reason: "逾期未整改，承诺内容与实际情况不符",
 			LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true}
-	}, clerk)
+	}, reviewer)
 }
 
 // results are checks of the given materials, all passed, or with the first

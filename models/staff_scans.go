@@ -89,3 +89,12 @@ func (s *StaffStore) PurgeScans(ctx context.Context, before time.Time) (int64, e
 	res := s.db.gorm.WithContext(ctx).Exec(`DELETE FROM staff_scans WHERE created_at < ?`, s.db.ts(before))
 	return res.RowsAffected, translate("purge scan records", res.Error)
 }
+
+// LetterCase returns the id of the case whose counter signature is the
+// scanned letter key (cases_commitment_letter_idx), or
+// workflow.ErrNotFound.
+func (s *StaffStore) LetterCase(ctx context.Context, key string) (string, error) {
+	var id string
+	err := s.db.gorm.WithContext(ctx).Raw(`SELECT id FROM cases WHERE commitment_letter = ?`, key).Row().Scan(&id)
+	return id, translate("case of letter", err)
+}

@@ -178,7 +178,7 @@ func TestStatsMatchSeededMonth(t *testing.T) {
 					do(workflow.OrderRectification{Meta: workflow.Meta{Actor: clerk, At: now}, Reason: "限期整改",
 						LegalBasis: "国办发〔2020〕42号", Days: 1})
 					now = c.Breach.Rectification.DueAt.Add(time.Hour)
-					do(workflow.DecideBreach{Meta: workflow.Meta{Actor: clerk, At: now}, Outcome: workflow.OutcomeRevoked,
+					do(workflow.DecideBreach{Meta: workflow.Meta{Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: "reviewer"}, At: now}, Outcome: workflow.OutcomeRevoked,
 						Reason: "逾期未整改", LegalBasis: "《中华人民共和国行政许可法》第六十九条", FalseCommitment: true})
 				}
 				if c.Status == workflow.StatusRevoked && in(now) {

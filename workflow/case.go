@@ -59,6 +59,11 @@ type Case struct {
 	// opened without one. It lives in its own column, not in the document
 	// or any answer.
 	SubjectIndex string `json:"-"`
+	// ExcludedUntil is when the exclusion from trust first that the case's
+	// false commitment brings ends by itself (ExclusionEnd of the terms'
+	// ExclusionMonths); zero while there is none, or when only a credit
+	// repair ends it. Stores index it beside FalseCommitment.
+	ExcludedUntil time.Time `json:"excluded_until,omitzero"`
 
 	// The fields below live only in the stored document.
 
@@ -132,6 +137,10 @@ type Terms struct {
 	ImplCode    string `json:"impl_code,omitempty"`
 	BasicCode   string `json:"basic_code,omitempty"`
 	ItemVersion int    `json:"item_version,omitempty"`
+	// ExclusionMonths is the item's exclusion period when the case was
+	// opened: a false commitment is sanctioned under the terms the
+	// applicant committed under, whatever the catalogue says later.
+	ExclusionMonths int `json:"exclusion_months,omitempty"`
 }
 
 func termsOf(it Item) Terms {
@@ -150,6 +159,7 @@ func termsOf(it Item) Terms {
 		ImplCode:             it.ImplCode,
 		BasicCode:            it.BasicCode,
 		ItemVersion:          it.Version,
+		ExclusionMonths:      it.ExclusionMonths,
 	}
 	for _, m := range it.Materials {
 		if m.VerifyOnCompletion {

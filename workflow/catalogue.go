@@ -138,7 +138,12 @@ type Item struct {
 	VerifyDays           int              `yaml:"verify_days,omitempty" json:"verify_days"`
 	NeedsOriginalsPickup bool             `yaml:"needs_originals_pickup,omitempty" json:"needs_originals_pickup,omitempty"`
 	ResultLicence        string           `yaml:"result_licence,omitempty" json:"result_licence,omitempty"`
-	Materials            []Material       `yaml:"materials" json:"materials"`
+	// ExclusionMonths is how many calendar months a false commitment on
+	// the item bars the applicant from trust first when no credit repair
+	// (信用修复) ends it earlier; 0, the default, bars them until a repair,
+	// as 国办发〔2020〕42号 says ("在信用修复前"). See ExclusionEnd.
+	ExclusionMonths int        `yaml:"exclusion_months,omitempty" json:"exclusion_months,omitempty"`
+	Materials       []Material `yaml:"materials" json:"materials"`
 }
 
 // WithDefaults returns it with zero day counts replaced by the defaults.

@@ -50,10 +50,23 @@ func TestCatalogueValidate(t *testing.T) {
 		{"NegativeFee", func(it *workflow.Item) { it.Fees[0].AmountFen = -1 }, `fees[0]: amount_fen must not be negative`},
 		{"BadSource", func(it *workflow.Item) { it.Materials[0].Source = "elicense:" }, `materials[a]: source "elicense:"`},
 		{"DuplicateMaterial", func(it *workflow.Item) { it.Materials[1].Code = "a" }, `materials[a]: duplicate material code`},
+		{"LetterCode", func(it *workflow.Item) { it.Materials[1].Code = workflow.LetterMaterial }, `materials[commitment_letter]: code "commitment_letter" is the signed commitment letter's`},
 		{"VerifyAuthoritative", func(it *workflow.Item) { it.Materials[0].VerifyOnCompletion = true }, `materials[a]: only an uploaded material is verified`},
 		{"CoreOptional", func(it *workflow.Item) { it.Materials[0].Optional = true }, `materials[a]: a core material cannot be optional`},
 		{"YellowTooLate", func(it *workflow.Item) { it.YellowDays = 5 }, `yellow_days: must be at least 0 and below promised_days 5`},
 		{"VerifyWithoutTrust", func(it *workflow.Item) { it.TrustFirst = false }, `materials[c]: verify_on_completion needs a trust-first item`},
+		{"NegativeExclusion", func(it *workflow.Item) { it.ExclusionMonths = -1 }, `item "tf": exclusion_months: must be 0 (until a credit repair) or 3 to 36 months, got -1`},
+		{"ExclusionBelowPublication", func(it *workflow.Item) { it.ExclusionMonths = 2 }, `exclusion_months: must be 0 (until a credit repair) or 3 to 36 months, got 2`},
+		{"ExclusionTooLong", func(it *workflow.Item) { it.ExclusionMonths = 37 }, `exclusion_months: must be 0 (until a credit repair) or 3 to 36 months, got 37`},
+		{"ExclusionWithoutTrust", func(it *workflow.Item) {
+			it.TrustFirst, it.ExclusionMonths = false, 12
+			it.Materials[2].VerifyOnCompletion = false
+		}, `exclusion_months: needs a trust-first item`},
+		{"TrustFirstNothingToVerify", func(it *workflow.Item) { it.Materials[2].VerifyOnCompletion = false }, `item "tf": trust_first: nothing is verified on completion`},
+		{"TrustFirstOnlyOptionalToVerify", func(it *workflow.Item) {
+			it.Materials[2].VerifyOnCompletion = false
+			it.Materials[4].VerifyOnCompletion = true
+		}, `item "tf": trust_first: nothing is verified on completion`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			it := base()

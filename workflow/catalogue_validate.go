@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -114,6 +115,12 @@ func (it Item) validateTrust(bad reporter) {
 	if it.ApproveOnCommit && !it.TrustFirst {
 		bad("approve_on_commit", "needs trust_first")
 	}
+	switch {
+	case it.ExclusionMonths != 0 && (it.ExclusionMonths < MinExclusionMonths || it.ExclusionMonths > MaxExclusionMonths):
+		bad("exclusion_months", "must be 0 (until a credit repair) or %d to %d months, got %d", MinExclusionMonths, MaxExclusionMonths, it.ExclusionMonths)
+	case it.ExclusionMonths != 0 && !it.TrustFirst:
+		bad("exclusion_months", "needs a trust-first item")
+	}
 	if !it.TrustFirst {
 		return
 	}
@@ -125,6 +132,14 @@ func (it Item) validateTrust(bad reporter) {
 	}
 	if it.Commitment.TextHash == "" {
 		bad("commitment.text_hash", "is not set (the catalogue loader computes it from the text)")
+	}
+	// 办结核验 is what makes trust first lawful (国办发〔2020〕42号: 加强事中事后核查):
+	// an item whose every case would close as verified with nothing
+	// checked is not trust first. An optional material does not count,
+	// since the applicant may leave it out; a promised (容缺) one does,
+	// since it is checked once supplied.
+	if !slices.ContainsFunc(it.Materials, func(m Material) bool { return m.VerifyOnCompletion && !m.Optional }) {
+		bad("trust_first", "nothing is verified on completion: mark a material every case has verify_on_completion, or make the item ordinary")
 	}
 }
 
@@ -143,6 +158,8 @@ func (it Item) validateMaterials(bad reporter) {
 			bad(field, "code is empty")
 		case seen[m.Code]:
 			bad(field, "duplicate material code")
+		case m.Code == LetterMaterial:
+			bad(field, "code %q is the signed commitment letter's", LetterMaterial)
 		}
 		seen[m.Code] = true
 		if m.Name == "" {

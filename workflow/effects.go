@@ -139,6 +139,9 @@ type RecordFalseCommitment struct {
 	Code        string    `json:"code"`
 	Reason      string    `json:"reason"`
 	At          time.Time `json:"at"`
+	// ExcludedUntil is when the record stops barring trust first by
+	// itself (Case.ExcludedUntil); zero: until a credit repair.
+	ExcludedUntil time.Time `json:"excluded_until,omitzero"`
 }
 
 // RefundFee refunds a paid fee through the channel it was paid by.

@@ -52,6 +52,10 @@ type Draft struct {
 	// OpenLimit, when positive, is the most drafts the applicant may keep
 	// open: the store counts them as it writes the new one (Change.DraftLimit).
 	OpenLimit int `json:"-"`
+	// ExclusionMonths is the item's exclusion period (Terms), which New
+	// sets from the catalogue, whatever the caller gave, so the creation
+	// record carries it and the history alone dates an exclusion's end.
+	ExclusionMonths int `json:"exclusion_months,omitempty"`
 }
 
 // New opens a case in the draft state at version 1, with the record of its
@@ -61,6 +65,7 @@ func (e *Engine) New(d Draft) (Case, EventRecord, error) {
 		return Case{}, EventRecord{}, fmt.Errorf("create case %s: %w", d.ID, err)
 	}
 	it, _ := e.cat.Lookup(d.ItemCode)
+	d.ExclusionMonths = it.ExclusionMonths
 	c := Case{
 		ID: d.ID, Number: d.Number, ItemCode: it.Code, Department: it.Department,
 		ApplicantID: d.ApplicantID, Status: StatusDraft, Version: 1,
@@ -157,6 +162,9 @@ func (e *Engine) Apply(c Case, ev Event) (Case, EventRecord, []Effect, error) {
 		return fail(fmt.Errorf("transition table does not allow %s from %s to %s", name, s.from, s.to))
 	}
 	x.Status = s.to
+	if x.FalseCommitment && !c.FalseCommitment {
+		s.exclude()
+	}
 	s.finish()
 	data, err := json.Marshal(ev)
 	if err != nil {

@@ -27,6 +27,10 @@ type Replayed struct {
 	// commitment false: a clerk's decide_breach says so in its data; in
 	// histories written before the due process, every revocation did.
 	FalseCommitment bool
+	// ExcludedUntil is when the exclusion of a revoked case ends by itself
+	// (ExclusionEnd of the revocation's time and the creation record's
+	// ExclusionMonths); zero otherwise.
+	ExcludedUntil time.Time
 }
 
 // Replay folds a case's event records, oldest first, through the
@@ -36,6 +40,7 @@ type Replayed struct {
 type Replay struct {
 	state   Replayed
 	byEvent map[EventName][]Transition
+	months  int // the creation record's ExclusionMonths
 }
 
 // NewReplay returns a replay of an empty history.
@@ -65,7 +70,7 @@ func (r *Replay) Add(rec EventRecord) error {
 		if err := json.Unmarshal(rec.Data, &d); err != nil {
 			problem = fmt.Errorf("the creation record's data does not decode: %v", err)
 		}
-		s.ApplicantID, s.Number, s.ItemCode = d.ApplicantID, d.Number, d.ItemCode
+		s.ApplicantID, s.Number, s.ItemCode, r.months = d.ApplicantID, d.Number, d.ItemCode, d.ExclusionMonths
 		if rec.From != "" || rec.To != StatusDraft {
 			problem = fmt.Errorf("the creation record moves the case from %q to %q, not to %s", rec.From, rec.To, StatusDraft)
 		}
@@ -87,7 +92,7 @@ func (r *Replay) Add(rec EventRecord) error {
 	}
 	s.Version++
 	s.Status, s.UpdatedAt = rec.To, rec.At
-	if rec.To == StatusRevoked {
+	if rec.To == StatusRevoked && rec.From != StatusRevoked {
 		s.FalseCommitment = true
 		if rec.Name == string(EventDecideBreach) {
 			var d DecideBreach
@@ -95,6 +100,9 @@ func (r *Replay) Add(rec EventRecord) error {
 				problem = fmt.Errorf("the revoking record's data does not decode: %v", err)
 			}
 			s.FalseCommitment = d.FalseCommitment
+		}
+		if s.FalseCommitment {
+			s.ExcludedUntil = ExclusionEnd(rec.At, r.months)
 		}
 	}
 	return problem

@@ -4,7 +4,8 @@ import "time"
 
 // Sanctions follow the person (国办发〔2020〕42号): an earlier false
 // commitment bars trust-first whichever account, channel or counter the
-// person applies through, until a credit repair (信用修复) is completed.
+// person applies through, until a credit repair (信用修复) is completed
+// or the exclusion period the item sets (Item.ExclusionMonths) ends.
 // A person is known across them by the blind index of their resident ID
 // number, a business by that of its unified social credit code; the
 // credit library, the authority on a subject's record, is weighed beside
@@ -66,4 +67,44 @@ type CreditHistory struct {
 // of reach is CreditUnknown, which is never trusted first either.
 func weighedFalseCommitments(ev Submit) int64 {
 	return max(ev.PriorFalseCommitments, ev.History.FalseCommitments)
+}
+
+// Bounds of an item's exclusion period (Item.ExclusionMonths), in calendar
+// months. A period ends the exclusion as the end of a record's publication
+// does: 国家发展改革委令2023年第58号《失信行为纠正后的信用信息修复管理办法
+// （试行）》 sets publication periods of three months at the least (a
+// general breach) and three years at the most (a serious one), so a
+// period outside them would end an exclusion before any record of the
+// breach could, or keep one after every record of it ended.
+const (
+	MinExclusionMonths = 3
+	MaxExclusionMonths = 36
+)
+
+// ExclusionEnd is when an exclusion of months calendar months, brought by
+// a false commitment recorded at at, ends: at the end of the same day of
+// the month that many months on (of the last day, in a shorter month),
+// China time. Zero when months is zero: then only a credit repair ends it.
+func ExclusionEnd(at time.Time, months int) time.Time {
+	if months <= 0 {
+		return time.Time{}
+	}
+	d := DateOf(at)
+	first := time.Date(d.Year, d.Month+time.Month(months), 1, 12, 0, 0, 0, cst)
+	last := first.AddDate(0, 1, -1).Day()
+	end := Date{Year: first.Year(), Month: first.Month(), Day: min(d.Day, last)}
+	return end.AddDays(1).Start()
+}
+
+// exclude dates the end of the exclusion the false commitment this step
+// records brings, on the case and on its record for the credit library,
+// whichever transition recorded it.
+func (s *step) exclude() {
+	s.c.ExcludedUntil = ExclusionEnd(s.at, s.c.Terms.ExclusionMonths)
+	for i, ef := range s.effects {
+		if r, ok := ef.(RecordFalseCommitment); ok {
+			r.ExcludedUntil = s.c.ExcludedUntil
+			s.effects[i] = r
+		}
+	}
 }

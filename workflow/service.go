@@ -81,7 +81,7 @@ func (s *Service) Eligibility(ctx context.Context, itemCode string, who Subject,
 	if err != nil {
 		return TrustDecision{}, fmt.Errorf("eligibility: %w", err)
 	}
-	n, err := s.store.CountFalseCommitments(ctx, who, time.Time{})
+	n, err := s.store.CountFalseCommitments(ctx, who, time.Time{}, s.now())
 	if err != nil {
 		return TrustDecision{}, fmt.Errorf("eligibility: count false commitments: %w", err)
 	}
@@ -167,7 +167,7 @@ func (s *Service) OpenSubmitted(ctx context.Context, idem *IdempotencyRequest, b
 	if err != nil {
 		return Case{}, err
 	}
-	if o.Submit.PriorFalseCommitments, err = s.store.CountFalseCommitments(ctx, SubjectOf(opened), o.Submit.History.RepairedAt); err != nil {
+	if o.Submit.PriorFalseCommitments, err = s.store.CountFalseCommitments(ctx, SubjectOf(opened), o.Submit.History.RepairedAt, s.now()); err != nil {
 		return Case{}, fmt.Errorf("open case %s: count false commitments: %w", opened.ID, err)
 	}
 	c, rec, effects, err := s.engine.Apply(opened, o.Submit)
@@ -256,7 +256,7 @@ func (s *Service) sinceRepair(ctx context.Context, c Case, n int64, h CreditHist
 	if n == 0 || h.RepairedAt.IsZero() {
 		return n, nil
 	}
-	n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), h.RepairedAt)
+	n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), h.RepairedAt, s.now())
 	if err != nil {
 		return 0, fmt.Errorf("submit case %s: count false commitments since the repair: %w", c.ID, err)
 	}
@@ -266,7 +266,7 @@ func (s *Service) sinceRepair(ctx context.Context, c Case, n int64, h CreditHist
 // submissionPrior reads what a submission of c weighs besides the case.
 func (s *Service) submissionPrior(ctx context.Context, c Case, idem *IdempotencyRequest) (SubmissionPrior, error) {
 	if idem == nil {
-		n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), time.Time{})
+		n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), time.Time{}, s.now())
 		if err != nil {
 			return SubmissionPrior{}, fmt.Errorf("submit case %s: count false commitments: %w", c.ID, err)
 		}
@@ -275,7 +275,7 @@ func (s *Service) submissionPrior(ctx context.Context, c Case, idem *Idempotency
 	if err := checkIdempotency(idem); err != nil {
 		return SubmissionPrior{}, err
 	}
-	p, err := s.store.SubmissionPrior(ctx, SubjectOf(c), idem.Scope, idem.Key)
+	p, err := s.store.SubmissionPrior(ctx, SubjectOf(c), idem.Scope, idem.Key, s.now())
 	if err != nil {
 		return SubmissionPrior{}, fmt.Errorf("submit case %s: %w", c.ID, err)
 	}
@@ -289,7 +289,7 @@ func (s *Service) applyTo(ctx context.Context, c Case, ev Event, idem *Idempoten
 		ev = ev.withAt(s.now())
 	}
 	if sub, ok := ev.(Submit); ok {
-		n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), sub.History.RepairedAt)
+		n, err := s.store.CountFalseCommitments(ctx, SubjectOf(c), sub.History.RepairedAt, s.now())
 		if err != nil {
 			return Case{}, fmt.Errorf("submit case %s: count false commitments: %w", c.ID, err)
 		}

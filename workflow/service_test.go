@@ -119,7 +119,7 @@ func (s *fakeStore) Idempotency(_ context.Context, scope, key string) (workflow.
 	return r, nil
 }
 
-func (s *fakeStore) SubmissionPrior(_ context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
+func (s *fakeStore) SubmissionPrior(_ context.Context, who workflow.Subject, scope, key string, at time.Time) (workflow.SubmissionPrior, error) {
 	s.mu.Lock()
 	s.priors++
 	var p workflow.SubmissionPrior
@@ -127,18 +127,22 @@ func (s *fakeStore) SubmissionPrior(_ context.Context, who workflow.Subject, sco
 		p.Answer = &r
 	}
 	s.mu.Unlock()
-	n, err := s.CountFalseCommitments(context.Background(), who, time.Time{})
+	n, err := s.CountFalseCommitments(context.Background(), who, time.Time{}, at)
 	p.FalseCommitments = n
 	return p, err
 }
 
-func (s *fakeStore) CountFalseCommitments(_ context.Context, who workflow.Subject, since time.Time) (int64, error) {
+func (s *fakeStore) CountFalseCommitments(_ context.Context, who workflow.Subject, since, at time.Time) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var n int64
 	for _, c := range s.cases {
 		theirs := c.ApplicantID == who.ApplicantID || (who.Index != "" && c.SubjectIndex == who.Index)
-		if theirs && c.FalseCommitment && !c.UpdatedAt.Before(since) {
+		// The repair (since) covers the subject's own cases only; an
+		// exclusion with an end is over from that end on.
+		covered := c.UpdatedAt.Before(since) && (c.SubjectIndex == "" || c.SubjectIndex == who.Index || who.Index == "")
+		expired := !c.ExcludedUntil.IsZero() && !c.ExcludedUntil.After(at)
+		if theirs && c.FalseCommitment && !covered && !expired {
 			n++
 		}
 	}

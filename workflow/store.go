@@ -114,13 +114,15 @@ type Store interface {
 	Idempotency(ctx context.Context, scope, key string) (Idempotency, error)
 	// CountFalseCommitments counts the subject's cases marked
 	// FalseCommitment (those of its applicant account, and those opened
-	// for its identity under any account), revoked at or after since (all
-	// of them when since is zero).
-	CountFalseCommitments(ctx context.Context, who Subject, since time.Time) (int64, error)
+	// for its identity under any account) that still exclude it at at:
+	// revoked at or after since, the subject's credit repair (all of them
+	// when since is zero; a repair covers the subject's own cases only),
+	// and with no ExcludedUntil at or before at.
+	CountFalseCommitments(ctx context.Context, who Subject, since, at time.Time) (int64, error)
 	// SubmissionPrior returns in one read the stored answer for scope and
 	// key (nil when there is none) and the count of the subject's cases
 	// marked FalseCommitment (as CountFalseCommitments, since zero).
-	SubmissionPrior(ctx context.Context, who Subject, scope, key string) (SubmissionPrior, error)
+	SubmissionPrior(ctx context.Context, who Subject, scope, key string, at time.Time) (SubmissionPrior, error)
 	// DueTimers returns up to limit non-terminal cases whose NextTimerAt is set and not after now.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]Case, error)
 }

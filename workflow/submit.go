@@ -99,12 +99,31 @@ func checkSignature(it Item, ev Submit) error {
 		return invalid("signature.signed_at", "is zero or after the submission", "签署时间不正确")
 	case !sig.Channel.Valid():
 		return invalid("signature.channel", fmt.Sprintf("unknown channel %q", sig.Channel), "签署渠道不正确")
+	case sig.Channel == ChannelCounter && !isBlobKey(sig.Letter):
+		return invalid("signature.letter", "a counter signature needs the key of the scanned signed letter",
+			"窗口签署须附申请人签字的告知承诺书扫描件")
+	case sig.Channel != ChannelCounter && sig.Letter != "":
+		return invalid("signature.letter", "only a counter signature carries a scanned letter", "仅窗口签署附告知承诺书扫描件")
 	case it.TrustFirst && sig.TemplateVersion == it.Commitment.TemplateVersion &&
 		sig.TextHash != it.Commitment.TextHash:
 		return invalid("signature.text_hash", "does not match the commitment template "+sig.TemplateVersion,
 			"所签承诺书内容与现行版本不一致")
 	}
 	return nil
+}
+
+// isBlobKey reports whether s has the form of a stored file's key: 64
+// lower-case hex digits (SHA-256).
+func isBlobKey(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // item returns the case's item from the catalogue.

@@ -168,6 +168,14 @@ func TestSubmitRefusals(t *testing.T) {
 			ev.Signature.SignedAt = t1.Add(1)
 			return ev
 		}, "signature.signed_at"},
+		{"CounterWithoutLetter", func(ev workflow.Submit) workflow.Submit {
+			ev.Signature.Channel = workflow.ChannelCounter
+			return ev
+		}, "signature.letter"},
+		{"LetterNotAScanKey", func(ev workflow.Submit) workflow.Submit {
+			ev.Signature.Channel, ev.Signature.Letter = workflow.ChannelCounter, "letter.pdf"
+			return ev
+		}, "signature.letter"},
 		{"CourierWithoutAddress", func(ev workflow.Submit) workflow.Submit { ev.Delivery.AddressRef = ""; return ev }, "delivery.address_ref"},
 		{"UnknownDelivery", func(ev workflow.Submit) workflow.Submit { ev.Delivery.Method = "drone"; return ev }, "delivery.method"},
 		{"BadCredit", func(ev workflow.Submit) workflow.Submit { ev.Credit = "grey"; return ev }, "credit"},

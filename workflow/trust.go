@@ -51,12 +51,34 @@ func (ch Channel) Valid() bool {
 
 // Signature is the applicant's signature of a commitment letter. TextHash
 // is the catalogue's Commitment.TextHash of the text the applicant was shown, so a signature of
-// altered wording is recognisable.
+// altered wording is recognisable. Letter, for a signature taken at a
+// counter, is the key (hex SHA-256) of the scan of the paper letter the
+// applicant signed there: the signature itself, kept with the case, since
+// a clerk's word that the applicant signed proves nothing later.
 type Signature struct {
 	TemplateVersion string    `json:"template_version"`
 	TextHash        string    `json:"text_hash"`
 	SignedAt        time.Time `json:"signed_at"`
 	Channel         Channel   `json:"channel"`
+	Letter          string    `json:"letter,omitempty"`
+}
+
+// LetterMaterial is the code a case shows the scan of a commitment letter
+// signed at a counter under, beside the item's own materials: the letter
+// is what the applicant committed to, kept with what they handed in. No
+// item may use the code.
+const LetterMaterial = "commitment_letter"
+
+// LetterName is how the letter is named to clerks.
+const LetterName = "告知承诺书（申请人签字扫描件）"
+
+// Letter is the scan of the case's signed letter as a material, when its
+// signature carries one.
+func (c Case) Letter() (CaseMaterial, bool) {
+	if c.Signature == nil || c.Signature.Letter == "" {
+		return CaseMaterial{}, false
+	}
+	return CaseMaterial{Code: LetterMaterial, Source: SourceUpload, Ref: c.Signature.Letter, ProvidedAt: c.Signature.SignedAt}, true
 }
 
 // PathReason says why a case took its path.

@@ -98,5 +98,8 @@ func (c *Client) RecordFalseCommitment(ctx context.Context, e workflow.RecordFal
 		CaseNumber: n, SubjectID: sub.ID, ItemCode: e.ItemCode, Department: e.Department,
 		Code: e.Code, Reason: e.Reason, OccurredAt: e.At.UTC(),
 	}
+	if !e.ExcludedUntil.IsZero() {
+		rec.ExpiresAt = e.ExcludedUntil.UTC()
+	}
 	return c.ex.Post(ctx, "record false commitment", PathFalseCommitments, rec, nil, "credit-false-commitment:"+n)
 }

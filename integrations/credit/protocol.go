@@ -23,6 +23,11 @@ type FalseCommitment struct {
 	Code       string    `json:"code"`
 	Reason     string    `json:"reason"`
 	OccurredAt time.Time `json:"occurred_at"`
+	// ExpiresAt, when set, is when the record stops counting against the
+	// subject by itself (the end of the exclusion the item sets, like the
+	// end of a record's publication period); absent, only a credit repair
+	// ends it.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
 // RecordResult answers a FalseCommitment: the record's ID and whether this

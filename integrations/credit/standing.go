@@ -35,7 +35,8 @@ type Standing struct {
 	Lists []ListEntry `json:"lists,omitempty"`
 	// FalseCommitments counts the false commitments recorded for the
 	// subject that still count: those the library received after the
-	// subject's latest completed credit repair (all, without one).
+	// subject's latest completed credit repair (all, without one) and
+	// not past their ExpiresAt.
 	FalseCommitments int `json:"false_commitments"`
 	// Repair is the subject's latest completed credit repair (信用修复),
 	// absent when there was none.

@@ -34,15 +34,33 @@
     var matBox = h("div", { id: "intake-materials" });
     var itemSel = ZV.select({ id: "intake-item", autofocus: true }, [["", "请选择事项"]].concat(items.map(function (it) { return [it.code, it.name]; })), "");
     var delivery = ZV.select({ id: "intake-delivery" }, [], "");
-    var signed = h("input", { id: "intake-signed", type: "checkbox" });
+    // The commitment is the paper letter the applicant signs at the
+    // counter, scanned: its key goes with the intake (no scan, no trust
+    // first).
+    var letterStatus = h("span", { class: "muted" }, "");
+    var letter = h("input", { id: "intake-letter", type: "file", accept: "image/jpeg,image/png,application/pdf" });
+    var letterKey = "";
+    letter.addEventListener("change", function () {
+      var f = letter.files[0];
+      letterKey = "";
+      if (!f) { letterStatus.textContent = ""; return; }
+      letterStatus.textContent = "上传中…";
+      ZV.call("POST", "/api/v1/staff/scans", f).then(function (o) {
+        letterKey = o.key; letterStatus.textContent = "已扫描（SM3 " + o.sm3.slice(0, 8) + "…）";
+      }, function (e) { letterStatus.textContent = ""; ZV.showError(e); });
+    });
+    var letterRow = h("div", { class: "row", hidden: true },
+      ZV.field("申请人签字的告知承诺书（扫描件；不签署的留空，按一般程序办理）", letter), letterStatus);
     var scans = {};
     var current = null;
 
     itemSel.addEventListener("change", function () {
       ZV.clear(matBox); ZV.clear(delivery); scans = {};
+      letter.value = ""; letterKey = ""; letterStatus.textContent = "";
       current = items.filter(function (x) { return x.code === itemSel.value; })[0] || null;
+      letterRow.hidden = !(current && current.trust_first);
       if (!current) return;
-      matBox.appendChild(h("p", { class: "muted" }, current.trust_first ? "本事项实行告知承诺制：申请人当场签署承诺书后可先行受理。" : "本事项按一般程序办理。"));
+      matBox.appendChild(h("p", { class: "muted" }, current.trust_first ? "本事项实行告知承诺制：申请人当场签署承诺书并扫描后可先行受理。" : "本事项按一般程序办理。"));
       current.materials.forEach(function (m) { matBox.appendChild(materialRow(m, scans)); });
       current.delivery.filter(function (d) { return d !== "courier"; }).forEach(function (d) {
         delivery.appendChild(h("option", { value: d }, { pickup: "窗口领取", electronic: "电子送达" }[d]));
@@ -61,7 +79,8 @@
       });
       var body = { item_code: current.code, applicant_type: val("intake-type"), company_uscc: val("intake-uscc"),
         applicant: { name: val("intake-name"), id_number: val("intake-id"), phone: val("intake-phone") },
-        materials: mats, commitment_signed: signed.checked, delivery: { method: delivery.value } };
+        materials: mats, delivery: { method: delivery.value } };
+      if (current.trust_first && letterKey) { body.commitment_letter = letterKey; }
       // One key per application: sending the same form again (a lost
       // answer, a double click) reuses it and opens no second case; a
       // corrected form is a new application with a key of its own.
@@ -81,7 +100,8 @@
         ZV.field("身份证号", h("input", { id: "intake-id", required: true, maxlength: 18, autocomplete: "off" })),
         ZV.field("联系电话", h("input", { id: "intake-phone", maxlength: 20, autocomplete: "off" }))),
       matBox,
-      h("div", { class: "row" }, ZV.field("结果领取", delivery), h("label", {}, "已当场签署告知承诺书", signed)),
+      letterRow,
+      h("div", { class: "row" }, ZV.field("结果领取", delivery)),
       h("button", { type: "submit", class: "primary", id: "intake-submit" }, "收件并提交")));
   };
 })(window.ZV);

@@ -282,7 +282,7 @@ var item = workflow.Item{Code: "spjy", Name: "食品经营许可", Department: "
 	Commitment: workflow.Commitment{TemplateVersion: "v1", Text: "本人承诺", TextHash: strings.Repeat("a", 64)},
 	Materials: []workflow.Material{
 		{Code: "licence", Name: "营业执照", Source: "elicense:yyzz", Core: true},
-		{Code: "plan", Name: "平面图", Source: "upload"},
+		{Code: "plan", Name: "平面图", Source: "upload", VerifyOnCompletion: true},
 		{Code: "health", Name: "健康证明", Source: "upload", Optional: true},
 	}}
 

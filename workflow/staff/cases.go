@@ -84,6 +84,9 @@ func (s *Service) Material(ctx context.Context, who Caller, caseID, code string)
 	if err != nil {
 		return workflow.CaseMaterial{}, err
 	}
+	if letter, ok := cs.Letter(); ok && code == workflow.LetterMaterial {
+		return letter, nil
+	}
 	i := slices.IndexFunc(cs.Materials, func(m workflow.CaseMaterial) bool { return m.Code == code })
 	if i < 0 {
 		return workflow.CaseMaterial{}, errNoMaterial

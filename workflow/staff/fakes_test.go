@@ -38,6 +38,19 @@ type memStaff struct {
 	queries  []staff.QueueQuery
 	page     staff.QueuePage
 	stats    func(staff.StatsQuery) staff.Stats
+	letters  *memCases // whose cases' letters LetterCase finds
+}
+
+// LetterCase finds the case whose signature is the letter key.
+func (s *memStaff) LetterCase(_ context.Context, key string) (string, error) {
+	s.letters.mu.Lock()
+	defer s.letters.mu.Unlock()
+	for id, c := range s.letters.cases {
+		if c.Signature != nil && c.Signature.Letter == key {
+			return id, nil
+		}
+	}
+	return "", workflow.ErrNotFound
 }
 
 func newMemStaff(accounts ...staff.Account) *memStaff {
@@ -351,21 +364,25 @@ func (m *memCases) Events(context.Context, string) ([]workflow.EventRecord, erro
 
 // CountFalseCommitments counts the stored cases of the subject, by
 // account or identity, marked FalseCommitment since since.
-func (m *memCases) CountFalseCommitments(_ context.Context, who workflow.Subject, since time.Time) (int64, error) {
+func (m *memCases) CountFalseCommitments(_ context.Context, who workflow.Subject, since, at time.Time) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var n int64
 	for _, c := range m.cases {
 		theirs := c.ApplicantID == who.ApplicantID || (who.Index != "" && c.SubjectIndex == who.Index)
-		if theirs && c.FalseCommitment && !c.UpdatedAt.Before(since) {
+		// The repair (since) covers the subject's own cases only; an
+		// exclusion with an end is over from that end on.
+		covered := c.UpdatedAt.Before(since) && (c.SubjectIndex == "" || c.SubjectIndex == who.Index || who.Index == "")
+		expired := !c.ExcludedUntil.IsZero() && !c.ExcludedUntil.After(at)
+		if theirs && c.FalseCommitment && !covered && !expired {
 			n++
 		}
 	}
 	return n, nil
 }
 
-func (m *memCases) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string) (workflow.SubmissionPrior, error) {
-	n, _ := m.CountFalseCommitments(ctx, who, time.Time{})
+func (m *memCases) SubmissionPrior(ctx context.Context, who workflow.Subject, scope, key string, at time.Time) (workflow.SubmissionPrior, error) {
+	n, _ := m.CountFalseCommitments(ctx, who, time.Time{}, at)
 	i, err := m.Idempotency(ctx, scope, key)
 	if err != nil {
 		return workflow.SubmissionPrior{FalseCommitments: n}, nil
@@ -432,14 +449,17 @@ func (c credit) Standing(context.Context, string) (workflow.CreditStatus, workfl
 	return workflow.CreditNormal, *c.history
 }
 
-// scans holds one scan, scanKey.
+// scans holds two scans, scanKey and letterKey.
 type scans struct{}
 
-var scanKey = strings.Repeat("ab", 32)
+var (
+	scanKey   = strings.Repeat("ab", 32)
+	letterKey = strings.Repeat("cd", 32)
+)
 
 func (scans) Put(context.Context, io.Reader, int64) (files.Object, error) { return files.Object{}, nil }
 func (scans) Open(_ context.Context, key string) (io.ReadCloser, error) {
-	if key != scanKey {
+	if key != scanKey && key != letterKey {
 		return nil, files.ErrNotFound
 	}
 	return io.NopCloser(bytes.NewReader(nil)), nil
@@ -470,7 +490,7 @@ func (holders) Holder(_ context.Context, id string) (staff.Holder, error) {
 
 // items are "ord" (ordinary, gaj: an identity from the population library
 // and an uploaded form) and "tf" (trust first, scjgj: a licence from the
-// e-license library).
+// e-license library and an uploaded plan verified on completion).
 func items(tb testing.TB) *workflow.Engine {
 	tb.Helper()
 	cat, err := workflow.NewCatalogue([]workflow.Item{
@@ -481,7 +501,8 @@ func items(tb testing.TB) *workflow.Engine {
 		{Code: "tf", Name: "食品经营许可", Department: "scjgj", DepartmentName: "市场监督管理局", LegalDays: 20, PromisedDays: 5,
 			Delivery: []workflow.DeliveryMethod{workflow.DeliveryElectronic}, TrustFirst: true,
 			Commitment: workflow.Commitment{TemplateVersion: "v1", Text: "承诺", TextHash: strings.Repeat("0", 64)},
-			Materials:  []workflow.Material{{Code: "yyzz", Name: "营业执照", Source: "elicense:yyzz", Core: true}}},
+			Materials: []workflow.Material{{Code: "yyzz", Name: "营业执照", Source: "elicense:yyzz", Core: true},
+				{Code: "bjt", Name: "平面布局图", Source: "upload", VerifyOnCompletion: true}}},
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -525,6 +546,7 @@ func newEnv(tb testing.TB) *env {
 	engine := items(tb)
 	mem := &memCases{cases: map[string]workflow.Case{}, idem: map[string]workflow.Idempotency{}, claims: e.store}
 	e.mem = mem
+	e.store.letters = mem
 	e.cases = workflow.NewService(mem, engine, func() time.Time { return e.now })
 	svc, err := staff.New(staff.Config{
 		Store: e.store, Passwords: plainPasswords{checks: &e.checks}, Cases: e.cases, Claimed: claimedCases{cases: mem, store: e.store, afterRead: &e.afterRead}, Engine: engine,

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,6 +18,10 @@ import (
 
 // IntakeRequest is a walk-in application at the counter (窗口收件).
 // Scanned materials are named by their scan keys (source upload).
+// CommitmentLetter is the scan key of the commitment letter (告知承诺书)
+// the applicant signed at the counter: that scan is the signature of a
+// trust-first item. CommitmentSigned, the box older consoles tick, must
+// not be set without it.
 type IntakeRequest struct {
 	ItemCode         string                      `json:"item_code"`
 	ApplicantType    string                      `json:"applicant_type"`
@@ -23,6 +30,7 @@ type IntakeRequest struct {
 	Materials        []workflow.ProvidedMaterial `json:"materials"`
 	Promised         []workflow.PromisedMaterial `json:"promised"`
 	CommitmentSigned bool                        `json:"commitment_signed"`
+	CommitmentLetter string                      `json:"commitment_letter"`
 	Delivery         workflow.Delivery           `json:"delivery"`
 }
 
@@ -66,7 +74,7 @@ func (s *Service) Intake(ctx context.Context, who Caller, r IntakeRequest, idem 
 		return Intake{}, refuse(workflow.ErrMalformed, "idempotency_key_required", "窗口收件须携带幂等键（Idempotency-Key），以免重复提交产生两件办件", field("Idempotency-Key"))
 	}
 	now := s.cfg.Now()
-	in, err := s.checkIntake(ctx, who, r, now)
+	in, err := s.checkIntake(ctx, who, r, keyedCaseID(idem), now)
 	if err != nil {
 		return Intake{}, err
 	}
@@ -115,10 +123,10 @@ func (s *Service) opening(ctx context.Context, who Caller, in intakeOf, r Intake
 		Hold: &workflow.Hold{StaffID: who.ID, Department: who.Department, At: now, Until: now.Add(s.cfg.ClaimLease)}}, nil
 }
 
-// checkIntake checks the application: an item of the caller's department,
-// a valid applicant, at most 50 materials, scans that exist and fit the
-// case's scan quota.
-func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, now time.Time) (intakeOf, error) {
+// checkIntake checks the application, which opens case caseID: an item of
+// the caller's department, a valid applicant, at most 50 materials, scans
+// that exist and fit the case's scan quota, a letter of its own.
+func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, caseID string, now time.Time) (intakeOf, error) {
 	it, err := s.cfg.Engine.Catalogue().Lookup(r.ItemCode)
 	if err != nil {
 		return intakeOf{}, refuse(workflow.ErrInvalidInput, "invalid_field", "办理事项不存在", field("item_code"))
@@ -139,10 +147,50 @@ func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, 
 			return intakeOf{}, refuse(workflow.ErrInvalidInput, "unknown_scan", "扫描件不存在，请重新扫描", map[string]any{"field": "materials", "index": i})
 		}
 	}
-	if err := s.checkScans(ctx, r.Materials); err != nil {
+	if err := s.checkLetter(ctx, it, r, caseID); err != nil {
+		return intakeOf{}, err
+	}
+	scanned := r.Materials
+	if r.CommitmentLetter != "" {
+		scanned = append(slices.Clone(r.Materials), workflow.ProvidedMaterial{Source: workflow.SourceUpload, Ref: r.CommitmentLetter})
+	}
+	if err := s.checkScans(ctx, scanned); err != nil {
 		return intakeOf{}, err
 	}
 	return in, nil
+}
+
+// checkLetter checks the commitment letter of an intake. A box ticked
+// without the scan is refused rather than taken to the ordinary path: the
+// clerk says the applicant signed, so quietly denying them trust first
+// would be wrong, and trusting them on the clerk's word alone would leave
+// nothing to show who signed; the clerk scans the letter, or clears the
+// box for an applicant who does not sign (then the ordinary path). A
+// letter is one case's commitment: one another case (not caseID, which a
+// retry opens again) already holds is refused, so one signed paper
+// cannot be passed off as another applicant's.
+func (s *Service) checkLetter(ctx context.Context, it workflow.Item, r IntakeRequest, caseID string) error {
+	switch {
+	case r.CommitmentLetter == "" && r.CommitmentSigned && it.TrustFirst:
+		return refuse(workflow.ErrInvalidInput, "commitment_letter_required",
+			"请扫描申请人签字的告知承诺书后再受理；申请人不签署的，请取消勾选，按一般程序办理", field("commitment_letter"))
+	case r.CommitmentLetter == "":
+		return nil
+	case !it.TrustFirst:
+		return refuse(workflow.ErrInvalidInput, "invalid_field", "该事项未实行告知承诺制，无需告知承诺书", field("commitment_letter"))
+	case !s.scanExists(ctx, r.CommitmentLetter):
+		return refuse(workflow.ErrInvalidInput, "unknown_scan", "告知承诺书扫描件不存在，请重新扫描", field("commitment_letter"))
+	}
+	held, err := s.cfg.Store.LetterCase(ctx, r.CommitmentLetter)
+	switch {
+	case errors.Is(err, workflow.ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("intake: case of the letter: %w", err)
+	case held != caseID:
+		return refuse(workflow.ErrInvalidInput, "commitment_letter_used", "该告知承诺书扫描件已用于其他办件，请扫描本申请人签字的承诺书", field("commitment_letter"))
+	}
+	return nil
 }
 
 // checkApplicant checks the person at the counter and, for a business,
@@ -192,7 +240,8 @@ func (s *Service) scanExists(ctx context.Context, ref string) bool {
 // counterSubmission is the draft of the case, with the blind index of the
 // identity its sanctions follow, and the clerk's submission of it, with
 // the credit standing and, for a trust-first item whose
-// commitment the applicant signed at the counter, the signature.
+// commitment the applicant signed at the counter, the signature with the
+// scan of the signed letter.
 func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf, r IntakeRequest, applicant string, now time.Time) (workflow.Draft, workflow.Submit) {
 	actor := workflow.Actor{Kind: workflow.ActorClerk, ID: who.ID}
 	ev := workflow.Submit{Meta: workflow.Meta{Actor: actor, At: now}, Materials: r.Materials, Promised: r.Promised,
@@ -201,9 +250,9 @@ func (s *Service) counterSubmission(ctx context.Context, who Caller, in intakeOf
 		// there (the console's intake form asks the clerk to).
 		Assurance: workflow.AssuranceVerifiedPerson}
 	ev.Credit, ev.History = s.cfg.Credit.Standing(ctx, in.subject)
-	if r.CommitmentSigned && in.item.TrustFirst {
+	if r.CommitmentLetter != "" && in.item.TrustFirst {
 		ev.Signature = &workflow.Signature{TemplateVersion: in.item.Commitment.TemplateVersion, TextHash: in.item.Commitment.TextHash,
-			SignedAt: now, Channel: workflow.ChannelCounter}
+			SignedAt: now, Channel: workflow.ChannelCounter, Letter: r.CommitmentLetter}
 	}
 	draft := workflow.Draft{ID: s.cfg.NewID(), Number: "pending", ItemCode: in.item.Code, ApplicantID: applicant,
 		Channel: workflow.ChannelCounter, ApplicantType: in.kind, Actor: actor, At: now,

@@ -65,7 +65,7 @@ func TestIntakeRefusals(t *testing.T) {
 		"NoName":          {func(r *staff.IntakeRequest) { r.Applicant.Name = " " }, workflow.ErrInvalidInput, "invalid_field"},
 		"BadUSCC":         {func(r *staff.IntakeRequest) { r.ApplicantType, r.CompanyUSCC = "business", "123" }, workflow.ErrInvalidInput, "invalid_uscc"},
 		"BadType":         {func(r *staff.IntakeRequest) { r.ApplicantType = "robot" }, workflow.ErrInvalidInput, "invalid_field"},
-		"UnknownScan":     {func(r *staff.IntakeRequest) { r.Materials[1].Ref = strings.Repeat("cd", 32) }, workflow.ErrInvalidInput, "unknown_scan"},
+		"UnknownScan":     {func(r *staff.IntakeRequest) { r.Materials[1].Ref = strings.Repeat("ef", 32) }, workflow.ErrInvalidInput, "unknown_scan"},
 		"RealNameWrong":   {func(r *staff.IntakeRequest) { r.Applicant.Name = "李四" }, workflow.ErrInvalidInput, "real_name_mismatch"},
 		"RealNameNone":    {func(r *staff.IntakeRequest) { r.Applicant.IDNumber = "11010119900307803X" }, workflow.ErrInvalidInput, "real_name_unknown"},
 		"MissingMaterial": {func(r *staff.IntakeRequest) { r.Materials = r.Materials[:1] }, workflow.ErrInvalidInput, ""},
@@ -243,8 +243,9 @@ func TestIntakeSanctionsFollowThePerson(t *testing.T) {
 	ctx := context.Background()
 	trusted := func() staff.IntakeRequest {
 		r := intake()
-		r.ItemCode, r.CommitmentSigned = "tf", true
-		r.Materials = []workflow.ProvidedMaterial{{Code: "yyzz", Source: workflow.SourceELicense, Ref: "lic-1"}}
+		r.ItemCode, r.CommitmentLetter = "tf", scanKey
+		r.Materials = []workflow.ProvidedMaterial{{Code: "yyzz", Source: workflow.SourceELicense, Ref: "lic-1"},
+			{Code: "bjt", Source: workflow.SourceUpload, Ref: scanKey}}
 		return r
 	}
 	t.Run("Index", func(t *testing.T) {
@@ -258,6 +259,7 @@ func TestIntakeSanctionsFollowThePerson(t *testing.T) {
 		}
 		biz := trusted()
 		biz.ApplicantType, biz.CompanyUSCC = string(workflow.ApplicantBusiness), "91330106MA2H3K4L5N"
+		biz.CommitmentLetter = letterKey // a letter signed for the company
 		in, err = e.svc.Intake(ctx, clerkSC, biz, intakeKey("biz"))
 		if err != nil {
 			t.Fatal(err)

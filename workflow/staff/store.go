@@ -63,6 +63,9 @@ type Store interface {
 	RecordScan(ctx context.Context, staffID string, obj files.Object, at time.Time, q files.Quota) (recorded bool, used files.Usage, err error)
 	// ScanSizes returns the sizes of the recorded scans among keys.
 	ScanSizes(ctx context.Context, keys []string) (map[string]int64, error)
+	// LetterCase returns the id of the case whose counter signature is
+	// the scanned letter key, or ErrNotFound.
+	LetterCase(ctx context.Context, key string) (string, error)
 }
 
 // ErrWeakPassword means a new password is too short or too long.

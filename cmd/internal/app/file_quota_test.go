@@ -110,7 +110,7 @@ func TestCounterScanQuota(t *testing.T) {
 			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 				{"code": "djsqs", "source": "upload", "ref": a}, {"code": "jycssyzm", "source": "upload", "ref": b}},
-			"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+			"commitment_signed": true, "commitment_letter": a, "delivery": map[string]string{"method": "electronic"},
 		})
 	}
 	if code, body := intake("intake-quota-0001", first, second); code != http.StatusRequestEntityTooLarge || body["error"].(map[string]any)["code"] != "case_scan_quota" {

@@ -185,7 +185,8 @@ func TestCounterIntakeNeedsAProvedAccount(t *testing.T) {
 			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 				{"code": "djsqs", "source": "upload", "ref": scan}, {"code": "jycssyzm", "source": "upload", "ref": scan}},
-			"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+			"commitment_signed": true, "commitment_letter": counterScanOf(t, app, token, []byte("%PDF-1.4\n告知承诺书 "+key)),
+			"delivery": map[string]string{"method": "electronic"},
 		})
 		if code != http.StatusCreated {
 			t.Fatalf("intake = %d %v", code, body)

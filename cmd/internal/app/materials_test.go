@@ -346,7 +346,7 @@ func TestUnusedScansSwept(t *testing.T) {
 		"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 			{"code": "djsqs", "source": "upload", "ref": used}, {"code": "jycssyzm", "source": "upload", "ref": used}},
-		"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+		"commitment_signed": true, "commitment_letter": used, "delivery": map[string]string{"method": "electronic"},
 	}); code != http.StatusCreated {
 		t.Fatalf("intake = %d %v", code, body)
 	}

@@ -17,6 +17,8 @@ type sanctionEnv struct {
 	app   *App
 	token string
 	scan  string
+	// reviewer decides what the clerk pursued (a second account).
+	reviewerID, reviewer string
 }
 
 func newSanctionEnv(t *testing.T) *sanctionEnv {
@@ -24,7 +26,15 @@ func newSanctionEnv(t *testing.T) *sanctionEnv {
 	app, _ := czApp(t, staffTestEnv(nil))
 	id := addStaff(t, app, "sanction.clerk", "scjgj", staff.RoleClerk, staff.RoleReviewer)
 	token := staffToken(t, app, id, "scjgj", staff.RoleClerk, staff.RoleReviewer)
-	return &sanctionEnv{app: app, token: token, scan: counterScan(t, app, token)}
+	rid := addStaff(t, app, "sanction.reviewer", "scjgj", staff.RoleReviewer)
+	return &sanctionEnv{app: app, token: token, scan: counterScan(t, app, token),
+		reviewerID: rid, reviewer: staffToken(t, app, rid, "scjgj", staff.RoleReviewer)}
+}
+
+// letter scans a commitment letter signed for the intake with key.
+func (e *sanctionEnv) letter(t *testing.T, key string) string {
+	t.Helper()
+	return counterScanOf(t, e.app, e.token, []byte("%PDF-1.4\n告知承诺书 申请人签字 "+key))
 }
 
 // intake registers 张三 at the counter for the approve-on-commit item, with
@@ -35,7 +45,7 @@ func (e *sanctionEnv) intake(t *testing.T, key string) map[string]any {
 		"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": "13900001111"},
 		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 			{"code": "djsqs", "source": "upload", "ref": e.scan}, {"code": "jycssyzm", "source": "upload", "ref": e.scan}},
-		"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+		"commitment_signed": true, "commitment_letter": e.letter(t, key), "delivery": map[string]string{"method": "electronic"},
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("intake = %d %v", code, body)
@@ -48,7 +58,13 @@ func (e *sanctionEnv) intake(t *testing.T, key string) map[string]any {
 // the decision is revoked for a false commitment.
 func (e *sanctionEnv) revokedAtCounter(t *testing.T) workflow.Case {
 	t.Helper()
-	cs := e.intake(t, "intake-sanction-0001")
+	return e.revokedAtCounterWith(t, "intake-sanction-0001")
+}
+
+// revokedAtCounterWith is revokedAtCounter with the intake's key.
+func (e *sanctionEnv) revokedAtCounterWith(t *testing.T, key string) workflow.Case {
+	t.Helper()
+	cs := e.intake(t, key)
 	if cs["status"] != "approved" {
 		t.Fatalf("counter case = %v, want approved on the commitment", cs)
 	}
@@ -62,17 +78,20 @@ func (e *sanctionEnv) revokedAtCounter(t *testing.T) workflow.Case {
 		t.Fatalf("failed verification = %d %v, want under review", code, body)
 	}
 	// Due process: rectification ordered, the walk-in states at the counter
-	// that they cannot rectify, and the reviewer revokes.
+	// that they cannot rectify and signs it, the clerk hands the case to a
+	// reviewer, who revokes.
+	signed := counterScanOf(t, e.app, e.token, []byte("%PDF-1.4\n陈述申辩书 申请人签字 "+key))
 	for _, step := range []struct {
-		path string
-		body map[string]any
-		want string
+		path, token string
+		body        map[string]any
+		want        string
 	}{
-		{"/breach/rectification", map[string]any{"reason": "经营场所使用证明与实际不符", "legal_basis": "国办发〔2020〕42号", "days": 5}, "rectifying"},
-		{"/breach/statement", map[string]any{"text": "申请人当面陈述：无法提供真实的场所使用证明", "final": true}, "rectifying"},
-		{"/breach/decision", map[string]any{"outcome": "revoked", "reason": "承诺不实", "legal_basis": "《中华人民共和国行政许可法》第六十九条", "false_commitment": true}, "revoked"},
+		{"/breach/rectification", e.token, map[string]any{"reason": "经营场所使用证明与实际不符", "legal_basis": "国办发〔2020〕42号", "days": 5}, "rectifying"},
+		{"/breach/statement", e.token, map[string]any{"text": "申请人当面陈述：无法提供真实的场所使用证明", "final": true, "signed_scan": signed}, "rectifying"},
+		{"/hand-over", e.token, map[string]any{"to_staff_id": e.reviewerID, "reason": "提请审核"}, ""},
+		{"/breach/decision", e.reviewer, map[string]any{"outcome": "revoked", "reason": "承诺不实", "legal_basis": "《中华人民共和国行政许可法》第六十九条", "false_commitment": true}, "revoked"},
 	} {
-		if code, body := call(t, e.app, http.MethodPost, base+step.path, e.token, step.body); code != http.StatusOK || body["status"] != step.want {
+		if code, body := call(t, e.app, http.MethodPost, base+step.path, step.token, step.body); code != http.StatusOK || (step.want != "" && body["status"] != step.want) {
 			t.Fatalf("%s = %d %v, want %s", step.path, code, body, step.want)
 		}
 	}

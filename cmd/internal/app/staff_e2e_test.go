@@ -51,7 +51,7 @@ func TestCounterIntakeToVerification(t *testing.T) {
 			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": name, "id_number": idNumber, "phone": "13900001111"},
 			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 				{"code": "djsqs", "source": "upload", "ref": scan.Key}, {"code": "jycssyzm", "source": "upload", "ref": scan.Key}},
-			"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+			"commitment_signed": true, "commitment_letter": scan.Key, "delivery": map[string]string{"method": "electronic"},
 		})
 	}
 	for name, tc := range map[string]struct{ name, id, code string }{

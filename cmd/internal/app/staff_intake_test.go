@@ -20,12 +20,21 @@ func TestCounterIntakeIdempotent(t *testing.T) {
 	id := addStaff(t, app, "retry.clerk", "scjgj", staff.RoleClerk)
 	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
 	scan := counterScan(t, app, token)
+	// Each application has its own signed letter; letter scans it once.
+	letters := map[string]string{}
+	letter := func(key string) string {
+		if l, ok := letters[key]; ok {
+			return l
+		}
+		letters[key] = counterScanOf(t, app, token, []byte("%PDF-1.4\n告知承诺书 "+key))
+		return letters[key]
+	}
 	intake := func(key, phone string) (int, map[string]any) {
 		return callWithKey(t, app, "/api/v1/staff/intake", token, key, map[string]any{
 			"item_code": "scjgj-gtgshsldj", "applicant": map[string]string{"name": "张三", "id_number": basedatasb.ZhangSanID, "phone": phone},
 			"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 				{"code": "djsqs", "source": "upload", "ref": scan}, {"code": "jycssyzm", "source": "upload", "ref": scan}},
-			"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+			"commitment_signed": true, "commitment_letter": letters[key], "delivery": map[string]string{"method": "electronic"},
 		})
 	}
 	counterCases := func() int {
@@ -36,6 +45,8 @@ func TestCounterIntakeIdempotent(t *testing.T) {
 		return n
 	}
 
+	letter("intake-retry-0001")
+	letter("intake-double-0002") // read by the parallel attempts below
 	code, first := intake("intake-retry-0001", "13900001111")
 	if code != http.StatusCreated {
 		t.Fatalf("intake = %d %v", code, first)

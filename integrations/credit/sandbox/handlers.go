@@ -48,6 +48,10 @@ func (s *Sandbox) handleRecord(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "办件编号、失信原因和发生时间不能为空")
 		return
 	}
+	if !fc.ExpiresAt.IsZero() && !fc.ExpiresAt.After(fc.OccurredAt) {
+		badRequest(w, "失效时间须晚于发生时间")
+		return
+	}
 	rec, created, same := s.record(fc)
 	if !same {
 		exchange.WriteError(w, http.StatusConflict, credit.CodeCaseConflict, "该办件已记录其他主体的失信信息")

@@ -52,6 +52,7 @@ type Sandbox struct {
 	byCase  map[string]int           // case number -> index in records
 	repairs map[string]credit.Repair // subject -> latest completed repair
 	nRepair int
+	skip    time.Duration // how far Skip moved the records' clock on
 }
 
 // New returns a Sandbox where everyone is normal (see SeedDefaults).
@@ -113,10 +114,23 @@ func (s *Sandbox) Repair(subjectID, authority string) credit.Repair {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nRepair++
-	r := credit.Repair{RecordID: fmt.Sprintf("CR%08d", s.nRepair), Authority: authority, CompletedAt: s.now().UTC()}
+	r := credit.Repair{RecordID: fmt.Sprintf("CR%08d", s.nRepair), Authority: authority, CompletedAt: s.at().UTC()}
 	s.repairs[subjectID] = r
 	return r
 }
+
+// Skip moves the library's clock for its records d on (not the clock
+// requests are signed against): repairs and records from then on are
+// dated later, and records whose ExpiresAt it passes stop counting. Tests
+// see an exclusion period end with it.
+func (s *Sandbox) Skip(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skip += d
+}
+
+// at is the records' clock; the caller holds mu.
+func (s *Sandbox) at() time.Time { return s.now().Add(s.skip) }
 
 // Standing is a subject's standing as the library answers it.
 func (s *Sandbox) Standing(subjectID string) credit.Standing {
@@ -135,8 +149,10 @@ func (s *Sandbox) Standing(subjectID string) credit.Standing {
 	if repaired {
 		st.Repair = &repair
 	}
+	now := s.at()
 	for _, r := range s.records {
-		if r.SubjectID == subjectID && (!repaired || r.ReceivedAt.After(repair.CompletedAt)) {
+		live := r.ExpiresAt.IsZero() || r.ExpiresAt.After(now)
+		if r.SubjectID == subjectID && live && (!repaired || r.ReceivedAt.After(repair.CompletedAt)) {
 			st.FalseCommitments++
 		}
 	}
@@ -151,7 +167,7 @@ func (s *Sandbox) record(fc credit.FalseCommitment) (Record, bool, bool) {
 		old := s.records[i]
 		return old, false, old.SubjectID == fc.SubjectID
 	}
-	r := Record{ID: fmt.Sprintf("FC%08d", len(s.records)+1), FalseCommitment: fc, ReceivedAt: s.now().UTC()}
+	r := Record{ID: fmt.Sprintf("FC%08d", len(s.records)+1), FalseCommitment: fc, ReceivedAt: s.at().UTC()}
 	s.byCase[fc.CaseNumber] = len(s.records)
 	s.records = append(s.records, r)
 	return r, true, true
