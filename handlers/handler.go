@@ -148,6 +148,7 @@ func (h *Handler) Register(r gin.IRouter) {
 	r.POST("/api/v1/callbacks/department", h.departmentCallback)
 
 	h.registerCitizen(r)
+	h.registerEvaluationPublic(r)
 	h.registerStaff(r)
 	h.registerCourier(r)
 }

@@ -39,6 +39,7 @@ func caseEndpoints(id string) []struct {
 		{http.MethodPost, p + "/dispatch", note},
 		{http.MethodPost, p + "/verification", map[string]any{"results": []map[string]any{{"material": "x", "passed": true}}}},
 		{http.MethodPost, p + "/reassign", map[string]any{"to_staff_id": "", "reason": "x"}},
+		{http.MethodPost, p + "/evaluation-links", map[string]any{"stage": "accept", "medium": "counter_qr"}},
 	}
 }
 
