@@ -96,6 +96,9 @@ func (s *Evaluations) Submit(ctx context.Context, e Evaluation, f *Followup, tok
 			string(e.Channel), string(e.Service), e.AcceptedBy, e.DecidedBy, s.db.ts(e.CreatedAt)).Error; err != nil {
 			return err
 		}
+		if err := s.enqueue(tx, e.CaseID, reportOf(e.CaseID, e.Stage), e.CreatedAt); err != nil {
+			return err
+		}
 		if f == nil {
 			return nil
 		}

@@ -55,6 +55,11 @@ func (s *Evaluations) step(ctx context.Context, op string, f Followup, from []Fo
 				return err
 			}
 		}
+		if f.Status == feedback.FollowupClosed || f.Status == feedback.FollowupExcluded {
+			if err := s.enqueue(tx, f.CaseID, reportOf(f.CaseID, f.Stage), at); err != nil {
+				return err
+			}
+		}
 		audit := &StaffStore{db: s.db}
 		return audit.appendStaffLog(tx, f.CaseID, staff.Action("evaluation_"+string(st.Name)), st.StaffID, at,
 			map[string]string{"followup_id": f.ID, "stage": string(f.Stage), "status": string(f.Status), "finding": f.Finding})
@@ -122,24 +127,14 @@ func (s *Evaluations) StepsOverdue(ctx context.Context, now time.Time, limit int
 // supervisor's warning in the outbox, in one transaction; false when it
 // had been escalated already (another replica, or the step moved on).
 func (s *Evaluations) Escalate(ctx context.Context, f Followup, w workflow.WarnSupervisor, at time.Time) (bool, error) {
-	payload, err := json.Marshal(w)
-	if err != nil {
-		return false, fmt.Errorf("escalate followup %s: %w", f.ID, err)
-	}
-	cast := "?"
-	if s.db.isPostgres() {
-		cast = "CAST(? AS jsonb)"
-	}
 	done := false
-	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE evaluation_followups SET escalated = status WHERE id = ? AND status = ? AND escalated <> status`, f.ID, string(f.Status))
 		if res.Error != nil || res.RowsAffected != 1 {
 			return res.Error
 		}
 		done = true
-		ts := s.db.ts(at)
-		return tx.Exec(`INSERT INTO outbox (case_id, kind, payload, state, next_at, created_at, updated_at)
-			VALUES (?, ?, `+cast+`, 'pending', ?, ?, ?)`, f.CaseID, string(workflow.KindWarnSupervisor), string(payload), ts, ts, ts).Error
+		return s.enqueue(tx, f.CaseID, w, at)
 	})
 	return done && err == nil, translate("escalate followup "+f.ID, err)
 }
@@ -173,4 +168,24 @@ func (s *Evaluations) ItemStats(ctx context.Context, after feedback.StatsKey, li
 		out = append(out, st)
 	}
 	return out, translate(op, rows.Err())
+}
+
+// enqueue adds an effect of a case to the outbox inside tx, due at once.
+func (s *Evaluations) enqueue(tx *gorm.DB, caseID string, eff workflow.Effect, at time.Time) error {
+	payload, err := json.Marshal(eff)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", eff.EffectKind(), err)
+	}
+	cast := "?"
+	if s.db.isPostgres() {
+		cast = "CAST(? AS jsonb)"
+	}
+	ts := s.db.ts(at)
+	return tx.Exec(`INSERT INTO outbox (case_id, kind, payload, state, next_at, created_at, updated_at)
+		VALUES (?, ?, `+cast+`, 'pending', ?, ?, ?)`, caseID, string(eff.EffectKind()), string(payload), ts, ts, ts).Error
+}
+
+// reportOf is the effect that sends an evaluation's state upward.
+func reportOf(caseID string, stage feedback.Stage) workflow.ReportEvaluation {
+	return workflow.ReportEvaluation{CaseID: caseID, EvaluationID: caseID + ":" + string(stage), Stage: string(stage)}
 }

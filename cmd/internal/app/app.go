@@ -163,6 +163,7 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.routeEffects()
+	a.routeEvaluationReports()
 	return nil
 }
 

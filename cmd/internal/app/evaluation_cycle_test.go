@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	basedatasb "zerovisit/integrations/basedata/sandbox"
 	"zerovisit/models"
+	"zerovisit/workflow"
 	"zerovisit/workflow/feedback"
 	"zerovisit/workflow/staff"
 )
@@ -189,6 +191,8 @@ func TestBadRatingCycle(t *testing.T) {
 	sup := staffToken(t, app, supID, "scjgj", staff.RoleSupervisor)
 	sup2 := staffToken(t, app, addStaff(t, app, "cyc.sup2", "scjgj", staff.RoleSupervisor), "scjgj", staff.RoleSupervisor)
 	caseID := counterCase(t, app, clerk, true)
+	sb := app.parties.sandboxes.goodbad
+	sb.Faults().FailNext(1, http.StatusServiceUnavailable) // the first report fails; the outbox retries it
 	link := issueLink(t, app, clerk, caseID, "result", "pad")
 	if code, body := call(t, app, http.MethodPost, "/api/v1/evaluation-links/"+link, "", map[string]any{"stars": 2, "comment": "态度差"}); code != http.StatusCreated || body["followup_due"] == nil {
 		t.Fatalf("bad rating = %d %v", code, body)
@@ -262,6 +266,35 @@ func TestBadRatingCycle(t *testing.T) {
 	}
 	if want := "evaluation_contact:" + supID; len(actions) != 6 || actions[0] != want {
 		t.Errorf("audited steps = %v", actions)
+	}
+
+	// The provincial 好差评 system holds the rating and its outcome, once.
+	evalID := caseID + ":result"
+	eventually(t, 15*time.Second, "the rectified rating in the provincial system", func() bool {
+		return sb.Records()[evalID].Version == 2
+	})
+	rec := sb.Records()[evalID]
+	if rec.Level != 2 || rec.Channel != "pad" || rec.Service != "offline" || rec.StaffID == "" || !strings.Contains(string(rec.Rectification), `"on_time":true`) {
+		t.Errorf("reported = %+v %s", rec, rec.Rectification)
+	}
+	if bytes.Contains(mustJSON(t, rec), []byte("态度差")) || bytes.Contains(mustJSON(t, rec), []byte("张三")) {
+		t.Errorf("the report carries the comment or the applicant: %+v", rec)
+	}
+	r, err := app.citizen.deps.Evaluations.ReportOf(context.Background(), caseID, feedback.StageResult)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := sb.Counts()[evalID]
+	if a, err := app.parties.goodbad.Report(context.Background(), r); err != nil || a.Result != "duplicate" {
+		t.Errorf("a replayed report = %+v, %v; want a duplicate", a, err)
+	}
+	if after := sb.Counts()[evalID]; after.Created != 1 || after.Replaced != before.Replaced || after.Duplicates != before.Duplicates+1 {
+		t.Errorf("counts %+v after %+v: a replay changed the holding", after, before)
+	}
+	r.CaseNumber = ""
+	r.Version = 3
+	if _, err := app.parties.goodbad.Report(context.Background(), r); !errors.Is(err, workflow.ErrPermanent) || !strings.Contains(err.Error(), "case_number") {
+		t.Errorf("a record without its case number = %v, want a permanent refusal naming case_number", err)
 	}
 
 	code, stats := call(t, app, http.MethodGet, "/api/v1/evaluation-stats?limit=10", "", nil)
