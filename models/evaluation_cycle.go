@@ -92,10 +92,19 @@ func (s *Evaluations) Steps(ctx context.Context, followupID string) ([]feedback.
 	return out, translate(op, rows.Err())
 }
 
-// SaveToken stores a one-time evaluation link by its hash.
+// SaveToken stores a one-time evaluation link by its hash and audits its
+// issue in the case's staff log (who, which stage and medium; never the
+// token).
 func (s *Evaluations) SaveToken(ctx context.Context, t feedback.Token) error {
-	err := s.db.gorm.WithContext(ctx).Exec(`INSERT INTO evaluation_tokens (token_hash, case_id, stage, medium, issued_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.Hash, t.CaseID, string(t.Stage), string(t.Medium), t.IssuedBy, s.db.ts(t.CreatedAt), s.db.ts(t.ExpiresAt)).Error
+	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO evaluation_tokens (token_hash, case_id, stage, medium, issued_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.Hash, t.CaseID, string(t.Stage), string(t.Medium), t.IssuedBy, s.db.ts(t.CreatedAt), s.db.ts(t.ExpiresAt)).Error; err != nil {
+			return err
+		}
+		audit := &StaffStore{db: s.db}
+		return audit.appendStaffLog(tx, t.CaseID, staff.Action("evaluation_link"), t.IssuedBy, normTime(t.CreatedAt),
+			map[string]string{"stage": string(t.Stage), "medium": string(t.Medium), "expires_at": normTime(t.ExpiresAt).Format(time.RFC3339)})
+	})
 	return translate("save evaluation link", err)
 }
 

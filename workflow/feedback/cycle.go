@@ -166,6 +166,11 @@ func (s *Evaluations) Appeal(ctx context.Context, id string, departments []strin
 	if !f.Status.Active() {
 		return Followup{}, workflow.Refuse(workflow.ErrConflict, "not_appealable", "该差评已办结或已在申诉中，不能申诉")
 	}
+	if f.AppealedBy != "" {
+		// One appeal per rating: an upheld rating cannot be stalled by
+		// appealing it again.
+		return Followup{}, workflow.Refuse(workflow.ErrConflict, "already_appealed", "该差评已申诉并经复核维持，不能再次申诉")
+	}
 	now := s.cfg.Now()
 	from := f.Status
 	f.AppealFrom, f.AppealedBy, f.Status, f.StepDueAt = from, by, FollowupAppealed, s.days(now, reviewWorkingDays)

@@ -448,6 +448,8 @@ func TestCycle(t *testing.T) {
 	if err != nil || up.Status != FollowupContacted {
 		t.Fatalf("upheld = %+v, %v; want back to contacted", up, err)
 	}
+	_, err = s.Appeal(ctx, f.ID, nil, "sup2", "再次申诉，理由同前")
+	refusal(t, err, workflow.ErrConflict, "already_appealed")
 	for _, st := range []StepName{StepVerify, StepRectify, StepFeedback} {
 		if err := step(st, FindingFounded); err != nil {
 			t.Fatalf("%s: %v", st, err)

@@ -186,7 +186,8 @@ func closeCase(t *testing.T, app *App, token, id string) {
 // personal data.
 func TestBadRatingCycle(t *testing.T) {
 	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
-	clerk := staffToken(t, app, addStaff(t, app, "cyc.clerk", "scjgj", staff.RoleClerk), "scjgj", staff.RoleClerk)
+	clerkID := addStaff(t, app, "cyc.clerk", "scjgj", staff.RoleClerk)
+	clerk := staffToken(t, app, clerkID, "scjgj", staff.RoleClerk)
 	supID := addStaff(t, app, "cyc.sup", "scjgj", staff.RoleSupervisor)
 	sup := staffToken(t, app, supID, "scjgj", staff.RoleSupervisor)
 	sup2 := staffToken(t, app, addStaff(t, app, "cyc.sup2", "scjgj", staff.RoleSupervisor), "scjgj", staff.RoleSupervisor)
@@ -264,7 +265,7 @@ func TestBadRatingCycle(t *testing.T) {
 			actions = append(actions, string(e.Action)+":"+e.StaffID)
 		}
 	}
-	if want := "evaluation_contact:" + supID; len(actions) != 6 || actions[0] != want {
+	if want := "evaluation_contact:" + supID; len(actions) != 7 || actions[0] != "evaluation_link:"+clerkID || actions[1] != want {
 		t.Errorf("audited steps = %v", actions)
 	}
 
