@@ -35,66 +35,52 @@ func (h *Handler) staffFollowup(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"followup": viewFollowup(f, h.staffNow()), "steps": steps})
 }
 
-// staffFollowupStep records a step of the cycle: contact, verify, rectify, feedback.
-func (h *Handler) staffFollowupStep(c *gin.Context) {
+// handleFollowupAct binds req, then runs do for the departments the caller
+// supervises and answers with the follow-up.
+func (h *Handler) handleFollowupAct(c *gin.Context, req any, do func(depts []string, by string) (feedback.Followup, error)) {
 	depts, ok := h.mustSupervised(c)
 	if !ok {
 		return
 	}
-	var req feedback.StepRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := bindJSON(c, req); err != nil {
 		h.fail(c, err)
 		return
 	}
-	f, err := h.staff.Followups.TakeStep(c.Request.Context(), c.Param("id"), depts, subjectOf(c).ID, req)
-	h.handleFollowup(c, f, err)
-}
-
-type appealRequest struct {
-	Reason string `json:"reason"`
-}
-
-// staffFollowupAppeal asks for a malicious rating to be reviewed.
-func (h *Handler) staffFollowupAppeal(c *gin.Context) {
-	depts, ok := h.mustSupervised(c)
-	if !ok {
-		return
-	}
-	var req appealRequest
-	if err := bindJSON(c, &req); err != nil {
-		h.fail(c, err)
-		return
-	}
-	f, err := h.staff.Followups.Appeal(c.Request.Context(), c.Param("id"), depts, subjectOf(c).ID, req.Reason)
-	h.handleFollowup(c, f, err)
-}
-
-type reviewRequest struct {
-	Exclude bool   `json:"exclude"`
-	Note    string `json:"note"`
-}
-
-// staffFollowupReview decides an appeal: exclude the rating or uphold it.
-func (h *Handler) staffFollowupReview(c *gin.Context) {
-	depts, ok := h.mustSupervised(c)
-	if !ok {
-		return
-	}
-	var req reviewRequest
-	if err := bindJSON(c, &req); err != nil {
-		h.fail(c, err)
-		return
-	}
-	f, err := h.staff.Followups.Review(c.Request.Context(), c.Param("id"), depts, subjectOf(c).ID, req.Exclude, req.Note)
-	h.handleFollowup(c, f, err)
-}
-
-func (h *Handler) handleFollowup(c *gin.Context, f feedback.Followup, err error) {
+	f, err := do(depts, subjectOf(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, viewFollowup(f, h.staffNow()))
+}
+
+// staffFollowupStep records a step of the cycle: contact, verify, rectify, feedback.
+func (h *Handler) staffFollowupStep(c *gin.Context) {
+	var req feedback.StepRequest
+	h.handleFollowupAct(c, &req, func(depts []string, by string) (feedback.Followup, error) {
+		return h.staff.Followups.TakeStep(c.Request.Context(), c.Param("id"), depts, by, req)
+	})
+}
+
+// staffFollowupAppeal asks for a malicious rating to be reviewed.
+func (h *Handler) staffFollowupAppeal(c *gin.Context) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	h.handleFollowupAct(c, &req, func(depts []string, by string) (feedback.Followup, error) {
+		return h.staff.Followups.Appeal(c.Request.Context(), c.Param("id"), depts, by, req.Reason)
+	})
+}
+
+// staffFollowupReview decides an appeal: exclude the rating or uphold it.
+func (h *Handler) staffFollowupReview(c *gin.Context) {
+	var req struct {
+		Exclude bool   `json:"exclude"`
+		Note    string `json:"note"`
+	}
+	h.handleFollowupAct(c, &req, func(depts []string, by string) (feedback.Followup, error) {
+		return h.staff.Followups.Review(c.Request.Context(), c.Param("id"), depts, by, req.Exclude, req.Note)
+	})
 }
 
 type evaluationLinkRequest struct {
