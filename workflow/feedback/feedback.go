@@ -138,9 +138,9 @@ type Invitation struct {
 	DueAt       time.Time
 }
 
-// Completed reports whether a case in status s can be evaluated at the
-// result stage.
-func Completed(s workflow.Status) bool { return s.Terminal() }
+// Completed reports whether a case can be evaluated at the result stage:
+// it ended, however it ended, after it was submitted.
+func Completed(cs workflow.Case) bool { return cs.Status.Terminal() && !cs.SubmittedAt.IsZero() }
 
 // ErrNoConsent means the channel says the user has no consent left for a
 // message template (WeChat errcode 43101, Alipay's unsubscribed user).

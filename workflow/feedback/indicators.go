@@ -137,7 +137,7 @@ func Evaluable(cs workflow.Case, h Handling, st Stage) error {
 			return workflow.Refuse(workflow.ErrConflict, "not_accepted", "办件受理后才能评价受理环节")
 		}
 	case StageResult:
-		if !cs.Status.Terminal() || cs.SubmittedAt.IsZero() {
+		if !Completed(cs) {
 			return workflow.Refuse(workflow.ErrConflict, "not_completed", "办件办结后才能评价")
 		}
 	default:
