@@ -117,6 +117,6 @@ func (h *Handler) staffEvaluationLink(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"token": l.Secret, "path": "/e/" + l.Secret, "case_id": l.CaseID, "stage": l.Stage,
+	c.JSON(http.StatusCreated, gin.H{"token": l.Secret, "path": "/console/evaluate.html#" + l.Secret, "case_id": l.CaseID, "stage": l.Stage,
 		"medium": l.Medium, "expires_at": l.ExpiresAt})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"zerovisit/models"
 	"zerovisit/workflow/feedback"
 	"zerovisit/workflow/staff"
 )
@@ -23,13 +24,53 @@ func TestEvaluationsConsoleInBrowser(t *testing.T) {
 	clerk := staffToken(t, app, addStaff(t, app, "con.clerk", "scjgj", staff.RoleClerk), "scjgj", staff.RoleClerk)
 	addStaff(t, app, "con.sup", "scjgj", staff.RoleSupervisor)
 	caseID := counterCase(t, app, clerk, true)
-	link := issueLink(t, app, clerk, caseID, "result", "counter_qr")
-	if code, body := call(t, app, http.MethodPost, "/api/v1/evaluation-links/"+link, "", map[string]any{"stars": 1}); code != http.StatusCreated {
-		t.Fatalf("bad rating = %d %v", code, body)
-	}
 	base := "http://" + app.Addr() + "/console/"
-	err := chromedp.Do(ctx,
+	// The clerk prints the result's evaluation code from the case page.
+	if err := chromedp.Do(ctx,
 		chromedp.Navigate(base),
+		chromedp.WaitVisible(chromedp.CSS("#login-username")),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "con.clerk"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#main h1")),
+		chromedp.Navigate(base+"#/case/"+caseID),
+		chromedp.WaitVisible(chromedp.CSS("#act-evaluation-link")),
+		chromedp.Click(chromedp.CSS("#act-evaluation-link")),
+	); err != nil {
+		t.Fatalf("clerk prints the code: %v", err)
+	}
+	printed, err := chromedp.Run(ctx, chromedp.Poll[string](`document.querySelector("#evaluation-link").textContent || null`))
+	i := strings.Index(printed, "/console/evaluate.html#")
+	if err != nil || i < 0 {
+		t.Fatalf("printed code = %q, %v", printed, err)
+	}
+	page := strings.SplitN(printed[i:], "（", 2)[0]
+	link := strings.TrimPrefix(page, "/console/evaluate.html#")
+	// The applicant scans it: the page shows the counter indicators and
+	// takes one rating.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate("http://"+app.Addr()+page),
+		chromedp.WaitVisible(chromedp.CSS("#evaluate-form")),
+		chromedp.Click(chromedp.CSS(`#evaluate-form input[name="stars"][value="1"]`)),
+		chromedp.SetValue(chromedp.CSS(`#evaluate-form select[name="service_attitude"]`), "1"),
+		chromedp.Click(chromedp.CSS(`#evaluate-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#evaluate-done")),
+	); err != nil {
+		t.Fatalf("rate on the page: %v", err)
+	}
+	e, err := models.NewEvaluations(app.db, app.sealer).Get(context.Background(), caseID, feedback.StageResult)
+	if err != nil || e.Stars != 1 || e.Channel != feedback.MediumCounterQR || e.Indicators["service_attitude"] != 1 {
+		t.Fatalf("rating from the page = %+v, %v", e, err)
+	}
+	if code, body := call(t, app, http.MethodGet, "/api/v1/evaluation-links/"+link, "", nil); code != http.StatusNotFound {
+		t.Errorf("the code after use = %d %v", code, body)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#logout"))); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS("#login-username")),
 		chromedp.SendKeys(chromedp.CSS("#login-username"), "con.sup"),
 		chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
