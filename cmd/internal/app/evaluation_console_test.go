@@ -31,7 +31,7 @@ func TestEvaluationsConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#login-username")),
 		chromedp.SendKeys(chromedp.CSS("#login-username"), "con.clerk"),
 		chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS("#main h1")),
+		chromedp.WaitVisible(chromedp.CSS(`#nav a[href="#/queue"]`)),
 		chromedp.Navigate(base+"#/case/"+caseID),
 		chromedp.WaitVisible(chromedp.CSS("#act-evaluation-link")),
 		chromedp.Click(chromedp.CSS("#act-evaluation-link")),
