@@ -107,6 +107,8 @@ type Parties struct {
 	BaseData   Endpoint `envPrefix:"BASEDATA_"`
 	Credit     Endpoint `envPrefix:"CREDIT_"`
 	Province   Endpoint `envPrefix:"PROVINCE_"`
+	// GoodBad is the provincial 好差评 system ratings are reported to.
+	GoodBad Endpoint `envPrefix:"GOODBAD_"`
 	// DepartmentEndpoints is a JSON list of department systems:
 	// [{"department":"scjgj","url":"https://…","secret":"…","enabled":true}].
 	DepartmentEndpoints string `env:"DEPARTMENT_ENDPOINTS" secret:"true"`
@@ -681,7 +683,7 @@ func (c Config) Validate() error {
 	if !c.Parties.Sandbox {
 		for name, ep := range map[string]Endpoint{
 			"ELICENSE": c.Parties.ELicense, "BASEDATA": c.Parties.BaseData,
-			"CREDIT": c.Parties.Credit, "PROVINCE": c.Parties.Province,
+			"CREDIT": c.Parties.Credit, "PROVINCE": c.Parties.Province, "GOODBAD": c.Parties.GoodBad,
 		} {
 			if ep.URL == "" || ep.AppID == "" || ep.Secret == "" {
 				bad("PARTY_"+name+"_URL", "with _APP_ID and _SECRET is required when PARTY_SANDBOX is false")

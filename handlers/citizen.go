@@ -32,6 +32,8 @@ type CitizenDeps struct {
 	Payments     *payment.Service
 	Messages     *feedback.Messages
 	Evaluations  *feedback.Evaluations
+	// Ratings are the published 好差评 figures.
+	Ratings *feedback.PublicStats
 	// WeChatPay and AlipayPay read the channels' payment notifications.
 	WeChatPay WeChatPayer
 	AlipayPay AlipayPayments

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"zerovisit/handlers/openapi"
 	"zerovisit/handlers/session"
 	"zerovisit/workflow"
 	"zerovisit/workflow/quota"
@@ -74,7 +75,7 @@ type Handler struct {
 
 // New builds the handler set. It fails only if the embedded API document is broken.
 func New(opts Options) (*Handler, error) {
-	doc, err := loadOpenAPI()
+	doc, err := openapi.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +150,7 @@ func (h *Handler) Register(r gin.IRouter) {
 	r.POST("/api/v1/callbacks/department", h.departmentCallback)
 
 	h.registerCitizen(r)
+	h.registerEvaluationPublic(r)
 	h.registerStaff(r)
 	h.registerCourier(r)
 }

@@ -121,6 +121,7 @@ func (h *Handler) registerStaffOversight(g *gin.RouterGroup, guard staffGuards) 
 	g.GET("/stats", guard.supervise, h.staffStats)
 	g.GET("/followups", guard.supervise, h.staffFollowups)
 	g.POST("/followups/:id/close", guard.supervise, h.staffCloseFollowup)
+	h.registerStaffEvaluations(g, guard)
 	g.GET("/identity-takeovers", guard.supervise, h.staffTakeovers)
 
 	g.GET("/accounts", guard.admin, h.staffAccounts)

@@ -45,6 +45,7 @@ func caseEndpoints(id string) []struct {
 		{http.MethodPost, p + "/breach/decision", map[string]any{"outcome": "rectified", "reason": "x"}},
 		{http.MethodPost, p + "/breach/statement", map[string]any{"text": "x"}},
 		{http.MethodPost, p + "/reassign", map[string]any{"to_staff_id": "", "reason": "x"}},
+		{http.MethodPost, p + "/evaluation-links", map[string]any{"stage": "accept", "medium": "counter_qr"}},
 	}
 }
 

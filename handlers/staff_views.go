@@ -221,6 +221,9 @@ func eventLabel(name string) string {
 		"delivery_failed":         "投递失败",
 		string(staff.ActionClaim): "领取办件", string(staff.ActionRelease): "退回队列",
 		string(staff.ActionHandOver): "移交同事", string(staff.ActionReassign): "督办改派",
+		"evaluation_link": "生成评价码", "evaluation_contact": "差评回访", "evaluation_verify": "差评核实",
+		"evaluation_rectify": "差评整改", "evaluation_feedback": "整改反馈", "evaluation_appeal": "差评申诉",
+		"evaluation_exclude": "复核剔除差评", "evaluation_uphold": "复核维持差评",
 	}[name]
 }
 

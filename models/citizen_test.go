@@ -289,11 +289,11 @@ func TestEvaluationsAndInvitations(t *testing.T) {
 		_ = ev.ScheduleInvitation(ctx, "c3", "p1", now.Add(time.Hour))
 		_, f, err := ev.Submit(ctx, models.Evaluation{CaseID: "c2", PrincipalID: "p1", PersonID: "p1", ItemCode: "x",
 			Department: "gaj", Stars: 2, Indicators: map[string]int{"attitude": 1}, Comment: "电话13812345678没人接",
-			Channel: workflow.ChannelWeChat}, now.Add(15*24*time.Hour))
+			Channel: "wechat"}, openFollowup("c2", "gaj", 2, now.Add(15*24*time.Hour)), "")
 		if err != nil || f == nil || f.Status != models.FollowupOpen {
 			t.Fatalf("bad rating: followup %+v, %v", f, err)
 		}
-		if _, _, err := ev.Submit(ctx, models.Evaluation{CaseID: "c2", Stars: 5, Indicators: map[string]int{}}, now); !errors.Is(err, workflow.ErrDuplicate) {
+		if _, _, err := ev.Submit(ctx, models.Evaluation{CaseID: "c2", Stars: 5, Indicators: map[string]int{}}, nil, ""); !errors.Is(err, workflow.ErrDuplicate) {
 			t.Errorf("second evaluation: %v, want ErrDuplicate", err)
 		}
 		var wg sync.WaitGroup
@@ -314,7 +314,7 @@ func TestEvaluationsAndInvitations(t *testing.T) {
 		if len(claimed) != 1 || claimed[0].CaseID != "c1" {
 			t.Errorf("claimed = %+v, want c1 once (c2 evaluated, c3 not due)", claimed)
 		}
-		got, err := ev.Get(ctx, "c2")
+		got, err := ev.Get(ctx, "c2", feedback.StageResult)
 		if err != nil || got.Comment != "电话13812345678没人接" {
 			t.Errorf("evaluation = %+v, %v", got, err)
 		}
@@ -332,8 +332,8 @@ func TestFollowupPages(t *testing.T) {
 		due := time.Date(2025, 9, 20, 9, 30, 0, 123456000, time.UTC)
 		for i, d := range []time.Duration{3, 1, 1, 2, 1} {
 			if _, f, err := ev.Submit(ctx, models.Evaluation{CaseID: "fp-" + string(rune('a'+i)), PrincipalID: "p1", PersonID: "p1",
-				ItemCode: "x", Department: "gaj", Stars: 1, Indicators: map[string]int{}, Channel: workflow.ChannelWeChat},
-				due.Add(d*time.Hour)); err != nil || f == nil {
+				ItemCode: "x", Department: "gaj", Stars: 1, Indicators: map[string]int{}, Channel: "wechat"},
+				openFollowup("fp-"+string(rune('a'+i)), "gaj", 1, due.Add(d*time.Hour)), ""); err != nil || f == nil {
 				t.Fatalf("bad rating %d: %v, %v", i, f, err)
 			}
 		}

@@ -30,8 +30,10 @@ const (
 	FollowupClosed = feedback.FollowupClosed
 )
 
-// Evaluations keeps evaluations, invitations and follow-ups. It is safe for
-// concurrent use.
+var _ feedback.EvaluationStore = (*Evaluations)(nil)
+
+// Evaluations keeps evaluations, invitations, follow-ups and one-time
+// links. It is safe for concurrent use.
 type Evaluations struct {
 	db     *DB
 	sealer *pii.Sealer
@@ -43,13 +45,21 @@ func NewEvaluations(db *DB, sealer *pii.Sealer) *Evaluations {
 	return &Evaluations{db: db, sealer: sealer, now: time.Now}
 }
 
-// Submit stores an evaluation and, for a bad one, its follow-up due at
-// followupDue, in one transaction. A second evaluation of a case is
-// workflow.ErrDuplicate.
-func (s *Evaluations) Submit(ctx context.Context, e Evaluation, followupDue time.Time) (Evaluation, *Followup, error) {
+// Submit stores an evaluation and, for a bad one, its follow-up, in one
+// transaction; with a token hash it spends that one-time link in the same
+// transaction (workflow.ErrNotFound when it is unknown, used or expired). A
+// second evaluation of a case at a stage is workflow.ErrDuplicate: the
+// primary key (case_id, stage) decides between concurrent submissions.
+func (s *Evaluations) Submit(ctx context.Context, e Evaluation, f *Followup, tokenHash string) (Evaluation, *Followup, error) {
 	op := "submit evaluation"
 	if e.Stars < 1 || e.Stars > 5 {
 		return Evaluation{}, nil, fmt.Errorf("%s: %w: stars must be 1 to 5", op, workflow.ErrInvalidInput)
+	}
+	if e.Stage == "" {
+		e.Stage = feedback.StageResult
+	}
+	if e.Service == "" {
+		e.Service = feedback.ServiceOnline
 	}
 	ind, err := json.Marshal(e.Indicators)
 	if err != nil {
@@ -59,23 +69,42 @@ func (s *Evaluations) Submit(ctx context.Context, e Evaluation, followupDue time
 	if err != nil {
 		return Evaluation{}, nil, fmt.Errorf("%s: %w", op, err)
 	}
-	e.CreatedAt = normTime(s.now())
-	var f *Followup
-	if e.Bad() {
-		f = &Followup{ID: uuid.NewString(), CaseID: e.CaseID, Department: e.Department, Stars: e.Stars,
-			Status: FollowupOpen, DueAt: normTime(followupDue), CreatedAt: e.CreatedAt}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = s.now()
+	}
+	e.CreatedAt = normTime(e.CreatedAt)
+	if f != nil {
+		f.Stage, f.DueAt, f.StepDueAt, f.CreatedAt = e.Stage, normTime(f.DueAt), normTime(f.StepDueAt), e.CreatedAt
+		if f.ID == "" {
+			f.ID = uuid.NewString()
+		}
 	}
 	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT INTO case_evaluations (case_id, principal_id, person_id, item_code, department, stars, indicators,
-			comment_sealed, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.CaseID, e.PrincipalID, e.PersonID,
-			e.ItemCode, e.Department, e.Stars, string(ind), comment, string(e.Channel), s.db.ts(e.CreatedAt)).Error; err != nil {
+		if tokenHash != "" {
+			res := tx.Exec(`UPDATE evaluation_tokens SET used_at = ? WHERE token_hash = ? AND case_id = ? AND stage = ?
+				AND used_at IS NULL AND expires_at > ?`, s.db.ts(e.CreatedAt), tokenHash, e.CaseID, string(e.Stage), s.db.ts(e.CreatedAt))
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return fmt.Errorf("evaluation link: %w", workflow.ErrNotFound)
+			}
+		}
+		if err := tx.Exec(`INSERT INTO case_evaluations (case_id, stage, principal_id, person_id, item_code, department, stars, indicators,
+			comment_sealed, channel, service, accepted_by, decided_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.CaseID, string(e.Stage), e.PrincipalID, e.PersonID, e.ItemCode, e.Department, e.Stars, string(ind), comment,
+			string(e.Channel), string(e.Service), e.AcceptedBy, e.DecidedBy, s.db.ts(e.CreatedAt)).Error; err != nil {
+			return err
+		}
+		if err := s.enqueue(tx, e.CaseID, reportOf(e.CaseID, e.Stage), e.CreatedAt); err != nil {
 			return err
 		}
 		if f == nil {
 			return nil
 		}
-		return tx.Exec(`INSERT INTO evaluation_followups (id, case_id, department, stars, status, due_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, f.ID, f.CaseID, f.Department, f.Stars, string(f.Status), s.db.ts(f.DueAt), s.db.ts(f.CreatedAt)).Error
+		return tx.Exec(`INSERT INTO evaluation_followups (id, case_id, stage, department, stars, status, due_at, step_due_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.CaseID, string(f.Stage), f.Department, f.Stars, string(f.Status),
+			s.db.ts(f.DueAt), s.db.tsNull(f.StepDueAt), s.db.ts(f.CreatedAt)).Error
 	})
 	if err != nil {
 		return Evaluation{}, nil, translate(op, err)
@@ -83,25 +112,36 @@ func (s *Evaluations) Submit(ctx context.Context, e Evaluation, followupDue time
 	return e, f, nil
 }
 
-// Get returns a case's evaluation, or workflow.ErrNotFound.
-func (s *Evaluations) Get(ctx context.Context, caseID string) (Evaluation, error) {
-	var (
-		e                Evaluation
-		ind, comment, ch string
-		created          sqlTime
-	)
-	err := s.db.gorm.WithContext(ctx).Raw(`SELECT case_id, principal_id, person_id, item_code, department, stars, indicators,
-		comment_sealed, channel, created_at FROM case_evaluations WHERE case_id = ?`, caseID).Row().
-		Scan(&e.CaseID, &e.PrincipalID, &e.PersonID, &e.ItemCode, &e.Department, &e.Stars, &ind, &comment, &ch, &created)
+const evaluationColumns = `case_id, stage, principal_id, person_id, item_code, department, stars, indicators,
+	comment_sealed, channel, service, accepted_by, decided_by, excluded, created_at`
+
+// Get returns a case's evaluation at a stage, or workflow.ErrNotFound.
+func (s *Evaluations) Get(ctx context.Context, caseID string, stage feedback.Stage) (Evaluation, error) {
+	e, err := s.scanEvaluation(s.db.gorm.WithContext(ctx).Raw(`SELECT `+evaluationColumns+` FROM case_evaluations
+		WHERE case_id = ? AND stage = ?`, caseID, string(stage)).Row())
 	if err != nil {
 		return Evaluation{}, translate("evaluation of case "+caseID, err)
 	}
-	e.Channel, e.CreatedAt = workflow.Channel(ch), created.T
-	if err := json.Unmarshal([]byte(ind), &e.Indicators); err != nil {
-		return Evaluation{}, fmt.Errorf("decode evaluation of case %s: %w", caseID, err)
+	return e, nil
+}
+
+func (s *Evaluations) scanEvaluation(row rowScanner) (Evaluation, error) {
+	var (
+		e                                Evaluation
+		stage, ind, comment, ch, service string
+		created                          sqlTime
+	)
+	if err := row.Scan(&e.CaseID, &stage, &e.PrincipalID, &e.PersonID, &e.ItemCode, &e.Department, &e.Stars, &ind, &comment, &ch,
+		&service, &e.AcceptedBy, &e.DecidedBy, &e.Excluded, &created); err != nil {
+		return Evaluation{}, err
 	}
-	if e.Comment, err = s.sealer.Open(comment, sealCtx("evaluation", caseID, "comment")); err != nil {
-		return Evaluation{}, fmt.Errorf("open evaluation comment of case %s: %w", caseID, err)
+	e.Stage, e.Channel, e.Service, e.CreatedAt = feedback.Stage(stage), feedback.Medium(ch), feedback.Service(service), created.T
+	if err := json.Unmarshal([]byte(ind), &e.Indicators); err != nil {
+		return Evaluation{}, fmt.Errorf("decode evaluation of case %s: %w", e.CaseID, err)
+	}
+	var err error
+	if e.Comment, err = s.sealer.Open(comment, sealCtx("evaluation", e.CaseID, "comment")); err != nil {
+		return Evaluation{}, fmt.Errorf("open evaluation comment of case %s: %w", e.CaseID, err)
 	}
 	return e, nil
 }
@@ -123,7 +163,7 @@ func (s *Evaluations) ClaimInvitations(ctx context.Context, now time.Time, limit
 	op := "claim invitations"
 	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT i.case_id, i.principal_id, i.due_at,
 		CASE WHEN e.case_id IS NULL THEN 0 ELSE 1 END FROM evaluation_invitations i
-		LEFT JOIN case_evaluations e ON e.case_id = i.case_id
+		LEFT JOIN case_evaluations e ON e.case_id = i.case_id AND e.stage = 'result'
 		WHERE i.invited_at IS NULL AND i.due_at <= ? ORDER BY i.due_at LIMIT ?`, s.db.ts(now), limit).Rows()
 	if err != nil {
 		return nil, translate(op, err)
@@ -166,16 +206,19 @@ func (s *Evaluations) ClaimInvitations(ctx context.Context, now time.Time, limit
 	return out, errors.Join(errs...)
 }
 
-const followupColumns = `id, case_id, department, stars, status, due_at, resolution, closed_by, created_at, closed_at`
+const followupColumns = `id, case_id, stage, department, stars, status, due_at, step_due_at, finding, appeal_from, appealed_by,
+	escalated, resolution, closed_by, created_at, closed_at`
 
 func scanFollowup(row rowScanner) (Followup, error) {
 	var (
-		f                    Followup
-		st                   string
-		due, created, closed sqlTime
+		f                             Followup
+		stage, st, from, esc          string
+		due, stepDue, created, closed sqlTime
 	)
-	err := row.Scan(&f.ID, &f.CaseID, &f.Department, &f.Stars, &st, &due, &f.Resolution, &f.ClosedBy, &created, &closed)
-	f.Status, f.DueAt, f.CreatedAt, f.ClosedAt = FollowupStatus(st), due.T, created.T, closed.T
+	err := row.Scan(&f.ID, &f.CaseID, &stage, &f.Department, &f.Stars, &st, &due, &stepDue, &f.Finding, &from, &f.AppealedBy,
+		&esc, &f.Resolution, &f.ClosedBy, &created, &closed)
+	f.Stage, f.Status, f.AppealFrom, f.Escalated = feedback.Stage(stage), FollowupStatus(st), FollowupStatus(from), FollowupStatus(esc)
+	f.DueAt, f.StepDueAt, f.CreatedAt, f.ClosedAt = due.T, stepDue.T, created.T, closed.T
 	return f, err
 }
 
@@ -187,37 +230,41 @@ func (s *Evaluations) Followups(ctx context.Context, department string, status F
 		q += ` AND (due_at > ? OR (due_at = ? AND id > ?))`
 		args = append(args, s.db.ts(from.DueAt), s.db.ts(from.DueAt), from.ID)
 	}
-	rows, err := s.db.gorm.WithContext(ctx).Raw(q+` ORDER BY due_at, id LIMIT ?`, append(args, limit)...).Rows()
+	return s.followups(ctx, "followups", q+` ORDER BY due_at, id LIMIT ?`, append(args, limit)...)
+}
+
+func (s *Evaluations) followups(ctx context.Context, op, q string, args ...any) ([]Followup, error) {
+	rows, err := s.db.gorm.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
-		return nil, translate("followups", err)
+		return nil, translate(op, err)
 	}
 	defer rows.Close()
 	var out []Followup
 	for rows.Next() {
 		f, err := scanFollowup(rows)
 		if err != nil {
-			return nil, translate("followups", err)
+			return nil, translate(op, err)
 		}
 		out = append(out, f)
 	}
-	return out, translate("followups", rows.Err())
+	return out, translate(op, rows.Err())
 }
 
-// FollowupOfCase returns the follow-up of a case's bad rating, or workflow.ErrNotFound.
-func (s *Evaluations) FollowupOfCase(ctx context.Context, caseID string) (Followup, error) {
-	f, err := scanFollowup(s.db.gorm.WithContext(ctx).Raw(`SELECT `+followupColumns+` FROM evaluation_followups WHERE case_id = ?`, caseID).Row())
+// FollowupOf returns the follow-up of a case's bad rating at a stage, or
+// workflow.ErrNotFound.
+func (s *Evaluations) FollowupOf(ctx context.Context, caseID string, stage feedback.Stage) (Followup, error) {
+	f, err := scanFollowup(s.db.gorm.WithContext(ctx).Raw(`SELECT `+followupColumns+` FROM evaluation_followups
+		WHERE case_id = ? AND stage = ?`, caseID, string(stage)).Row())
 	return f, translate("followup of case "+caseID, err)
 }
 
-// CloseFollowup records how a follow-up was resolved, by whom.
-func (s *Evaluations) CloseFollowup(ctx context.Context, id, resolution, by string) error {
-	res := s.db.gorm.WithContext(ctx).Exec(`UPDATE evaluation_followups SET status = 'closed', resolution = ?, closed_by = ?, closed_at = ?
-		WHERE id = ? AND status = 'open'`, resolution, by, s.db.ts(s.now()), id)
-	if res.Error != nil {
-		return translate("close followup", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("close followup %s: %w", id, workflow.ErrNotFound)
-	}
-	return nil
+// FollowupOfCase returns the follow-up of the bad rating of a case's result.
+func (s *Evaluations) FollowupOfCase(ctx context.Context, caseID string) (Followup, error) {
+	return s.FollowupOf(ctx, caseID, feedback.StageResult)
+}
+
+// Followup returns a follow-up by id, or workflow.ErrNotFound.
+func (s *Evaluations) Followup(ctx context.Context, id string) (Followup, error) {
+	f, err := scanFollowup(s.db.gorm.WithContext(ctx).Raw(`SELECT `+followupColumns+` FROM evaluation_followups WHERE id = ?`, id).Row())
+	return f, translate("followup "+id, err)
 }

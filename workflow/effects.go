@@ -26,6 +26,7 @@ func EffectKinds() []EffectKind {
 		KindNotifyApplicant, KindOrderCourierPickup, KindOrderCourierDelivery,
 		KindReportProvince, KindPushDepartment, KindIssueLicence, KindRevokeLicence,
 		KindRecordFalseCommitment, KindRefundFee, KindWarnSupervisor,
+		KindReportEvaluation,
 	}
 }
 
@@ -218,6 +219,8 @@ func DecodeEffect(kind EffectKind, payload []byte) (Effect, error) {
 		return decodeEffect[RefundFee](kind, payload)
 	case KindWarnSupervisor:
 		return decodeEffect[WarnSupervisor](kind, payload)
+	case KindReportEvaluation:
+		return decodeEffect[ReportEvaluation](kind, payload)
 	}
 	return nil, fmt.Errorf("decode effect: %w: unknown kind %q", ErrInvalidInput, kind)
 }

@@ -26,6 +26,7 @@ func sampleEffects() []workflow.Effect {
 		workflow.RecordFalseCommitment{CaseID: "c1", Number: "N1", ApplicantID: "u1", ItemCode: "tf", Department: "scjgj", Code: "verification_failed", Reason: "承诺不实", At: when},
 		workflow.RefundFee{CaseID: "c1", Number: "N1", Channel: workflow.ChannelAlipay, TradeNo: "2025090122001", AmountFen: 1500},
 		workflow.WarnSupervisor{CaseID: "c1", Number: "N1", Department: "scjgj", Card: workflow.CardYellow, Deadline: when, Reason: "approaching_deadline"},
+		workflow.ReportEvaluation{CaseID: "c1", EvaluationID: "c1:result", Stage: "result"},
 	}
 }
 

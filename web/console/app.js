@@ -33,7 +33,7 @@
     var links = [];
     if (has("clerk") || has("reviewer")) links.push(["#/queue", "待办队列 (g q)"], ["#/verifications", "办结核验 (g v)"]);
     if (has("clerk")) links.push(["#/intake", "窗口收件 (g i)"]);
-    if (has("supervisor") || has("administrator")) links.push(["#/supervision", "督办统计 (g s)"], ["#/calendar", "工作日历"]);
+    if (has("supervisor") || has("administrator")) links.push(["#/supervision", "督办统计 (g s)"], ["#/evaluations", "好差评"], ["#/calendar", "工作日历"]);
     if (has("administrator")) links.push(["#/accounts", "账号管理"]);
     var n = ZV.clear(document.getElementById("nav"));
     links.forEach(function (l) { n.appendChild(h("a", { href: l[0], class: active.indexOf(l[0]) === 0 ? "active" : "" }, l[1])); });
@@ -64,6 +64,7 @@
       else if (path === "/verifications") ZV.showQueue("verification", p);
       else if (path === "/intake") ZV.showIntake();
       else if (path === "/supervision") ZV.showSupervision(p);
+      else if (path === "/evaluations") ZV.showEvaluations(p);
       else if (path === "/accounts") ZV.showAccounts();
       else if (path === "/calendar") ZV.showCalendar();
       else ZV.go(has("clerk") || has("reviewer") ? "#/queue" : "#/supervision");

@@ -138,7 +138,23 @@
         } }, "转办")));
     }
     if (has("hand_over") || has("reassign")) add(colleagueForm(c, has("reassign")));
+    var roles = ((ZV.session() || {}).staff || {}).roles || [];
+    if (c.submitted_at && roles.some(function (r) { return r === "clerk" || r === "reviewer"; })) add(linkForm(c));
     return box;
+  }
+
+  // linkForm issues the one-time evaluation link printed on the acceptance
+  // notice or the result (好差评): shown once, valid for one rating.
+  function linkForm(c) {
+    var out = h("output", { id: "evaluation-link" });
+    return h("div", {}, h("h2", {}, "评价码（好差评）"), h("div", { class: "row" },
+      ZV.field("环节", ZV.select({ id: "link-stage" }, [["accept", "受理"], ["result", "办结"]], c.status === "accepted" ? "accept" : "result")),
+      ZV.field("方式", ZV.select({ id: "link-medium" }, [["counter_qr", "打印二维码"], ["sms", "短信链接"], ["pad", "窗口评价器"], ["h5", "网页链接"]], "counter_qr")),
+      h("button", { type: "button", id: "act-evaluation-link", onclick: function () {
+        ZV.post(base(c.id) + "/evaluation-links", { stage: val("link-stage"), medium: val("link-medium") }).then(function (r) {
+          out.textContent = location.origin + r.path + "（" + ZV.fmtTime(r.expires_at) + " 前有效，仅可评价一次）";
+        }, ZV.showError);
+      } }, "生成评价码")), out);
   }
 
   function verifyForm(c) {

@@ -23,8 +23,9 @@ func TestStanding(t *testing.T) {
 		"Draft":           {workflow.Case{Status: workflow.StatusDraft}, "draft", []string{"submit"}, false},
 		"AwaitingPayment": {approved, StageAwaitingPayment, []string{"pay"}, false},
 		"Supplement":      {supplement, "supplement_requested", []string{"supplement"}, false},
-		"ToEvaluate":      {workflow.Case{ID: "c3", Status: workflow.StatusClosed}, "closed", []string{"evaluate"}, false},
-		"Evaluated":       {workflow.Case{ID: "c-done", Status: workflow.StatusRejected}, "rejected", nil, true},
+		"ToEvaluate":      {workflow.Case{ID: "c3", Status: workflow.StatusClosed, SubmittedAt: t0}, "closed", []string{"evaluate"}, false},
+		"Evaluated":       {workflow.Case{ID: "c-done", Status: workflow.StatusRejected, SubmittedAt: t0}, "rejected", nil, true},
+		"WithdrawnDraft":  {workflow.Case{ID: "c4", Status: workflow.StatusWithdrawn}, "withdrawn", nil, false},
 	} {
 		st := f.svc.Standing(context.Background(), tc.cs)
 		var kinds []string

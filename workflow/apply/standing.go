@@ -49,7 +49,7 @@ func (s *Service) Standing(ctx context.Context, cs workflow.Case) Standing {
 		st.Stage = StageAwaitingPayment
 	}
 	st.StageNote = stageNotes[st.Stage]
-	if feedback.Completed(cs.Status) && s.cfg.Evaluations != nil {
+	if feedback.Completed(cs) && s.cfg.Evaluations != nil {
 		if st.Evaluated = s.cfg.Evaluations.Evaluated(ctx, cs.ID); !st.Evaluated {
 			st.Needs = append(st.Needs, Need{Kind: "evaluate", Note: "欢迎对本次办事服务作出评价"})
 		}

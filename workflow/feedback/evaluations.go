@@ -13,24 +13,32 @@ import (
 	"zerovisit/workflow/citizen"
 )
 
-// followupWorkingDays is how long a supervisor has to follow a bad rating up.
-const followupWorkingDays = 15
-
 const (
 	maxComment    = 500
 	maxResolution = 1000
 )
 
+// CaseHistories is what evaluations read of a case: its state and its
+// events (*workflow.Service).
+type CaseHistories interface {
+	Get(ctx context.Context, id string) (workflow.Case, error)
+	History(ctx context.Context, id string) ([]workflow.EventRecord, error)
+}
+
 // EvaluationsConfig is what Evaluations needs.
 type EvaluationsConfig struct {
 	Store EvaluationStore
+	Cases CaseHistories
 	// Calendar counts the working days a follow-up is due in.
 	Calendar *workflow.Calendar
 	Now      func() time.Time
+	// LinkTTL is how long a one-time evaluation link stays valid
+	// (DefaultLinkTTL when zero).
+	LinkTTL time.Duration
 }
 
-// Evaluations takes the applicants' evaluations of completed cases and
-// keeps the supervisors' follow-ups of bad ones.
+// Evaluations takes the applicants' evaluations of their cases, at every
+// stage and through every channel, and runs the cycle of bad ones.
 type Evaluations struct{ cfg EvaluationsConfig }
 
 // NewEvaluations returns the evaluations service.
@@ -38,31 +46,40 @@ func NewEvaluations(cfg EvaluationsConfig) *Evaluations {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.LinkTTL <= 0 {
+		cfg.LinkTTL = DefaultLinkTTL
+	}
 	return &Evaluations{cfg: cfg}
 }
 
-// Rating is what the applicant gives: overall stars, optional stars per
-// indicator and a comment.
+// Rating is what the applicant gives: the overall satisfaction in stars
+// (1 非常不满意 … 5 非常满意), optional stars per indicator of the case's
+// set and a comment.
 type Rating struct {
 	Stars      int            `json:"stars"`
 	Indicators map[string]int `json:"indicators,omitempty"`
 	Comment    string         `json:"comment,omitempty"`
 }
 
-// Check refuses a rating outside the scale or of an unknown indicator.
-func (r Rating) Check() error {
+// Check refuses a rating outside the scale or of an indicator not in the
+// set of the service channel (every set when service is "").
+func (r Rating) Check(service Service) error {
 	bad := func(field, msg string) error {
 		return workflow.Refuse(workflow.ErrInvalidInput, "invalid_evaluation", msg).WithDetail(map[string]string{"field": field})
 	}
 	if r.Stars < 1 || r.Stars > 5 {
-		return bad("stars", "评价星级应为 1 至 5")
+		return bad("stars", "评价等级应为 1（非常不满意）至 5（非常满意）")
+	}
+	sets := [][]Indicator{IndicatorsOf(service)}
+	if service == "" {
+		sets = [][]Indicator{OnlineIndicators, OfflineIndicators}
 	}
 	for code, v := range r.Indicators {
-		if !slices.ContainsFunc(Indicators, func(ind Indicator) bool { return ind.Code == code }) {
-			return bad("indicators."+code, "评价指标不存在")
+		if !slices.ContainsFunc(slices.Concat(sets...), func(ind Indicator) bool { return ind.Code == code }) {
+			return bad("indicators."+code, "评价指标不属于该办件的评价指标体系")
 		}
 		if v < 1 || v > 5 {
-			return bad("indicators."+code, "指标评分应为 1 至 5")
+			return bad("indicators."+code, "指标评价应为 1 至 5")
 		}
 	}
 	if utf8.RuneCountInString(r.Comment) > maxComment {
@@ -71,58 +88,75 @@ func (r Rating) Check() error {
 	return nil
 }
 
-// Evaluate records the applicant's one evaluation of a completed case,
-// given by person through acct. A bad rating (1–2 stars) opens a
-// follow-up for the department's supervisor, due in 15 working days.
-func (s *Evaluations) Evaluate(ctx context.Context, cs workflow.Case, acct citizen.Account, person citizen.Citizen, r Rating) (Evaluation, *Followup, error) {
-	if err := r.Check(); err != nil {
+// Evaluate records the applicant's one evaluation of a case at a stage,
+// given by person through acct. A bad rating opens a follow-up.
+func (s *Evaluations) Evaluate(ctx context.Context, cs workflow.Case, acct citizen.Account, person citizen.Citizen, st Stage, r Rating) (Evaluation, *Followup, error) {
+	return s.evaluate(ctx, cs, st, r, Evaluation{PrincipalID: cs.ApplicantID, PersonID: person.ID, Channel: Medium(acct.Channel)}, "")
+}
+
+// evaluate checks and stores an evaluation of cs at st, spending the link
+// whose hash is tokenHash when there is one.
+func (s *Evaluations) evaluate(ctx context.Context, cs workflow.Case, st Stage, r Rating, e Evaluation, tokenHash string) (Evaluation, *Followup, error) {
+	service := ServiceOf(cs)
+	if err := r.Check(service); err != nil {
 		return Evaluation{}, nil, err
 	}
-	if !Completed(cs.Status) {
-		return Evaluation{}, nil, workflow.Refuse(workflow.ErrConflict, "not_completed", "办件办结后才能评价")
+	evs, err := s.cfg.Cases.History(ctx, cs.ID)
+	if err != nil {
+		return Evaluation{}, nil, err
+	}
+	h := HandlingOf(evs)
+	if err := Evaluable(cs, h, st); err != nil {
+		return Evaluation{}, nil, err
 	}
 	if r.Indicators == nil {
 		r.Indicators = map[string]int{}
 	}
-	e, f, err := s.cfg.Store.Submit(ctx, Evaluation{CaseID: cs.ID, PrincipalID: cs.ApplicantID, PersonID: person.ID,
-		ItemCode: cs.ItemCode, Department: cs.Department, Stars: r.Stars, Indicators: r.Indicators, Comment: r.Comment,
-		Channel: acct.Channel}, s.cfg.Calendar.AddWorkingDays(s.cfg.Now(), followupWorkingDays))
-	if errors.Is(err, workflow.ErrDuplicate) {
-		return Evaluation{}, nil, workflow.Refuse(workflow.ErrConflict, "already_evaluated", "该办件已评价")
+	now := s.cfg.Now()
+	e.CaseID, e.Stage, e.ItemCode, e.Department, e.Service = cs.ID, st, cs.ItemCode, cs.Department, service
+	e.Stars, e.Indicators, e.Comment, e.AcceptedBy, e.DecidedBy, e.CreatedAt = r.Stars, r.Indicators, r.Comment, h.AcceptedBy, h.DecidedBy, now
+	var f *Followup
+	if e.Bad() {
+		f = s.openFollowup(e, now)
 	}
-	return e, f, err
+	saved, sf, err := s.cfg.Store.Submit(ctx, e, f, tokenHash)
+	if errors.Is(err, workflow.ErrDuplicate) {
+		return Evaluation{}, nil, workflow.Refuse(workflow.ErrConflict, "already_evaluated", "该办件的"+st.Name()+"环节已评价").Because(err)
+	}
+	return saved, sf, err
 }
 
-// Evaluation returns a case's evaluation and, for a bad one, its follow-up.
-func (s *Evaluations) Evaluation(ctx context.Context, caseID string) (Evaluation, *Followup, error) {
-	e, err := s.cfg.Store.Get(ctx, caseID)
+// Evaluation returns a case's evaluation at a stage and, for a bad one,
+// its follow-up.
+func (s *Evaluations) Evaluation(ctx context.Context, caseID string, st Stage) (Evaluation, *Followup, error) {
+	e, err := s.cfg.Store.Get(ctx, caseID, st)
 	if errors.Is(err, workflow.ErrNotFound) {
-		return Evaluation{}, nil, workflow.Refuse(workflow.ErrNotFound, "not_evaluated", "该办件尚未评价")
+		return Evaluation{}, nil, workflow.Refuse(workflow.ErrNotFound, "not_evaluated", "该办件的"+st.Name()+"环节尚未评价")
 	}
 	if err != nil || !e.Bad() {
 		return e, nil, err
 	}
-	if f, err := s.cfg.Store.FollowupOfCase(ctx, caseID); err == nil {
+	if f, err := s.cfg.Store.FollowupOf(ctx, caseID, st); err == nil {
 		return e, &f, nil
 	}
 	return e, nil, nil
 }
 
-// Evaluated reports whether a case has been evaluated.
+// Evaluated reports whether a case's result has been evaluated.
 func (s *Evaluations) Evaluated(ctx context.Context, caseID string) bool {
-	_, err := s.cfg.Store.Get(ctx, caseID)
+	_, err := s.cfg.Store.Get(ctx, caseID, StageResult)
 	return err == nil
 }
 
-// FollowupOfCase returns the follow-up of a case's bad rating.
+// FollowupOfCase returns the follow-up of the bad rating of a case's result.
 func (s *Evaluations) FollowupOfCase(ctx context.Context, caseID string) (Followup, error) {
-	return s.cfg.Store.FollowupOfCase(ctx, caseID)
+	return s.cfg.Store.FollowupOf(ctx, caseID, StageResult)
 }
 
 // ParseFollowupStatus reads a follow-up state.
 func ParseFollowupStatus(s string) (FollowupStatus, bool) {
 	switch st := FollowupStatus(s); st {
-	case FollowupOpen, FollowupClosed:
+	case FollowupOpen, FollowupContacted, FollowupVerified, FollowupRectified, FollowupClosed, FollowupAppealed, FollowupExcluded:
 		return st, true
 	}
 	return "", false
@@ -160,26 +194,4 @@ func (s *Evaluations) Followups(ctx context.Context, departments []string, statu
 		next = workflow.TimeKey(list[limit-1].DueAt, list[limit-1].ID)
 	}
 	return list, next, nil
-}
-
-// CloseFollowup records how a supervisor (by) resolved the bad rating of
-// a case; departments are those they oversee (nil: all of them).
-func (s *Evaluations) CloseFollowup(ctx context.Context, caseID string, departments []string, resolution, by string) (Followup, error) {
-	resolution = strings.TrimSpace(resolution)
-	if resolution == "" || utf8.RuneCountInString(resolution) > maxResolution {
-		return Followup{}, workflow.Refuse(workflow.ErrInvalidInput, "invalid_field", "请填写整改情况（不超过1000字）").
-			WithDetail(map[string]string{"field": "resolution"})
-	}
-	f, err := s.cfg.Store.FollowupOfCase(ctx, caseID)
-	if err != nil {
-		return Followup{}, err
-	}
-	if departments != nil && !slices.Contains(departments, f.Department) {
-		return Followup{}, workflow.Refuse(workflow.ErrForbidden, "other_department", "无权处理其他部门的整改任务")
-	}
-	if err := s.cfg.Store.CloseFollowup(ctx, f.ID, resolution, by); err != nil {
-		return Followup{}, err
-	}
-	f.Status, f.Resolution, f.ClosedBy = FollowupClosed, resolution, by
-	return f, nil
 }

@@ -119,30 +119,42 @@ func (i *memInbox) ReleaseDelivery(_ context.Context, id int64, acct string) err
 
 // memEvaluations is an in-memory EvaluationStore.
 type memEvaluations struct {
-	evals     map[string]Evaluation
-	followups map[string]Followup
+	evals     map[string]Evaluation // case|stage
+	followups map[string]Followup   // case|stage
 	invites   map[string]time.Time
+	steps     map[string][]Step
+	tokens    map[string]Token
+	warned    []workflow.WarnSupervisor
 }
 
 func newEvaluations() *memEvaluations {
-	return &memEvaluations{evals: map[string]Evaluation{}, followups: map[string]Followup{}, invites: map[string]time.Time{}}
+	return &memEvaluations{evals: map[string]Evaluation{}, followups: map[string]Followup{}, invites: map[string]time.Time{},
+		steps: map[string][]Step{}, tokens: map[string]Token{}}
 }
 
-func (m *memEvaluations) Submit(_ context.Context, e Evaluation, due time.Time) (Evaluation, *Followup, error) {
-	if _, ok := m.evals[e.CaseID]; ok {
+func stageKey(caseID string, st Stage) string { return caseID + "|" + string(st) }
+
+func (m *memEvaluations) Submit(_ context.Context, e Evaluation, f *Followup, hash string) (Evaluation, *Followup, error) {
+	if _, ok := m.evals[stageKey(e.CaseID, e.Stage)]; ok {
 		return Evaluation{}, nil, fmt.Errorf("submit: %w", workflow.ErrDuplicate)
 	}
-	m.evals[e.CaseID] = e
-	if !e.Bad() {
-		return e, nil, nil
+	if hash != "" {
+		t, ok := m.tokens[hash]
+		if !ok || !t.UsedAt.IsZero() || !e.CreatedAt.Before(t.ExpiresAt) {
+			return Evaluation{}, nil, fmt.Errorf("link: %w", workflow.ErrNotFound)
+		}
+		t.UsedAt = e.CreatedAt
+		m.tokens[hash] = t
 	}
-	f := Followup{ID: "f-" + e.CaseID, CaseID: e.CaseID, Department: e.Department, Stars: e.Stars, Status: FollowupOpen, DueAt: due}
-	m.followups[e.CaseID] = f
-	return e, &f, nil
+	m.evals[stageKey(e.CaseID, e.Stage)] = e
+	if f != nil {
+		m.followups[stageKey(e.CaseID, e.Stage)] = *f
+	}
+	return e, f, nil
 }
 
-func (m *memEvaluations) Get(_ context.Context, caseID string) (Evaluation, error) {
-	e, ok := m.evals[caseID]
+func (m *memEvaluations) Get(_ context.Context, caseID string, st Stage) (Evaluation, error) {
+	e, ok := m.evals[stageKey(caseID, st)]
 	if !ok {
 		return Evaluation{}, workflow.ErrNotFound
 	}
@@ -177,23 +189,99 @@ func (m *memEvaluations) Followups(_ context.Context, dept string, st FollowupSt
 	return out[:min(limit, len(out))], nil
 }
 
-func (m *memEvaluations) FollowupOfCase(_ context.Context, caseID string) (Followup, error) {
-	f, ok := m.followups[caseID]
+func (m *memEvaluations) FollowupOf(_ context.Context, caseID string, st Stage) (Followup, error) {
+	f, ok := m.followups[stageKey(caseID, st)]
 	if !ok {
 		return Followup{}, workflow.ErrNotFound
 	}
 	return f, nil
 }
 
-func (m *memEvaluations) CloseFollowup(_ context.Context, id, resolution, by string) error {
-	for c, f := range m.followups {
-		if f.ID == id && f.Status == FollowupOpen {
-			f.Status, f.Resolution, f.ClosedBy = FollowupClosed, resolution, by
-			m.followups[c] = f
-			return nil
+func (m *memEvaluations) Followup(_ context.Context, id string) (Followup, error) {
+	for _, f := range m.followups {
+		if f.ID == id {
+			return f, nil
 		}
 	}
-	return workflow.ErrNotFound
+	return Followup{}, workflow.ErrNotFound
+}
+
+func (m *memEvaluations) Advance(_ context.Context, f Followup, from []FollowupStatus, st Step) error {
+	k := stageKey(f.CaseID, f.Stage)
+	cur, ok := m.followups[k]
+	if !ok || !slices.Contains(from, cur.Status) {
+		return fmt.Errorf("advance: %w", workflow.ErrConflict)
+	}
+	f.Escalated = ""
+	m.followups[k] = f
+	st.Seq = len(m.steps[f.ID]) + 1
+	m.steps[f.ID] = append(m.steps[f.ID], st)
+	return nil
+}
+
+func (m *memEvaluations) Steps(_ context.Context, id string) ([]Step, error) { return m.steps[id], nil }
+
+func (m *memEvaluations) Exclude(ctx context.Context, f Followup, st Step) error {
+	if err := m.Advance(ctx, f, []FollowupStatus{FollowupAppealed}, st); err != nil {
+		return err
+	}
+	e := m.evals[stageKey(f.CaseID, f.Stage)]
+	e.Excluded = true
+	m.evals[stageKey(f.CaseID, f.Stage)] = e
+	return nil
+}
+
+func (m *memEvaluations) SaveToken(_ context.Context, t Token) error {
+	m.tokens[t.Hash] = t
+	return nil
+}
+
+func (m *memEvaluations) Token(_ context.Context, hash string) (Token, error) {
+	t, ok := m.tokens[hash]
+	if !ok {
+		return Token{}, workflow.ErrNotFound
+	}
+	return t, nil
+}
+
+func (m *memEvaluations) StepsOverdue(_ context.Context, now time.Time, limit int) ([]Followup, error) {
+	var out []Followup
+	for _, f := range m.followups {
+		if (f.Status.Active() || f.Status == FollowupAppealed) && !f.StepDueAt.IsZero() && !f.StepDueAt.After(now) && f.Escalated != f.Status {
+			out = append(out, f)
+		}
+	}
+	return out[:min(limit, len(out))], nil
+}
+
+func (m *memEvaluations) Escalate(_ context.Context, f Followup, w workflow.WarnSupervisor, _ time.Time) (bool, error) {
+	k := stageKey(f.CaseID, f.Stage)
+	cur := m.followups[k]
+	if cur.Escalated == cur.Status {
+		return false, nil
+	}
+	cur.Escalated = cur.Status
+	m.followups[k] = cur
+	m.warned = append(m.warned, w)
+	return true, nil
+}
+
+// memCases is the case and events an evaluation reads.
+type memCases map[string]struct {
+	c   workflow.Case
+	evs []workflow.EventRecord
+}
+
+func (m memCases) Get(_ context.Context, id string) (workflow.Case, error) {
+	c, ok := m[id]
+	if !ok {
+		return workflow.Case{}, workflow.ErrNotFound
+	}
+	return c.c, nil
+}
+
+func (m memCases) History(_ context.Context, id string) ([]workflow.EventRecord, error) {
+	return m[id].evs, nil
 }
 
 func refusal(t *testing.T, err error, kind error, code string) {
@@ -206,17 +294,20 @@ func refusal(t *testing.T, err error, kind error, code string) {
 
 func TestRatingCheck(t *testing.T) {
 	for name, tc := range map[string]struct {
-		r     Rating
-		field string
+		r       Rating
+		service Service
+		field   string
 	}{
-		"Fine":             {Rating{Stars: 4, Indicators: map[string]int{"attitude": 5}}, ""},
-		"NoStars":          {Rating{Stars: 0}, "stars"},
-		"SixStars":         {Rating{Stars: 6}, "stars"},
-		"UnknownIndicator": {Rating{Stars: 3, Indicators: map[string]int{"speed": 3}}, "indicators.speed"},
-		"IndicatorOff":     {Rating{Stars: 3, Indicators: map[string]int{"guide": 0}}, "indicators.guide"},
-		"LongComment":      {Rating{Stars: 3, Comment: string(make([]rune, 501))}, "comment"},
+		"Online":            {Rating{Stars: 4, Indicators: map[string]int{"operability": 5}}, ServiceOnline, ""},
+		"Offline":           {Rating{Stars: 4, Indicators: map[string]int{"service_attitude": 5}}, ServiceOffline, ""},
+		"OfflineOnlineOnly": {Rating{Stars: 4, Indicators: map[string]int{"operability": 5}}, ServiceOffline, "indicators.operability"},
+		"NoStars":           {Rating{Stars: 0}, ServiceOnline, "stars"},
+		"SixStars":          {Rating{Stars: 6}, ServiceOnline, "stars"},
+		"OldIndicator":      {Rating{Stars: 3, Indicators: map[string]int{"attitude": 3}}, "", "indicators.attitude"},
+		"IndicatorOff":      {Rating{Stars: 3, Indicators: map[string]int{"efficiency": 0}}, ServiceOnline, "indicators.efficiency"},
+		"LongComment":       {Rating{Stars: 3, Comment: string(make([]rune, 501))}, ServiceOnline, "comment"},
 	} {
-		err := tc.r.Check()
+		err := tc.r.Check(tc.service)
 		if tc.field == "" {
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
@@ -230,87 +321,217 @@ func TestRatingCheck(t *testing.T) {
 	}
 }
 
-func evaluations(store EvaluationStore) *Evaluations {
+func evaluations(store EvaluationStore, cases memCases, now *time.Time) *Evaluations {
 	cal, _ := workflow.NewCalendar(nil)
-	return NewEvaluations(EvaluationsConfig{Store: store, Calendar: cal, Now: func() time.Time { return t0 }})
+	return NewEvaluations(EvaluationsConfig{Store: store, Cases: cases, Calendar: cal, Now: func() time.Time { return *now }})
 }
 
-func TestEvaluateOpensAFollowupOfABadRating(t *testing.T) {
+// accepted is a counter case a clerk accepted and another approved.
+func servedCase(status workflow.Status) (workflow.Case, []workflow.EventRecord) {
+	cs := workflow.Case{ID: "c1", ApplicantID: "b1", Department: "gaj", Status: status, Channel: workflow.ChannelCounter, SubmittedAt: t0}
+	evs := []workflow.EventRecord{
+		{Name: "submit", Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: "st-desk"}, From: workflow.StatusDraft, To: workflow.StatusSubmitted, At: t0},
+		{Name: "accept", Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: "st-acc"}, From: workflow.StatusSubmitted, To: workflow.StatusAccepted, At: t0},
+		{Name: "approve", Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: "st-dec"}, From: workflow.StatusAccepted, To: workflow.StatusApproved, At: t0},
+	}
+	return cs, evs
+}
+
+func TestEvaluateStages(t *testing.T) {
 	ctx := context.Background()
-	s := evaluations(newEvaluations())
-	cs := workflow.Case{ID: "c1", ApplicantID: "b1", Department: "gaj", Status: workflow.StatusAccepted}
+	now := t0
+	cs, evs := servedCase(workflow.StatusAccepted)
+	cases := memCases{"c1": {cs, evs[:2]}}
+	store := newEvaluations()
+	s := evaluations(store, cases, &now)
 	acct, person := citizen.Account{Channel: workflow.ChannelWeChat}, citizen.Citizen{ID: "p1"}
-	_, _, err := s.Evaluate(ctx, cs, acct, person, Rating{Stars: 2})
+	_, _, err := s.Evaluate(ctx, cs, acct, person, StageResult, Rating{Stars: 2})
 	refusal(t, err, workflow.ErrConflict, "not_completed")
-	cs.Status = workflow.StatusClosed
-	e, f, err := s.Evaluate(ctx, cs, acct, person, Rating{Stars: 2})
-	if err != nil || f == nil || e.PersonID != "p1" || e.PrincipalID != "b1" || e.Indicators == nil || e.Level() != "不满意" {
-		t.Fatalf("bad rating = %+v, %+v, %v", e, f, err)
+	_, _, err = s.Evaluate(ctx, cs, acct, person, StageAccept, Rating{Stars: 5, Indicators: map[string]int{"operability": 5}})
+	refusal(t, err, workflow.ErrInvalidInput, "invalid_evaluation")
+	e, f, err := s.Evaluate(ctx, cs, acct, person, StageAccept, Rating{Stars: 5, Indicators: map[string]int{"service_attitude": 5}})
+	if err != nil || f != nil || e.AcceptedBy != "st-acc" || e.Service != ServiceOffline || e.Channel != MediumWeChat || e.ID() != "c1:accept" {
+		t.Fatalf("acceptance rating = %+v, %+v, %v", e, f, err)
+	}
+	_, _, err = s.Evaluate(ctx, cs, acct, person, StageAccept, Rating{Stars: 4})
+	refusal(t, err, workflow.ErrConflict, "already_evaluated")
+
+	cs.Status = workflow.StatusRevoked
+	cases["c1"] = struct {
+		c   workflow.Case
+		evs []workflow.EventRecord
+	}{cs, evs}
+	e, f, err = s.Evaluate(ctx, cs, acct, person, StageResult, Rating{Stars: 2})
+	if err != nil || f == nil || e.DecidedBy != "st-dec" || e.Level() != "不满意" {
+		t.Fatalf("bad rating of a revoked case = %+v, %+v, %v", e, f, err)
 	}
 	// 2025-09-01 is a Monday: 15 working days on (no holidays) is Monday 22 September.
 	if got := workflow.DateOf(f.DueAt); got != (workflow.Date{Year: 2025, Month: time.September, Day: 22}) {
 		t.Errorf("follow-up due %v, want 2025-09-22", f.DueAt)
 	}
-	_, _, err = s.Evaluate(ctx, cs, acct, person, Rating{Stars: 5})
-	refusal(t, err, workflow.ErrConflict, "already_evaluated")
-	if got, gf, err := s.Evaluation(ctx, "c1"); err != nil || gf == nil || got.Stars != 2 {
+	if got := workflow.DateOf(f.StepDueAt); got != (workflow.Date{Year: 2025, Month: time.September, Day: 3}) {
+		t.Errorf("contact due %v, want 2025-09-03", f.StepDueAt)
+	}
+	if got, gf, err := s.Evaluation(ctx, "c1", StageResult); err != nil || gf == nil || got.Stars != 2 {
 		t.Errorf("evaluation = %+v, %+v, %v", got, gf, err)
 	}
-	_, _, err = s.Evaluation(ctx, "c2")
+	_, _, err = s.Evaluation(ctx, "c2", StageResult)
 	refusal(t, err, workflow.ErrNotFound, "not_evaluated")
 	if !s.Evaluated(ctx, "c1") || s.Evaluated(ctx, "c2") {
 		t.Error("Evaluated does not tell evaluated cases")
 	}
+
+	// A draft withdrawn before submission served no one.
+	draft := workflow.Case{ID: "c3", Status: workflow.StatusWithdrawn}
+	cases["c3"] = struct {
+		c   workflow.Case
+		evs []workflow.EventRecord
+	}{draft, nil}
+	_, _, err = s.Evaluate(ctx, draft, acct, person, StageResult, Rating{Stars: 1})
+	refusal(t, err, workflow.ErrConflict, "not_completed")
 }
 
-func TestFollowups(t *testing.T) {
+func TestHandlingOfATrustFirstCase(t *testing.T) {
+	h := HandlingOf([]workflow.EventRecord{
+		{Name: "submit", Actor: workflow.Actor{Kind: workflow.ActorCitizen, ID: "u1"}, From: workflow.StatusDraft, To: workflow.StatusApproved, At: t0},
+	})
+	if h.AcceptedAt.IsZero() || h.AcceptedBy != "" || h.ServedBy(StageResult) != "" {
+		t.Errorf("承诺即办 handling = %+v: accepted by no clerk", h)
+	}
+}
+
+// TestCycle: the steps come in order, each by the department; an appeal
+// is reviewed by someone else; a late step warns the supervisor once.
+func TestCycle(t *testing.T) {
 	ctx := context.Background()
-	st := newEvaluations()
-	for i, d := range []string{"gaj", "scjgj", "gaj"} {
-		st.followups[fmt.Sprint("c", i)] = Followup{ID: fmt.Sprint("f", i), CaseID: fmt.Sprint("c", i), Department: d,
-			Status: FollowupOpen, DueAt: t0.Add(time.Duration(3-i) * time.Hour)}
+	now := t0
+	cs, evs := servedCase(workflow.StatusClosed)
+	cases := memCases{"c1": {cs, evs}}
+	store := newEvaluations()
+	s := evaluations(store, cases, &now)
+	_, f, err := s.Evaluate(ctx, cs, citizen.Account{Channel: workflow.ChannelWeChat}, citizen.Citizen{ID: "p1"}, StageResult, Rating{Stars: 1})
+	if err != nil || f == nil {
+		t.Fatal(err)
 	}
-	s := evaluations(st)
-	fs, next, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, "", 2)
-	if err != nil || len(fs) != 2 || fs[0].ID != "f2" || fs[1].ID != "f1" || next == "" {
-		t.Fatalf("follow-ups = %+v, %q, %v: want the two due first and a next page", fs, next, err)
+	step := func(name StepName, finding string) error {
+		_, err := s.TakeStep(ctx, f.ID, []string{"gaj"}, "sup", StepRequest{Step: name, Note: "说明", Finding: finding})
+		return err
 	}
-	if rest, last, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, next, 2); err != nil || len(rest) != 1 || rest[0].ID != "f0" || last != "" {
-		t.Fatalf("second page = %+v, %q, %v: want f0 alone, the last page", rest, last, err)
-	}
-	// Follow-ups due at once, in two departments, page by id.
-	st.followups["c3"] = Followup{ID: "f3", CaseID: "c3", Department: "scjgj", Status: FollowupOpen, DueAt: t0.Add(2 * time.Hour)}
-	var ids []string
-	for key, pages := "", 0; pages == 0 || key != ""; pages++ {
-		page, nextKey, err := s.Followups(ctx, []string{"gaj", "scjgj"}, FollowupOpen, key, 1)
-		if err != nil || pages > 4 {
-			t.Fatalf("page %d: %v", pages, err)
-		}
-		for _, f := range page {
-			ids = append(ids, f.ID)
-		}
-		key = nextKey
-	}
-	if strings.Join(ids, ",") != "f2,f1,f3,f0" {
-		t.Errorf("one a page = %v, want f2,f1,f3,f0", ids)
-	}
-	_, _, err = s.Followups(ctx, []string{"gaj"}, FollowupOpen, "not-a-key", 2)
-	refusal(t, err, workflow.ErrMalformed, "invalid_page")
-	if !fs[0].Overdue(t0.Add(2*time.Hour)) || fs[0].Overdue(t0) {
-		t.Error("Overdue is wrong")
-	}
-	_, err = s.CloseFollowup(ctx, "c0", nil, "  ", "sup")
-	refusal(t, err, workflow.ErrInvalidInput, "invalid_field")
-	_, err = s.CloseFollowup(ctx, "c0", []string{"scjgj"}, "已回访", "sup")
+	refusal(t, step(StepVerify, FindingFounded), workflow.ErrConflict, "step_out_of_order")
+	_, err = s.TakeStep(ctx, f.ID, []string{"scjgj"}, "sup", StepRequest{Step: StepContact, Note: "x"})
 	refusal(t, err, workflow.ErrForbidden, "other_department")
-	f, err := s.CloseFollowup(ctx, "c0", []string{"gaj"}, " 已回访 ", "sup")
-	if err != nil || f.Status != FollowupClosed || st.followups["c0"].Resolution != "已回访" {
-		t.Fatalf("close = %+v, %v", f, err)
+	if err := step(StepContact, ""); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := s.CloseFollowup(ctx, "c0", nil, "再次", "sup"); !errors.Is(err, workflow.ErrNotFound) {
-		t.Errorf("closing twice = %v", err)
+	refusal(t, step(StepVerify, "maybe"), workflow.ErrInvalidInput, "invalid_field")
+
+	// Late for verification (due 5 working days after the rating): one warning.
+	now = t0.AddDate(0, 0, 9)
+	if n, err := s.EscalateOverdue(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("escalated %d, %v; want 1", n, err)
 	}
-	if _, ok := ParseFollowupStatus(""); ok {
-		t.Error("an empty status parsed")
+	if n, _ := s.EscalateOverdue(ctx, 10); n != 0 || len(store.warned) != 1 || store.warned[0].Card != workflow.CardRed {
+		t.Fatalf("warned again: %+v", store.warned)
 	}
+
+	// The department appeals; the appellant cannot review it, another can.
+	if _, err := s.Appeal(ctx, f.ID, []string{"gaj"}, "sup", "短"); err == nil {
+		t.Error("an appeal without reasons was taken")
+	}
+	if _, err := s.Appeal(ctx, f.ID, []string{"gaj"}, "sup", "评价人多次辱骂工作人员，与办件无关"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Review(ctx, f.ID, nil, "sup", true, "同意")
+	refusal(t, err, workflow.ErrForbidden, "own_appeal")
+	refusal(t, step(StepVerify, FindingFounded), workflow.ErrConflict, "step_out_of_order")
+	up, err := s.Review(ctx, f.ID, nil, "reviewer", false, "评价与服务有关，维持")
+	if err != nil || up.Status != FollowupContacted {
+		t.Fatalf("upheld = %+v, %v; want back to contacted", up, err)
+	}
+	_, err = s.Appeal(ctx, f.ID, nil, "sup2", "再次申诉，理由同前")
+	refusal(t, err, workflow.ErrConflict, "already_appealed")
+	for _, st := range []StepName{StepVerify, StepRectify, StepFeedback} {
+		if err := step(st, FindingFounded); err != nil {
+			t.Fatalf("%s: %v", st, err)
+		}
+	}
+	refusal(t, step(StepFeedback, ""), workflow.ErrConflict, "step_out_of_order")
+	got, steps, err := s.Followup(ctx, f.ID, []string{"gaj"})
+	if err != nil || got.Status != FollowupClosed || got.Resolution != "说明" || len(steps) != 6 {
+		t.Fatalf("closed follow-up = %+v, %d steps, %v", got, len(steps), err)
+	}
+	var names []string
+	for _, st := range steps {
+		names = append(names, string(st.Name))
+	}
+	if strings.Join(names, ",") != "contact,appeal,uphold,verify,rectify,feedback" {
+		t.Errorf("steps = %v", names)
+	}
+	if store.evals["c1|result"].Excluded {
+		t.Error("an upheld rating was excluded")
+	}
+}
+
+func TestExcludedOnAppeal(t *testing.T) {
+	ctx := context.Background()
+	now := t0
+	cs, evs := servedCase(workflow.StatusRejected)
+	store := newEvaluations()
+	s := evaluations(store, memCases{"c1": {cs, evs}}, &now)
+	_, f, _ := s.Evaluate(ctx, cs, citizen.Account{Channel: workflow.ChannelAlipay}, citizen.Citizen{ID: "p1"}, StageResult, Rating{Stars: 1})
+	if _, err := s.Appeal(ctx, f.ID, nil, "sup", "评价内容与本办件无关，系恶意差评"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Appeal(ctx, f.ID, nil, "sup2", "再次申诉同一差评"); err == nil {
+		t.Error("appealed twice")
+	}
+	got, err := s.Review(ctx, f.ID, nil, "reviewer", true, "经核查属恶意差评")
+	if err != nil || got.Status != FollowupExcluded || !store.evals["c1|result"].Excluded {
+		t.Fatalf("excluded = %+v, %v", got, err)
+	}
+	if _, err := s.TakeStep(ctx, f.ID, nil, "sup", StepRequest{Step: StepContact, Note: "x"}); err == nil {
+		t.Error("a step after exclusion was taken")
+	}
+}
+
+func TestLinks(t *testing.T) {
+	ctx := context.Background()
+	now := t0
+	cs, evs := servedCase(workflow.StatusAccepted)
+	cs.Terms = workflow.Terms{ItemName: "食品经营许可", DepartmentName: "市场监管局"}
+	cases := memCases{"c1": {cs, evs[:2]}}
+	store := newEvaluations()
+	s := evaluations(store, cases, &now)
+	l, err := s.IssueLink(ctx, "c1", StageAccept, MediumCounterQR, "st-acc")
+	if err != nil || len(l.Secret) < 40 || !l.ExpiresAt.Equal(t0.Add(DefaultLinkTTL)) {
+		t.Fatalf("link = %+v, %v", l, err)
+	}
+	if _, ok := store.tokens[l.Secret]; ok {
+		t.Error("the secret is stored as it is")
+	}
+	v, err := s.ViewLink(ctx, l.Secret)
+	if err != nil || !v.Open || v.Service != ServiceOffline || len(v.Indicators) != 3 || v.ItemName != "食品经营许可" {
+		t.Fatalf("view = %+v, %v", v, err)
+	}
+	_, err = s.ViewLink(ctx, l.Secret[:len(l.Secret)-1]+"A")
+	refusal(t, err, workflow.ErrNotFound, "link_invalid")
+	e, _, err := s.EvaluateByLink(ctx, l.Secret, Rating{Stars: 4, Indicators: map[string]int{"service_level": 4}})
+	if err != nil || e.Channel != MediumCounterQR || e.Stage != StageAccept || e.AcceptedBy != "st-acc" {
+		t.Fatalf("by link = %+v, %v", e, err)
+	}
+	_, _, err = s.EvaluateByLink(ctx, l.Secret, Rating{Stars: 1})
+	refusal(t, err, workflow.ErrNotFound, "link_invalid")
+	_, err = s.IssueLink(ctx, "c1", StageAccept, MediumSMS, "st-acc")
+	refusal(t, err, workflow.ErrConflict, "already_evaluated")
+
+	late, err := s.IssueLink(ctx, "c1", StageResult, MediumSMS, "st-acc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.ViewLink(ctx, late.Secret); err != nil || v.Open {
+		t.Errorf("a result link before the end = %+v, %v; want shown, not open", v, err)
+	}
+	now = t0.Add(DefaultLinkTTL)
+	_, _, err = s.EvaluateByLink(ctx, late.Secret, Rating{Stars: 5})
+	refusal(t, err, workflow.ErrNotFound, "link_invalid")
 }

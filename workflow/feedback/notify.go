@@ -30,7 +30,9 @@ func (s *Messages) Notify(ctx context.Context, e workflow.OutboxEntry, eff workf
 	if err != nil {
 		return fmt.Errorf("notify applicant of case %s: %w", eff.CaseID, err)
 	}
-	if eff.Template == workflow.TplClosed || eff.Template == workflow.TplRejected {
+	switch eff.Template {
+	case workflow.TplClosed, workflow.TplRejected, workflow.TplWithdrawn, workflow.TplRevoked:
+		// Every ending is evaluated (51号文), a withdrawal or revocation too.
 		if err := s.cfg.Evaluations.ScheduleInvitation(ctx, eff.CaseID, eff.ApplicantID, s.cfg.Now().Add(s.cfg.InviteAfter)); err != nil {
 			return err
 		}

@@ -178,6 +178,7 @@ func (a *App) openCore(ctx context.Context) error {
 		return err
 	}
 	a.routeEffects()
+	a.routeEvaluationReports()
 	return nil
 }
 

@@ -180,7 +180,7 @@ func TestCitizenBlacklistedOnAlipay(t *testing.T) {
 		FollowupDue *time.Time `json:"followup_due"`
 	}
 	c.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/evaluation", map[string]any{
-		"stars": 2, "indicators": map[string]int{"attitude": 1, "timeliness": 2}, "comment": "等待时间太长"}).JSON(t, &ev)
+		"stars": 2, "indicators": map[string]int{"efficiency": 1, "convenience": 2}, "comment": "等待时间太长"}).JSON(t, &ev)
 	if ev.Level != "不满意" || ev.FollowupDue == nil {
 		t.Fatalf("bad rating = %+v, want a follow-up", ev)
 	}

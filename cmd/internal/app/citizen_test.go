@@ -206,6 +206,20 @@ func TestCitizenEndToEnd(t *testing.T) {
 	// a refund that is still processing is asked about again, not taken as done.
 	sb.wechat.RefundsProcessing(2)
 	wx.must(http.StatusOK, http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/withdraw", map[string]string{"reason": "不再需要"})
+	// A withdrawn case is rated at both stages (受理 and 办结), once each.
+	wx.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/evaluation", map[string]any{
+		"stage": "result", "stars": 3, "indicators": map[string]int{"convenience": 3}})
+	wx.must(http.StatusCreated, http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/evaluation", map[string]any{"stage": "accept", "stars": 4})
+	if r := wx.call(http.MethodPost, "/api/v1/citizen/cases/"+cs.ID+"/evaluation", map[string]any{"stage": "accept", "stars": 1}); r.Status != http.StatusConflict || r.Code() != "already_evaluated" {
+		t.Errorf("a second acceptance rating = %d %s", r.Status, r.Body)
+	}
+	var accEval struct {
+		Stage, Channel, Service string
+	}
+	wx.must(http.StatusOK, http.MethodGet, "/api/v1/citizen/cases/"+cs.ID+"/evaluation?stage=accept", nil).JSON(t, &accEval)
+	if accEval.Stage != "accept" || accEval.Channel != "wechat" || accEval.Service != "online" {
+		t.Errorf("acceptance rating = %+v", accEval)
+	}
 	eventually(t, 10*time.Second, "the refund", func() bool { return len(sb.wechat.Refunds()) == 1 })
 	eventually(t, 10*time.Second, "the order marked refunded", func() bool {
 		o, err := app.citizen.deps.Payments.Get(ctx, pay.OutTradeNo)

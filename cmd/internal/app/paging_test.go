@@ -297,7 +297,8 @@ func TestStaffListsPageWithTheCursor(t *testing.T) {
 	var followups []string
 	for i, dept := range []string{"scjgj", "gaj", "scjgj", "gaj", "scjgj"} {
 		_, f, err := evals.Submit(ctx, models.Evaluation{CaseID: fmt.Sprintf("pf-%d", i), PrincipalID: "p1", PersonID: "p1", ItemCode: "scjgj-spjyxk",
-			Department: dept, Stars: 1, Channel: "wechat", CreatedAt: time.Now()}, due.Add(time.Duration(i%2)*time.Hour))
+			Department: dept, Stars: 1, Channel: "wechat", CreatedAt: time.Now()},
+			&models.Followup{CaseID: fmt.Sprintf("pf-%d", i), Department: dept, Stars: 1, Status: models.FollowupOpen, DueAt: due.Add(time.Duration(i%2) * time.Hour)}, "")
 		if err != nil || f == nil {
 			t.Fatalf("bad rating: follow-up %v, %v", f, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"zerovisit/integrations/credit"
 	"zerovisit/integrations/department"
 	"zerovisit/integrations/elicense"
+	"zerovisit/integrations/goodbad"
 	"zerovisit/integrations/httpx"
 	"zerovisit/integrations/province"
 )
@@ -26,6 +27,7 @@ type parties struct {
 	basedata    *basedata.Client
 	credit      credit.Service
 	province    *province.Client
+	goodbad     *goodbad.Client
 	departments *department.Pusher
 	verifier    *department.Verifier
 	// issuers maps a catalogue department to the identity it signs licences as.
@@ -42,7 +44,7 @@ func (a *App) openParties(ctx context.Context) (*parties, error) {
 		Breaker: httpx.BreakerOptions{CoolDown: pc.BreakerCoolDown}}
 	hc := &http.Client{Timeout: pc.Timeout}
 	var (
-		ep        = map[string]configs.Endpoint{"elicense": pc.ELicense, "basedata": pc.BaseData, "credit": pc.Credit, "province": pc.Province}
+		ep        = map[string]configs.Endpoint{"elicense": pc.ELicense, "basedata": pc.BaseData, "credit": pc.Credit, "province": pc.Province, "goodbad": pc.GoodBad}
 		endpoints []department.Endpoint
 		issuers   = map[string]elicense.Issuer{}
 		sbx       *sandboxes
@@ -106,6 +108,7 @@ func (a *App) openParties(ctx context.Context) (*parties, error) {
 	p.credit = credit.NewCached(creditClient, a.local, credit.DefaultCacheTTL)
 	p.province = province.NewClient(ep["province"].URL, hc,
 		province.Credentials{AppID: ep["province"].AppID, Secret: ep["province"].Secret}, province.Options{HTTP: opts})
+	p.goodbad = goodbad.NewClient(ep["goodbad"].URL, hc, goodbad.Credentials{AppID: ep["goodbad"].AppID, Secret: ep["goodbad"].Secret}, opts)
 	if p.departments, err = department.NewPusher(endpoints, hc, department.Options{HTTP: opts}); err != nil {
 		return nil, err
 	}

@@ -99,8 +99,8 @@ func TestReconcileProvinceCommand(t *testing.T) {
 	// what has not arrived, and the next pass finds nothing.
 	reconcile()
 	out := reconcile("--dry-run")
-	for _, want := range []string{"checked 3, missing 0, stale 0", "up_pro_accept: rows 3, missing 0, stale 0",
-		"up_pro_process: rows", "up_pro_result: rows 3, missing 0, stale 0", "up_pro_material: rows", "cases whose rows were resent 0, failed 0"} {
+	for _, want := range []string{"checked 4, missing 0, stale 0", "up_pro_accept: rows 4, missing 0, stale 0",
+		"up_pro_process: rows", "up_pro_result: rows 4, missing 0, stale 0", "up_pro_material: rows", "cases whose rows were resent 0, failed 0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("reconcile output lacks %q:\n%s", want, out)
 		}

@@ -15,6 +15,7 @@ import (
 	departmentsb "zerovisit/integrations/department/sandbox"
 	"zerovisit/integrations/elicense"
 	elicensesb "zerovisit/integrations/elicense/sandbox"
+	goodbadsb "zerovisit/integrations/goodbad/sandbox"
 	provincesb "zerovisit/integrations/province/sandbox"
 )
 
@@ -28,6 +29,7 @@ type sandboxes struct {
 	basedata *basedatasb.Sandbox
 	credit   *creditsb.Sandbox
 	province *provincesb.Sandbox
+	goodbad  *goodbadsb.Sandbox
 	depts    *departmentsb.Sandbox
 	// channels are the WeChat and Alipay sandboxes (wire_citizen.go).
 	channels *channelSandboxes
@@ -88,6 +90,8 @@ func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Departm
 	s.credit.SeedDefaults()
 	p := app("province")
 	s.province = provincesb.New(provincesb.Config{AppID: p.AppID, Secret: p.Secret})
+	g := app("goodbad")
+	s.goodbad = goodbadsb.New(goodbadsb.Config{AppID: g.AppID, Secret: g.Secret})
 	s.depts = departmentsb.New(departmentsb.Config{Departments: deptSecrets})
 	if s.channels, err = newChannelSandboxes(notifier); err != nil {
 		_ = ln.Close()
@@ -104,7 +108,7 @@ func startSandboxes(_ context.Context, log *slog.Logger, depts []configs.Departm
 	s.mux = mux
 	for prefix, h := range map[string]http.Handler{
 		"/elicense": s.elicense, "/basedata": s.basedata, "/credit": s.credit,
-		"/province": s.province, "/department": s.depts,
+		"/province": s.province, "/department": s.depts, "/goodbad": s.goodbad,
 		"/wechat": s.channels.wechat, "/alipay": s.channels.alipay,
 	} {
 		mux.Handle(prefix+"/", http.StripPrefix(prefix, h))

@@ -20,7 +20,8 @@ func TestSupervisorResolvesBadRating(t *testing.T) {
 	evals := models.NewEvaluations(app.db, app.sealer)
 	due := time.Now().Add(21 * 24 * time.Hour)
 	if _, f, err := evals.Submit(ctx, models.Evaluation{CaseID: "fu-1", PrincipalID: "p1", PersonID: "p1", ItemCode: "scjgj-spjyxk",
-		Department: "scjgj", Stars: 1, Channel: "wechat", CreatedAt: time.Now()}, due); err != nil || f == nil {
+		Department: "scjgj", Stars: 1, Channel: "wechat", CreatedAt: time.Now()},
+		&models.Followup{CaseID: "fu-1", Department: "scjgj", Stars: 1, Status: models.FollowupOpen, DueAt: due}, ""); err != nil || f == nil {
 		t.Fatalf("bad rating: follow-up %v, %v", f, err)
 	}
 
@@ -45,11 +46,19 @@ func TestSupervisorResolvesBadRating(t *testing.T) {
 	if st, _ := call(t, app, http.MethodPost, "/api/v1/staff/followups/fu-1/close", sup, map[string]string{"resolution": " "}); st != http.StatusUnprocessableEntity {
 		t.Errorf("closing without a resolution = %d, want 422", st)
 	}
+	if st, _ := call(t, app, http.MethodPost, "/api/v1/staff/followups/fu-1/close", sup, map[string]string{"resolution": "已回访"}); st != http.StatusConflict {
+		t.Errorf("closing before contact and verification = %d, want 409", st)
+	}
+	for _, step := range []map[string]string{{"step": "contact", "note": "已电话回访"}, {"step": "verify", "note": "经核实情况不属实", "finding": "unfounded"}} {
+		if st, body := call(t, app, http.MethodPost, "/api/v1/staff/followups/fu-1/steps", sup, step); st != http.StatusOK {
+			t.Fatalf("%s = %d %v", step["step"], st, body)
+		}
+	}
 	if st, body := call(t, app, http.MethodPost, "/api/v1/staff/followups/fu-1/close", sup, map[string]string{"resolution": "已电话回访，申请人表示满意"}); st != http.StatusOK {
 		t.Fatalf("close = %d %v", st, body)
 	}
-	if st, _ := call(t, app, http.MethodPost, "/api/v1/staff/followups/fu-1/close", sup, map[string]string{"resolution": "再次"}); st != http.StatusNotFound {
-		t.Errorf("closing twice = %d, want 404", st)
+	if st, _ := call(t, app, http.MethodPost, "/api/v1/staff/followups/fu-1/close", sup, map[string]string{"resolution": "再次"}); st != http.StatusConflict {
+		t.Errorf("closing twice = %d, want 409", st)
 	}
 	f, err := evals.FollowupOfCase(ctx, "fu-1")
 	if err != nil || f.Status != models.FollowupClosed || f.ClosedBy != "st-sup-scjgj" {

@@ -24,7 +24,14 @@ import (
 // evaluations (feedback), over the stores and the channel clients.
 func (a *App) applyingServices(area *citizenArea, d *handlers.CitizenDeps) {
 	evaluations := models.NewEvaluations(a.db, a.sealer)
-	d.Evaluations = feedback.NewEvaluations(feedback.EvaluationsConfig{Store: evaluations, Calendar: a.svc.Engine().Calendar()})
+	d.Evaluations = feedback.NewEvaluations(feedback.EvaluationsConfig{Store: evaluations, Cases: a.svc, Calendar: a.svc.Engine().Calendar()})
+	d.Ratings = feedback.NewPublicStats(evaluations, func(code string) (string, string) {
+		it, err := a.svc.Engine().Catalogue().Lookup(code)
+		if err != nil {
+			return "", ""
+		}
+		return it.Name, it.DepartmentName
+	}, nil)
 	d.Applications = apply.New(apply.Config{Store: area.citizens, Index: a.repo, Cases: a.svc, People: d.People, Catalogue: a.svc.Engine().Catalogue(),
 		Credit: creditLibrary{a.parties.credit}, Identities: a.sealer, Licences: licenceLibrary{a.parties.elicense}, Evaluations: d.Evaluations,
 		Blobs: a.blobs, Sniff: http.DetectContentType, MaxUploadBytes: a.cfg.Citizen.MaxUploadBytes,

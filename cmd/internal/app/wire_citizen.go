@@ -75,6 +75,9 @@ func (a *App) startCitizenWorkers(ctx context.Context) {
 			if err := a.sweepInvitations(ctx); err != nil && ctx.Err() == nil {
 				a.log.Warn("evaluation invitations", "err", err)
 			}
+			if _, err := a.citizen.deps.Evaluations.EscalateOverdue(ctx, invitationBatch); err != nil && ctx.Err() == nil {
+				a.log.Error("escalate overdue bad-rating follow-ups", "err", err)
+			}
 			select {
 			case <-ctx.Done():
 				return
