@@ -40,6 +40,7 @@ func counterCase(t *testing.T, app *App, token string, closeIt bool) string {
 		"materials": []map[string]string{{"code": "jyzsfzm", "source": "basedata", "ref": "identity"},
 			{"code": "djsqs", "source": "upload", "ref": scan.Key}, {"code": "jycssyzm", "source": "upload", "ref": scan.Key}},
 		"commitment_signed": true, "delivery": map[string]string{"method": "electronic"},
+		"commitment_letter": counterScanOf(t, app, token, []byte("%PDF-1.4\n告知承诺书 申请人签字 "+scan.Key)),
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("intake = %d %v", code, body)
