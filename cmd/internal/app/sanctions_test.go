@@ -189,3 +189,20 @@ func TestCreditRepairRestoresTrustFirst(t *testing.T) {
 		t.Errorf("counter case after the repair = %v %v, want approved on the commitment", counter["status"], counter["trust_first"])
 	}
 }
+
+// TestRevokedCaseIsEvaluatedByLink: a walk-in whose decision was revoked
+// after due process rates the result stage through a one-time link.
+func TestRevokedCaseIsEvaluatedByLink(t *testing.T) {
+	e := newSanctionEnv(t)
+	revoked := e.revokedAtCounter(t)
+	link := issueLink(t, e.app, e.reviewer, revoked.ID, "result", "counter_qr")
+	code, view := call(t, e.app, http.MethodGet, "/api/v1/evaluation-links/"+link, "", nil)
+	if code != http.StatusOK || view["open"] != true {
+		t.Fatalf("link view of the revoked case = %d %v", code, view)
+	}
+	code, body := call(t, e.app, http.MethodPost, "/api/v1/evaluation-links/"+link, "", map[string]any{
+		"stars": 2, "indicators": map[string]int{"service_attitude": 2}, "comment": "撤销前已听取陈述，但等待较久"})
+	if code != http.StatusCreated || body["stage"] != "result" {
+		t.Fatalf("rating of the revoked case = %d %v", code, body)
+	}
+}
