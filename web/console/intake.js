@@ -20,11 +20,16 @@
           scans[m.code] = o.key; status.textContent = "已扫描（SM3 " + o.sm3.slice(0, 8) + "…）";
         }, function (e) { status.textContent = ""; ZV.showError(e); });
       });
+    } else if (kind === "basedata") {
+      // Read from the base-data library by the applicant's ID number: the
+      // clerk has nothing to type (the field the library answers with is
+      // the catalogue's, sent as it is).
+      input = h("input", { id: "ref-" + m.code, type: "hidden", value: m.source.split(":")[1] || "" });
+      return h("div", { class: "row" }, h("strong", {}, m.name), input, h("span", { class: "muted" }, "由基础数据库按身份证号核验提供，无需提交"), status);
     } else {
-      input = h("input", { id: "ref-" + m.code, size: 32, value: kind === "basedata" ? m.source.split(":")[1] : "",
-        placeholder: kind === "elicense" ? "电子证照标识" : "基础数据字段" });
+      input = h("input", { id: "ref-" + m.code, size: 32, placeholder: "电子证照标识" });
     }
-    return h("div", { class: "row" }, h("strong", {}, m.name), ZV.field(kind === "upload" ? "扫描件" : "标识", input), status);
+    return h("div", { class: "row" }, h("strong", {}, m.name), ZV.field(kind === "upload" ? "扫描件" : "电子证照标识", input), status);
   }
 
   ZV.showIntake = function () {
@@ -53,6 +58,11 @@
       ZV.field("申请人签字的告知承诺书（扫描件；不签署的留空，按一般程序办理）", letter), letterStatus);
     var scans = {};
     var current = null;
+    // A courier delivery goes to the applicant at the address they give.
+    var postRow = h("div", { class: "row", hidden: true, id: "intake-post" },
+      ZV.field("收件手机号码（默认同联系电话）", h("input", { id: "intake-post-phone", maxlength: 20, autocomplete: "off" })),
+      ZV.field("收件详细地址", h("input", { id: "intake-post-address", size: 48, maxlength: 200 })));
+    delivery.addEventListener("change", function () { postRow.hidden = delivery.value !== "courier"; });
 
     itemSel.addEventListener("change", function () {
       ZV.clear(matBox); ZV.clear(delivery); scans = {};
@@ -62,9 +72,10 @@
       if (!current) return;
       matBox.appendChild(h("p", { class: "muted" }, current.trust_first ? "本事项实行告知承诺制：申请人当场签署承诺书并扫描后可先行受理。" : "本事项按一般程序办理。"));
       current.materials.forEach(function (m) { matBox.appendChild(materialRow(m, scans)); });
-      current.delivery.filter(function (d) { return d !== "courier"; }).forEach(function (d) {
-        delivery.appendChild(h("option", { value: d }, { pickup: "窗口领取", electronic: "电子送达" }[d]));
+      current.delivery.forEach(function (d) {
+        delivery.appendChild(h("option", { value: d }, { pickup: "窗口领取", electronic: "电子送达", courier: "邮寄送达（申请人本人凭身份证签收）" }[d]));
       });
+      postRow.hidden = delivery.value !== "courier";
     });
 
     var lastBody = null, lastKey = null;
@@ -81,13 +92,18 @@
         applicant: { name: val("intake-name"), id_number: val("intake-id"), phone: val("intake-phone") },
         materials: mats, delivery: { method: delivery.value } };
       if (current.trust_first && letterKey) { body.commitment_letter = letterKey; }
+      if (delivery.value === "courier") {
+        body.delivery_contact = { name: val("intake-name"), phone: val("intake-post-phone") || val("intake-phone"), address: val("intake-post-address") };
+      }
       // One key per application: sending the same form again (a lost
       // answer, a double click) reuses it and opens no second case; a
       // corrected form is a new application with a key of its own.
       var sent = JSON.stringify(body);
       if (sent !== lastBody) { lastBody = sent; lastKey = ZV.newKey(); }
+      var typed = val("intake-name");
       ZV.call("POST", "/api/v1/staff/intake", body, { idempotencyKey: lastKey }).then(function (r) {
-        ZV.flash("已收件：" + r.case.number + "（申请人 " + r.applicant.name + "）");
+        // The answer masks the applicant; the clerk sees the name they typed.
+        ZV.flash("已收件：" + r.case.number + "（申请人 " + typed + "）");
         ZV.go("#/case/" + encodeURIComponent(r.case.id));
       }, ZV.showError);
     };
@@ -102,6 +118,7 @@
       matBox,
       letterRow,
       h("div", { class: "row" }, ZV.field("结果领取", delivery)),
+      postRow,
       h("button", { type: "submit", class: "primary", id: "intake-submit" }, "收件并提交")));
   };
 })(window.ZV);

@@ -32,6 +32,8 @@ type IntakeRequest struct {
 	CommitmentSigned bool                        `json:"commitment_signed"`
 	CommitmentLetter string                      `json:"commitment_letter"`
 	Delivery         workflow.Delivery           `json:"delivery"`
+	// DeliveryContact is the recipient of a courier delivery (邮寄送达).
+	DeliveryContact *DeliveryContact `json:"delivery_contact,omitempty"`
 }
 
 // Applicant is the person at the counter, in clear.
@@ -108,6 +110,11 @@ func (s *Service) opening(ctx context.Context, who Caller, in intakeOf, r Intake
 	}
 	draft, ev := s.counterSubmission(ctx, who, in, r, applicant, now)
 	draft.ID = keyedCaseID(idem)
+	if r.DeliveryContact != nil {
+		if ev.Delivery.AddressRef, err = s.counterAddress(draft.ID, *r.DeliveryContact); err != nil {
+			return workflow.Opening{}, err
+		}
+	}
 	// Tried on the engine first, so a refused one draws no case number.
 	trial, _, err := s.cfg.Engine.New(draft)
 	if err == nil {
@@ -148,6 +155,9 @@ func (s *Service) checkIntake(ctx context.Context, who Caller, r IntakeRequest, 
 		}
 	}
 	if err := s.checkLetter(ctx, it, r, caseID); err != nil {
+		return intakeOf{}, err
+	}
+	if err := checkDelivery(r); err != nil {
 		return intakeOf{}, err
 	}
 	scanned := r.Materials

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 	"zerovisit/workflow/ident"
 	"zerovisit/workflow/parcel"
 	"zerovisit/workflow/quota"
+	"zerovisit/workflow/staff"
 )
 
 // courierArea is the courier desk as the App holds it. recipients and
@@ -138,7 +140,7 @@ func (a *App) openCourier() error {
 	a.courier.store = models.NewCourierStore(a.db)
 	a.courier.desk, err = desk.New(desk.Config{
 		Store: a.courier.store, Cases: a.svc, Catalogue: a.svc.Engine().Catalogue(), Providers: providers,
-		Recipients: a.courier.recipients, Identities: a.courier.identities, Sealer: a.sealer, Photos: a.blobs,
+		Recipients: counterRecipients{sealer: a.sealer, next: a.courier.recipients}, Identities: a.courier.identities, Sealer: a.sealer, Photos: a.blobs,
 		PhotoQuota:     files.Quota(cc.Photos),
 		PickupProvider: cc.PickupProvider, DeliveryProvider: cc.DeliveryProvider, CallbackURL: a.courierCallback,
 		Office: func(dept string) parcel.Contact {
@@ -265,6 +267,38 @@ func (r addressBookRecipients) Recipient(ctx context.Context, c workflow.Case, r
 		return parcel.Contact{}, fmt.Errorf("address %s is incomplete: %w", ref, workflow.ErrNotFound)
 	}
 	return parcel.Contact{Name: name, Phone: phone, Address: addr}, nil
+}
+
+// counterRecipients opens the recipient a clerk took at the counter
+// (sealed to its case, staff.CounterAddressPrefix) and asks next for the
+// others. Only a counter case's reference opens, and only for that case.
+type counterRecipients struct {
+	sealer interface {
+		Open(sealed, context string) (string, error)
+	}
+	next desk.Recipients
+}
+
+func (r counterRecipients) Recipient(ctx context.Context, c workflow.Case, ref string) (parcel.Contact, error) {
+	sealed, ok := strings.CutPrefix(ref, staff.CounterAddressPrefix)
+	if !ok {
+		if r.next == nil {
+			return parcel.Contact{}, fmt.Errorf("address %s: %w", ref, workflow.ErrNotFound)
+		}
+		return r.next.Recipient(ctx, c, ref)
+	}
+	if c.Channel != workflow.ChannelCounter {
+		return parcel.Contact{}, fmt.Errorf("a counter address on a %s case: %w", c.Channel, workflow.ErrNotFound)
+	}
+	plain, err := r.sealer.Open(sealed, staff.CounterAddressContext(c.ID))
+	if err != nil {
+		return parcel.Contact{}, fmt.Errorf("counter address of case %s: %w", c.ID, workflow.ErrNotFound)
+	}
+	var ct parcel.Contact
+	if err := json.Unmarshal([]byte(plain), &ct); err != nil || ct.Name == "" || ct.Phone == "" || ct.Address == "" {
+		return parcel.Contact{}, fmt.Errorf("counter address of case %s is incomplete: %w", c.ID, workflow.ErrNotFound)
+	}
+	return ct, nil
 }
 
 // courierSandboxes play the courier companies beside the other parties'
