@@ -32,10 +32,10 @@ func TestCounterIntakeDeliversByCourier(t *testing.T) {
 		return b
 	}
 	for name, b := range map[string]map[string]any{
-		"someone else": body("intake-post-5", map[string]string{"method": "courier"}, map[string]string{"name": "李四", "phone": "13700002222", "address": "浙江省杭州市西湖区文三路90号"}),
-		"no recipient":     body("intake-post-1", map[string]string{"method": "courier"}, nil),
-		"a made-up ref":    body("intake-post-2", map[string]string{"method": "courier", "address_ref": "addr-of-someone"}, map[string]string{"name": "张三", "phone": "13900001111", "address": "浙江省杭州市西湖区文三路90号"}),
-		"a bad phone":      body("intake-post-3", map[string]string{"method": "courier"}, map[string]string{"name": "张三", "phone": "12345", "address": "浙江省杭州市西湖区文三路90号"}),
+		"someone else":         body("intake-post-5", map[string]string{"method": "courier"}, map[string]string{"name": "李四", "phone": "13700002222", "address": "浙江省杭州市西湖区文三路90号"}),
+		"no recipient":         body("intake-post-1", map[string]string{"method": "courier"}, nil),
+		"a made-up ref":        body("intake-post-2", map[string]string{"method": "courier", "address_ref": "addr-of-someone"}, map[string]string{"name": "张三", "phone": "13900001111", "address": "浙江省杭州市西湖区文三路90号"}),
+		"a bad phone":          body("intake-post-3", map[string]string{"method": "courier"}, map[string]string{"name": "张三", "phone": "12345", "address": "浙江省杭州市西湖区文三路90号"}),
 		"contact without post": body("intake-post-4", map[string]string{"method": "electronic"}, map[string]string{"name": "张三", "phone": "13900001111", "address": "浙江省杭州市西湖区文三路90号"}),
 	} {
 		if code, got := callWithKey(t, e.app, "/api/v1/staff/intake", e.token, "intake-"+strings.ReplaceAll(name, " ", "-"), b); code != http.StatusUnprocessableEntity {
