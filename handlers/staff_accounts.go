@@ -58,7 +58,7 @@ func (h *Handler) staffUpdateAccount(c *gin.Context) {
 		h.fail(c, &APIError{http.StatusBadRequest, "invalid_path", "账号编号不正确", nil})
 		return
 	}
-	st, err := h.staff.Service.UpdateAccount(c.Request.Context(), id, req)
+	st, err := h.staff.Service.UpdateAccountBy(c.Request.Context(), subjectOf(c).staff(), id, req)
 	if err != nil {
 		h.fail(c, err)
 		return

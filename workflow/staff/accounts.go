@@ -212,3 +212,17 @@ func (s *Service) Colleagues(ctx context.Context, who Caller, department string)
 	}
 	return out, nil
 }
+
+// UpdateAccountBy is UpdateAccount by the administrator who; they may not
+// disable their own account or drop their own administrator role, which
+// would lock them out of the console with nobody to let them back in.
+func (s *Service) UpdateAccountBy(ctx context.Context, who Caller, id string, ch AccountChange) (Account, error) {
+	if id == who.ID {
+		disabling := ch.Disabled != nil && *ch.Disabled
+		dropping := ch.Roles != nil && !slices.Contains(ch.Roles, string(RoleAdministrator))
+		if disabling || dropping {
+			return Account{}, refuse(workflow.ErrForbidden, "own_account", "不能停用本人账号或取消本人的管理员角色，请由其他管理员操作", nil)
+		}
+	}
+	return s.UpdateAccount(ctx, id, ch)
+}

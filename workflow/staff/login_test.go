@@ -168,3 +168,22 @@ func TestColleagues(t *testing.T) {
 		t.Errorf("administrator picking scjgj sees %d, want 1", len(list))
 	}
 }
+
+// TestAdministratorKeepsTheirOwnAccess: an administrator cannot disable
+// their own account or drop their own administrator role (the console
+// would lock them out with no one to let them back in); another
+// administrator can.
+func TestAdministratorKeepsTheirOwnAccess(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	yes := true
+	self := staff.Caller{ID: "adm", Roles: []staff.Role{staff.RoleAdministrator}}
+	_, err := e.svc.UpdateAccountBy(ctx, self, "adm", staff.AccountChange{Disabled: &yes})
+	refusal(t, err, workflow.ErrForbidden, "own_account")
+	_, err = e.svc.UpdateAccountBy(ctx, self, "adm", staff.AccountChange{Roles: []string{"supervisor"}})
+	refusal(t, err, workflow.ErrForbidden, "own_account")
+	other := staff.Caller{ID: "adm-2", Roles: []staff.Role{staff.RoleAdministrator}}
+	if a, err := e.svc.UpdateAccountBy(ctx, other, "adm", staff.AccountChange{Disabled: &yes}); err != nil || !a.Disabled {
+		t.Errorf("another administrator disables = %+v %v", a, err)
+	}
+}

@@ -169,6 +169,20 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#act-approve")),
 		chromedp.SendKeys(chromedp.CSS("#approve-opinion"), "经审查，符合许可条件"),
 		chromedp.Click(chromedp.CSS("#act-approve")),
+		chromedp.WaitVisible(chromedp.CSS(`#act-approve[data-armed="1"]`)),
+	)
+	if err != nil {
+		t.Fatalf("ask to approve the second case: %v", err)
+	}
+	// One click only asks: nothing is decided until the second.
+	if got := apiStatus(fresh.ID); got != string(workflow.StatusAccepted) {
+		t.Fatalf("after one click on 准予许可 the case is %s, want still accepted", got)
+	}
+	if got := text("#act-approve"); got != "确认准予许可" {
+		t.Errorf("the armed button reads %q", got)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#act-approve")),
 		chromedp.WaitVisible(chromedp.CSS(`#case-status[data-status="approved"]`)),
 	)
 	if err != nil {
