@@ -38,6 +38,7 @@ func caseEndpoints(id string) []struct {
 		{http.MethodPost, p + "/transfer", map[string]any{"department": "gaj", "reason": "x"}},
 		{http.MethodPost, p + "/dispatch", note},
 		{http.MethodPost, p + "/verification", map[string]any{"results": []map[string]any{{"material": "x", "passed": true}}}},
+		{http.MethodGet, p + "/notices/accepted", nil},
 		{http.MethodGet, p + "/breach/evidence", nil},
 		{http.MethodGet, p + "/breach/evidence/photos/abc", nil},
 		{http.MethodPost, p + "/breach/clear", map[string]any{"finding": "x"}},
@@ -68,6 +69,7 @@ func TestOtherDepartmentForbiddenOnEveryCaseEndpoint(t *testing.T) {
 		route := strings.Replace(strings.SplitN(ep.path, "?", 2)[0], c.ID, ":id", 1)
 		route = strings.Replace(route, "/materials/sqs", "/materials/:code", 1)
 		route = strings.Replace(route, "/photos/abc", "/photos/:key", 1)
+		route = strings.Replace(route, "/notices/accepted", "/notices/:kind", 1)
 		covered[ep.method+" "+route] = true
 	}
 	for _, rt := range env.router.Routes() {

@@ -122,6 +122,7 @@ type caseDetail struct {
 	Supplement    *workflow.SupplementRequest `json:"supplement,omitempty"`
 	Special       *workflow.SpecialProcedure  `json:"special,omitempty"`
 	Breach        *workflow.Breach            `json:"breach,omitempty"`
+	Notices       []staff.NoticeKind          `json:"notices"`
 	SLA           workflow.SLA                `json:"sla"`
 	Decision      *workflow.Decision          `json:"decision,omitempty"`
 	Verification  verificationView            `json:"verification"`
@@ -143,7 +144,7 @@ func (h *Handler) detail(cs workflow.Case, cl *staff.Claim, who staff.Caller) ca
 	d := caseDetail{
 		caseSummary: h.summarize(cs, cl, who.ID, nil), PathNote: cs.PathNote, ApplicantID: cs.ApplicantID,
 		Assurance: cs.Assurance, AssuranceNote: cs.Assurance.Note(),
-		Supplement: cs.Supplement, Special: cs.Special, Breach: cs.Breach, SLA: cs.SLA, Decision: cs.Decision, Ending: cs.Ending,
+		Supplement: cs.Supplement, Special: cs.Special, Breach: cs.Breach, Notices: orEmptyKinds(staff.Notices(cs)), SLA: cs.SLA, Decision: cs.Decision, Ending: cs.Ending,
 		Paid: cs.Payment != nil, FeeFen: cs.Terms.FeeFen, Materials: []materialView{},
 		Verification: verificationView{Required: orEmpty(cs.Verification.Required), Pending: orEmpty(cs.Verification.Pending()),
 			DueAt: cs.Verification.DueAt, Overdue: cs.Verification.Overdue, Results: cs.Verification.Results},
@@ -166,6 +167,13 @@ func (h *Handler) detail(cs workflow.Case, cl *staff.Claim, who staff.Caller) ca
 	}
 	d.Actions = staff.AllowedActions(cs, cl, who)
 	return d
+}
+
+func orEmptyKinds(s []staff.NoticeKind) []staff.NoticeKind {
+	if s == nil {
+		return []staff.NoticeKind{}
+	}
+	return s
 }
 
 func orEmpty(s []string) []string {

@@ -268,7 +268,24 @@
       } }, supervisor ? "改派" : "移交")));
   }
 
+  // notices offers the written notices the case can be given now; each
+  // opens as a print-ready page with a fresh evaluation QR code.
+  function notices(c) {
+    var titles = { accepted: "受理通知书", supplement: "一次性告知补正材料通知书", not_accepted: "不予受理通知书",
+      approved: "准予行政许可决定书", refused: "不予行政许可决定书" };
+    if (!c.notices || !c.notices.length) return null;
+    return h("section", { class: "panel", id: "notices" }, h("h2", {}, "打印通知书"), h("div", { class: "row" }, c.notices.map(function (k) {
+      return h("button", { type: "button", id: "notice-" + k, onclick: function () {
+        var win = window.open("", "_blank");
+        ZV.call("GET", base(c.id) + "/notices/" + k, undefined, { raw: true }).then(function (b) {
+          var url = URL.createObjectURL(b);
+          if (win) win.location = url; else window.location = url;
+        }, function (e) { if (win) win.close(); ZV.showError(e); });
+      } }, titles[k] || k);
+    })));
+  }
+
   function draw(c, items) {
-    ZV.render(summary(c), h("div", { class: "grid2" }, h("div", {}, actions(c), materials(c)), timeline(items)));
+    ZV.render(summary(c), h("div", { class: "grid2" }, h("div", {}, actions(c), notices(c), materials(c)), timeline(items)));
   }
 })(window.ZV);
