@@ -10,6 +10,7 @@ import (
 
 	"zerovisit/handlers/openapi"
 	"zerovisit/handlers/session"
+	"zerovisit/handlers/telemetry"
 	"zerovisit/workflow"
 	"zerovisit/workflow/quota"
 )
@@ -17,7 +18,7 @@ import (
 // Options are the dependencies and settings of the HTTP layer.
 type Options struct {
 	Log     *slog.Logger
-	Metrics *Metrics
+	Metrics *telemetry.Metrics
 	// Checks are the readiness checks by name (database, redis …).
 	Checks map[string]Check
 	// Version is reported by /healthz.
@@ -50,7 +51,7 @@ type Options struct {
 // Handler holds what the endpoints need. Build it with New.
 type Handler struct {
 	log     *slog.Logger
-	metrics *Metrics
+	metrics *telemetry.Metrics
 	checks  map[string]Check
 	version string
 	maxBody int64
@@ -80,7 +81,7 @@ func New(opts Options) (*Handler, error) {
 		return nil, err
 	}
 	if opts.Metrics == nil {
-		opts.Metrics = NewMetrics()
+		opts.Metrics = telemetry.NewMetrics()
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)

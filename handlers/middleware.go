@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
-	"strconv"
 	"time"
+	"zerovisit/handlers/telemetry"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -103,13 +103,12 @@ func withBodyLimit(limit int64) gin.HandlerFunc {
 }
 
 // withMetrics counts requests and observes latency by route template and status.
-func withMetrics(m *Metrics) gin.HandlerFunc {
+func withMetrics(m *telemetry.Metrics) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
 		route := routeOf(c)
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		m.ObserveRequest(c.Request.Method, route, c.Writer.Status(), time.Since(start))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"zerovisit/configs"
 	"zerovisit/handlers"
 	"zerovisit/handlers/session"
+	"zerovisit/handlers/telemetry"
 	"zerovisit/models"
 	"zerovisit/models/blob"
 	"zerovisit/models/kv"
@@ -51,7 +52,7 @@ type App struct {
 	repo    *models.Repo
 	svc     *workflow.Service
 	effects *workflow.EffectRouter
-	metrics *handlers.Metrics
+	metrics *telemetry.Metrics
 	// wakeup wakes this replica's dispatcher; signal, on PostgreSQL, the
 	// other replicas' (workers.go).
 	wakeup  *workflow.Wakeup
@@ -276,7 +277,7 @@ func (a *App) openWorkflow() error {
 	a.repo = models.NewRepo(a.db)
 	a.svc = workflow.NewService(a.repo, workflow.NewEngine(cat, cal), a.now)
 	a.effects = workflow.NewEffectRouter()
-	a.metrics = handlers.NewMetrics()
+	a.metrics = telemetry.NewMetrics()
 	a.metrics.WatchOutbox(a.repo.OutboxCounts)
 	a.openCalendar(cat, cal)
 	return nil

@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"zerovisit/handlers"
+	"zerovisit/handlers/telemetry"
 	"zerovisit/workflow"
 )
 
@@ -13,7 +13,7 @@ import (
 // configured deadline that the calendar lacks or knows only provisionally:
 // zerovisit_calendar_gap_years counts them (alert when above 0) and
 // zerovisit_calendar_gap names each with its state.
-func watchCalendar(m *handlers.Metrics, gaps func() []workflow.CalendarGap) {
+func watchCalendar(m *telemetry.Metrics, gaps func() []workflow.CalendarGap) {
 	m.Registry.MustRegister(&calendarCollector{gaps: gaps,
 		count: prometheus.NewDesc("zerovisit_calendar_gap_years",
 			"Years within the longest configured deadline that the working-day calendar lacks or knows only provisionally.", nil, nil),

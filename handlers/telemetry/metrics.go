@@ -1,8 +1,11 @@
-package handlers
+// Package telemetry is the service's Prometheus registry and the
+// instruments the HTTP layer, the outbox and the party clients report to.
+package telemetry
 
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -96,4 +99,11 @@ func (o *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// ObserveRequest counts a request and its latency by method, route
+// template and status.
+func (m *Metrics) ObserveRequest(method, route string, status int, d time.Duration) {
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }
