@@ -106,6 +106,7 @@ func (h *Handler) registerStaffCases(cs *gin.RouterGroup, guard staffGuards) {
 	cs.POST("/dispatch", guard.handle, h.staffAct(func() staff.Step { return &staff.Dispatch{} }))
 	cs.POST("/verification", guard.handle, h.staffAct(func() staff.Step { return &staff.Verify{} }))
 	cs.GET("/notices/:kind", guard.read, h.staffNotice)
+	cs.GET("/applicant", guard.read, h.staffApplicant)
 	cs.GET("/breach/evidence", guard.read, h.staffBreachEvidence)
 	cs.GET("/breach/evidence/photos/:key", guard.read, h.staffBreachPhoto)
 	cs.POST("/breach/clear", guard.handle, h.staffAct(func() staff.Step { return &staff.ClearBreach{} }))

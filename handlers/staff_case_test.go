@@ -39,6 +39,7 @@ func caseEndpoints(id string) []struct {
 		{http.MethodPost, p + "/dispatch", note},
 		{http.MethodPost, p + "/verification", map[string]any{"results": []map[string]any{{"material": "x", "passed": true}}}},
 		{http.MethodGet, p + "/notices/accepted", nil},
+		{http.MethodGet, p + "/applicant", nil},
 		{http.MethodGet, p + "/breach/evidence", nil},
 		{http.MethodGet, p + "/breach/evidence/photos/abc", nil},
 		{http.MethodPost, p + "/breach/clear", map[string]any{"finding": "x"}},

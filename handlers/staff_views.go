@@ -224,6 +224,7 @@ func eventLabel(name string) string {
 		"pay": "缴费", "provide_material": "补齐容缺材料", "dispatch": "发放结果", "deliver": "送达",
 		"start_verification": "开始办结核验", "record_verification": "记录核验结果", "tick": "时限检查",
 		"start_special_procedure": "启动特别程序", "end_special_procedure": "特别程序结束", "transfer": "转办",
+		"reveal_applicant": "查看申请人完整信息", "read_door_photo": "查看上门核验照片", "print_notice": "打印通知书",
 		"clear_breach": "核查无误", "order_rectification": "责令限期整改", "rectify": "责令限期整改",
 		"state_case": "申请人陈述申辩", "decide_breach": "整改结论", "collect_originals": "原件收取",
 		"delivery_failed":         "投递失败",

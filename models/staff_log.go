@@ -130,3 +130,13 @@ func (s *StaffStore) VerifyStaffLog(ctx context.Context, caseID string) error {
 	}
 	return nil
 }
+
+// LogAccess records in the case's staff log that staffID read personal
+// data of the case (a revealed ID number or phone, a door photo, a
+// printed notice), chained like every other entry.
+func (s *StaffStore) LogAccess(ctx context.Context, caseID, staffID string, action staff.Action, at time.Time, data any) error {
+	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.appendStaffLog(tx, caseID, action, staffID, at, data)
+	})
+	return translate("log access to case "+caseID, err)
+}

@@ -268,6 +268,28 @@
       } }, supervisor ? "改派" : "移交")));
   }
 
+  // applicantBlock shows the applicant (申请人), masked; handling staff may
+  // reveal the full ID number and phone, which the case's log records.
+  function applicantBlock(c) {
+    var box = h("section", { class: "panel", id: "applicant", "aria-labelledby": "applicant-title" }, h("h2", { id: "applicant-title" }, "申请人"));
+    var body = h("div", { class: "row", id: "applicant-body" }, h("span", { class: "muted" }, "正在读取…"));
+    ZV.append(box, body);
+    var roles = ((ZV.session() || {}).staff || {}).roles || [];
+    var handles = roles.indexOf("clerk") >= 0 || roles.indexOf("reviewer") >= 0;
+    function show(a) {
+      ZV.clear(body);
+      [["类型", a.type === "business" ? "企业" : "个人"], ["姓名 / 名称", a.name], [a.type === "business" ? "统一社会信用代码" : "身份证号", a.id_number],
+        ["联系电话", a.phone || "—"], ["来源", a.walkin ? "窗口收件" : "网上申报"]].forEach(function (f) {
+        ZV.append(body, h("div", {}, h("div", { class: "muted" }, f[0]), f[1]));
+      });
+      if (handles && !a.revealed) ZV.append(body, h("button", { type: "button", id: "applicant-reveal", onclick: function () {
+        ZV.get(base(c.id) + "/applicant?reveal=true").then(show, ZV.showError);
+      } }, "查看完整信息（将记录）"));
+    }
+    ZV.get(base(c.id) + "/applicant").then(show, function (e) { ZV.clear(body); ZV.append(body, h("span", { class: "muted" }, "申请人信息暂不可用：" + (e.message || ""))); });
+    return box;
+  }
+
   // notices offers the written notices the case can be given now; each
   // opens as a print-ready page with a fresh evaluation QR code.
   function notices(c) {
@@ -286,6 +308,6 @@
   }
 
   function draw(c, items) {
-    ZV.render(summary(c), h("div", { class: "grid2" }, h("div", {}, actions(c), notices(c), materials(c)), timeline(items)));
+    ZV.render(summary(c), applicantBlock(c), h("div", { class: "grid2" }, h("div", {}, actions(c), notices(c), materials(c)), timeline(items)));
   }
 })(window.ZV);

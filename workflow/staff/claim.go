@@ -48,6 +48,11 @@ const (
 	// ActionReassign: a supervisor gave the case to a clerk (or back to the
 	// queue), whoever held it.
 	ActionReassign Action = "reassign"
+	// Reads of personal data: the applicant's full ID number or phone
+	// revealed, a door photo opened, a notice printed.
+	ActionRevealApplicant Action = "reveal_applicant"
+	ActionReadDoorPhoto   Action = "read_door_photo"
+	ActionPrintNotice     Action = "print_notice"
 )
 
 // LogEntry is one audited staff action on a case. Entries of a case are

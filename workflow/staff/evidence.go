@@ -54,10 +54,13 @@ func (s *Service) BreachPhoto(ctx context.Context, who Caller, caseID, key strin
 		return "", errNoBreach
 	}
 	k, err := s.cfg.Doors.DoorPhoto(ctx, cs.ID, key)
-	if err == nil {
-		s.cfg.Log.InfoContext(ctx, "door photo read", "staff_id", who.ID, "case_id", cs.ID, "key", key)
+	if err != nil {
+		return "", err
 	}
-	return k, err
+	if err := s.cfg.Store.LogAccess(ctx, cs.ID, who.ID, ActionReadDoorPhoto, s.cfg.Now(), map[string]string{"key": key}); err != nil {
+		return "", err
+	}
+	return k, nil
 }
 
 var errNoBreach = workflow.Refuse(workflow.ErrNotFound, "no_breach", "该办件没有待审查的承诺问题")

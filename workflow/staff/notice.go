@@ -73,7 +73,8 @@ func Notices(cs workflow.Case) []NoticeKind {
 
 // Notice returns a notice of a case of the caller's department, worded
 // from the case's record; a notice the case cannot be given (not yet
-// accepted, say) is refused. Each one made is logged.
+// accepted, say) is refused. Each one made is written to the case's staff
+// log.
 func (s *Service) Notice(ctx context.Context, who Caller, caseID string, kind NoticeKind) (Notice, error) {
 	cs, err := s.caseFor(ctx, who, caseID, false)
 	if err != nil {
@@ -93,7 +94,9 @@ func (s *Service) Notice(ctx context.Context, who Caller, caseID string, kind No
 		}
 	}
 	n := wordNotice(cs, kind, names)
-	s.cfg.Log.InfoContext(ctx, "notice printed", "staff_id", who.ID, "case_id", cs.ID, "kind", kind)
+	if err := s.cfg.Store.LogAccess(ctx, cs.ID, who.ID, ActionPrintNotice, s.cfg.Now(), map[string]string{"kind": string(kind)}); err != nil {
+		return Notice{}, err
+	}
 	return n, nil
 }
 

@@ -45,6 +45,8 @@ type Store interface {
 	// toStaff is empty), whoever holds it.
 	Reassign(ctx context.Context, caseID, department, toStaff, by, reason string, at time.Time, lease time.Duration) (Claim, error)
 	StaffLog(ctx context.Context, caseID string) ([]LogEntry, error)
+	// LogAccess records a read of the case's personal data in its staff log.
+	LogAccess(ctx context.Context, caseID, staffID string, action Action, at time.Time, data any) error
 
 	Alerts(ctx context.Context, departments []string, beforeID int64, limit int) ([]Alert, error)
 	Workloads(ctx context.Context, departments []string, at time.Time) ([]Workload, error)
