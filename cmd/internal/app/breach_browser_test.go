@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	elicensesb "zerovisit/integrations/elicense/sandbox"
 	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
 )
@@ -64,6 +65,19 @@ func TestBreachReviewInBrowser(t *testing.T) {
 		chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil || !loaded {
 		t.Errorf("the door photo did not load: %v", err)
+	}
+	// The applicant block is masked until the clerk asks, and the ask is logged.
+	masked, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#applicant-body")))
+	if err != nil || !strings.Contains(masked, "*") || strings.Contains(masked, elicensesb.ZhangSanID) {
+		t.Errorf("applicant block before reveal = %q %v", masked, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#applicant-reveal"))); err != nil {
+		t.Fatal(err)
+	}
+	revealed, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("applicant-body").innerText.includes("`+elicensesb.ZhangSanID+`")`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !revealed {
+		t.Errorf("the reveal did not show the full ID number: %v", err)
 	}
 	panel, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#breach")))
 	if err != nil || !strings.Contains(panel, "核验不通过") || !strings.Contains(panel, "快递员") {
