@@ -59,13 +59,36 @@
       h("table", {}, h("thead", {}, h("tr", {}, ["材料", "来源", "提交", "核验", ""].map(function (t) { return h("th", {}, t); }))), h("tbody", {}, rows)), view);
   }
 
+  // preview opens a material in the viewer: zoom, rotate, full screen,
+  // and beside it what the library holds of the material, to compare.
   function preview(c, m, view) {
     ZV.call("GET", base(c.id) + "/materials/" + encodeURIComponent(m.code), undefined, { raw: true }).then(function (b) {
       var url = URL.createObjectURL(b);
       ZV.clear(view);
-      if (b.type.indexOf("image/") === 0) view.appendChild(h("img", { class: "preview", src: url, alt: m.name }));
-      else if (b.type === "application/pdf") view.appendChild(h("iframe", { class: "preview", src: url, title: m.name }));
-      else view.appendChild(h("a", { href: url, download: m.code }, "下载 " + m.name));
+      var pane = h("div", { class: "viewer-pane", id: "viewer-pane" });
+      var scale = 1, turn = 0, img = null;
+      var apply = function () { if (img) img.style.transform = "scale(" + scale + ") rotate(" + turn + "deg)"; };
+      if (b.type.indexOf("image/") === 0) {
+        img = h("img", { class: "preview", id: "viewer-image", src: url, alt: m.name });
+        pane.appendChild(img);
+      } else if (b.type === "application/pdf") pane.appendChild(h("iframe", { class: "preview", src: url, title: m.name }));
+      else pane.appendChild(h("a", { href: url, download: m.code }, "下载 " + m.name));
+      var side = h("div", { class: "viewer-pane", id: "viewer-side", hidden: true });
+      var tools = h("div", { class: "row", role: "toolbar", "aria-label": "材料查看工具" },
+        h("button", { type: "button", id: "viewer-zoom-in", disabled: !img, onclick: function () { scale = Math.min(scale * 1.25, 5); apply(); } }, "放大"),
+        h("button", { type: "button", id: "viewer-zoom-out", disabled: !img, onclick: function () { scale = Math.max(scale / 1.25, 0.25); apply(); } }, "缩小"),
+        h("button", { type: "button", id: "viewer-rotate", disabled: !img, onclick: function () { turn = (turn + 90) % 360; apply(); } }, "旋转"),
+        h("button", { type: "button", id: "viewer-full", onclick: function () { if (box.requestFullscreen) box.requestFullscreen(); } }, "全屏"),
+        m.verify_on_completion ? h("button", { type: "button", id: "viewer-compare", onclick: function () {
+          side.hidden = false; ZV.clear(side); side.appendChild(h("p", { class: "muted" }, "正在查询库中记录…"));
+          ZV.get(base(c.id) + "/verification/checks" + ZV.qs({ material: m.code })).then(function (r) {
+            ZV.clear(side);
+            side.appendChild(h("h3", {}, "库中记录"));
+            side.appendChild(h("p", {}, (r.found ? "可查：" : "未查到：") + (r.summary || "")));
+          }, function (e) { ZV.clear(side); side.appendChild(h("p", {}, "库中记录暂不可查：" + (e.message || ""))); });
+        } }, "与库中记录并排对照") : null);
+      var box = h("div", { class: "viewer", id: "viewer" }, h("h3", {}, m.name), tools, h("div", { class: "viewer-panes" }, pane, side));
+      view.appendChild(box);
     }, ZV.showError);
   }
 

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"image"
+	pngenc "image/png"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +98,50 @@ func TestBreachReviewInBrowser(t *testing.T) {
 	got, err := app.svc.Get(context.Background(), c.ID)
 	if err != nil || got.Status != workflow.StatusRectifying || got.Breach.Rectification == nil || got.Breach.Rectification.Days != 5 {
 		t.Fatalf("after the order: %+v %v", got.Breach, err)
+	}
+}
+
+// TestMaterialViewerInBrowser: a clerk opens a counter case's scan in the
+// viewer, rotates and zooms it.
+func TestMaterialViewerInBrowser(t *testing.T) {
+	ctx := browser(t)
+	e := newSanctionEnv(t)
+	var png bytes.Buffer
+	pic := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	if err := pngenc.Encode(&png, pic); err != nil {
+		t.Fatal(err)
+	}
+	e.scan = counterScanOf(t, e.app, e.token, png.Bytes())
+	cs := e.intake(t, "intake-viewer-0001")
+	base := "http://" + e.app.Addr() + "/console/"
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(chromedp.CSS("#login-username")),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "sanction.clerk"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testStaffPassword+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#claim-next")),
+	)
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(location.hash = "#/case/`+cs["id"].(string)+`", true)`))
+	}
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll("button")].some(b => b.textContent === "预览")`, chromedp.WithPollingTimeout(15*time.Second)))
+	}
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`([...document.querySelectorAll("button")].find(b => b.textContent === "预览").click(), true)`))
+	}
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#viewer")), chromedp.WaitVisible(chromedp.CSS("#viewer-full")))
+	}
+	if err != nil {
+		t.Fatalf("open the viewer: %v", err)
+	}
+	err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#viewer-image")), chromedp.Click(chromedp.CSS("#viewer-rotate")), chromedp.Click(chromedp.CSS("#viewer-zoom-in")))
+	if err != nil {
+		t.Fatalf("rotate and zoom: %v", err)
+	}
+	transform, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("viewer-image").style.transform`))
+	if err != nil || !strings.Contains(transform, "rotate(90deg)") || !strings.Contains(transform, "scale(1.25)") {
+		t.Errorf("viewer transform = %q %v", transform, err)
 	}
 }
