@@ -124,10 +124,16 @@
 
   function contact(c) { return [c.company, c.name, c.phone, c.address].filter(Boolean).join(' '); }
 
+  const finished = ['delivered', 'refused', 'undeliverable', 'lost', 'cancelled'];
+
+  // renderLegs lists the pending legs, and apart from them the finished ones.
   function renderLegs() {
-    const ul = $('#legs');
-    ul.replaceChildren();
+    const pending = $('#legs');
+    const done = $('#legs-done');
+    pending.replaceChildren();
+    done.replaceChildren();
     for (const l of legs) {
+      const ul = finished.includes(l.status) ? done : pending;
       const li = document.createElement('li');
       li.dataset.waybill = l.waybill;
       const head = document.createElement('div');
@@ -151,6 +157,8 @@
       });
       ul.append(li);
     }
+    $('#legs-done-card').hidden = !done.children.length;
+    $('#legs-empty').hidden = !!pending.children.length;
   }
 
   $('#scan-form').addEventListener('submit', (ev) => {
@@ -159,17 +167,24 @@
     const kind = $('#scan-kind').value;
     if (kind === 'delivery') { openDoor(waybill); return; }
     enqueue({ client_id: newID(), waybill, kind, at: new Date().toISOString(), note: $('#scan-note').value.trim() || undefined });
+  });
+
+  // settled clears the scan form once a scan was accepted or saved to send
+  // later; a refused one leaves what was typed, to correct it.
+  function settled(scan) {
+    if (scan.kind === 'delivery' || $('#scan-waybill').value.trim() !== scan.waybill) return;
     $('#scan-waybill').value = '';
     $('#scan-note').value = '';
-  });
+  }
 
   async function openDoor(waybill) {
     let l = legs.find((x) => x.waybill === waybill && x.kind === 'delivery');
     if (!l) { await loadLegs(); l = legs.find((x) => x.waybill === waybill && x.kind === 'delivery'); }
     if (!l) { say('未找到该待送达运单', 'error'); return; }
-    door = { leg: l, photos: {} };
+    door = { leg: l, photos: {}, pending: null };
     $('#door-waybill').textContent = l.waybill + ' · ' + l.case_number;
     $('#id-number').value = '';
+    idError('');
     const ol = $('#checklist');
     ol.replaceChildren();
     for (const item of l.checklist) ol.append(checkItem(item));
@@ -195,13 +210,20 @@
     status.id = 'photo-' + item.code + '-status';
     file.addEventListener('change', async () => {
       if (!file.files.length) return;
+      const d = door;
+      delete d.photos[item.code];
       status.textContent = '上传中…';
+      status.className = 'uploaded';
       try {
         const jpeg = await shrink(file.files[0]);
-        const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(door.leg.id) + '/photos', jpeg);
-        door.photos[item.code] = r;
+        const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(d.leg.id) + '/photos', jpeg);
+        d.photos[item.code] = r;
         status.textContent = '已上传 SM3 ' + r.sm3.slice(0, 16) + '…';
-      } catch (e) { status.textContent = '上传失败：' + (e.status ? e.message : '网络不可用'); }
+        status.className = 'uploaded ok';
+      } catch (e) {
+        status.textContent = '上传失败：' + (e.status ? e.message : e.message === '照片过大' ? e.message : e.name === 'InvalidStateError' || e.name === 'DOMException' ? '无法读取该照片' : '网络不可用');
+        status.className = 'uploaded error';
+      }
     });
     return li;
   }
@@ -221,11 +243,26 @@
     throw new Error('照片过大');
   }
 
-  $('#door-cancel').addEventListener('click', () => { door = null; $('#door').hidden = true; });
+  // idError shows a problem with the recipient's ID number next to it.
+  function idError(text) {
+    const e = $('#id-number-error');
+    e.textContent = text;
+    e.hidden = !text;
+    $('#id-number').setAttribute('aria-invalid', text ? 'true' : 'false');
+  }
+
+  function closeDoor() { door = null; idError(''); $('#door').hidden = true; }
+
+  // The refusals about the recipient's ID number: the rest of the check stands.
+  const idRefusals = ['identity_mismatch', 'identity_required', 'invalid_id_number'];
+
+  $('#door-cancel').addEventListener('click', closeDoor);
   $('#door-submit').addEventListener('click', () => {
     if (!door) return;
     const id = $('#id-number').value.trim();
-    if (!id) { say('请填写收件人身份证号', 'error'); return; }
+    if (door.pending) return;
+    if (!id) { idError('请填写收件人身份证号'); say('请填写收件人身份证号', 'error'); return; }
+    idError('');
     const checks = [];
     for (const item of door.leg.checklist) {
       const passed = $('#check-' + item.code + '-pass').checked;
@@ -237,10 +274,29 @@
       if (failed && !note) { say('请说明不通过的原因：' + item.name, 'error'); return; }
       checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key });
     }
-    enqueue({ client_id: newID(), waybill: door.leg.waybill, kind: 'delivery', at: new Date().toISOString(), id_number: id, checks });
-    door = null;
-    $('#door').hidden = true;
+    const scan = { client_id: newID(), waybill: door.leg.waybill, kind: 'delivery', at: new Date().toISOString(), id_number: id, checks };
+    door.pending = scan.client_id;
+    $('#door-submit').disabled = true;
+    say('正在提交核验…', '');
+    enqueue(scan);
   });
+
+  // doorAnswered ends the wait of the open door check for scan: accepted or
+  // saved to send later closes it; a wrong ID number clears only that field;
+  // any other refusal keeps the form to correct.
+  function doorAnswered(scan, e) {
+    if (!door || door.pending !== scan.client_id) return;
+    door.pending = null;
+    $('#door-submit').disabled = false;
+    if (!e) { closeDoor(); return; }
+    if (idRefusals.includes(e.code)) {
+      $('#id-number').value = '';
+      idError(e.message);
+      $('#id-number').focus();
+    } else if (e.code === 'door_check_done' || e.code === 'door_check_locked') {
+      closeDoor();
+    }
+  }
 
   function enqueue(scan) {
     const q = queue();
@@ -258,17 +314,22 @@
         const scan = q[0];
         try {
           report(await api('POST', '/api/v1/courier/scans', scan));
+          settled(scan);
+          doorAnswered(scan);
         } catch (e) {
-          if (!e.status) { say('网络不可用，扫描已保存，恢复后自动重发', 'error'); break; }
+          if (!e.status) { say('网络不可用，扫描已保存，恢复后自动重发', 'error'); settled(scan); doorAnswered(scan); break; }
           if (e.status === 401 && !tokens()) break;
           // Busy or down for a moment: keep the scan and try again later.
           // Its client id makes a resend harmless.
           if (e.status === 429 || e.status >= 500) {
             say('服务暂时繁忙，扫描已保存，稍后自动重发', 'error');
+            settled(scan);
+            doorAnswered(scan);
             setTimeout(flush, 15000);
             break;
           }
           say('扫描未被接受（' + scan.waybill + '）：' + e.message, 'error');
+          doorAnswered(scan, e);
         }
         q = queue();
         q.shift();
