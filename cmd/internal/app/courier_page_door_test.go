@@ -61,7 +61,9 @@ func courierSignIn(app *App) []chromedp.Action[chromedp.Void] {
 // photo that cannot be uploaded shows in the error colour; a wrong ID
 // number keeps the checklist and the photos and clears only the ID field,
 // with the error next to it; the right one then closes the case, and the
-// delivered leg is listed apart from the pending ones.
+// delivered leg is listed apart from the pending ones. Once the courier
+// holds the leg, the applicant's full address, phone (to call) and a map
+// link are shown on request.
 func TestCourierPageWrongIDKeepsForm(t *testing.T) {
 	app := openCourierApp(t, nil)
 	c := submitCourierCase(t, app, "cr-wrong-id", "scjgj-spjyxk", true)
@@ -99,6 +101,14 @@ func TestCourierPageWrongIDKeepsForm(t *testing.T) {
 		chromedp.Click(css(`#scan-submit`)),
 		waitTextIn(`#message`, "已揽收"),
 		pollJS(`document.querySelector('#scan-waybill').value === ''`),
+
+		// The leg is the courier's now: the full address, a phone to call
+		// and a map, on request.
+		pollJS(`!document.querySelector('#legs li[data-waybill="`+leg.Waybill+`"]').textContent.includes('文三路')`),
+		chromedp.Click(css(`#legs li[data-waybill="`+leg.Waybill+`"] button.reveal`)),
+		chromedp.WaitVisible(css(`#legs li[data-waybill="`+leg.Waybill+`"] a[href="tel:`+zhangPhone+`"]`)),
+		waitTextIn(`#legs li[data-waybill="`+leg.Waybill+`"] .contact`, zhangAddress),
+		pollJS(`document.querySelector('#legs li[data-waybill="`+leg.Waybill+`"] a.map').href.startsWith('https://uri.amap.com/search?keyword=')`),
 
 		chromedp.SendKeys(css(`#scan-waybill`), leg.Waybill),
 		chromedp.SetValue(css(`#scan-kind`), "delivery"),

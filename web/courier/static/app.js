@@ -117,12 +117,60 @@
         cursor = r.next_cursor || '';
       } while (cursor);
       legs = all;
+      for (const id of revealed.keys()) {
+        const l = legs.find((x) => x.id === id);
+        if (!l || !l.mine || finished.includes(l.status)) revealed.delete(id);
+      }
       renderLegs();
     } catch (e) { if (e.status) say(e.message, 'error'); }
   }
   $('#refresh').addEventListener('click', loadLegs);
 
   function contact(c) { return [c.company, c.name, c.phone, c.address].filter(Boolean).join(' '); }
+
+  // Contacts read in full, by leg id: kept in memory only, never stored.
+  const revealed = new Map();
+
+  // contactBlock offers the full contact of a leg the courier holds: the
+  // server gives it only to them while the leg is active, and records each
+  // reading.
+  function contactBlock(l) {
+    const box = document.createElement('div');
+    box.className = 'contact';
+    const c = revealed.get(l.id);
+    if (!c) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'reveal link';
+      b.textContent = '显示完整地址和电话';
+      b.addEventListener('click', async (ev) => {
+        ev.stopPropagation();
+        try {
+          revealed.set(l.id, await api('GET', '/api/v1/courier/legs/' + encodeURIComponent(l.id) + '/contact'));
+          renderLegs();
+        } catch (e) { say(e.status ? e.message : '网络不可用，无法查看联系方式', 'error'); }
+      });
+      box.append(b);
+      return box;
+    }
+    const who = document.createElement('div');
+    who.textContent = [c.company, c.name].filter(Boolean).join(' ');
+    const tel = document.createElement('a');
+    tel.href = 'tel:' + c.phone;
+    tel.className = 'tel';
+    tel.textContent = '拨打 ' + c.phone;
+    const addr = document.createElement('div');
+    addr.textContent = c.address;
+    const map = document.createElement('a');
+    map.className = 'map';
+    map.href = 'https://uri.amap.com/search?keyword=' + encodeURIComponent(c.address);
+    map.target = '_blank';
+    map.rel = 'noopener noreferrer';
+    map.textContent = '在地图中打开';
+    for (const a of [tel, map]) a.addEventListener('click', (ev) => ev.stopPropagation());
+    box.append(who, addr, tel, map);
+    return box;
+  }
 
   const finished = ['delivered', 'refused', 'undeliverable', 'lost', 'cancelled'];
 
@@ -151,6 +199,7 @@
         l.attempts ? '未投递成功 ' + l.attempts + ' 次' : ''].filter(Boolean).join('\n');
       meta.style.whiteSpace = 'pre-line';
       li.append(head, meta);
+      if (l.mine && ul === pending) li.append(contactBlock(l));
       li.addEventListener('click', () => {
         $('#scan-waybill').value = l.waybill;
         $('#scan-kind').value = l.kind === 'delivery' && l.status !== 'ordered' ? 'delivery' : l.kind === 'return' ? 'handover' : 'pickup';
