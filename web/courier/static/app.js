@@ -1,12 +1,15 @@
 // The couriers' mobile page: sign in, today's legs, scans (typed, or by
 // camera where the browser has BarcodeDetector) and the check at the door.
-// Scans wait in a queue (sessionStorage) while the phone is offline and are
-// sent again with the same scan id, which the server answers only once.
+// Scans, and whole door checks with their photos, wait in a queue in
+// IndexedDB while the phone is offline, surviving a closed tab; they are
+// sent later with the same scan id, which the server answers only once,
+// the photos first. A service worker (sw.js) serves the page offline.
 'use strict';
 (() => {
   const $ = (s) => document.querySelector(s);
   const TOKENS = 'zv.courier.tokens';
-  const QUEUE = 'zv.courier.queue';
+  const QUEUE = 'zv.courier.queue'; // the earlier queue in sessionStorage
+  const LEGS = 'zv.courier.legs';
   const kinds = { pickup: '收件', delivery: '送达', return: '退回' };
   const states = {
     ordered: '待揽收', picked_up: '已揽收', in_transit: '运输中', out_for_delivery: '派送中', delivered: '已完成',
@@ -18,8 +21,45 @@
 
   const tokens = () => { try { return JSON.parse(localStorage.getItem(TOKENS)); } catch { return null; } };
   const setTokens = (t) => (t ? localStorage.setItem(TOKENS, JSON.stringify(t)) : localStorage.removeItem(TOKENS));
-  const queue = () => { try { return JSON.parse(sessionStorage.getItem(QUEUE)) || []; } catch { return []; } };
-  const saveQueue = (q) => { sessionStorage.setItem(QUEUE, JSON.stringify(q)); $('#queue-count').textContent = String(q.length); };
+
+  // The queue: one IndexedDB store of records { seq, scan, leg_id, photos },
+  // in the order queued. photos maps a checklist code to a photo taken
+  // offline, { blob } until it is uploaded, then { key }.
+  let dbp = null;
+  function db() {
+    if (!dbp) {
+      dbp = new Promise((ok, fail) => {
+        const r = indexedDB.open('zv-courier', 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+    }
+    return dbp;
+  }
+  async function tx(mode, f) {
+    const d = await db();
+    return new Promise((ok, fail) => {
+      const t = d.transaction('queue', mode);
+      const out = f(t.objectStore('queue'));
+      t.oncomplete = () => ok(out && 'result' in out ? out.result : undefined);
+      t.onerror = () => fail(t.error);
+      t.onabort = () => fail(t.error);
+    });
+  }
+  const queued = () => tx('readonly', (st) => st.getAll());
+  const putQueued = (rec) => tx('readwrite', (st) => st.put(rec));
+  const dropQueued = (seq) => tx('readwrite', (st) => st.delete(seq));
+  async function countQueue() {
+    try { $('#queue-count').textContent = String((await queued()).length); } catch { /* no IndexedDB */ }
+  }
+  // A queue left in sessionStorage by the earlier page moves to IndexedDB.
+  async function moveOldQueue() {
+    let old = [];
+    try { old = JSON.parse(sessionStorage.getItem(QUEUE)) || []; } catch { old = []; }
+    for (const scan of old) await putQueued({ scan, photos: {} });
+    sessionStorage.removeItem(QUEUE);
+  }
   const say = (text, kind) => { const m = $('#message'); m.textContent = text; m.className = kind || ''; };
 
   function newID() {
@@ -85,7 +125,7 @@
     $('#login-view').hidden = signedIn;
     $('#work-view').hidden = !signedIn;
     $('#logout').hidden = !signedIn;
-    if (signedIn) { saveQueue(queue()); loadLegs(); flush(); }
+    if (signedIn) { if (!legs.length) legs = savedLegs(); renderLegs(); countQueue(); loadLegs(); flush(); }
   }
 
   $('#login-form').addEventListener('submit', async (ev) => {
@@ -117,6 +157,7 @@
         cursor = r.next_cursor || '';
       } while (cursor);
       legs = all;
+      try { localStorage.setItem(LEGS, JSON.stringify(all)); } catch { /* full: the page still works online */ }
       for (const id of revealed.keys()) {
         const l = legs.find((x) => x.id === id);
         if (!l || !l.mine || finished.includes(l.status)) revealed.delete(id);
@@ -124,6 +165,9 @@
       renderLegs();
     } catch (e) { if (e.status) say(e.message, 'error'); }
   }
+  // savedLegs are the legs last read, masked as the server gave them, so a
+  // door check can be done without signal.
+  function savedLegs() { try { return JSON.parse(localStorage.getItem(LEGS)) || []; } catch { return []; } }
   $('#refresh').addEventListener('click', loadLegs);
 
   function contact(c) { return [c.company, c.name, c.phone, c.address].filter(Boolean).join(' '); }
@@ -263,15 +307,29 @@
       delete d.photos[item.code];
       status.textContent = '上传中…';
       status.className = 'uploaded';
+      let jpeg;
       try {
-        const jpeg = await shrink(file.files[0]);
+        jpeg = await shrink(file.files[0]);
+      } catch (e) {
+        status.textContent = '上传失败：' + (e.message === '照片过大' ? e.message : '无法读取该照片，请重新拍摄');
+        status.className = 'uploaded error';
+        return;
+      }
+      try {
         const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(d.leg.id) + '/photos', jpeg);
         d.photos[item.code] = r;
         status.textContent = '已上传 SM3 ' + r.sm3.slice(0, 16) + '…';
         status.className = 'uploaded ok';
       } catch (e) {
-        status.textContent = '上传失败：' + (e.status ? e.message : e.message === '照片过大' ? e.message : e.name === 'InvalidStateError' || e.name === 'DOMException' ? '无法读取该照片' : '网络不可用');
-        status.className = 'uploaded error';
+        if (e.status) {
+          status.textContent = '上传失败：' + e.message;
+          status.className = 'uploaded error';
+          return;
+        }
+        // No signal: the photo waits with the check and is sent first.
+        d.photos[item.code] = { blob: jpeg };
+        status.textContent = '已保存在本机，联网后上传';
+        status.className = 'uploaded waiting';
       }
     });
     return li;
@@ -313,6 +371,7 @@
     if (!id) { idError('请填写收件人身份证号'); say('请填写收件人身份证号', 'error'); return; }
     idError('');
     const checks = [];
+    const waiting = {};
     for (const item of door.leg.checklist) {
       const passed = $('#check-' + item.code + '-pass').checked;
       const failed = $('#check-' + item.code + '-fail').checked;
@@ -321,13 +380,14 @@
       if (!passed && !failed) { say('请核验：' + item.name, 'error'); return; }
       if (!photo) { say('请拍摄原件照片：' + item.name, 'error'); return; }
       if (failed && !note) { say('请说明不通过的原因：' + item.name, 'error'); return; }
-      checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key });
+      checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key || '' });
+      if (photo.blob) waiting[item.code] = { blob: photo.blob };
     }
     const scan = { client_id: newID(), waybill: door.leg.waybill, kind: 'delivery', at: new Date().toISOString(), id_number: id, checks };
     door.pending = scan.client_id;
     $('#door-submit').disabled = true;
     say('正在提交核验…', '');
-    enqueue(scan);
+    enqueue(scan, door.leg.id, waiting);
   });
 
   // doorAnswered ends the wait of the open door check for scan: accepted or
@@ -347,21 +407,43 @@
     }
   }
 
-  function enqueue(scan) {
-    const q = queue();
-    q.push(scan);
-    saveQueue(q);
+  // enqueue saves a scan (with the photos of a door check not uploaded yet)
+  // before sending it, so a closed tab or a lost signal loses nothing.
+  async function enqueue(scan, legID, photos) {
+    try {
+      await putQueued({ scan, leg_id: legID, photos: photos || {} });
+    } catch {
+      say('本机无法保存扫描，请检查浏览器存储设置', 'error');
+      return;
+    }
+    countQueue();
     flush();
+  }
+
+  // upload sends the photos a queued door check took offline, and names
+  // each in its check; the record is saved after each, so none is sent
+  // twice (a second upload would store nothing new anyway).
+  async function upload(rec) {
+    for (const [code, p] of Object.entries(rec.photos || {})) {
+      if (p.key) continue;
+      const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(rec.leg_id) + '/photos', p.blob);
+      rec.photos[code] = { key: r.key };
+      for (const c of rec.scan.checks || []) if (c.material === code) c.photo_key = r.key;
+      await putQueued(rec);
+    }
   }
 
   async function flush() {
     if (flushing || !tokens()) return;
     flushing = true;
     try {
-      let q = queue();
-      while (q.length) {
-        const scan = q[0];
+      for (;;) {
+        const q = await queued();
+        if (!q.length) break;
+        const rec = q[0];
+        const scan = rec.scan;
         try {
+          await upload(rec);
           report(await api('POST', '/api/v1/courier/scans', scan));
           settled(scan);
           doorAnswered(scan);
@@ -380,12 +462,12 @@
           say('扫描未被接受（' + scan.waybill + '）：' + e.message, 'error');
           doorAnswered(scan, e);
         }
-        q = queue();
-        q.shift();
-        saveQueue(q);
+        await dropQueued(rec.seq);
+        countQueue();
       }
-    } finally { flushing = false; }
-    loadLegs();
+    } catch { /* no IndexedDB: nothing queued */ } finally { flushing = false; }
+    countQueue();
+    if (navigator.onLine) loadLegs();
   }
 
   function report(r) {
@@ -429,5 +511,6 @@
   window.addEventListener('offline', net);
   setInterval(flush, 15000);
   net();
-  show();
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/courier/sw.js', { scope: '/courier/' }).catch(() => {});
+  moveOldQueue().catch(() => {}).finally(show);
 })();
