@@ -145,3 +145,62 @@ func TestCourierPageDoorCheckOffline(t *testing.T) {
 		t.Errorf("delivery scans on the leg = %d, want 1", deliveries)
 	}
 }
+
+// TestCourierPageOfflineWrongID sends a door check queued offline with a
+// wrong ID number: when it is refused back online, the check comes back
+// with its verdicts and uploaded photos and only the ID number to give
+// again, and the right one delivers.
+func TestCourierPageOfflineWrongID(t *testing.T) {
+	app := openCourierApp(t, nil)
+	c := submitCourierCase(t, app, "cr-offline-id", "scjgj-spjyxk", true)
+	do(t, app, c.ID, workflow.Approve{Meta: workflow.Meta{Actor: testClerk}})
+	do(t, app, c.ID, workflow.Dispatch{Meta: workflow.Meta{Actor: testClerk}})
+	leg := waitLeg(t, app, c.ID, desk.KindDelivery)
+	dir := t.TempDir()
+	photos := map[string]string{}
+	for i, code := range []string{"pmbjt", "sbssqd"} {
+		photos[code] = filepath.Join(dir, code+".png")
+		if err := os.WriteFile(photos[code], testPNG(t, uint8(50+i)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, browserCtx := courierBrowser(t, dir)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	actions := append(courierSignIn(app),
+		chromedp.WaitVisible(css(`#legs li[data-waybill="`+leg.Waybill+`"]`)),
+		chromedp.SendKeys(css(`#scan-waybill`), leg.Waybill),
+		chromedp.SetValue(css(`#scan-kind`), "pickup"),
+		chromedp.Click(css(`#scan-submit`)),
+		waitTextIn(`#message`, "已揽收"),
+
+		offline(true),
+		chromedp.SendKeys(css(`#scan-waybill`), leg.Waybill),
+		chromedp.SetValue(css(`#scan-kind`), "delivery"),
+		chromedp.Click(css(`#scan-submit`)),
+		chromedp.WaitVisible(css(`#check-pmbjt-pass`)),
+		chromedp.Click(css(`#check-pmbjt-pass`)),
+		chromedp.Click(css(`#check-sbssqd-pass`)),
+		chromedp.SetUploadFiles(css(`#photo-pmbjt`), []string{photos["pmbjt"]}),
+		waitTextIn(`#photo-pmbjt-status`, "联网后上传"),
+		chromedp.SetUploadFiles(css(`#photo-sbssqd`), []string{photos["sbssqd"]}),
+		waitTextIn(`#photo-sbssqd-status`, "联网后上传"),
+		chromedp.SendKeys(css(`#id-number`), elicensesb.LiNaID),
+		chromedp.Click(css(`#door-submit`)),
+		pollJS(`document.querySelector('#door').hidden`),
+
+		offline(false),
+		waitTextIn(`#id-number-error`, "不符"),
+		pollJS(`!document.querySelector('#door').hidden && document.querySelector('#id-number').value === ''`),
+		pollJS(`document.querySelector('#check-pmbjt-pass').checked && document.querySelector('#check-sbssqd-pass').checked`),
+		waitTextIn(`#photo-pmbjt-status`, "已上传"),
+		waitTextIn(`#queue-count`, "0"),
+		chromedp.SendKeys(css(`#id-number`), elicensesb.ZhangSanID),
+		chromedp.Click(css(`#door-submit`)),
+		waitTextIn(`#message`, "核验通过"),
+	)
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		shown, _ := chromedp.Run(browserCtx, chromedp.Text(css(`body`)))
+		t.Fatalf("page: %v\npage text:\n%s", err, shown)
+	}
+	waitCase(t, app, c.ID, workflow.StatusClosed)
+}

@@ -285,6 +285,34 @@
     say(l.checklist.length ? '请核验收件人身份并逐项查验原件' : '请核验收件人身份', '');
   }
 
+  // reopenDoor brings back a door check sent from the queue and refused for
+  // the ID number: the checks and the uploaded photos stand, only the ID
+  // number is to be given again.
+  function reopenDoor(scan, e) {
+    const l = legs.find((x) => x.waybill === scan.waybill && x.kind === 'delivery');
+    if (!l || (door && door.leg.id !== l.id)) return;
+    door = { leg: l, photos: {}, pending: null };
+    $('#door-waybill').textContent = l.waybill + ' · ' + l.case_number;
+    const ol = $('#checklist');
+    ol.replaceChildren();
+    for (const item of l.checklist) ol.append(checkItem(item));
+    for (const c of scan.checks || []) {
+      const pick = $('#check-' + c.material + (c.passed ? '-pass' : '-fail'));
+      if (!pick) continue;
+      pick.checked = true;
+      $('#note-' + c.material).value = c.note || '';
+      if (c.photo_key) {
+        door.photos[c.material] = { key: c.photo_key };
+        const st = $('#photo-' + c.material + '-status');
+        st.textContent = '已上传';
+        st.className = 'uploaded ok';
+      }
+    }
+    $('#id-number').value = '';
+    idError(e.message);
+    $('#door').hidden = false;
+  }
+
   function checkItem(item) {
     const li = document.createElement('li');
     li.innerHTML = '<div class="name"></div><div class="verdict">' +
@@ -460,6 +488,7 @@
             break;
           }
           say('扫描未被接受（' + scan.waybill + '）：' + e.message, 'error');
+          if (scan.kind === 'delivery' && idRefusals.includes(e.code) && !(door && door.pending === scan.client_id)) reopenDoor(scan, e);
           doorAnswered(scan, e);
         }
         await dropQueued(rec.seq);
