@@ -1,5 +1,6 @@
-// The couriers' mobile page: sign in, today's legs, scans (typed, or by
-// camera where the browser has BarcodeDetector) and the check at the door.
+// The couriers' mobile page: sign in, today's legs, scans (typed, by camera
+// where the browser has BarcodeDetector, or by WeChat's scanQRCode inside
+// WeChat) and the check at the door.
 // Scans, and whole door checks with their photos, wait in a queue in
 // IndexedDB while the phone is offline, surviving a closed tab; they are
 // sent later with the same scan id, which the server answers only once,
@@ -534,6 +535,30 @@
       }
     });
   }
+
+  // Inside WeChat the web view has no BarcodeDetector; its JS-SDK scans
+  // instead. The SDK (jweixin) and its signed wx.config are the hosting
+  // page's to provide; the button shows only where wx.scanQRCode exists.
+  function wechatScan() {
+    if (!window.wx || typeof window.wx.scanQRCode !== 'function') return;
+    const b = $('#scan-wechat');
+    if (!b.hidden) return;
+    b.hidden = false;
+    b.addEventListener('click', () => {
+      window.wx.scanQRCode({
+        needResult: 1,
+        scanType: ['barCode', 'qrCode'],
+        success: (res) => {
+          // A barcode comes as "CODE_128,SF0123456789012".
+          const text = String((res && res.resultStr) || '');
+          $('#scan-waybill').value = text.slice(text.indexOf(',') + 1).trim();
+        },
+        fail: () => say('微信扫码失败，请手动输入运单号', 'error'),
+      });
+    });
+  }
+  wechatScan();
+  if (window.wx && typeof window.wx.ready === 'function') window.wx.ready(wechatScan);
 
   const net = () => { $('#net').textContent = navigator.onLine ? '在线' : '离线'; };
   window.addEventListener('online', () => { net(); flush(); });
