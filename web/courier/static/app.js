@@ -144,6 +144,12 @@
     const t = tokens();
     try { await api('DELETE', '/api/v1/courier/session', { refresh_token: t && t.refresh_token }); } catch { /* signed out here either way */ }
     setTokens(null);
+    // Nothing of the legs stays on a shared phone; the queue stays, to be
+    // sent at the next sign-in.
+    localStorage.removeItem(LEGS);
+    legs = [];
+    revealed.clear();
+    closeDoor();
     show();
   });
 
