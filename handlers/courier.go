@@ -40,6 +40,7 @@ type CourierDesk interface {
 	ActiveCourier(ctx context.Context, id string) (desk.Courier, error)
 	CourierLegs(ctx context.Context, courierID, after string, limit int) ([]desk.LegView, string, error)
 	CourierLeg(ctx context.Context, courierID, legID string) (desk.LegView, error)
+	LegContact(ctx context.Context, courierID, legID string) (desk.LegContact, error)
 	Scan(ctx context.Context, who desk.Courier, req desk.ScanRequest) (desk.ScanResult, error)
 	AddPhoto(ctx context.Context, courierID, legID string, photo io.Reader, maxBytes int64) (desk.Photo, error)
 	Push(ctx context.Context, provider string, header map[string][]string, body []byte) (parcel.Push, error)
@@ -69,6 +70,7 @@ func (h *Handler) registerCourier(r gin.IRouter) {
 	auth.GET("/legs", h.courierLegs)
 	auth.GET("/legs/:id", h.courierLeg)
 	auth.POST("/legs/:id/photos", h.courierPhoto)
+	auth.GET("/legs/:id/contact", h.courierLegContact)
 	auth.POST("/scans", h.courierScan)
 }
 

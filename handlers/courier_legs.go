@@ -108,3 +108,19 @@ func (h *Handler) courierPhoto(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"key": p.Key, "sm3": p.SM3, "size": p.Size, "content_type": p.ContentType})
 }
+
+// courierLegContact gives the courier holding an active leg the applicant's
+// full contact; the answer is not to be stored.
+func (h *Handler) courierLegContact(c *gin.Context) {
+	id, ok := h.mustLegParam(c)
+	if !ok {
+		return
+	}
+	v, err := h.courier.Desk.LegContact(c.Request.Context(), subjectOf(c).ID, id)
+	if err != nil {
+		h.handleCourierError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, v)
+}

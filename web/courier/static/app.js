@@ -1,12 +1,16 @@
-// The couriers' mobile page: sign in, today's legs, scans (typed, or by
-// camera where the browser has BarcodeDetector) and the check at the door.
-// Scans wait in a queue (sessionStorage) while the phone is offline and are
-// sent again with the same scan id, which the server answers only once.
+// The couriers' mobile page: sign in, today's legs, scans (typed, by camera
+// where the browser has BarcodeDetector, or by WeChat's scanQRCode inside
+// WeChat) and the check at the door.
+// Scans, and whole door checks with their photos, wait in a queue in
+// IndexedDB while the phone is offline, surviving a closed tab; they are
+// sent later with the same scan id, which the server answers only once,
+// the photos first. A service worker (sw.js) serves the page offline.
 'use strict';
 (() => {
   const $ = (s) => document.querySelector(s);
   const TOKENS = 'zv.courier.tokens';
-  const QUEUE = 'zv.courier.queue';
+  const QUEUE = 'zv.courier.queue'; // the earlier queue in sessionStorage
+  const LEGS = 'zv.courier.legs';
   const kinds = { pickup: '收件', delivery: '送达', return: '退回' };
   const states = {
     ordered: '待揽收', picked_up: '已揽收', in_transit: '运输中', out_for_delivery: '派送中', delivered: '已完成',
@@ -18,8 +22,45 @@
 
   const tokens = () => { try { return JSON.parse(localStorage.getItem(TOKENS)); } catch { return null; } };
   const setTokens = (t) => (t ? localStorage.setItem(TOKENS, JSON.stringify(t)) : localStorage.removeItem(TOKENS));
-  const queue = () => { try { return JSON.parse(sessionStorage.getItem(QUEUE)) || []; } catch { return []; } };
-  const saveQueue = (q) => { sessionStorage.setItem(QUEUE, JSON.stringify(q)); $('#queue-count').textContent = String(q.length); };
+
+  // The queue: one IndexedDB store of records { seq, scan, leg_id, photos },
+  // in the order queued. photos maps a checklist code to a photo taken
+  // offline, { blob } until it is uploaded, then { key }.
+  let dbp = null;
+  function db() {
+    if (!dbp) {
+      dbp = new Promise((ok, fail) => {
+        const r = indexedDB.open('zv-courier', 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('queue', { keyPath: 'seq', autoIncrement: true });
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+    }
+    return dbp;
+  }
+  async function tx(mode, f) {
+    const d = await db();
+    return new Promise((ok, fail) => {
+      const t = d.transaction('queue', mode);
+      const out = f(t.objectStore('queue'));
+      t.oncomplete = () => ok(out && 'result' in out ? out.result : undefined);
+      t.onerror = () => fail(t.error);
+      t.onabort = () => fail(t.error);
+    });
+  }
+  const queued = () => tx('readonly', (st) => st.getAll());
+  const putQueued = (rec) => tx('readwrite', (st) => st.put(rec));
+  const dropQueued = (seq) => tx('readwrite', (st) => st.delete(seq));
+  async function countQueue() {
+    try { $('#queue-count').textContent = String((await queued()).length); } catch { /* no IndexedDB */ }
+  }
+  // A queue left in sessionStorage by the earlier page moves to IndexedDB.
+  async function moveOldQueue() {
+    let old = [];
+    try { old = JSON.parse(sessionStorage.getItem(QUEUE)) || []; } catch { old = []; }
+    for (const scan of old) await putQueued({ scan, photos: {} });
+    sessionStorage.removeItem(QUEUE);
+  }
   const say = (text, kind) => { const m = $('#message'); m.textContent = text; m.className = kind || ''; };
 
   function newID() {
@@ -85,7 +126,7 @@
     $('#login-view').hidden = signedIn;
     $('#work-view').hidden = !signedIn;
     $('#logout').hidden = !signedIn;
-    if (signedIn) { saveQueue(queue()); loadLegs(); flush(); }
+    if (signedIn) { if (!legs.length) legs = savedLegs(); renderLegs(); countQueue(); loadLegs(); flush(); }
   }
 
   $('#login-form').addEventListener('submit', async (ev) => {
@@ -103,6 +144,12 @@
     const t = tokens();
     try { await api('DELETE', '/api/v1/courier/session', { refresh_token: t && t.refresh_token }); } catch { /* signed out here either way */ }
     setTokens(null);
+    // Nothing of the legs stays on a shared phone; the queue stays, to be
+    // sent at the next sign-in.
+    localStorage.removeItem(LEGS);
+    legs = [];
+    revealed.clear();
+    closeDoor();
     show();
   });
 
@@ -117,17 +164,75 @@
         cursor = r.next_cursor || '';
       } while (cursor);
       legs = all;
+      try { localStorage.setItem(LEGS, JSON.stringify(all)); } catch { /* full: the page still works online */ }
+      for (const id of revealed.keys()) {
+        const l = legs.find((x) => x.id === id);
+        if (!l || !l.mine || finished.includes(l.status)) revealed.delete(id);
+      }
       renderLegs();
     } catch (e) { if (e.status) say(e.message, 'error'); }
   }
+  // savedLegs are the legs last read, masked as the server gave them, so a
+  // door check can be done without signal.
+  function savedLegs() { try { return JSON.parse(localStorage.getItem(LEGS)) || []; } catch { return []; } }
   $('#refresh').addEventListener('click', loadLegs);
 
   function contact(c) { return [c.company, c.name, c.phone, c.address].filter(Boolean).join(' '); }
 
+  // Contacts read in full, by leg id: kept in memory only, never stored.
+  const revealed = new Map();
+
+  // contactBlock offers the full contact of a leg the courier holds: the
+  // server gives it only to them while the leg is active, and records each
+  // reading.
+  function contactBlock(l) {
+    const box = document.createElement('div');
+    box.className = 'contact';
+    const c = revealed.get(l.id);
+    if (!c) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'reveal link';
+      b.textContent = '显示完整地址和电话';
+      b.addEventListener('click', async (ev) => {
+        ev.stopPropagation();
+        try {
+          revealed.set(l.id, await api('GET', '/api/v1/courier/legs/' + encodeURIComponent(l.id) + '/contact'));
+          renderLegs();
+        } catch (e) { say(e.status ? e.message : '网络不可用，无法查看联系方式', 'error'); }
+      });
+      box.append(b);
+      return box;
+    }
+    const who = document.createElement('div');
+    who.textContent = [c.company, c.name].filter(Boolean).join(' ');
+    const tel = document.createElement('a');
+    tel.href = 'tel:' + c.phone;
+    tel.className = 'tel';
+    tel.textContent = '拨打 ' + c.phone;
+    const addr = document.createElement('div');
+    addr.textContent = c.address;
+    const map = document.createElement('a');
+    map.className = 'map';
+    map.href = 'https://uri.amap.com/search?keyword=' + encodeURIComponent(c.address);
+    map.target = '_blank';
+    map.rel = 'noopener noreferrer';
+    map.textContent = '在地图中打开';
+    for (const a of [tel, map]) a.addEventListener('click', (ev) => ev.stopPropagation());
+    box.append(who, addr, tel, map);
+    return box;
+  }
+
+  const finished = ['delivered', 'refused', 'undeliverable', 'lost', 'cancelled'];
+
+  // renderLegs lists the pending legs, and apart from them the finished ones.
   function renderLegs() {
-    const ul = $('#legs');
-    ul.replaceChildren();
+    const pending = $('#legs');
+    const done = $('#legs-done');
+    pending.replaceChildren();
+    done.replaceChildren();
     for (const l of legs) {
+      const ul = finished.includes(l.status) ? done : pending;
       const li = document.createElement('li');
       li.dataset.waybill = l.waybill;
       const head = document.createElement('div');
@@ -145,12 +250,15 @@
         l.attempts ? '未投递成功 ' + l.attempts + ' 次' : ''].filter(Boolean).join('\n');
       meta.style.whiteSpace = 'pre-line';
       li.append(head, meta);
+      if (l.mine && ul === pending) li.append(contactBlock(l));
       li.addEventListener('click', () => {
         $('#scan-waybill').value = l.waybill;
         $('#scan-kind').value = l.kind === 'delivery' && l.status !== 'ordered' ? 'delivery' : l.kind === 'return' ? 'handover' : 'pickup';
       });
       ul.append(li);
     }
+    $('#legs-done-card').hidden = !done.children.length;
+    $('#legs-empty').hidden = !!pending.children.length;
   }
 
   $('#scan-form').addEventListener('submit', (ev) => {
@@ -159,22 +267,57 @@
     const kind = $('#scan-kind').value;
     if (kind === 'delivery') { openDoor(waybill); return; }
     enqueue({ client_id: newID(), waybill, kind, at: new Date().toISOString(), note: $('#scan-note').value.trim() || undefined });
+  });
+
+  // settled clears the scan form once a scan was accepted or saved to send
+  // later; a refused one leaves what was typed, to correct it.
+  function settled(scan) {
+    if (scan.kind === 'delivery' || $('#scan-waybill').value.trim() !== scan.waybill) return;
     $('#scan-waybill').value = '';
     $('#scan-note').value = '';
-  });
+  }
 
   async function openDoor(waybill) {
     let l = legs.find((x) => x.waybill === waybill && x.kind === 'delivery');
     if (!l) { await loadLegs(); l = legs.find((x) => x.waybill === waybill && x.kind === 'delivery'); }
     if (!l) { say('未找到该待送达运单', 'error'); return; }
-    door = { leg: l, photos: {} };
+    door = { leg: l, photos: {}, pending: null };
     $('#door-waybill').textContent = l.waybill + ' · ' + l.case_number;
     $('#id-number').value = '';
+    idError('');
     const ol = $('#checklist');
     ol.replaceChildren();
     for (const item of l.checklist) ol.append(checkItem(item));
     $('#door').hidden = false;
     say(l.checklist.length ? '请核验收件人身份并逐项查验原件' : '请核验收件人身份', '');
+  }
+
+  // reopenDoor brings back a door check sent from the queue and refused for
+  // the ID number: the checks and the uploaded photos stand, only the ID
+  // number is to be given again.
+  function reopenDoor(scan, e) {
+    const l = legs.find((x) => x.waybill === scan.waybill && x.kind === 'delivery');
+    if (!l || (door && door.leg.id !== l.id)) return;
+    door = { leg: l, photos: {}, pending: null };
+    $('#door-waybill').textContent = l.waybill + ' · ' + l.case_number;
+    const ol = $('#checklist');
+    ol.replaceChildren();
+    for (const item of l.checklist) ol.append(checkItem(item));
+    for (const c of scan.checks || []) {
+      const pick = $('#check-' + c.material + (c.passed ? '-pass' : '-fail'));
+      if (!pick) continue;
+      pick.checked = true;
+      $('#note-' + c.material).value = c.note || '';
+      if (c.photo_key) {
+        door.photos[c.material] = { key: c.photo_key };
+        const st = $('#photo-' + c.material + '-status');
+        st.textContent = '已上传';
+        st.className = 'uploaded ok';
+      }
+    }
+    $('#id-number').value = '';
+    idError(e.message);
+    $('#door').hidden = false;
   }
 
   function checkItem(item) {
@@ -195,13 +338,34 @@
     status.id = 'photo-' + item.code + '-status';
     file.addEventListener('change', async () => {
       if (!file.files.length) return;
+      const d = door;
+      delete d.photos[item.code];
       status.textContent = '上传中…';
+      status.className = 'uploaded';
+      let jpeg;
       try {
-        const jpeg = await shrink(file.files[0]);
-        const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(door.leg.id) + '/photos', jpeg);
-        door.photos[item.code] = r;
+        jpeg = await shrink(file.files[0]);
+      } catch (e) {
+        status.textContent = '上传失败：' + (e.message === '照片过大' ? e.message : '无法读取该照片，请重新拍摄');
+        status.className = 'uploaded error';
+        return;
+      }
+      try {
+        const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(d.leg.id) + '/photos', jpeg);
+        d.photos[item.code] = r;
         status.textContent = '已上传 SM3 ' + r.sm3.slice(0, 16) + '…';
-      } catch (e) { status.textContent = '上传失败：' + (e.status ? e.message : '网络不可用'); }
+        status.className = 'uploaded ok';
+      } catch (e) {
+        if (e.status) {
+          status.textContent = '上传失败：' + e.message;
+          status.className = 'uploaded error';
+          return;
+        }
+        // No signal: the photo waits with the check and is sent first.
+        d.photos[item.code] = { blob: jpeg };
+        status.textContent = '已保存在本机，联网后上传';
+        status.className = 'uploaded waiting';
+      }
     });
     return li;
   }
@@ -221,12 +385,28 @@
     throw new Error('照片过大');
   }
 
-  $('#door-cancel').addEventListener('click', () => { door = null; $('#door').hidden = true; });
+  // idError shows a problem with the recipient's ID number next to it.
+  function idError(text) {
+    const e = $('#id-number-error');
+    e.textContent = text;
+    e.hidden = !text;
+    $('#id-number').setAttribute('aria-invalid', text ? 'true' : 'false');
+  }
+
+  function closeDoor() { door = null; idError(''); $('#door').hidden = true; }
+
+  // The refusals about the recipient's ID number: the rest of the check stands.
+  const idRefusals = ['identity_mismatch', 'identity_required', 'invalid_id_number'];
+
+  $('#door-cancel').addEventListener('click', closeDoor);
   $('#door-submit').addEventListener('click', () => {
     if (!door) return;
     const id = $('#id-number').value.trim();
-    if (!id) { say('请填写收件人身份证号', 'error'); return; }
+    if (door.pending) return;
+    if (!id) { idError('请填写收件人身份证号'); say('请填写收件人身份证号', 'error'); return; }
+    idError('');
     const checks = [];
+    const waiting = {};
     for (const item of door.leg.checklist) {
       const passed = $('#check-' + item.code + '-pass').checked;
       const failed = $('#check-' + item.code + '-fail').checked;
@@ -235,47 +415,95 @@
       if (!passed && !failed) { say('请核验：' + item.name, 'error'); return; }
       if (!photo) { say('请拍摄原件照片：' + item.name, 'error'); return; }
       if (failed && !note) { say('请说明不通过的原因：' + item.name, 'error'); return; }
-      checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key });
+      checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key || '' });
+      if (photo.blob) waiting[item.code] = { blob: photo.blob };
     }
-    enqueue({ client_id: newID(), waybill: door.leg.waybill, kind: 'delivery', at: new Date().toISOString(), id_number: id, checks });
-    door = null;
-    $('#door').hidden = true;
+    const scan = { client_id: newID(), waybill: door.leg.waybill, kind: 'delivery', at: new Date().toISOString(), id_number: id, checks };
+    door.pending = scan.client_id;
+    $('#door-submit').disabled = true;
+    say('正在提交核验…', '');
+    enqueue(scan, door.leg.id, waiting);
   });
 
-  function enqueue(scan) {
-    const q = queue();
-    q.push(scan);
-    saveQueue(q);
+  // doorAnswered ends the wait of the open door check for scan: accepted or
+  // saved to send later closes it; a wrong ID number clears only that field;
+  // any other refusal keeps the form to correct.
+  function doorAnswered(scan, e) {
+    if (!door || door.pending !== scan.client_id) return;
+    door.pending = null;
+    $('#door-submit').disabled = false;
+    if (!e) { closeDoor(); return; }
+    if (idRefusals.includes(e.code)) {
+      $('#id-number').value = '';
+      idError(e.message);
+      $('#id-number').focus();
+    } else if (e.code === 'door_check_done' || e.code === 'door_check_locked') {
+      closeDoor();
+    }
+  }
+
+  // enqueue saves a scan (with the photos of a door check not uploaded yet)
+  // before sending it, so a closed tab or a lost signal loses nothing.
+  async function enqueue(scan, legID, photos) {
+    try {
+      await putQueued({ scan, leg_id: legID, photos: photos || {} });
+    } catch {
+      say('本机无法保存扫描，请检查浏览器存储设置', 'error');
+      return;
+    }
+    countQueue();
     flush();
+  }
+
+  // upload sends the photos a queued door check took offline, and names
+  // each in its check; the record is saved after each, so none is sent
+  // twice (a second upload would store nothing new anyway).
+  async function upload(rec) {
+    for (const [code, p] of Object.entries(rec.photos || {})) {
+      if (p.key) continue;
+      const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(rec.leg_id) + '/photos', p.blob);
+      rec.photos[code] = { key: r.key };
+      for (const c of rec.scan.checks || []) if (c.material === code) c.photo_key = r.key;
+      await putQueued(rec);
+    }
   }
 
   async function flush() {
     if (flushing || !tokens()) return;
     flushing = true;
     try {
-      let q = queue();
-      while (q.length) {
-        const scan = q[0];
+      for (;;) {
+        const q = await queued();
+        if (!q.length) break;
+        const rec = q[0];
+        const scan = rec.scan;
         try {
+          await upload(rec);
           report(await api('POST', '/api/v1/courier/scans', scan));
+          settled(scan);
+          doorAnswered(scan);
         } catch (e) {
-          if (!e.status) { say('网络不可用，扫描已保存，恢复后自动重发', 'error'); break; }
+          if (!e.status) { say('网络不可用，扫描已保存，恢复后自动重发', 'error'); settled(scan); doorAnswered(scan); break; }
           if (e.status === 401 && !tokens()) break;
           // Busy or down for a moment: keep the scan and try again later.
           // Its client id makes a resend harmless.
           if (e.status === 429 || e.status >= 500) {
             say('服务暂时繁忙，扫描已保存，稍后自动重发', 'error');
+            settled(scan);
+            doorAnswered(scan);
             setTimeout(flush, 15000);
             break;
           }
           say('扫描未被接受（' + scan.waybill + '）：' + e.message, 'error');
+          if (scan.kind === 'delivery' && idRefusals.includes(e.code) && !(door && door.pending === scan.client_id)) reopenDoor(scan, e);
+          doorAnswered(scan, e);
         }
-        q = queue();
-        q.shift();
-        saveQueue(q);
+        await dropQueued(rec.seq);
+        countQueue();
       }
-    } finally { flushing = false; }
-    loadLegs();
+    } catch { /* no IndexedDB: nothing queued */ } finally { flushing = false; }
+    countQueue();
+    if (navigator.onLine) loadLegs();
   }
 
   function report(r) {
@@ -314,10 +542,35 @@
     });
   }
 
+  // Inside WeChat the web view has no BarcodeDetector; its JS-SDK scans
+  // instead. The SDK (jweixin) and its signed wx.config are the hosting
+  // page's to provide; the button shows only where wx.scanQRCode exists.
+  function wechatScan() {
+    if (!window.wx || typeof window.wx.scanQRCode !== 'function') return;
+    const b = $('#scan-wechat');
+    if (!b.hidden) return;
+    b.hidden = false;
+    b.addEventListener('click', () => {
+      window.wx.scanQRCode({
+        needResult: 1,
+        scanType: ['barCode', 'qrCode'],
+        success: (res) => {
+          // A barcode comes as "CODE_128,SF0123456789012".
+          const text = String((res && res.resultStr) || '');
+          $('#scan-waybill').value = text.slice(text.indexOf(',') + 1).trim();
+        },
+        fail: () => say('微信扫码失败，请手动输入运单号', 'error'),
+      });
+    });
+  }
+  wechatScan();
+  if (window.wx && typeof window.wx.ready === 'function') window.wx.ready(wechatScan);
+
   const net = () => { $('#net').textContent = navigator.onLine ? '在线' : '离线'; };
   window.addEventListener('online', () => { net(); flush(); });
   window.addEventListener('offline', net);
   setInterval(flush, 15000);
   net();
-  show();
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/courier/sw.js', { scope: '/courier/' }).catch(() => {});
+  moveOldQueue().catch(() => {}).finally(show);
 })();
