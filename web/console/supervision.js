@@ -22,7 +22,10 @@
   // rate shows a share; "—" when nothing was counted (not "0%").
   function rate(x) { return x == null ? "—" : ZV.pct(x); }
   function avg(x) { return x == null ? "—" : (Math.round(x * 10) / 10).toFixed(1); }
-  function table(id, heads, rows) {
+  // table always stands (other pages wait for it); empty, it says so in
+  // one row.
+  function table(id, heads, rows, empty) {
+    if (!rows.length && empty) rows = [h("tr", { class: "empty" }, h("td", { colspan: heads.length, class: "muted" }, empty))];
     return h("table", { id: id }, h("thead", {}, h("tr", {}, heads.map(function (t) { return h("th", { scope: "col" }, t); }))), h("tbody", {}, rows));
   }
   function overdue(c) {
@@ -54,12 +57,12 @@
       var period = { department: q.department, from: st.from, to: st.to };
       var work = table("workloads", ["部门", "承办人", "红牌（超期）", "黄牌（临期）"], sv.workloads.map(function (w) {
         return h("tr", {}, h("td", {}, deptName(w.department, names)), h("td", {}, w.staff_name || "（未领取）"), h("td", {}, String(w.red)), h("td", {}, String(w.yellow)));
-      }));
+      }), "没有超期或临期的办件。");
       var cases = table("carded", ["预警", "办件号", "事项", "状态", "期限", "超期", "承办人"], sv.cases.map(function (c) {
         return h("tr", { onclick: function () { ZV.go("#/case/" + encodeURIComponent(c.id)); } }, h("td", {}, ZV.card(c.card)),
           h("td", {}, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number)), h("td", {}, c.item_name), h("td", {}, c.status_name),
           h("td", {}, ZV.fmtTime(c.deadline)), h("td", { class: "overdue" }, overdue(c)), h("td", {}, c.claim ? c.claim.staff_name || "（已注销账号）" : "（未领取）"));
-      }));
+      }), "没有红黄牌办件。");
       var alerts = sv.alerts.length ? h("ul", { id: "alerts" }, sv.alerts.map(function (a) {
         return h("li", {}, ZV.card(a.card), " ", h("a", { href: "#/case/" + encodeURIComponent(a.case_id) }, a.number), " ",
           h("span", { class: "muted" }, ZV.fmtTime(a.created_at), " ", { approaching_deadline: "临近期限", overdue: "已超期", verification_overdue: "核验超期" }[a.reason] || "预警"));
@@ -107,8 +110,8 @@
         h("button", { type: "button", id: "export-xlsx", onclick: function (ev) { download("xlsx", period, ev.currentTarget); } }, "导出 Excel"),
         h("button", { type: "button", id: "export-csv", onclick: function (ev) { download("csv", period, ev.currentTarget); } }, "导出 CSV"));
       ZV.render(h("h1", {}, "督办与统计"),
-        h("section", { class: "panel" }, h("h2", {}, "超期与临期办件（按部门和承办人）"), sv.workloads.length ? work : h("p", { class: "muted" }, "没有超期或临期的办件。")),
-        h("section", { class: "panel" }, h("h2", {}, "红黄牌办件（共 " + sv.total + " 件）"), sv.cases.length ? cases : h("p", { class: "muted" }, "没有红黄牌办件。"),
+        h("section", { class: "panel" }, h("h2", {}, "超期与临期办件（按部门和承办人）"), work),
+        h("section", { class: "panel" }, h("h2", {}, "红黄牌办件（共 " + sv.total + " 件）"), cases,
           sv.next_cursor ? h("button", { type: "button", onclick: function () { ZV.go("#/supervision" + ZV.qs({ department: q.department, cursor: sv.next_cursor })); } }, "下一页") : null),
         h("section", { class: "panel" }, h("h2", {}, "最新预警"), alerts),
         calendarFlag(sv.calendar),
