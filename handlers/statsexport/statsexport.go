@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -46,12 +47,24 @@ func writeCSV(w io.Writer, tables []staff.Table) error {
 			rec := make([]string, len(r))
 			for j, v := range r {
 				rec[j] = fmt.Sprint(v)
+				if _, text := v.(string); text {
+					rec[j] = inert(rec[j])
+				}
 			}
 			_ = cw.Write(rec)
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// inert keeps a text cell from being read as a formula by a spreadsheet
+// (a name beginning with =, +, - or @): it is prefixed with an apostrophe.
+func inert(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // writeXLSX writes one sheet per table, the header row bold and frozen.
