@@ -24,7 +24,7 @@ func byText(tag, text string) chromedp.Search {
 // itself while red cards exist, and the Excel export downloads.
 func TestSupervisionInBrowser(t *testing.T) {
 	ctx := browser(t)
-	app := openTestApp(t, noHolders{}, staffTestEnv(quietTimers))
+	app := openTestApp(t, noHolders{}, figuresEnv(t))
 	_, _, open := figuresCases(t, app, true)
 	addStaff(t, app, "sv.supervisor", "scjgj", staff.RoleSupervisor)
 	// A red card with no alert message yet (the alert is delivered later).

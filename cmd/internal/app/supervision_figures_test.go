@@ -20,7 +20,7 @@ import (
 // rejected inside the last 30 days (one of them late), one decided 40 days
 // ago (outside the default period), and one accepted 20 days ago and still
 // open (overdue, held by the first clerk). It returns the clerks' ids and the
-// open case. The app's timers must be slow (quietTimers): a backdated
+// open case. The app's timers must be slow (figuresEnv): a backdated
 // decision is refused after a timer's event of today. Only the open case is
 // made when decided is false.
 func figuresCases(t *testing.T, app *App, decided bool) (wang, li string, open workflow.Case) {
@@ -59,8 +59,11 @@ func figuresCases(t *testing.T, app *App, decided bool) (wang, li string, open w
 	return wang, li, c
 }
 
-// quietTimers runs the timers hourly.
-var quietTimers = map[string]string{"ZEROVISIT_WORKER_TIMER_INTERVAL": "1h"}
+// figuresEnv runs the timers hourly, on PostgreSQL when TEST_DATABASE_URL
+// is set.
+func figuresEnv(t *testing.T) map[string]string {
+	return staffTestEnv(map[string]string{"ZEROVISIT_WORKER_TIMER_INTERVAL": "1h", "ZEROVISIT_DATABASE_URL": testDatabaseURL(t)})
+}
 
 func decideAll(decide func(id, item string, accepted time.Time, acceptor string, decided time.Time, decider string, approve bool), day func(int) time.Time) {
 	wang, li := "st-wang.clerk", "st-li.clerk"
@@ -87,7 +90,7 @@ func rowOf(t *testing.T, list any, key, want string) map[string]any {
 // (no future day drawn), shares are null when nothing was decided, and the
 // figures come per clerk and per item.
 func TestSupervisionStatsDefaultsAndFigures(t *testing.T) {
-	app := openTestApp(t, noHolders{}, staffTestEnv(quietTimers))
+	app := openTestApp(t, noHolders{}, figuresEnv(t))
 	wang, li, _ := figuresCases(t, app, true)
 	sup := staffToken(t, app, addStaff(t, app, "fig.supervisor", "scjgj", staff.RoleSupervisor), "scjgj", staff.RoleSupervisor)
 	today := workflow.DateOf(time.Now())
@@ -155,7 +158,7 @@ func TestSupervisionStatsDefaultsAndFigures(t *testing.T) {
 // TestSupervisionOverdueDays shows how many working days the overdue case is
 // late by.
 func TestSupervisionOverdueDays(t *testing.T) {
-	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
+	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
 	_, _, open := figuresCases(t, app, false)
 	sup := staffToken(t, app, addStaff(t, app, "od.supervisor", "scjgj", staff.RoleSupervisor), "scjgj", staff.RoleSupervisor)
 	want := app.svc.Engine().Calendar().WorkingDaysBetween(open.Deadline, time.Now())
@@ -192,7 +195,7 @@ func download(t *testing.T, app *App, path, token string) (*http.Response, []byt
 // XLSX (opened with the library: the expected sheets and rows), to
 // supervisors only, over a bounded period.
 func TestStatsExport(t *testing.T) {
-	app := openTestApp(t, noHolders{}, staffTestEnv(quietTimers))
+	app := openTestApp(t, noHolders{}, figuresEnv(t))
 	wang, _, _ := figuresCases(t, app, true)
 	supID := addStaff(t, app, "ex.supervisor", "scjgj", staff.RoleSupervisor)
 	sup := staffToken(t, app, supID, "scjgj", staff.RoleSupervisor)
