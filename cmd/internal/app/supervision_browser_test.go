@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +67,8 @@ func TestSupervisionInBrowser(t *testing.T) {
 		t.Errorf("empty alert feed = %q %v, want an explanation beside the red cards", empty, err)
 	}
 
+	shoot(t, ctx, "supervision")
+
 	// A quiet day: nothing decided, 按时率 reads "—".
 	q := time.Now().AddDate(0, 0, -5).Format("2006-01-02")
 	err = chromedp.Do(ctx,
@@ -83,5 +88,36 @@ func TestSupervisionInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(byText("button", "导出 Excel")),
 		chromedp.WaitVisible(chromedp.Search(`//*[contains(normalize-space(.), "已导出 Excel 表格")]`))); err != nil {
 		t.Errorf("the Excel export: %v", err)
+	}
+}
+
+// shoot writes full-page screenshots of the page at desktop (1280 px) and
+// phone (390×844) sizes as <name>-desktop.png and <name>-phone.png into
+// $ZEROVISIT_SCREENSHOTS, when it is set.
+func shoot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("ZEROVISIT_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	for _, size := range []struct {
+		label string
+		w, h  int64
+	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name+"-"+size.label+".png")
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot %s", path)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
 	}
 }
