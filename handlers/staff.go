@@ -121,6 +121,7 @@ func (h *Handler) registerStaffCases(cs *gin.RouterGroup, guard staffGuards) {
 func (h *Handler) registerStaffOversight(g *gin.RouterGroup, guard staffGuards) {
 	g.GET("/supervision", guard.supervise, h.staffSupervision)
 	g.GET("/stats", guard.supervise, h.staffStats)
+	g.GET("/stats/export", guard.supervise, h.staffStatsExport)
 	g.GET("/followups", guard.supervise, h.staffFollowups)
 	g.POST("/followups/:id/close", guard.supervise, h.staffCloseFollowup)
 	h.registerStaffEvaluations(g, guard)

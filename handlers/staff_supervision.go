@@ -38,7 +38,16 @@ func (h *Handler) staffSupervision(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, withNextCursor(gin.H{"workloads": v.Workloads, "cases": h.summaries(v.Cases, who.ID),
+	type carded struct {
+		caseSummary
+		OverdueDays *int `json:"overdue_days,omitempty"`
+	}
+	cases := []carded{}
+	for _, cs := range h.summaries(v.Cases, who.ID) {
+		n, late := v.OverdueDays[cs.ID]
+		cases = append(cases, carded{cs, map[bool]*int{true: &n}[late]})
+	}
+	c.JSON(http.StatusOK, withNextCursor(gin.H{"workloads": v.Workloads, "cases": cases,
 		"total": v.Cases.Total, "alerts": v.Alerts, "calendar": gin.H{"years": v.Calendar.Years,
 			"cases": h.summaries(v.Calendar.Cases, who.ID), "total": v.Calendar.Cases.Total}}, v.Cases.NextCursor))
 }
@@ -58,5 +67,6 @@ func (h *Handler) staffStats(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"from": workflow.DateOf(st.From).String(), "to": workflow.DateOf(st.To.Add(-time.Second)).String(),
 		"departments": st.Departments, "department_names": names, "total": st.Total, "daily": st.Daily,
+		"clerks": st.Clerks, "items": st.Items,
 		"evaluations_available": st.EvaluationsAvailable})
 }

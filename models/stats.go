@@ -49,6 +49,14 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 	for _, d := range q.Departments {
 		dept(d)
 	}
+	clerks := map[string]*staff.ClerkStats{}
+	items := map[string]*staff.ItemStats{}
+	item := func(code, name, department string) *staff.ItemStats {
+		if items[code] == nil {
+			items[code] = &staff.ItemStats{ItemCode: code, ItemName: name, Department: department}
+		}
+		return items[code]
+	}
 	days := map[string]*staff.DayStats{}
 	day := func(t time.Time) *staff.DayStats {
 		k := workflow.DateOf(t).String()
@@ -66,7 +74,7 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 	}
 
 	// Submissions: trust-first and zero-visit shares are of these.
-	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT c.department, e.at, c.trust_first, `+
+	rows, err := s.db.gorm.WithContext(ctx).Raw(`SELECT c.department, c.item_code, COALESCE(`+s.db.jsonText("terms", "item_name")+`, ''), e.at, c.trust_first, `+
 		`COALESCE(`+s.db.jsonText("channel")+`, ''), COALESCE(`+s.db.jsonText("delivery", "method")+`, '')
 		FROM case_events e JOIN cases c ON c.id = e.case_id
 		WHERE e.at >= ? AND e.at < ? AND e.name = 'submit'`+scope, args...).Rows()
@@ -75,16 +83,17 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 	}
 	for rows.Next() {
 		var (
-			code, channel, method string
-			at                    sqlTime
-			trust                 bool
+			code, itemCode, itemName, channel, method string
+			at                                        sqlTime
+			trust                                     bool
 		)
-		if err := rows.Scan(&code, &at, &trust, &channel, &method); err != nil {
+		if err := rows.Scan(&code, &itemCode, &itemName, &at, &trust, &channel, &method); err != nil {
 			rows.Close()
 			return staff.Stats{}, translate(op, err)
 		}
 		d := dept(code)
 		d.Received++
+		item(itemCode, itemName, code).Received++
 		day(at.T).Received++
 		if trust {
 			d.TrustFirst++
@@ -99,7 +108,7 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 	}
 
 	// Acceptances, decisions and revocations.
-	rows, err = s.db.gorm.WithContext(ctx).Raw(`SELECT c.department, e.at, e.from_status, e.to_status, c.deadline, `+
+	rows, err = s.db.gorm.WithContext(ctx).Raw(`SELECT c.department, c.item_code, COALESCE(`+s.db.jsonText("terms", "item_name")+`, ''), e.actor_kind, e.actor_id, e.at, e.from_status, e.to_status, c.deadline, `+
 		`COALESCE(`+s.db.jsonText("sla", "started_at")+`, ''), COALESCE(`+s.db.jsonText("sla", "paused_days")+`, ''), `+
 		`COALESCE(`+s.db.jsonText("ending", "code")+`, '')
 		FROM case_events e JOIN cases c ON c.id = e.case_id
@@ -111,10 +120,11 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			code, from, to, started, paused, ending string
-			at, deadline                            sqlTime
+			code, itemCode, itemName, actorKind, actorID string
+			from, to, started, paused, ending            string
+			at, deadline                                 sqlTime
 		)
-		if err := rows.Scan(&code, &at, &from, &to, &deadline, &started, &paused, &ending); err != nil {
+		if err := rows.Scan(&code, &itemCode, &itemName, &actorKind, &actorID, &at, &from, &to, &deadline, &started, &paused, &ending); err != nil {
 			return staff.Stats{}, translate(op, err)
 		}
 		d := dept(code)
@@ -138,16 +148,26 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 		} else {
 			d.Rejected++
 		}
-		if deadline.T.IsZero() || !at.T.After(deadline.T) {
+		onTime := deadline.T.IsZero() || !at.T.After(deadline.T)
+		if onTime {
 			d.OnTime++
 		}
+		clock := -1
 		if start, err := time.Parse(time.RFC3339Nano, started); err == nil {
 			n := q.Calendar.WorkingDaysBetween(start, at.T)
 			if p, err := strconv.Atoi(paused); err == nil {
 				n -= p
 			}
-			d.ClockDays += max(n, 0)
+			clock = max(n, 0)
+			d.ClockDays += clock
 			d.ClockCases++
+		}
+		item(itemCode, itemName, code).Count(to == "approved", onTime, clock)
+		if actorKind == string(workflow.ActorClerk) && actorID != "" {
+			if clerks[actorID] == nil {
+				clerks[actorID] = &staff.ClerkStats{StaffID: actorID, Department: code}
+			}
+			clerks[actorID].Count(to == "approved", onTime, clock)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -169,6 +189,18 @@ func (s *StaffStore) Stats(ctx context.Context, q staff.StatsQuery) (staff.Stats
 	}
 	total.Finish()
 	st.Total = total
+	st.Clerks = []staff.ClerkStats{}
+	for _, c := range clerks {
+		c.Finish()
+		st.Clerks = append(st.Clerks, *c)
+	}
+	slices.SortFunc(st.Clerks, func(a, b staff.ClerkStats) int { return strings.Compare(a.StaffID, b.StaffID) })
+	st.Items = []staff.ItemStats{}
+	for _, it := range items {
+		it.Finish()
+		st.Items = append(st.Items, *it)
+	}
+	slices.SortFunc(st.Items, func(a, b staff.ItemStats) int { return strings.Compare(a.ItemCode, b.ItemCode) })
 	// Every day of the period, quiet ones included, so a chart has no gaps.
 	for d, n := workflow.DateOf(q.From), 0; d.Start().Before(q.To) && n < maxStatsDays; d, n = d.AddDays(1), n+1 {
 		day(d.Start())

@@ -19,26 +19,56 @@
 
   function deptName(code, names) { return (names && names[code]) || code; }
 
+  // rate shows a share; "—" when nothing was counted (not "0%").
+  function rate(x) { return x == null ? "—" : ZV.pct(x); }
+  function avg(x) { return x == null ? "—" : (Math.round(x * 10) / 10).toFixed(1); }
+  // table always stands (other pages wait for it); empty, it says so in
+  // one row.
+  function table(id, heads, rows, empty) {
+    if (!rows.length && empty) rows = [h("tr", { class: "empty" }, h("td", { colspan: heads.length, class: "muted" }, empty))];
+    return h("table", { id: id }, h("thead", {}, h("tr", {}, heads.map(function (t) { return h("th", { scope: "col" }, t); }))), h("tbody", {}, rows));
+  }
+  function overdue(c) {
+    if (c.overdue_days == null) return c.card === "red" ? "已超期" : "临近期限";
+    return c.overdue_days === 0 ? "今日已超时" : "超期 " + c.overdue_days + " 个工作日";
+  }
+  function isoDay(d) { return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10); }
+
+  // download fetches an export with the session and saves it under the
+  // server's file name.
+  function download(format, period, btn) {
+    btn.disabled = true;
+    ZV.call("GET", "/api/v1/staff/stats/export" + ZV.qs(Object.assign({ format: format }, period)), undefined, { raw: true }).then(function (b) {
+      var a = h("a", { href: URL.createObjectURL(b), download: "办件统计_" + (period.from || "") + "_" + (period.to || "") + "." + format });
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+      ZV.flash("已导出" + (format === "xlsx" ? " Excel 表格" : " CSV 文件"));
+    }, ZV.showError).then(function () { btn.disabled = false; });
+  }
+
   ZV.showSupervision = function (params) {
     var q = { department: params.department || "", cursor: params.cursor || "", limit: 20 };
-    var month = params.month || new Date().toISOString().slice(0, 7);
-    Promise.all([ZV.get("/api/v1/staff/supervision" + ZV.qs(q)), ZV.get("/api/v1/staff/stats" + ZV.qs({ department: q.department, month: month }))]).then(function (r) {
+    // The period: from and to, or a month; nothing asks for the last 30 days.
+    var want = { department: q.department, from: params.from || "", to: params.to || "", month: params.month || "" };
+    ZV.render(h("h1", {}, "督办与统计"), h("p", { class: "muted", role: "status" }, "正在加载督办与统计……"));
+    Promise.all([ZV.get("/api/v1/staff/supervision" + ZV.qs(q)), ZV.get("/api/v1/staff/stats" + ZV.qs(want))]).then(function (r) {
       var sv = r[0], st = r[1];
       var names = st.department_names || {};
-      var work = h("table", { id: "workloads" }, h("thead", {}, h("tr", {}, ["部门", "承办人", "红牌（超期）", "黄牌（临期）"].map(function (t) { return h("th", {}, t); }))),
-        h("tbody", {}, sv.workloads.map(function (w) {
-          return h("tr", {}, h("td", {}, deptName(w.department, names)), h("td", {}, w.staff_name || w.staff_id || "（未领取）"), h("td", {}, String(w.red)), h("td", {}, String(w.yellow)));
-        })));
-      var cases = h("table", { id: "carded" }, h("thead", {}, h("tr", {}, ["监察", "办件号", "事项", "状态", "期限", "承办人"].map(function (t) { return h("th", {}, t); }))),
-        h("tbody", {}, sv.cases.map(function (c) {
-          return h("tr", { onclick: function () { ZV.go("#/case/" + encodeURIComponent(c.id)); } }, h("td", {}, ZV.card(c.card)),
-            h("td", {}, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number)), h("td", {}, c.item_name), h("td", {}, c.status_name),
-            h("td", {}, ZV.fmtTime(c.deadline)), h("td", {}, c.claim ? c.claim.staff_name || c.claim.staff_id : "（未领取）"));
-        })));
-      var alerts = h("ul", { id: "alerts" }, sv.alerts.map(function (a) {
+      var period = { department: q.department, from: st.from, to: st.to };
+      var work = table("workloads", ["部门", "承办人", "红牌（超期）", "黄牌（临期）"], sv.workloads.map(function (w) {
+        return h("tr", {}, h("td", {}, deptName(w.department, names)), h("td", {}, w.staff_name || "（未领取）"), h("td", {}, String(w.red)), h("td", {}, String(w.yellow)));
+      }), "没有超期或临期的办件。");
+      var cases = table("carded", ["预警", "办件号", "事项", "状态", "期限", "超期", "承办人"], sv.cases.map(function (c) {
+        return h("tr", { onclick: function () { ZV.go("#/case/" + encodeURIComponent(c.id)); } }, h("td", {}, ZV.card(c.card)),
+          h("td", {}, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number)), h("td", {}, c.item_name), h("td", {}, c.status_name),
+          h("td", {}, ZV.fmtTime(c.deadline)), h("td", { class: "overdue" }, overdue(c)), h("td", {}, c.claim ? c.claim.staff_name || "（已注销账号）" : "（未领取）"));
+      }), "没有红黄牌办件。");
+      var alerts = sv.alerts.length ? h("ul", { id: "alerts" }, sv.alerts.map(function (a) {
         return h("li", {}, ZV.card(a.card), " ", h("a", { href: "#/case/" + encodeURIComponent(a.case_id) }, a.number), " ",
-          h("span", { class: "muted" }, ZV.fmtTime(a.created_at), " ", { approaching_deadline: "临近期限", overdue: "已超期", verification_overdue: "核验超期" }[a.reason] || a.reason));
-      }));
+          h("span", { class: "muted" }, ZV.fmtTime(a.created_at), " ", { approaching_deadline: "临近期限", overdue: "已超期", verification_overdue: "核验超期" }[a.reason] || "预警"));
+      })) : h("p", { id: "alerts-empty", class: "muted" }, sv.total ?
+        "暂无预警消息。当前仍有 " + sv.total + " 件红黄牌办件（见上表）：亮牌由系统按期限即时标出，预警消息随后送达本栏，可能稍有延迟，也可能是在本栏保留的最近 20 条之前发出的。请以上表为准督办。" :
+        "暂无预警消息，也没有红黄牌办件。");
       var depts = st.departments.filter(function (d) { return d.received || d.decided; });
       var labels = depts.map(function (d) { return deptName(d.department, names).replace(/^杭州市?/, ""); });
       var charts = [
@@ -47,27 +77,48 @@
           { name: "受理", values: depts.map(function (d) { return d.accepted; }) },
           { name: "办结", values: depts.map(function (d) { return d.decided; }) },
           { name: "按时办结", values: depts.map(function (d) { return d.on_time; }) }] }),
-        ZV.lineChart("每日收件与办结", { labels: st.daily.map(function (d) { return d.date; }), series: [
+        ZV.lineChart("每日收件与办结（至今日）", { labels: st.daily.map(function (d) { return d.date; }), series: [
           { name: "收件", values: st.daily.map(function (d) { return d.received; }) },
           { name: "办结", values: st.daily.map(function (d) { return d.decided; }) }] })];
       var rows = st.departments.concat([Object.assign({}, st.total, { department: "合计" })]);
-      var table = h("table", { id: "stats" }, h("thead", {}, h("tr", {}, ["部门", "收件", "受理", "办结", "按时率", "平均用时（工作日）", "零上门", "告知承诺", "核验不通过", "评价"].map(function (t) { return h("th", {}, t); }))),
-        h("tbody", {}, rows.map(function (d) {
-          return h("tr", { dataset: { department: d.department } }, h("td", {}, deptName(d.department, names)), h("td", { class: "received" }, String(d.received)),
-            h("td", {}, String(d.accepted)), h("td", { class: "decided" }, String(d.decided)), h("td", {}, ZV.pct(d.on_time_share)),
-            h("td", {}, (Math.round(d.avg_working_days * 10) / 10).toFixed(1)), h("td", {}, ZV.pct(d.zero_visit_share)),
-            h("td", {}, ZV.pct(d.trust_first_share)), h("td", {}, String(d.verification_failures)), h("td", {}, String(d.evaluations)));
-        })));
-      var monthInput = h("input", { type: "month", value: month, id: "stats-month" });
-      var period = h("form", { class: "row", onsubmit: function (ev) { ev.preventDefault(); ZV.go("#/supervision" + ZV.qs({ department: q.department, month: monthInput.value })); } },
-        ZV.field("统计月份", monthInput), h("button", { type: "submit" }, "统计"));
+      var stats = table("stats", ["部门", "收件", "受理", "办结", "按时率", "平均用时（工作日）", "零上门", "告知承诺", "核验不通过", "评价"], rows.map(function (d) {
+        return h("tr", { dataset: { department: d.department } }, h("td", {}, deptName(d.department, names)), h("td", { class: "received" }, String(d.received)),
+          h("td", {}, String(d.accepted)), h("td", { class: "decided" }, String(d.decided)), h("td", { class: "on-time" }, rate(d.on_time_share)),
+          h("td", {}, avg(d.avg_working_days)), h("td", {}, rate(d.zero_visit_share)),
+          h("td", {}, rate(d.trust_first_share)), h("td", {}, String(d.verification_failures)), h("td", {}, String(d.evaluations)));
+      }));
+      var clerks = st.clerks.length ? table("clerk-stats", ["承办人", "部门", "办结", "准予", "不予", "按时办结", "按时率", "平均用时（工作日）"], st.clerks.map(function (c) {
+        return h("tr", {}, h("td", {}, c.staff_name || "（已注销账号）"), h("td", {}, deptName(c.department, names)), h("td", {}, String(c.decided)),
+          h("td", {}, String(c.approved)), h("td", {}, String(c.rejected)), h("td", {}, String(c.on_time)), h("td", {}, rate(c.on_time_share)), h("td", {}, avg(c.avg_working_days)));
+      })) : h("p", { class: "muted" }, "本期间没有工作人员作出的准予或不予决定。");
+      var items = st.items.length ? table("item-stats", ["事项", "部门", "收件", "办结", "按时办结", "按时率", "平均用时（工作日）"], st.items.map(function (it) {
+        return h("tr", {}, h("td", {}, it.item_name || "（未命名事项）"), h("td", {}, deptName(it.department, names)), h("td", {}, String(it.received)),
+          h("td", {}, String(it.decided)), h("td", {}, String(it.on_time)), h("td", {}, rate(it.on_time_share)), h("td", {}, avg(it.avg_working_days)));
+      })) : h("p", { class: "muted" }, "本期间没有收件或办结。");
+      var fromInput = h("input", { type: "date", value: st.from, id: "stats-from", max: st.to, required: true });
+      var toInput = h("input", { type: "date", value: st.to, id: "stats-to", max: isoDay(new Date()), required: true });
+      var go = function (from, to) { ZV.go("#/supervision" + ZV.qs({ department: q.department, from: from, to: to })); };
+      var quick = function (label, days) {
+        return h("button", { type: "button", onclick: function () {
+          var end = new Date(), start = new Date(); start.setDate(start.getDate() - days + 1); go(isoDay(start), isoDay(end));
+        } }, label);
+      };
+      var periodForm = h("form", { class: "row", onsubmit: function (ev) { ev.preventDefault(); go(fromInput.value, toInput.value); } },
+        ZV.field("起始日期", fromInput), ZV.field("截止日期", toInput), h("button", { type: "submit" }, "统计"),
+        quick("近 7 天", 7), quick("近 30 天", 30), quick("近 90 天", 90));
+      var exports = h("p", { class: "row" }, "导出本期统计（最长 366 天）：",
+        h("button", { type: "button", id: "export-xlsx", onclick: function (ev) { download("xlsx", period, ev.currentTarget); } }, "导出 Excel"),
+        h("button", { type: "button", id: "export-csv", onclick: function (ev) { download("csv", period, ev.currentTarget); } }, "导出 CSV"));
       ZV.render(h("h1", {}, "督办与统计"),
         h("section", { class: "panel" }, h("h2", {}, "超期与临期办件（按部门和承办人）"), work),
         h("section", { class: "panel" }, h("h2", {}, "红黄牌办件（共 " + sv.total + " 件）"), cases,
           sv.next_cursor ? h("button", { type: "button", onclick: function () { ZV.go("#/supervision" + ZV.qs({ department: q.department, cursor: sv.next_cursor })); } }, "下一页") : null),
         h("section", { class: "panel" }, h("h2", {}, "最新预警"), alerts),
         calendarFlag(sv.calendar),
-        h("section", { class: "panel" }, h("h2", {}, "统计"), period, st.note ? h("p", { class: "muted" }, st.note) : null, table), charts);
+        h("section", { class: "panel" }, h("h2", {}, "统计（" + st.from + " 至 " + st.to + "）"), periodForm, exports,
+          st.note ? h("p", { class: "muted" }, st.note) : null, stats),
+        h("section", { class: "panel" }, h("h2", {}, "按承办人"), clerks),
+        h("section", { class: "panel" }, h("h2", {}, "按事项"), items), charts);
     }, ZV.showError);
   };
 

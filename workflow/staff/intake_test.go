@@ -213,7 +213,12 @@ func TestStatsPeriod(t *testing.T) {
 		from, to string
 		field    string
 	}{
-		{staff.Period{}, "2025-09-01", "2025-10-01", ""},
+		// The last 30 days up to today; never a day after today.
+		{staff.Period{}, "2025-08-03", "2025-09-02", ""},
+		{staff.Period{Month: "2025-09"}, "2025-09-01", "2025-09-02", ""},
+		{staff.Period{From: "2025-08-30", To: "2025-09-30"}, "2025-08-30", "2025-09-02", ""},
+		{staff.Period{From: "2025-09-02", To: "2025-09-30"}, "", "", "from"},
+		{staff.Period{Month: "2025-10"}, "", "", "month"},
 		{staff.Period{Month: "2025-02"}, "2025-02-01", "2025-03-01", ""},
 		{staff.Period{From: "2025-01-01", To: "2025-01-31"}, "2025-01-01", "2025-02-01", ""},
 		{staff.Period{Month: "2025-13"}, "", "", "month"},

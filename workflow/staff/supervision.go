@@ -34,6 +34,9 @@ type Supervision struct {
 	Alerts    []Alert
 	// Calendar flags the cases due in a year the calendar is unsure of.
 	Calendar CalendarFlag
+	// OverdueDays are the working days each overdue case of Cases is late
+	// by, by case id.
+	OverdueDays map[string]int
 }
 
 // SupervisionRequest asks for the view of a department (an
@@ -62,6 +65,12 @@ func (s *Service) Supervision(ctx context.Context, who Caller, r SupervisionRequ
 		Now: now, Cursor: r.Cursor, Limit: r.Limit})
 	if err != nil {
 		return Supervision{}, err
+	}
+	v.OverdueDays = map[string]int{}
+	for _, e := range v.Cases.Items {
+		if d := e.Case.Deadline; !d.IsZero() && now.After(d) {
+			v.OverdueDays[e.Case.ID] = s.cfg.Engine.Calendar().WorkingDaysBetween(d, now)
+		}
 	}
 	if v.Alerts, err = s.cfg.Store.Alerts(ctx, depts, 0, 20); err != nil {
 		return Supervision{}, err
@@ -95,7 +104,9 @@ func (s *Service) workloads(ctx context.Context, depts []string, now time.Time) 
 }
 
 // Period is the period of a report: a month (YYYY-MM), or from and to
-// (YYYY-MM-DD, to inclusive); by default the current month.
+// (YYYY-MM-DD, to inclusive); by default the last DefaultPeriodDays days up
+// to today. A period never reaches past today: no future day is counted or
+// drawn.
 type Period struct {
 	Month    string
 	From, To string
@@ -104,23 +115,34 @@ type Period struct {
 // maxPeriod bounds a report's period.
 const maxPeriod = 366 * 24 * time.Hour
 
+// DefaultPeriodDays is the length of the default period, today included.
+const DefaultPeriodDays = 30
+
 // bounds returns [from, to) of the period in China Standard Time.
 func (p Period) bounds(now time.Time) (time.Time, time.Time, error) {
 	bad := func(name string) (time.Time, time.Time, error) {
 		return time.Time{}, time.Time{}, badQuery(name, "统计期间不正确")
 	}
 	cst := workflow.CST()
+	end := workflow.DateOf(now).AddDays(1).Start()
+	clip := func(from, to time.Time, name string) (time.Time, time.Time, error) {
+		if !from.Before(end) {
+			return time.Time{}, time.Time{}, badQuery(name, "统计期间不能晚于今天")
+		}
+		if to.After(end) {
+			to = end
+		}
+		return from, to, nil
+	}
 	if p.Month != "" {
 		t, err := time.ParseInLocation("2006-01", p.Month, cst)
 		if err != nil {
 			return bad("month")
 		}
-		return t, t.AddDate(0, 1, 0), nil
+		return clip(t, t.AddDate(0, 1, 0), "month")
 	}
 	if p.From == "" && p.To == "" {
-		y, mo, _ := now.In(cst).Date()
-		start := time.Date(y, mo, 1, 0, 0, 0, 0, cst)
-		return start, start.AddDate(0, 1, 0), nil
+		return workflow.DateOf(now).AddDays(1 - DefaultPeriodDays).Start(), end, nil
 	}
 	f, err := workflow.ParseDate(p.From)
 	if err != nil {
@@ -130,7 +152,7 @@ func (p Period) bounds(now time.Time) (time.Time, time.Time, error) {
 	if err != nil || t.Compare(f) < 0 || t.Start().Sub(f.Start()) > maxPeriod {
 		return bad("to")
 	}
-	return f.Start(), t.AddDays(1).Start(), nil
+	return clip(f.Start(), t.AddDays(1).Start(), "from")
 }
 
 // Stats are the statistics of a period per department the caller oversees
@@ -144,5 +166,20 @@ func (s *Service) Stats(ctx context.Context, who Caller, department string, p Pe
 	if err != nil {
 		return Stats{}, err
 	}
-	return s.cfg.Store.Stats(ctx, StatsQuery{Departments: depts, From: from, To: to, Calendar: s.cfg.Engine.Calendar()})
+	st, err := s.cfg.Store.Stats(ctx, StatsQuery{Departments: depts, From: from, To: to, Calendar: s.cfg.Engine.Calendar()})
+	if err != nil {
+		return Stats{}, err
+	}
+	ids := make([]string, 0, len(st.Clerks))
+	for _, c := range st.Clerks {
+		ids = append(ids, c.StaffID)
+	}
+	names, err := s.cfg.Store.StaffNames(ctx, ids)
+	if err != nil {
+		return Stats{}, err
+	}
+	for i := range st.Clerks {
+		st.Clerks[i].StaffName = names[st.Clerks[i].StaffID]
+	}
+	return st, nil
 }
