@@ -137,9 +137,18 @@
         ZV.field("初始密码", h("input", { name: "password", type: "password", minlength: 10, required: true })), h("button", { type: "submit", class: "primary" }, "开通"));
       var table = h("table", {}, h("thead", {}, h("tr", {}, ["用户名", "姓名", "部门", "岗位", "状态", ""].map(function (t) { return h("th", {}, t); }))),
         h("tbody", {}, items.map(function (a) {
-          var toggle = h("button", { type: "button", onclick: function () {
+          // Disabling takes a second click; one's own account has no toggle
+          // (the server refuses it too: own_account).
+          var me = ((ZV.session() || {}).staff || {}).id;
+          var label = a.disabled ? "启用" : "停用";
+          var toggle = a.id === me ? h("span", { class: "muted" }, "本人账号") : h("button", { type: "button", onclick: function () {
+            if (!a.disabled && toggle.dataset.armed !== "1") {
+              toggle.dataset.armed = "1"; toggle.textContent = "确认停用 " + a.name + "？";
+              setTimeout(function () { toggle.dataset.armed = ""; toggle.textContent = label; }, 8000);
+              return;
+            }
             ZV.call("PATCH", "/api/v1/staff/accounts/" + encodeURIComponent(a.id), { disabled: !a.disabled, unlock: true }).then(function () { ZV.showAccounts(); }, ZV.showError);
-          } }, a.disabled ? "启用" : "停用");
+          } }, label);
           return h("tr", {}, h("td", {}, a.username), h("td", {}, a.name), h("td", {}, a.department_name || "—"), h("td", {}, a.roles.join("、")),
             h("td", {}, a.disabled ? "已停用" : a.locked ? "已锁定" : "正常"), h("td", {}, toggle));
         })));
