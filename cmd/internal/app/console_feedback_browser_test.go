@@ -9,6 +9,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	elicensesb "zerovisit/integrations/elicense/sandbox"
+	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 	"zerovisit/workflow/staff"
 )
 
@@ -123,4 +126,83 @@ func TestConsoleFeedbackInBrowser(t *testing.T) {
 	}
 	checkAxe(t, ctx, "intake with a field error")
 	screenshots(t, ctx, "console-intake-field-error")
+}
+
+// TestCourierPageFeedbackInBrowser: on the couriers' page a lost network
+// says what to do, and the check at the door puts each missing answer next
+// to its field.
+func TestCourierPageFeedbackInBrowser(t *testing.T) {
+	ctx := browser(t)
+	app := openCourierApp(t, nil)
+	c := submitCourierCase(t, app, "cr-feedback", "scjgj-spjyxk", true)
+	do(t, app, c.ID, workflow.Approve{Meta: workflow.Meta{Actor: testClerk}})
+	do(t, app, c.ID, workflow.Dispatch{Meta: workflow.Meta{Actor: testClerk}})
+	leg := waitLeg(t, app, c.ID, desk.KindDelivery)
+	eval := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	waitFor := func(js string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("waiting for %s: %v\npage: %s", js, err, eval(`document.body.innerText`))
+		}
+	}
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate("http://"+app.Addr()+"/courier/"),
+		chromedp.WaitVisible(css(`#login-phone`)),
+		chromedp.SendKeys(css(`#login-phone`), courierPhone),
+		chromedp.SendKeys(css(`#login-password`), courierPassword),
+		chromedp.Click(css(`#login-submit`)),
+		chromedp.WaitVisible(css(`#legs li[data-waybill="`+leg.Waybill+`"]`)),
+		chromedp.Evaluate[chromedp.Void](failFetch("/api/v1/courier/legs", 0)),
+		chromedp.Click(css(`#refresh`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(`document.getElementById("message").textContent.includes("无法连接服务器")`)
+	err = chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](failFetch("", 0)),
+		chromedp.SendKeys(css(`#scan-waybill`), leg.Waybill),
+		chromedp.SetValue(css(`#scan-kind`), "pickup"),
+		chromedp.Click(css(`#scan-submit`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(`document.getElementById("message").textContent.includes("已揽收")`)
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#scan-waybill`), leg.Waybill),
+		chromedp.SetValue(css(`#scan-kind`), "delivery"),
+		chromedp.Click(css(`#scan-submit`)),
+		chromedp.WaitVisible(css(`#check-pmbjt-pass`)),
+		chromedp.Click(css(`#door-submit`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(`!!document.getElementById("id-number-error")`)
+	if got := eval(`(e => e.textContent + " " + e.previousElementSibling.id + " " + document.activeElement.id)(document.getElementById("id-number-error"))`); got != "请填写收件人身份证号 id-number id-number" {
+		t.Errorf("no ID number: %q, want the message right after the focused field", got)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#id-number`), elicensesb.ZhangSanID),
+		chromedp.Click(css(`#door-submit`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(`!!document.getElementById("check-pmbjt-pass-error")`)
+	if got := eval(`(e => e.textContent + " " + e.previousElementSibling.className + " " + String(document.getElementById("id-number-error")))(document.getElementById("check-pmbjt-pass-error"))`); got != "请选择“通过”或“不通过” verdict null" {
+		t.Errorf("no verdict: %q, want the message after the item's choices and the ID message gone", got)
+	}
+	checkAxe(t, ctx, "courier door check with a field error")
+	screenshots(t, ctx, "courier-door-field-error")
 }

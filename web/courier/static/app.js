@@ -21,6 +21,29 @@
   const queue = () => { try { return JSON.parse(sessionStorage.getItem(QUEUE)) || []; } catch { return []; } };
   const saveQueue = (q) => { sessionStorage.setItem(QUEUE, JSON.stringify(q)); $('#queue-count').textContent = String(q.length); };
   const say = (text, kind) => { const m = $('#message'); m.textContent = text; m.className = kind || ''; };
+  // fieldSay puts a message right after the field it is about (after anchor
+  // when given), marks the field invalid and focuses it; the message goes
+  // when the field changes.
+  const fieldSay = (el, text, anchor) => {
+    const id = el.id + '-error';
+    let m = document.getElementById(id);
+    if (!m) {
+      m = document.createElement('span');
+      m.id = id; m.className = 'field-error'; m.setAttribute('role', 'alert');
+      (anchor || el).insertAdjacentElement('afterend', m);
+    }
+    m.textContent = text;
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-describedby', id);
+    el.focus();
+    const box = anchor || el;
+    const clear = () => {
+      el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); m.remove();
+      box.removeEventListener('input', clear); box.removeEventListener('change', clear);
+    };
+    box.addEventListener('input', clear); box.addEventListener('change', clear);
+  };
+  const OFFLINE = '无法连接服务器：请检查手机网络（可切换 Wi-Fi 或移动数据）后重试';
 
   function newID() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -51,7 +74,8 @@
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = null; }
     if (!res.ok) {
-      const e = new Error((data && data.error && data.error.message) || '请求失败（' + res.status + '）');
+      const e = new Error((data && data.error && data.error.message) ||
+        (res.status >= 500 ? '服务暂时无法处理（' + res.status + '）：请稍后重试，多次失败请联系站点负责人' : '请求未能完成（' + res.status + '）：请核对后重试'));
       e.status = res.status;
       e.code = data && data.error && data.error.code;
       throw e;
@@ -96,7 +120,7 @@
       $('#login-password').value = '';
       say('已登录', 'ok');
       show();
-    } catch (e) { say(e.status ? e.message : '网络不可用，请稍后再试', 'error'); }
+    } catch (e) { say(e.status ? e.message : OFFLINE, 'error'); }
   });
 
   $('#logout').addEventListener('click', async () => {
@@ -118,7 +142,7 @@
       } while (cursor);
       legs = all;
       renderLegs();
-    } catch (e) { if (e.status) say(e.message, 'error'); }
+    } catch (e) { say(e.status ? e.message : OFFLINE + '，再点“刷新”', 'error'); }
   }
   $('#refresh').addEventListener('click', loadLegs);
 
@@ -201,7 +225,7 @@
         const r = await api('POST', '/api/v1/courier/legs/' + encodeURIComponent(door.leg.id) + '/photos', jpeg);
         door.photos[item.code] = r;
         status.textContent = '已上传 SM3 ' + r.sm3.slice(0, 16) + '…';
-      } catch (e) { status.textContent = '上传失败：' + (e.status ? e.message : '网络不可用'); }
+      } catch (e) { status.textContent = '上传失败：' + (e.status ? e.message : OFFLINE + '，再重新选择照片'); }
     });
     return li;
   }
@@ -225,16 +249,17 @@
   $('#door-submit').addEventListener('click', () => {
     if (!door) return;
     const id = $('#id-number').value.trim();
-    if (!id) { say('请填写收件人身份证号', 'error'); return; }
+    if (!id) { fieldSay($('#id-number'), '请填写收件人身份证号'); return; }
     const checks = [];
     for (const item of door.leg.checklist) {
       const passed = $('#check-' + item.code + '-pass').checked;
       const failed = $('#check-' + item.code + '-fail').checked;
       const note = $('#note-' + item.code).value.trim();
       const photo = door.photos[item.code];
-      if (!passed && !failed) { say('请核验：' + item.name, 'error'); return; }
-      if (!photo) { say('请拍摄原件照片：' + item.name, 'error'); return; }
-      if (failed && !note) { say('请说明不通过的原因：' + item.name, 'error'); return; }
+      const pass = $('#check-' + item.code + '-pass');
+      if (!passed && !failed) { fieldSay(pass, '请选择“通过”或“不通过”', pass.closest('.verdict')); return; }
+      if (!photo) { fieldSay($('#photo-' + item.code), '请拍摄原件照片'); return; }
+      if (failed && !note) { fieldSay($('#note-' + item.code), '请说明不通过的原因'); return; }
       checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key });
     }
     enqueue({ client_id: newID(), waybill: door.leg.waybill, kind: 'delivery', at: new Date().toISOString(), id_number: id, checks });
