@@ -77,7 +77,7 @@ func screenshots(t *testing.T, ctx context.Context, name string) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.w, s.h), chromedp.Sleep(150*time.Millisecond)); err != nil {
 			t.Fatal(err)
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -89,12 +89,21 @@ func screenshots(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// longBrowser is browser(t) with room for many pages on a busy machine:
+// each axe-core run and screenshot takes a moment.
+func longBrowser(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(browser(t)), 4*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // TestAccessibilityConsoleInBrowser: axe-core finds no serious or critical
 // violation on the queue, a case, the counter intake and supervision, in
 // the default palette and in 关怀模式; 关怀模式 is switched on from the
 // keyboard, shows a focus ring, enlarges the text and is remembered.
 func TestAccessibilityConsoleInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := longBrowser(t)
 	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
 	addStaff(t, app, "a11y.clerk", "scjgj", staff.RoleClerk, staff.RoleSupervisor)
 	c := submitAt(t, app, "a11y-case", "scjgj-spjyxk", true, time.Now())
@@ -192,7 +201,7 @@ func TestAccessibilityConsoleInBrowser(t *testing.T) {
 // TestAccessibilityCourierInBrowser: the couriers' page has no serious or
 // critical axe-core violation signed out and at work, on a phone.
 func TestAccessibilityCourierInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := longBrowser(t)
 	app := openCourierApp(t, nil)
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(390, 844),

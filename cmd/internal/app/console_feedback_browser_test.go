@@ -34,7 +34,7 @@ func failFetch(part string, delay int) string {
 // and its address, and 重试 opens it once the network is back, with a
 // loading state meanwhile; intake refusals show next to their field.
 func TestConsoleFeedbackInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := longBrowser(t)
 	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
 	addStaff(t, app, "fb.clerk", "scjgj", staff.RoleClerk, staff.RoleSupervisor)
 	eval := func(js string) string {
@@ -132,7 +132,7 @@ func TestConsoleFeedbackInBrowser(t *testing.T) {
 // says what to do, and the check at the door puts each missing answer next
 // to its field.
 func TestCourierPageFeedbackInBrowser(t *testing.T) {
-	ctx := browser(t)
+	ctx := longBrowser(t)
 	app := openCourierApp(t, nil)
 	c := submitCourierCase(t, app, "cr-feedback", "scjgj-spjyxk", true)
 	do(t, app, c.ID, workflow.Approve{Meta: workflow.Meta{Actor: testClerk}})
