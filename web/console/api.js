@@ -88,7 +88,17 @@
       });
     });
   };
-  ZV.get = function (p) { return ZV.call("GET", p); };
+  // get reads path. A read made while a page opens belongs to that page:
+  // when another page has been asked for by the time it answers, the
+  // answer is dropped, so a slow page is never drawn over a newer one.
+  ZV.get = function (p) {
+    var g = ZV.pageGen ? ZV.pageGen() : 0;
+    var r = ZV.call("GET", p);
+    if (!g) return r;
+    var never = function () { return new Promise(function () {}); };
+    return r.then(function (v) { return ZV.pageGen.stale(g) ? never() : v; },
+      function (e) { if (ZV.pageGen.stale(g)) return never(); throw e; });
+  };
   // getAll reads every page of a list (path has a query string), following
   // next_cursor, and answers all of its items.
   ZV.getAll = function (path, items) {

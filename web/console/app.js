@@ -57,9 +57,12 @@
   // page and its navigation stay), and the page's first ZV.render shows it
   // and moves the navigation. A failed load leaves the previous page, puts
   // the address back and says what to do (ZV.pageFailed).
-  var shown = null, pending = null;
+  var shown = null, pending = null, gen = 0;
+  ZV.pageGen = function () { return pending !== null ? gen : 0; };
+  ZV.pageGen.stale = function (g) { return g !== gen; };
   function loading(hash) {
     pending = hash;
+    gen++;
     var st = document.getElementById("page-state");
     ZV.clear(st).className = "loading";
     st.appendChild(document.createTextNode("正在加载…"));

@@ -143,6 +143,9 @@ func TestAccessibilityConsoleInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("open %s: %v", p.name, err)
 			}
+			if still, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector(`+jsString(p.ready)+`)`)); !still {
+				t.Errorf("%s (%s): another page was drawn over it", p.name, mode)
+			}
 			checkAxe(t, ctx, p.name+" ("+mode+")")
 			screenshots(t, ctx, "console-"+p.name+"-"+mode)
 		}
@@ -188,6 +191,8 @@ func TestAccessibilityConsoleInBrowser(t *testing.T) {
 		t.Errorf("关怀模式 root font size %.1fpx, want ≥ 1.2 × %.1fpx", after, before)
 	}
 	// Remembered across a reload.
+	// Move on at once: the reloaded page's late answer must not be drawn
+	// over the next page.
 	err = chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#main")))
 	if err != nil {
 		t.Fatal(err)

@@ -99,6 +99,17 @@ func TestConsoleFeedbackInBrowser(t *testing.T) {
 		t.Errorf("after 重试: %q", got)
 	}
 
+	// A slow page asked for and then left: its late answer is not drawn
+	// over the page the clerk moved on to.
+	eval(`(` + failFetch("/api/v1/staff/stats", 1500) + `, location.hash = "#/queue", setTimeout(() => { location.hash = "#/supervision"; setTimeout(() => { location.hash = "#/queue"; }, 100); }, 300), "")`)
+	waitFor(`location.hash === "#/queue" && !!document.getElementById("claim-next") && document.getElementById("page-state").hidden`)
+	if err := chromedp.Do(ctx, chromedp.Sleep(2500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval(`location.hash + " " + document.querySelector("#nav a.active").getAttribute("href") + " " + !!document.getElementById("claim-next") + " " + !!document.getElementById("workloads")`); got != "#/queue #/queue true false" {
+		t.Errorf("after leaving a slow page: hash, active link, queue, supervision = %q, want the queue alone", got)
+	}
+
 	// Intake: the message sits next to the field it is about.
 	eval(`(` + failFetch("", 0) + `, location.hash = "#/intake", "")`)
 	waitFor(`!!document.getElementById("intake-item")`)
