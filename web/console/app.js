@@ -17,14 +17,15 @@
       btn.disabled = true;
       fetch("/api/v1/staff/login", { method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ username: document.getElementById("login-username").value, password: document.getElementById("login-password").value }) })
-        .then(function (r) { return r.json().then(function (b) { if (!r.ok) throw new ZV.APIError(r.status, b); return b; }); })
+        .then(function (r) { return r.json().catch(function () { return null; }).then(function (b) { if (!r.ok) throw new ZV.APIError(r.status, b); return b; }); })
         .then(function (b) { ZV.setSession({ tokens: b.tokens, staff: b.staff }); ZV.go(has("clerk") || has("reviewer") ? "#/queue" : "#/supervision"); },
-          function (e) { btn.disabled = false; document.getElementById("login-error").textContent = e.message; });
+          function (e) { btn.disabled = false; btn.textContent = "登录"; document.getElementById("login-error").textContent = ZV.asAPIError(e).message; });
+      btn.textContent = "正在登录…";
     } },
       h("h1", {}, "工作人员登录"),
       ZV.field("用户名", h("input", { id: "login-username", autocomplete: "username", required: true, autofocus: true })),
       ZV.field("密码", h("input", { id: "login-password", type: "password", autocomplete: "current-password", required: true })),
-      h("p", { id: "login-error", role: "alert", class: "muted" }),
+      h("p", { id: "login-error", role: "alert", class: "error-text" }),
       h("button", { type: "submit", class: "primary", id: "login-submit" }, "登录"));
     ZV.render(form);
   }
@@ -52,11 +53,50 @@
     return out;
   }
 
+  // A page opens in two steps: route() marks it loading (the previous
+  // page and its navigation stay), and the page's first ZV.render shows it
+  // and moves the navigation. A failed load leaves the previous page, puts
+  // the address back and says what to do (ZV.pageFailed).
+  var shown = null, pending = null, gen = 0;
+  ZV.pageGen = function () { return pending !== null ? gen : 0; };
+  ZV.pageGen.stale = function (g) { return g !== gen; };
+  function loading(hash) {
+    pending = hash;
+    gen++;
+    var st = document.getElementById("page-state");
+    ZV.clear(st).className = "loading";
+    st.appendChild(document.createTextNode("正在加载…"));
+    st.hidden = false;
+    ZV.main().setAttribute("aria-busy", "true");
+  }
+  ZV.pageShown = function () {
+    if (pending === null) return;
+    shown = pending; pending = null;
+    document.getElementById("page-state").hidden = true;
+    ZV.main().removeAttribute("aria-busy");
+    nav(shown);
+  };
+  ZV.pageFailed = function (e) {
+    if (pending === null) return false;
+    var failed = pending;
+    pending = null;
+    ZV.main().removeAttribute("aria-busy");
+    if (shown !== null && location.hash !== shown) history.replaceState(null, "", shown);
+    var st = ZV.clear(document.getElementById("page-state"));
+    st.className = "error";
+    st.appendChild(document.createTextNode("页面未能打开：" + e.message + " "));
+    st.appendChild(h("button", { type: "button", id: "page-retry", onclick: function () { ZV.go(failed); } }, "重试"));
+    st.hidden = false;
+    document.getElementById("page-retry").focus();
+    return true;
+  };
+
   function route() {
     var hash = location.hash || "#/";
-    if (!ZV.session()) { showLogin(); return; }
+    if (!ZV.session()) { shown = pending = null; document.getElementById("page-state").hidden = true; showLogin(); return; }
     var parts = hash.slice(1).split("?"), path = parts[0], p = params(parts[1]);
-    nav(hash);
+    if (shown === null) nav(hash);
+    loading(hash);
     var load = ZV.reference ? Promise.resolve() : ZV.get("/api/v1/staff/reference").then(function (r) { ZV.reference = r; });
     load.then(function () {
       if (path.indexOf("/case/") === 0) ZV.showCase(decodeURIComponent(path.slice(6)));

@@ -32,6 +32,14 @@
     return h("div", { class: "row" }, h("strong", {}, m.name), ZV.field(kind === "upload" ? "扫描件" : "电子证照标识", input), status);
   }
 
+  // intakeFields maps the fields the server names in a refusal to the
+  // form's inputs, so the message shows next to the field.
+  var intakeFields = {
+    item_code: "intake-item", applicant_type: "intake-type", company_uscc: "intake-uscc",
+    applicant: "intake-name", "applicant.name": "intake-name", "applicant.id_number": "intake-id",
+    "applicant.phone": "intake-phone", "delivery.method": "intake-delivery", commitment_letter: "intake-letter"
+  };
+
   ZV.showIntake = function () {
     var ref = ZV.reference || { items: [] };
     var dept = (ZV.session().staff || {}).department;
@@ -81,7 +89,12 @@
     var lastBody = null, lastKey = null;
     var submit = function (ev) {
       ev.preventDefault();
-      if (!current) { ZV.flash("请选择办理事项", true); return; }
+      // Checked here rather than by the browser's bubbles, so each message
+      // stays next to its field until it is filled in.
+      var missing = [[!current, "intake-item", "请选择办理事项"], [!val("intake-name"), "intake-name", "请填写申请人姓名"],
+        [!val("intake-id"), "intake-id", "请填写申请人身份证号"]].filter(function (m) { return m[0]; });
+      missing.slice().reverse().forEach(function (m) { ZV.markField(document.getElementById(m[1]), m[2]); });
+      if (missing.length) return;
       var mats = [];
       current.materials.forEach(function (m) {
         var kind = m.source.split(":")[0];
@@ -101,14 +114,21 @@
       var sent = JSON.stringify(body);
       if (sent !== lastBody) { lastBody = sent; lastKey = ZV.newKey(); }
       var typed = val("intake-name");
+      var btn = document.getElementById("intake-submit");
+      btn.disabled = true; btn.textContent = "正在提交…";
+      var done = function () { btn.disabled = false; btn.textContent = "收件并提交"; };
       ZV.call("POST", "/api/v1/staff/intake", body, { idempotencyKey: lastKey }).then(function (r) {
+        done();
         // The answer masks the applicant; the clerk sees the name they typed.
         ZV.flash("已收件：" + r.case.number + "（申请人 " + typed + "）");
         ZV.go("#/case/" + encodeURIComponent(r.case.id));
-      }, ZV.showError);
+      }, function (e) {
+        done();
+        if (!ZV.fieldError(e, intakeFields)) ZV.showError(e);
+      });
     };
 
-    ZV.render(h("h1", {}, "窗口收件"), h("form", { class: "panel", id: "intake-form", onsubmit: submit },
+    ZV.render(h("h1", {}, "窗口收件"), h("form", { class: "panel", id: "intake-form", novalidate: true, onsubmit: submit },
       h("div", { class: "row" }, ZV.field("办理事项", itemSel),
         ZV.field("申请人类型", ZV.select({ id: "intake-type" }, [["person", "个人"], ["business", "企业"]], "person")),
         ZV.field("统一社会信用代码（企业）", h("input", { id: "intake-uscc", size: 20 }))),

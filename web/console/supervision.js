@@ -50,7 +50,8 @@
     var q = { department: params.department || "", cursor: params.cursor || "", limit: 20 };
     // The period: from and to, or a month; nothing asks for the last 30 days.
     var want = { department: q.department, from: params.from || "", to: params.to || "", month: params.month || "" };
-    ZV.render(h("h1", {}, "督办与统计"), h("p", { class: "muted", role: "status" }, "正在加载督办与统计……"));
+    // While the page opens, the console's page state says it is loading
+    // (app.js), and the page on screen stays until this one can be drawn.
     Promise.all([ZV.get("/api/v1/staff/supervision" + ZV.qs(q)), ZV.get("/api/v1/staff/stats" + ZV.qs(want))]).then(function (r) {
       var sv = r[0], st = r[1];
       var names = st.department_names || {};

@@ -33,6 +33,7 @@ ZV.main = function () { return document.getElementById("main"); };
 // render replaces the main area and moves focus there (for screen readers
 // and the keyboard).
 ZV.render = function () {
+  if (ZV.pageShown) ZV.pageShown();
   var m = ZV.clear(ZV.main());
   for (var i = 0; i < arguments.length; i++) ZV.append(m, arguments[i]);
   var first = m.querySelector("[autofocus]");

@@ -62,6 +62,29 @@
     sessionStorage.removeItem(QUEUE);
   }
   const say = (text, kind) => { const m = $('#message'); m.textContent = text; m.className = kind || ''; };
+  // fieldSay puts a message right after the field it is about (after anchor
+  // when given), marks the field invalid and focuses it; the message goes
+  // when the field changes.
+  const fieldSay = (el, text, anchor) => {
+    const id = el.id + '-error';
+    let m = document.getElementById(id);
+    if (!m) {
+      m = document.createElement('span');
+      m.id = id; m.className = 'field-error'; m.setAttribute('role', 'alert');
+      (anchor || el).insertAdjacentElement('afterend', m);
+    }
+    m.textContent = text;
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-describedby', id);
+    el.focus();
+    const box = anchor || el;
+    const clear = () => {
+      el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); m.remove();
+      box.removeEventListener('input', clear); box.removeEventListener('change', clear);
+    };
+    box.addEventListener('input', clear); box.addEventListener('change', clear);
+  };
+  const OFFLINE = '无法连接服务器：请检查手机网络（可切换 Wi-Fi 或移动数据）后重试';
 
   function newID() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -92,7 +115,8 @@
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = null; }
     if (!res.ok) {
-      const e = new Error((data && data.error && data.error.message) || '请求失败（' + res.status + '）');
+      const e = new Error((data && data.error && data.error.message) ||
+        (res.status >= 500 ? '服务暂时无法处理（' + res.status + '）：请稍后重试，多次失败请联系站点负责人' : '请求未能完成（' + res.status + '）：请核对后重试'));
       e.status = res.status;
       e.code = data && data.error && data.error.code;
       throw e;
@@ -137,7 +161,7 @@
       $('#login-password').value = '';
       say('已登录', 'ok');
       show();
-    } catch (e) { say(e.status ? e.message : '网络不可用，请稍后再试', 'error'); }
+    } catch (e) { say(e.status ? e.message : OFFLINE, 'error'); }
   });
 
   $('#logout').addEventListener('click', async () => {
@@ -170,7 +194,7 @@
         if (!l || !l.mine || finished.includes(l.status)) revealed.delete(id);
       }
       renderLegs();
-    } catch (e) { if (e.status) say(e.message, 'error'); }
+    } catch (e) { say(e.status ? e.message : OFFLINE + '，再点“刷新”', 'error'); }
   }
   // savedLegs are the legs last read, masked as the server gave them, so a
   // door check can be done without signal.
@@ -391,6 +415,7 @@
     e.textContent = text;
     e.hidden = !text;
     $('#id-number').setAttribute('aria-invalid', text ? 'true' : 'false');
+    if (text) $('#id-number').focus();
   }
 
   function closeDoor() { door = null; idError(''); $('#door').hidden = true; }
@@ -403,7 +428,7 @@
     if (!door) return;
     const id = $('#id-number').value.trim();
     if (door.pending) return;
-    if (!id) { idError('请填写收件人身份证号'); say('请填写收件人身份证号', 'error'); return; }
+    if (!id) { idError('请填写收件人身份证号'); return; }
     idError('');
     const checks = [];
     const waiting = {};
@@ -412,9 +437,10 @@
       const failed = $('#check-' + item.code + '-fail').checked;
       const note = $('#note-' + item.code).value.trim();
       const photo = door.photos[item.code];
-      if (!passed && !failed) { say('请核验：' + item.name, 'error'); return; }
-      if (!photo) { say('请拍摄原件照片：' + item.name, 'error'); return; }
-      if (failed && !note) { say('请说明不通过的原因：' + item.name, 'error'); return; }
+      const pass = $('#check-' + item.code + '-pass');
+      if (!passed && !failed) { fieldSay(pass, '请选择“通过”或“不通过”', pass.closest('.verdict')); return; }
+      if (!photo) { fieldSay($('#photo-' + item.code), '请拍摄原件照片'); return; }
+      if (failed && !note) { fieldSay($('#note-' + item.code), '请说明不通过的原因'); return; }
       checks.push({ material: item.code, passed, note: note || undefined, photo_key: photo.key || '' });
       if (photo.blob) waiting[item.code] = { blob: photo.blob };
     }
