@@ -53,6 +53,8 @@ type caseSummary struct {
 	Deadline       time.Time               `json:"deadline,omitzero"`
 	VerifyDue      time.Time               `json:"verify_due,omitzero"`
 	RemainingDays  int                     `json:"remaining_days"`
+	OverdueDays    int                     `json:"overdue_days"`
+	ApplicantName  string                  `json:"applicant_name,omitempty"`
 	TrustFirst     bool                    `json:"trust_first"`
 	Priority       bool                    `json:"priority"`
 	ApplicantType  workflow.ApplicantType  `json:"applicant_type"`
@@ -78,7 +80,8 @@ func (h *Handler) summarize(cs workflow.Case, cl *staff.Claim, me string, names 
 		ID: cs.ID, Number: cs.Number, ItemCode: cs.ItemCode, ItemName: cs.Terms.ItemName, Department: cs.Department,
 		Status: cs.Status, StatusName: statusName(cs.Status), Card: cs.Card, Deadline: cs.Deadline,
 		VerifyDue: cs.Verification.DueAt, RemainingDays: cs.SLA.Remaining(h.svc.Engine().Calendar(), h.staffNow()),
-		TrustFirst: cs.TrustFirst, Priority: cs.Priority, ApplicantType: at, Channel: cs.Channel, Version: cs.Version,
+		OverdueDays: staff.OverdueDays(cs.SLA, h.svc.Engine().Calendar(), h.staffNow()),
+		TrustFirst:  cs.TrustFirst, Priority: cs.Priority, ApplicantType: at, Channel: cs.Channel, Version: cs.Version,
 		SubmittedAt: cs.SubmittedAt, UpdatedAt: cs.UpdatedAt, Claim: claim, DeliveryMethod: cs.Delivery.Method,
 	}
 }
