@@ -89,7 +89,7 @@ func ReasonNote(reason string) string {
 		string(workflow.OutcomeCleared): "核查无误", string(workflow.OutcomeRectified): "整改到位",
 		string(workflow.ProcedureHearing): "听证", string(workflow.ProcedureExpertReview): "专家评审",
 		string(workflow.ProcedureInspection): "现场核查",
-		string(workflow.OriginalsPickedUp): "快递员已上门取得原件", string(workflow.OriginalsReceived): "原件已交回窗口",
+		string(workflow.OriginalsPickedUp):   "快递员已上门取得原件", string(workflow.OriginalsReceived): "原件已交回窗口",
 		string(workflow.OriginalsFailed): "上门取件未成功",
 	}[reason]
 }
