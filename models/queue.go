@@ -115,8 +115,8 @@ func (s *StaffStore) queueSQL(q staff.QueueQuery) (string, []any, error) {
 		where, args = append(where, "c.subject_index = ?"), append(args, q.SubjectIndex)
 	}
 	if q.PhoneIndex != "" {
-		where, args = append(where, `(c.applicant_id IN (SELECT p.id FROM citizens p WHERE p.phone_index = ?)
-			OR c.applicant_id IN (SELECT w.id FROM counter_applicants w WHERE w.phone_index = ?))`), append(args, q.PhoneIndex, q.PhoneIndex)
+		where, args = append(where, `c.applicant_id IN (SELECT p.id FROM citizens p WHERE p.phone_index = ?
+			UNION ALL SELECT w.id FROM counter_applicants w WHERE w.phone_index = ?)`), append(args, q.PhoneIndex, q.PhoneIndex)
 	}
 	if len(q.Departments) > 0 {
 		where = append(where, "c.department IN ("+placeholders(len(q.Departments))+")")

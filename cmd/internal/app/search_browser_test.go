@@ -46,14 +46,14 @@ func TestConsoleSearchInBrowser(t *testing.T) {
 		t.Errorf("queue header %q %v: want 预警, not 监察", head, err)
 	}
 	for _, key := range []string{number, "139 0000 3333"} {
-		run("search "+key, chromedp.Navigate(base+"#/queue"), chromedp.WaitVisible(chromedp.CSS("#search-q")),
+		run("search "+key, chromedp.Navigate(base+"#/queue"), chromedp.WaitVisible(chromedp.CSS("#claim-next")),
 			chromedp.SendKeys(chromedp.CSS("#search-q"), key),
 			chromedp.Click(chromedp.Search(`//button[normalize-space()="检索"]`)),
 			chromedp.WaitVisible(chromedp.Search(`//span[normalize-space()="找到 1 件"]`)),
 			chromedp.WaitVisible(chromedp.Search(`//a[normalize-space()="`+number+`"]`)),
 			chromedp.WaitVisible(chromedp.Search(`//td[normalize-space()="张*"]`)))
 	}
-	run("search by name", chromedp.Navigate(base+"#/queue"), chromedp.WaitVisible(chromedp.CSS("#search-q")),
+	run("search by name", chromedp.Navigate(base+"#/queue"), chromedp.WaitVisible(chromedp.CSS("#claim-next")),
 		chromedp.SendKeys(chromedp.CSS("#search-q"), "张三"),
 		chromedp.Click(chromedp.Search(`//button[normalize-space()="检索"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//*[contains(., "不支持按姓名检索")]`)))
