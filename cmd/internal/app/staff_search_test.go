@@ -46,7 +46,7 @@ func searchNumbers(t *testing.T, app *App, token, key string) (int, map[string]a
 // the applicant's masked name; a name is refused as a key; another
 // department finds nothing; searches are rate-limited.
 func TestStaffSearch(t *testing.T) {
-	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
+	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
 	id := addStaff(t, app, "search.clerk", "scjgj", staff.RoleClerk)
 	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
 	cs := counterIntake(t, app, token, "intake-search-0001", "13900001111")
@@ -112,7 +112,7 @@ func TestStaffSearch(t *testing.T) {
 // TestQueueShowsDaysOverdue: an overdue case tells how many working days
 // it is late, not "0 days left".
 func TestQueueShowsDaysOverdue(t *testing.T) {
-	app := openTestApp(t, noHolders{}, staffTestEnv(nil))
+	app := openTestApp(t, noHolders{}, staffTestEnv(map[string]string{"ZEROVISIT_DATABASE_URL": testDatabaseURL(t)}))
 	id := addStaff(t, app, "late.clerk", "scjgj", staff.RoleClerk)
 	token := staffToken(t, app, id, "scjgj", staff.RoleClerk)
 	late := submitAt(t, app, "late-case", "scjgj-spjyxk", true, time.Now().AddDate(0, 0, -40))
