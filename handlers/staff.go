@@ -82,6 +82,7 @@ func (h *Handler) registerStaffQueues(g *gin.RouterGroup, guard staffGuards) {
 	g.GET("/queue", guard.read, h.staffQueue)
 	g.POST("/queue/claim-next", guard.handle, h.staffClaimNext)
 	g.GET("/verifications", guard.read, h.staffVerifications)
+	g.GET("/search", guard.read, h.staffSearch)
 	g.POST("/scans", guard.clerk, h.rateLimit("staff_scan", staffScanLimit, bySubject), h.staffScan)
 	g.POST("/intake", guard.clerk, h.staffIntake)
 	g.POST("/identity-checks", guard.clerk, h.rateLimit("staff_identity_check", staffIdentityCheckLimit, bySubject), h.staffCheckIdentity)

@@ -31,7 +31,7 @@ func (h *Handler) staffTimeline(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": timeline(tl)})
+	c.JSON(http.StatusOK, gin.H{"items": timeline(tl, h.staff.Service.Departments())})
 }
 
 // previewTypes are the content types a material preview is served as;

@@ -48,7 +48,9 @@ func (h *Handler) handleQueue(c *gin.Context, kind staff.QueueKind) {
 func (h *Handler) summaries(page staff.QueuePage, me string) []caseSummary {
 	items := make([]caseSummary, 0, len(page.Items))
 	for _, e := range page.Items {
-		items = append(items, h.summarize(e.Case, e.Claim, me, page.Names))
+		s := h.summarize(e.Case, e.Claim, me, page.Names)
+		s.ApplicantName = page.Applicants[e.Case.ApplicantID]
+		items = append(items, s)
 	}
 	return items
 }

@@ -53,6 +53,8 @@ type caseSummary struct {
 	Deadline       time.Time               `json:"deadline,omitzero"`
 	VerifyDue      time.Time               `json:"verify_due,omitzero"`
 	RemainingDays  int                     `json:"remaining_days"`
+	OverdueDays    int                     `json:"overdue_days"`
+	ApplicantName  string                  `json:"applicant_name,omitempty"`
 	TrustFirst     bool                    `json:"trust_first"`
 	Priority       bool                    `json:"priority"`
 	ApplicantType  workflow.ApplicantType  `json:"applicant_type"`
@@ -78,7 +80,8 @@ func (h *Handler) summarize(cs workflow.Case, cl *staff.Claim, me string, names 
 		ID: cs.ID, Number: cs.Number, ItemCode: cs.ItemCode, ItemName: cs.Terms.ItemName, Department: cs.Department,
 		Status: cs.Status, StatusName: statusName(cs.Status), Card: cs.Card, Deadline: cs.Deadline,
 		VerifyDue: cs.Verification.DueAt, RemainingDays: cs.SLA.Remaining(h.svc.Engine().Calendar(), h.staffNow()),
-		TrustFirst: cs.TrustFirst, Priority: cs.Priority, ApplicantType: at, Channel: cs.Channel, Version: cs.Version,
+		OverdueDays: staff.OverdueDays(cs.SLA, h.svc.Engine().Calendar(), h.staffNow()),
+		TrustFirst:  cs.TrustFirst, Priority: cs.Priority, ApplicantType: at, Channel: cs.Channel, Version: cs.Version,
 		SubmittedAt: cs.SubmittedAt, UpdatedAt: cs.UpdatedAt, Claim: claim, DeliveryMethod: cs.Delivery.Method,
 	}
 }
@@ -119,6 +122,7 @@ type caseDetail struct {
 	Assurance     workflow.Assurance          `json:"assurance,omitempty"`
 	AssuranceNote string                      `json:"assurance_note,omitempty"`
 	Materials     []materialView              `json:"materials"`
+	MaterialNames map[string]string           `json:"material_names"`
 	Supplement    *workflow.SupplementRequest `json:"supplement,omitempty"`
 	Special       *workflow.SpecialProcedure  `json:"special,omitempty"`
 	Breach        *workflow.Breach            `json:"breach,omitempty"`
@@ -153,6 +157,7 @@ func (h *Handler) detail(cs workflow.Case, cl *staff.Claim, who staff.Caller) ca
 		d.Verification.Results = []workflow.VerificationResult{}
 	}
 	it, _ := h.svc.Engine().Catalogue().Lookup(cs.ItemCode)
+	d.MaterialNames = staff.MaterialNames(it)
 	for _, m := range cs.Materials {
 		im, _ := it.Material(m.Code)
 		d.Materials = append(d.Materials, materialView{
@@ -186,71 +191,35 @@ func orEmpty(s []string) []string {
 // timelineEntry is one line of a case's history: a workflow event or a
 // staff action (claim, hand-over…), oldest first.
 type timelineEntry struct {
-	At     time.Time       `json:"at"`
-	Kind   string          `json:"kind"` // event or staff
-	Name   string          `json:"name"`
-	Label  string          `json:"label"`
-	Actor  workflow.Actor  `json:"actor"`
-	From   workflow.Status `json:"from,omitempty"`
-	To     workflow.Status `json:"to,omitempty"`
-	Reason string          `json:"reason,omitempty"`
-	Note   string          `json:"note,omitempty"`
-	Detail map[string]any  `json:"detail,omitempty"`
-	Hash   string          `json:"hash"`
+	At    time.Time      `json:"at"`
+	Kind  string         `json:"kind"` // event or staff
+	Name  string         `json:"name"`
+	Label string         `json:"label"`
+	Actor workflow.Actor `json:"actor"`
+	// ActorName is who acted, in words ("工作人员 王审批", "系统（微信支付）").
+	ActorName string          `json:"actor_name"`
+	From      workflow.Status `json:"from,omitempty"`
+	To        workflow.Status `json:"to,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	Note      string          `json:"note,omitempty"`
+	Detail    map[string]any  `json:"detail,omitempty"`
+	Hash      string          `json:"hash"`
 }
 
 // timeline merges a case's workflow events and staff log, oldest first.
-func timeline(tl staff.Timeline) []timelineEntry {
+func timeline(tl staff.Timeline, deps []workflow.Department) []timelineEntry {
 	out := make([]timelineEntry, 0, len(tl.Events)+len(tl.Log))
 	for _, e := range tl.Events {
-		out = append(out, timelineEntry{At: e.At, Kind: "event", Name: e.Name, Label: eventLabel(e.Name), Actor: e.Actor,
-			From: e.From, To: e.To, Reason: e.Reason, Note: reasonNote(e.Reason), Hash: e.Hash})
+		out = append(out, timelineEntry{At: e.At, Kind: "event", Name: e.Name, Label: staff.EventLabel(e.Name), Actor: e.Actor, ActorName: staff.ActorName(e.Actor, tl.Names, deps),
+			From: e.From, To: e.To, Reason: e.Reason, Note: staff.ReasonNote(e.Reason), Hash: e.Hash})
 	}
 	for _, e := range tl.Log {
 		var detail map[string]any
 		_ = json.Unmarshal(e.Data, &detail)
-		out = append(out, timelineEntry{At: e.At, Kind: "staff", Name: string(e.Action), Label: eventLabel(string(e.Action)),
-			Actor: workflow.Actor{Kind: workflow.ActorClerk, ID: e.StaffID}, Detail: detail, Hash: e.Hash})
+		actor := workflow.Actor{Kind: workflow.ActorClerk, ID: e.StaffID}
+		out = append(out, timelineEntry{At: e.At, Kind: "staff", Name: string(e.Action), Label: staff.EventLabel(string(e.Action)),
+			Actor: actor, ActorName: staff.ActorName(actor, tl.Names, deps), Detail: detail, Hash: e.Hash})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
-}
-
-// eventLabel is the Chinese label of an event or staff action.
-func eventLabel(name string) string {
-	return map[string]string{
-		"create": "创建办件", "submit": "提交申请", "accept": "受理", "request_supplement": "要求补正",
-		"supply_supplement": "提交补正", "approve": "准予许可", "reject": "不予许可", "withdraw": "撤回",
-		"pay": "缴费", "provide_material": "补齐容缺材料", "dispatch": "发放结果", "deliver": "送达",
-		"start_verification": "开始办结核验", "record_verification": "记录核验结果", "tick": "时限检查",
-		"start_special_procedure": "启动特别程序", "end_special_procedure": "特别程序结束", "transfer": "转办",
-		"reveal_applicant": "查看申请人完整信息", "read_door_photo": "查看上门核验照片", "print_notice": "打印通知书",
-		"clear_breach": "核查无误", "order_rectification": "责令限期整改", "rectify": "责令限期整改",
-		"state_case": "申请人陈述申辩", "decide_breach": "整改结论", "collect_originals": "原件收取",
-		"delivery_failed":         "投递失败",
-		string(staff.ActionClaim): "领取办件", string(staff.ActionRelease): "退回队列",
-		string(staff.ActionHandOver): "移交同事", string(staff.ActionReassign): "督办改派",
-		"evaluation_link": "生成评价码", "evaluation_contact": "差评回访", "evaluation_verify": "差评核实",
-		"evaluation_rectify": "差评整改", "evaluation_feedback": "整改反馈", "evaluation_appeal": "差评申诉",
-		"evaluation_exclude": "复核剔除差评", "evaluation_uphold": "复核维持差评",
-	}[name]
-}
-
-// reasonNote is the Chinese reading of a machine reason the workflow
-// records (a path, a timer's finding, an ending), or "" for free text.
-func reasonNote(reason string) string {
-	if n := workflow.PathReason(reason).Note(); n != "" {
-		return n
-	}
-	return map[string]string{
-		"card": "监察亮牌", "start_verification": "开始办结核验", "verification_overdue": "办结核验超期",
-		string(workflow.EndClosed): "办结", string(workflow.EndRejected): "不予许可", string(workflow.EndWithdrawn): "申请人撤回",
-		string(workflow.EndSupplementOverdue): "逾期未补正，视为撤回", string(workflow.EndPromiseOverdue): "容缺材料逾期未补齐",
-		string(workflow.EndVerificationFailed): "承诺不实，撤销审批决定", string(workflow.EndPromiseUnkept): "未履行承诺，撤销审批决定",
-		string(workflow.BreachCheckFailed): "核验不通过，转人工审查", string(workflow.BreachPromiseUnkept): "容缺材料催告期满未补齐，转人工审查",
-		"promise_reminder": "容缺材料逾期催告", "statement": "申请人陈述申辩", "rectification_period_ended": "整改期限届满",
-		string(workflow.OutcomeCleared): "核查无误", string(workflow.OutcomeRectified): "整改到位",
-		string(workflow.ProcedureHearing): "听证", string(workflow.ProcedureExpertReview): "专家评审",
-		string(workflow.ProcedureInspection): "现场核查",
-	}[reason]
 }

@@ -99,8 +99,24 @@ func (s *StaffStore) queueSQL(q staff.QueueQuery) (string, []any, error) {
 		where = []string{workStates}
 		args  = []any{s.db.ts(q.Now)}
 	)
-	if q.Kind == staff.VerificationQueue {
+	switch q.Kind {
+	case staff.VerificationQueue:
 		where[0] = verifyStat
+	case staff.SearchQueue:
+		where[0] = "c.status <> 'draft'"
+		if q.Number == "" && q.SubjectIndex == "" && q.PhoneIndex == "" {
+			return "", nil, fmt.Errorf("%w: a search needs a key", workflow.ErrInvalidInput)
+		}
+	}
+	if q.Number != "" {
+		where, args = append(where, "c.number = ?"), append(args, q.Number)
+	}
+	if q.SubjectIndex != "" {
+		where, args = append(where, "c.subject_index = ?"), append(args, q.SubjectIndex)
+	}
+	if q.PhoneIndex != "" {
+		where, args = append(where, `c.applicant_id IN (SELECT p.id FROM citizens p WHERE p.phone_index = ?
+			UNION ALL SELECT w.id FROM counter_applicants w WHERE w.phone_index = ?)`), append(args, q.PhoneIndex, q.PhoneIndex)
 	}
 	if len(q.Departments) > 0 {
 		where = append(where, "c.department IN ("+placeholders(len(q.Departments))+")")

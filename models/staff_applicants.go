@@ -12,9 +12,13 @@ import (
 func (s *StaffStore) FindOrCreateApplicant(ctx context.Context, a staff.Walkin) (staff.Walkin, bool, error) {
 	op := "register counter applicant"
 	db := s.db.gorm.WithContext(ctx)
-	res := db.Exec(`INSERT INTO counter_applicants (id, id_index, id_sealed, name_sealed, phone_sealed, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_index) DO NOTHING`,
-		a.ID, a.IDIndex, a.IDSealed, a.NameSealed, a.PhoneSealed, s.db.ts(a.CreatedAt))
+	var phone *string
+	if a.PhoneIndex != "" {
+		phone = &a.PhoneIndex
+	}
+	res := db.Exec(`INSERT INTO counter_applicants (id, id_index, id_sealed, name_sealed, phone_sealed, phone_index, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_index) DO NOTHING`,
+		a.ID, a.IDIndex, a.IDSealed, a.NameSealed, a.PhoneSealed, phone, s.db.ts(a.CreatedAt))
 	if res.Error != nil {
 		return staff.Walkin{}, false, translate(op, res.Error)
 	}

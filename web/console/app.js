@@ -102,6 +102,7 @@
       if (path.indexOf("/case/") === 0) ZV.showCase(decodeURIComponent(path.slice(6)));
       else if (path === "/queue") ZV.showQueue("work", p);
       else if (path === "/verifications") ZV.showQueue("verification", p);
+      else if (path === "/search") ZV.showSearch(p);
       else if (path === "/intake") ZV.showIntake();
       else if (path === "/supervision") ZV.showSupervision(p);
       else if (path === "/evaluations") ZV.showEvaluations(p);

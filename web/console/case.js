@@ -40,9 +40,9 @@
         h("div", {}, h("div", { class: "muted" }, "身份核验"), h("span", { id: "case-assurance" },
           c.assurance === "verified_person" ? "已核验本人" : c.assurance === "real_name" ? "仅实名" : c.assurance ? "未实名" : "—")),
         h("div", {}, h("div", { class: "muted" }, "领取"), h("span", { id: "case-claim" },
-          c.claim ? (c.claim.mine ? "我（至 " + ZV.fmtTime(c.claim.expires_at) + "）" : c.claim.staff_name || c.claim.staff_id) : "未领取"))),
+          c.claim ? (c.claim.mine ? "我（至 " + ZV.fmtTime(c.claim.expires_at) + "）" : c.claim.staff_name || "其他工作人员") : "未领取"))),
       c.path_note ? h("p", { class: "muted" }, c.path_note) : null,
-      c.supplement && !c.supplement.supplied_at ? h("p", {}, "补正中：", c.supplement.items.map(function (i) { return (i.material || "") + " " + i.reason; }).join("；")) : null,
+      c.supplement && !c.supplement.supplied_at ? h("p", {}, "补正中：", c.supplement.items.map(function (i) { return materialName(c, i.material) + " " + i.reason; }).join("；")) : null,
       c.special && !c.special.ended_at ? h("p", {}, "特别程序：", c.special.kind, "，预计 ", String(c.special.days), " 个工作日") : null,
       c.ending ? h("p", {}, "结束：", c.ending.reason) : null);
   }
@@ -95,8 +95,8 @@
   function timeline(items) {
     return h("section", { class: "panel" }, h("h2", {}, "办理记录"),
       h("ol", { class: "timeline", id: "timeline" }, items.map(function (e) {
-        var who = e.actor ? ({ citizen: "申请人", clerk: "工作人员", courier: "快递员", department: "部门系统", system: "系统" }[e.actor.kind] || "") + " " + (e.actor.kind === "citizen" ? "" : e.actor.id) : "";
-        return h("li", { class: e.kind }, h("div", {}, h("strong", {}, e.label || e.name), " ", h("span", { class: "muted" }, ZV.fmtTime(e.at), " · ", who)),
+        var who = e.actor_name || "";
+        return h("li", { class: e.kind }, h("div", {}, h("strong", {}, e.label || "其他记录"), " ", h("span", { class: "muted" }, ZV.fmtTime(e.at), " · ", who)),
           e.reason ? h("div", {}, e.note || e.reason) : null,
           e.detail && e.detail.reason ? h("div", {}, e.detail.reason) : null);
       })));
@@ -118,6 +118,13 @@
       fn();
     } }, label);
     return h("span", {}, btn, note);
+  }
+
+  // materialName is a material's name by its code, as the item lists it.
+  function materialName(c, code) {
+    if (!code) return "";
+    var m = (c.materials || []).filter(function (x) { return x.code === code; })[0];
+    return (m && m.name) || (c.material_names || {})[code] || "其他材料";
   }
 
   function textarea(id, label) { return ZV.field(label, h("textarea", { id: id, maxlength: 500 })); }
@@ -201,7 +208,7 @@
   function verifyForm(c) {
     var rows = c.verification.pending.map(function (code) {
       var evidence = h("input", { id: "ver-evidence-" + code, size: 28, placeholder: "比对依据" });
-      return h("div", { class: "row" }, h("strong", {}, code),
+      return h("div", { class: "row" }, h("strong", {}, materialName(c, code)),
         ZV.field("结果", ZV.select({ id: "ver-result-" + code }, [["pass", "通过"], ["fail", "不通过"]], "pass")),
         ZV.field("依据", evidence), ZV.field("说明", h("input", { id: "ver-note-" + code, size: 28 })),
         h("button", { type: "button", onclick: function () {
@@ -234,22 +241,22 @@
         var photos = h("div", { class: "row" });
         d.results.forEach(function (x) {
           ZV.call("GET", base(c.id) + "/breach/evidence/photos/" + encodeURIComponent(x.photo_key), undefined, { raw: true }).then(function (blob) {
-            photos.appendChild(h("figure", {}, h("img", { class: "preview", src: URL.createObjectURL(blob), alt: "上门核验照片：" + x.material }),
-              h("figcaption", {}, x.material, x.passed ? " 通过" : " 不通过：" + (x.note || ""))));
+            photos.appendChild(h("figure", {}, h("img", { class: "preview", src: URL.createObjectURL(blob), alt: "上门核验照片：" + materialName(c, x.material) }),
+              h("figcaption", {}, materialName(c, x.material), x.passed ? " 通过" : " 不通过：" + (x.note || ""))));
           }, ZV.showError);
         });
-        evidence.appendChild(h("div", {}, h("p", {}, "快递员 ", d.courier_name || d.courier_id, " · ", d.at, " · ", d.place || "—",
+        evidence.appendChild(h("div", {}, h("p", {}, "快递员 ", d.courier_name || "", " · ", ZV.fmtTime(d.at) || d.at, " · ", d.place || "—",
           " · 收件人身份", d.identity_matched ? "一致" : "不一致", " · 运单 ", d.waybill), photos));
       });
     }, ZV.showError);
     var box = h("div", { id: "breach" }, h("h2", {}, "核验审查"),
-      h("p", {}, kinds[b.kind] || b.kind, "：", b.material, b.note ? "（" + b.note + "）" : "", " · 发现于 ", ZV.fmtTime(b.found_at)),
+      h("p", {}, kinds[b.kind] || "核验存疑", "：", materialName(c, b.material), b.note ? "（" + b.note + "）" : "", " · 发现于 ", ZV.fmtTime(b.found_at)),
       r ? h("p", {}, "责令限期整改：", r.reason, "（依据：", r.legal_basis, "），期限至 ", ZV.fmtTime(r.due_at)) : null,
       r && r.statements ? h("ul", { id: "breach-statements" }, r.statements.map(function (st) {
         return h("li", {}, ZV.fmtTime(st.at), " 陈述申辩：", st.text, st.final ? "（陈述申辩完毕）" : "",
           st.attachments && st.attachments.length ? "，附件 " + st.attachments.length + " 份" : "");
       })) : null,
-      b.outcome ? h("p", {}, "结论：", outcomes[b.outcome] || b.outcome, "，", b.finding || "") : null,
+      b.outcome ? h("p", {}, "结论：", outcomes[b.outcome] || "已结论", "，", b.finding || "") : null,
       evidence);
     if (has("clear_breach")) ZV.append(box, h("div", { class: "row" }, textarea("breach-finding", "核查结论"),
       h("button", { type: "button", id: "act-clear-breach", onclick: function () { act(c, "/breach/clear", { finding: val("breach-finding") }, "已确认核查无误"); } }, "核查无误")));

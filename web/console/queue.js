@@ -42,20 +42,48 @@
     }, ZV.showError);
   }
 
+  // days is what the deadline column beside it says in words: working days
+  // left, or how many a case is overdue.
+  function days(c) {
+    if (c.overdue_days > 0) return h("span", { class: "overdue" }, "超期 " + c.overdue_days + " 个工作日");
+    return c.deadline ? String(c.remaining_days) : "—";
+  }
+
   function row(c, i) {
-    var claim = c.claim ? (c.claim.mine ? "我" : c.claim.staff_name || c.claim.staff_id) : "—";
+    var claim = c.claim ? (c.claim.mine ? "我" : c.claim.staff_name || "其他工作人员") : "—";
     var due = c.verify_due && c.status === "verifying" ? c.verify_due : c.deadline;
     return h("tr", { tabindex: "-1", dataset: { id: c.id, status: c.status }, class: i === list.sel ? "sel" : "",
       onclick: function () { ZV.go("#/case/" + encodeURIComponent(c.id)); } },
-      h("td", {}, ZV.card(c.card), c.priority ? h("span", { class: "tag" }, "红名单") : ""),
+      h("td", { class: "warning" }, ZV.card(c.card)),
       h("td", {}, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number)),
+      h("td", { class: "applicant-name" }, c.applicant_name || "—"),
       h("td", {}, c.item_name),
       h("td", { class: "status" }, c.status_name),
       h("td", {}, ZV.fmtTime(due) || "未起算"),
-      h("td", {}, c.deadline ? String(c.remaining_days) : "—"),
+      h("td", { class: "days" }, days(c)),
       h("td", {}, c.trust_first ? "是" : "否"),
+      h("td", { class: "credit" }, c.priority ? h("span", { class: "tag" }, "红名单") : ""),
       h("td", {}, c.applicant_type === "business" ? "企业" : "个人"),
       h("td", {}, claim));
+  }
+
+  // table is a page of cases; dueTitle names the deadline column.
+  function table(items, dueTitle) {
+    return h("table", { id: "queue-table" },
+      h("thead", {}, h("tr", {}, ["预警", "办件号", "申请人", "事项", "状态", dueTitle, "剩余工作日", "告知承诺", "信用", "申请人类型", "领取人"]
+        .map(function (t) { return h("th", { scope: "col" }, t); }))),
+      h("tbody", {}, items.map(row)));
+  }
+
+  // searchForm finds a case by 办件号, ID number or phone (names are not
+  // searchable: they are sealed and have no exact index).
+  function searchForm(key) {
+    var input = h("input", { id: "search-q", name: "q", value: key || "", required: true, maxlength: 64,
+      placeholder: "办件号 / 身份证号码 / 统一社会信用代码 / 手机号码", "aria-label": "检索办件" });
+    return h("form", { class: "panel row", id: "search-form", role: "search", onsubmit: function (ev) {
+      ev.preventDefault();
+      ZV.go("#/search" + ZV.qs({ q: input.value.trim() }));
+    } }, ZV.field("检索办件", input), h("button", { type: "submit", id: "search-submit" }, "检索"));
   }
 
   function select(i) {
@@ -76,10 +104,7 @@
     ZV.get(path + ZV.qs(q)).then(function (page) {
       list.rows = page.items; list.sel = 0;
       var apply = function (next) { ZV.go(route + ZV.qs(next)); };
-      var table = h("table", { id: "queue-table" },
-        h("thead", {}, h("tr", {}, ["监察", "办件号", "事项", "状态", kind === "work" ? "办结期限" : "核验期限", "剩余工作日", "告知承诺", "申请人", "领取人"]
-          .map(function (t) { return h("th", { scope: "col" }, t); }))),
-        h("tbody", {}, page.items.map(row)));
+      var tbl = table(page.items, kind === "work" ? "办结期限" : "核验期限");
       var pager = h("div", { class: "pager" },
         h("button", { type: "button", id: "prev-page", disabled: cursors.length === 0, onclick: function () {
           ZV.go(route + ZV.qs(Object.assign({}, f, { cursors: cursors.slice(0, -1).join(",") })));
@@ -88,8 +113,24 @@
         h("button", { type: "button", id: "next-page", disabled: !page.next_cursor, onclick: function () {
           ZV.go(route + ZV.qs(Object.assign({}, f, { cursors: cursors.concat([page.next_cursor]).join(",") })));
         } }, "下一页"));
-      ZV.render(h("h1", {}, kind === "work" ? "待办队列" : "办结核验队列"), filterForm(kind, f, apply),
-        page.items.length ? table : h("p", { class: "panel", id: "queue-empty" }, "队列中暂无办件。"), pager);
+      ZV.render(h("h1", {}, kind === "work" ? "待办队列" : "办结核验队列"), searchForm(""), filterForm(kind, f, apply),
+        page.items.length ? tbl : h("p", { class: "panel", id: "queue-empty" }, "队列中暂无办件。"), pager);
+      select(0);
+    }, ZV.showError);
+  };
+
+  // showSearch renders the cases a search key finds, in any state.
+  ZV.showSearch = function (params) {
+    var key = params.q || "", cursors = params.cursors ? params.cursors.split(",") : [];
+    if (!key) { ZV.render(h("h1", {}, "检索办件"), searchForm("")); return; }
+    ZV.get("/api/v1/staff/search" + ZV.qs({ q: key, limit: 20, cursor: cursors[cursors.length - 1] || "" })).then(function (page) {
+      list.rows = page.items; list.sel = 0;
+      var more = h("div", { class: "pager" }, h("span", { id: "search-total" }, "找到 " + page.total + " 件"),
+        h("button", { type: "button", id: "next-page", disabled: !page.next_cursor, onclick: function () {
+          ZV.go("#/search" + ZV.qs({ q: key, cursors: cursors.concat([page.next_cursor]).join(",") }));
+        } }, "下一页"));
+      ZV.render(h("h1", {}, "检索办件"), searchForm(key),
+        page.items.length ? table(page.items, "办结期限") : h("p", { class: "panel", id: "search-empty" }, "本部门没有与之相符的办件。请核对号码后重试。"), more);
       select(0);
     }, ZV.showError);
   };

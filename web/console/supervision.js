@@ -150,7 +150,7 @@
             }
             ZV.call("PATCH", "/api/v1/staff/accounts/" + encodeURIComponent(a.id), { disabled: !a.disabled, unlock: true }).then(function () { ZV.showAccounts(); }, ZV.showError);
           } }, label);
-          return h("tr", {}, h("td", {}, a.username), h("td", {}, a.name), h("td", {}, a.department_name || "—"), h("td", {}, a.roles.join("、")),
+          return h("tr", {}, h("td", {}, a.username), h("td", {}, a.name), h("td", {}, a.department_name || "—"), h("td", {}, a.roles.map(ZV.roleName).join("、")),
             h("td", {}, a.disabled ? "已停用" : a.locked ? "已锁定" : "正常"), h("td", {}, toggle));
         })));
       ZV.render(h("h1", {}, "账号管理"), form, table);

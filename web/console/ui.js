@@ -61,6 +61,11 @@ ZV.card = function (card) {
   return "";
 };
 
+// roleName is a staff role in the words of the console.
+ZV.roleName = function (r) {
+  return { clerk: "窗口受理", reviewer: "审核", supervisor: "督办", administrator: "系统管理员" }[r] || "其他角色";
+};
+
 ZV.field = function (label, input) { return ZV.h("label", {}, label, input); };
 
 ZV.select = function (attrs, options, value) {

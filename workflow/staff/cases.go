@@ -51,11 +51,13 @@ func (s *Service) Case(ctx context.Context, who Caller, id string) (workflow.Cas
 	return s.claimedCase(ctx, who, id, true)
 }
 
-// Timeline is a case's history: the workflow's events and the staff log.
+// Timeline is a case's history: the workflow's events and the staff log,
+// with the names of the staff who acted, by id.
 type Timeline struct {
 	Case   workflow.Case
 	Events []workflow.EventRecord
 	Log    []LogEntry
+	Names  map[string]string
 }
 
 // Timeline returns the history of a case the caller may see.
@@ -72,7 +74,22 @@ func (s *Service) Timeline(ctx context.Context, who Caller, id string) (Timeline
 	if err != nil {
 		return Timeline{}, err
 	}
-	return Timeline{Case: cs, Events: evs, Log: log}, nil
+	var ids []string
+	for _, e := range evs {
+		if e.Actor.Kind == workflow.ActorClerk && !slices.Contains(ids, e.Actor.ID) {
+			ids = append(ids, e.Actor.ID)
+		}
+	}
+	for _, e := range log {
+		if !slices.Contains(ids, e.StaffID) {
+			ids = append(ids, e.StaffID)
+		}
+	}
+	names, err := s.cfg.Store.StaffNames(ctx, ids)
+	if err != nil {
+		return Timeline{}, err
+	}
+	return Timeline{Case: cs, Events: evs, Log: log, Names: names}, nil
 }
 
 // errNoMaterial refuses a material the case does not have.

@@ -14,6 +14,9 @@ type QueueKind string
 const (
 	WorkQueue         QueueKind = "work"
 	VerificationQueue QueueKind = "verification"
+	// SearchQueue is every case but drafts, in the work queue's order,
+	// that a search key selects (Search).
+	SearchQueue QueueKind = "search"
 )
 
 // QueueStatuses are the states of the cases in the work queue: waiting to be
@@ -56,6 +59,12 @@ type QueueQuery struct {
 	Cursor        string
 	Limit         int
 
+	// A search: the case number, or the blind index of the applicant's
+	// identity (Case.SubjectIndex) or of a citizen applicant's phone.
+	Number       string
+	SubjectIndex string
+	PhoneIndex   string
+
 	// DeadlineIn keeps the cases whose deadline falls in one of the spans
 	// (From inclusive, To exclusive); none keeps every case.
 	DeadlineIn []TimeSpan
@@ -72,13 +81,15 @@ type QueueEntry struct {
 
 // QueuePage is a page of a queue in urgency order. NextCursor is empty on
 // the last page; Total counts every case the filters select. Names are the
-// names of the staff holding the claims of the page, by id (filled by the
+// names of the staff holding the claims of the page, by id, and Applicants
+// the applicants' names, masked, by applicant id (both filled by the
 // Service, not the store).
 type QueuePage struct {
 	Items      []QueueEntry
 	NextCursor string
 	Total      int64
 	Names      map[string]string
+	Applicants map[string]string
 }
 
 // QueueFilter is what a member of staff filters a queue by, as the console

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 
+	"zerovisit/workflow/ident"
+
 	"zerovisit/workflow"
 )
 
@@ -81,7 +83,32 @@ func (s *Service) namedPage(ctx context.Context, q QueueQuery) (QueuePage, error
 	if page.Names, err = s.cfg.Store.StaffNames(ctx, ids); err != nil {
 		return QueuePage{}, err
 	}
+	page.Applicants = s.applicantNames(ctx, page.Items)
 	return page, nil
+}
+
+// applicantNames are the names of the applicants of a page, masked (a
+// business's name is public and shown whole), by applicant id. A name that
+// cannot be read is left out: the queue still shows the case.
+func (s *Service) applicantNames(ctx context.Context, items []QueueEntry) map[string]string {
+	names := map[string]string{}
+	for _, e := range items {
+		id := e.Case.ApplicantID
+		if _, done := names[id]; done || id == "" {
+			continue
+		}
+		h, err := s.holder(ctx, id)
+		if err != nil || h.Name == "" {
+			s.cfg.Log.DebugContext(ctx, "applicant name unreadable", "case_id", e.Case.ID, "err", err)
+			names[id] = ""
+			continue
+		}
+		names[id] = ident.MaskName(h.Name)
+		if e.Case.ApplicantType == workflow.ApplicantBusiness {
+			names[id] = h.Name
+		}
+	}
+	return names
 }
 
 // ClaimNext claims the most urgent free case of the caller's queue that

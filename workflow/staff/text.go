@@ -2,6 +2,7 @@ package staff
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"zerovisit/workflow"
@@ -29,4 +30,20 @@ func checkText(name, value string, required bool) error {
 		return refuse(workflow.ErrInvalidInput, "invalid_field", label+"不能超过500字", field(name))
 	}
 	return nil
+}
+
+// OverdueDays is how many working days a running (or paused) clock is past
+// its deadline at `at`, counted as the queue shows it ("超期 N 个工作日");
+// 0 when not overdue or stopped.
+func OverdueDays(s workflow.SLA, cal *workflow.Calendar, at time.Time) int {
+	if !s.Started() || s.Stopped() || s.Deadline.IsZero() {
+		return 0
+	}
+	if s.Paused() {
+		at = s.PausedAt
+	}
+	if !at.After(s.Deadline) {
+		return 0
+	}
+	return max(1, cal.WorkingDaysBetween(s.Deadline, at))
 }

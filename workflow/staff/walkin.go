@@ -13,10 +13,11 @@ import (
 
 // Walkin is a walk-in applicant registered at a counter. The identity is
 // sealed; IDIndex is the blind index of the ID number that finds the
-// person again.
+// person again, PhoneIndex that of the phone (empty when none was given).
 type Walkin struct {
 	ID          string
 	IDIndex     string
+	PhoneIndex  string
 	IDSealed    string
 	NameSealed  string
 	PhoneSealed string
@@ -84,7 +85,16 @@ func (s *Service) sealWalkin(id, idNumber, name, phone string) (Walkin, error) {
 		return Walkin{}, fmt.Errorf("register counter applicant: %w", err)
 	}
 	return Walkin{ID: id, IDIndex: s.cfg.Sealer.Index(workflow.IndexResidentID, idNumber), IDSealed: idS, NameSealed: nameS,
-		PhoneSealed: phoneS, CreatedAt: s.cfg.Now()}, nil
+		PhoneSealed: phoneS, PhoneIndex: s.phoneIndex(phone), CreatedAt: s.cfg.Now()}, nil
+}
+
+// phoneIndex is the blind index of a mobile number as Search looks it up,
+// or "" for none.
+func (s *Service) phoneIndex(phone string) string {
+	if m := ident.NormalizeMobile(phone); ident.ValidMobile(m) {
+		return s.cfg.Sealer.Index(indexPhone, m)
+	}
+	return ""
 }
 
 // WalkinHolder opens a walk-in applicant's sealed ID number and name, for
