@@ -54,17 +54,18 @@
     var due = c.verify_due && c.status === "verifying" ? c.verify_due : c.deadline;
     return h("tr", { tabindex: "-1", dataset: { id: c.id, status: c.status }, class: i === list.sel ? "sel" : "",
       onclick: function () { ZV.go("#/case/" + encodeURIComponent(c.id)); } },
-      h("td", { class: "warning" }, ZV.card(c.card)),
-      h("td", {}, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number)),
-      h("td", { class: "applicant-name" }, c.applicant_name || "—"),
-      h("td", {}, c.item_name),
-      h("td", { class: "status" }, c.status_name),
-      h("td", {}, ZV.fmtTime(due) || "未起算"),
-      h("td", { class: "days" }, days(c)),
-      h("td", {}, c.trust_first ? "是" : "否"),
-      h("td", { class: "credit" }, c.priority ? h("span", { class: "tag" }, "红名单") : ""),
-      h("td", {}, c.applicant_type === "business" ? "企业" : "个人"),
-      h("td", {}, claim));
+      // data-label names each cell where a phone shows a row as a card.
+      h("td", { class: "warning", dataset: { label: "预警" } }, ZV.card(c.card)),
+      h("td", { dataset: { label: "办件号" } }, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.number)),
+      h("td", { class: "applicant-name", dataset: { label: "申请人" } }, c.applicant_name || "—"),
+      h("td", { dataset: { label: "事项" } }, c.item_name),
+      h("td", { class: "status", dataset: { label: "状态" } }, c.status_name),
+      h("td", { dataset: { label: "期限" } }, ZV.fmtTime(due) || "未起算"),
+      h("td", { class: "days", dataset: { label: "剩余工作日" } }, days(c)),
+      h("td", { dataset: { label: "告知承诺" } }, c.trust_first ? "是" : "否"),
+      h("td", { class: "credit", dataset: { label: "信用" } }, c.priority ? h("span", { class: "tag" }, "红名单") : ""),
+      h("td", { dataset: { label: "申请人类型" } }, c.applicant_type === "business" ? "企业" : "个人"),
+      h("td", { dataset: { label: "领取人" } }, claim));
   }
 
   // table is a page of cases; dueTitle names the deadline column.
