@@ -13,6 +13,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"zerovisit/workflow"
 	"zerovisit/workflow/staff"
 )
 
@@ -21,7 +22,7 @@ var files embed.FS
 
 var page = template.Must(template.New("notice.html").Funcs(template.FuncMap{
 	"day": func(n staff.Notice) string {
-		d := n.IssuedAt.In(cst)
+		d := n.IssuedAt.In(workflow.CST())
 		return d.Format("2006年1月2日")
 	},
 }).ParseFS(files, "notice.html"))

@@ -102,24 +102,6 @@
       })));
   }
 
-  // armed makes an irreversible step take a second, deliberate click: the
-  // first one asks (the button says what it will do and a note is read
-  // out), the second within 8 seconds acts.
-  function armed(id, label, question, cls, fn) {
-    var note = h("span", { class: "confirm-note", role: "status", "aria-live": "polite" });
-    var timer = null;
-    var btn = h("button", { type: "button", class: cls, id: id, onclick: function () {
-      if (btn.dataset.armed !== "1") {
-        btn.dataset.armed = "1"; btn.textContent = "确认" + label; note.textContent = question + "（再次点击确认）";
-        timer = setTimeout(function () { btn.dataset.armed = ""; btn.textContent = label; note.textContent = ""; }, 8000);
-        return;
-      }
-      clearTimeout(timer); btn.dataset.armed = ""; btn.textContent = label; note.textContent = "";
-      fn();
-    } }, label);
-    return h("span", {}, btn, note);
-  }
-
   // materialName is a material's name by its code, as the item lists it.
   function materialName(c, code) {
     if (!code) return "";
@@ -159,9 +141,9 @@
         } }, "要求补正")));
     }
     if (has("approve")) add(h("h2", {}, "准予许可"), h("div", { class: "row" }, textarea("approve-opinion", "审查意见"),
-      armed("act-approve", "准予许可", "准予许可决定作出后不能撤回", "primary", function () { act(c, "/approve", { opinion: val("approve-opinion") }, "已准予许可"); })));
+      ZV.armed("act-approve", "准予许可", "准予许可决定作出后不能撤回", "primary", function () { act(c, "/approve", { opinion: val("approve-opinion") }, "已准予许可"); })));
     if (has("reject")) add(h("h2", {}, "不予许可"), h("div", { class: "row" }, textarea("reject-reason", "理由"), textarea("reject-basis", "法律依据"),
-      armed("act-reject", c.status === "submitted" ? "不予受理" : "不予许可", "该决定作出后办件即告终结", "danger", function () {
+      ZV.armed("act-reject", c.status === "submitted" ? "不予受理" : "不予许可", "该决定作出后办件即告终结", "danger", function () {
         act(c, "/reject", { reason: val("reject-reason"), legal_basis: val("reject-basis") }, "已作出决定");
       })));
     if (has("special_procedure")) {
@@ -175,7 +157,7 @@
     if (has("end_special_procedure")) add(h("h2", {}, "结束特别程序"), h("div", { class: "row" }, textarea("special-outcome", "结论"),
       h("button", { type: "button", id: "act-special-end", onclick: function () { act(c, "/special-procedure/end", { outcome: val("special-outcome") }, "特别程序已结束"); } }, "结束")));
     if (has("dispatch")) add(h("h2", {}, "发放结果"), h("div", { class: "row" }, textarea("dispatch-note", "说明"),
-      armed("act-dispatch", "发放", "结果发放后不能收回", "", function () { act(c, "/dispatch", { note: val("dispatch-note") }, "已发放结果"); })));
+      ZV.armed("act-dispatch", "发放", "结果发放后不能收回", "", function () { act(c, "/dispatch", { note: val("dispatch-note") }, "已发放结果"); })));
     if (has("verify")) add(verifyForm(c));
     if (c.breach) add(breachPanel(c, has));
     if (has("transfer")) {
@@ -274,7 +256,7 @@
       ZV.field("结论", ZV.select({ id: "decide-outcome" }, [["rectified", "整改到位"], ["revoked", "撤销审批决定"]], "rectified")),
       textarea("decide-reason", "理由"), textarea("decide-basis", "撤销依据"),
       ZV.field("认定虚假承诺", h("input", { id: "decide-false", type: "checkbox" })),
-      armed("act-decide-breach", "作出决定", "撤销审批决定或认定虚假承诺（记入信用记录）后不能撤回", "danger", function () {
+      ZV.armed("act-decide-breach", "作出决定", "撤销审批决定或认定虚假承诺（记入信用记录）后不能撤回", "danger", function () {
         var outcome = val("decide-outcome"), falseCommitment = document.getElementById("decide-false").checked;
         act(c, "/breach/decision", { outcome: outcome, reason: val("decide-reason"), legal_basis: val("decide-basis"), false_commitment: falseCommitment }, "已作出决定");
       })));

@@ -141,15 +141,12 @@
           // Disabling takes a second click; one's own account has no toggle
           // (the server refuses it too: own_account).
           var me = ((ZV.session() || {}).staff || {}).id;
-          var label = a.disabled ? "启用" : "停用";
-          var toggle = a.id === me ? h("span", { class: "muted" }, "本人账号") : h("button", { type: "button", onclick: function () {
-            if (!a.disabled && toggle.dataset.armed !== "1") {
-              toggle.dataset.armed = "1"; toggle.textContent = "确认停用 " + a.name + "？";
-              setTimeout(function () { toggle.dataset.armed = ""; toggle.textContent = label; }, 8000);
-              return;
-            }
+          var flip = function () {
             ZV.call("PATCH", "/api/v1/staff/accounts/" + encodeURIComponent(a.id), { disabled: !a.disabled, unlock: true }).then(function () { ZV.showAccounts(); }, ZV.showError);
-          } }, label);
+          };
+          var toggle = a.id === me ? h("span", { class: "muted" }, "本人账号")
+            : a.disabled ? h("button", { type: "button", onclick: flip }, "启用")
+            : ZV.armed("disable-" + a.username, "停用", "停用后 " + a.name + " 将立即退出登录", "", flip);
           return h("tr", {}, h("td", {}, a.username), h("td", {}, a.name), h("td", {}, a.department_name || "—"), h("td", {}, a.roles.map(ZV.roleName).join("、")),
             h("td", {}, a.disabled ? "已停用" : a.locked ? "已锁定" : "正常"), h("td", {}, toggle));
         })));

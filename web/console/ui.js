@@ -40,6 +40,25 @@ ZV.render = function () {
   (first || m).focus();
 };
 
+// armed makes an irreversible step take a second, deliberate click: the
+// first one asks (the button says what it will do and a note is read
+// out), the second within 8 seconds acts.
+ZV.armed = function (id, label, question, cls, fn) {
+  var h = ZV.h;
+  var note = h("span", { class: "confirm-note", role: "status", "aria-live": "polite" });
+  var timer = null;
+  var btn = h("button", { type: "button", class: cls, id: id, onclick: function () {
+    if (btn.dataset.armed !== "1") {
+      btn.dataset.armed = "1"; btn.textContent = "确认" + label; note.textContent = question + "（再次点击确认）";
+      timer = setTimeout(function () { btn.dataset.armed = ""; btn.textContent = label; note.textContent = ""; }, 8000);
+      return;
+    }
+    clearTimeout(timer); btn.dataset.armed = ""; btn.textContent = label; note.textContent = "";
+    fn();
+  } }, label);
+  return h("span", {}, btn, note);
+};
+
 ZV.flash = function (msg, isError) {
   var box = document.getElementById("flash");
   var d = ZV.h("div", { class: isError ? "error" : "" }, msg);

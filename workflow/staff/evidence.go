@@ -4,13 +4,14 @@ import (
 	"context"
 
 	"zerovisit/workflow"
+	"zerovisit/workflow/desk"
 )
 
 // DoorChecks reads the checks couriers made at the door of a case's
-// deliveries (the courier desk), as evidence for a clerk reviewing a
-// failed verification. Records are the desk's, passed through as JSON.
+// deliveries (the courier desk, *desk.Service), as evidence for a clerk
+// reviewing a failed verification.
 type DoorChecks interface {
-	DoorEvidence(ctx context.Context, caseID string) (any, error)
+	DoorEvidence(ctx context.Context, caseID string) ([]desk.DoorEvidence, error)
 	// DoorPhoto returns the blob key of one of the case's door photos.
 	DoorPhoto(ctx context.Context, caseID, key string) (string, error)
 }
@@ -20,8 +21,8 @@ type DoorChecks interface {
 // staff of the case's department read it (administrators of the console
 // do not), and each read is logged.
 type BreachEvidence struct {
-	Breach *workflow.Breach `json:"breach"`
-	Door   any              `json:"door_checks"`
+	Breach *workflow.Breach    `json:"breach"`
+	Door   []desk.DoorEvidence `json:"door_checks"`
 }
 
 // BreachEvidence returns the evidence of the case's commitment in doubt.
@@ -34,7 +35,7 @@ func (s *Service) BreachEvidence(ctx context.Context, who Caller, caseID string)
 		return BreachEvidence{}, errNoBreach
 	}
 	s.cfg.Log.InfoContext(ctx, "breach evidence read", "staff_id", who.ID, "case_id", cs.ID)
-	out := BreachEvidence{Breach: cs.Breach, Door: []any{}}
+	out := BreachEvidence{Breach: cs.Breach, Door: []desk.DoorEvidence{}}
 	if s.cfg.Doors != nil {
 		if out.Door, err = s.cfg.Doors.DoorEvidence(ctx, cs.ID); err != nil {
 			return BreachEvidence{}, err

@@ -83,7 +83,7 @@ func (a *App) staffService(store *models.StaffStore) (*staff.Service, error) {
 // area; the desk is wired after it, so it is looked up at each call.
 type doorChecks struct{ app *App }
 
-func (d doorChecks) DoorEvidence(ctx context.Context, caseID string) (any, error) {
+func (d doorChecks) DoorEvidence(ctx context.Context, caseID string) ([]desk.DoorEvidence, error) {
 	if d.app.courier.desk == nil {
 		return []desk.DoorEvidence{}, nil
 	}
